@@ -1,0 +1,11 @@
+/** Shows where model and annotator disagree, and the model's volumetric bias. */
+import type { OhifExtension } from '@concord/core/ohif';
+import { EXTENSION_ID } from './id.ts';
+
+export { EXTENSION_ID };
+
+const extension: OhifExtension = {
+  id: EXTENSION_ID,
+};
+
+export default extension;

@@ -1,0 +1,11 @@
+/** Exports evaluation results as CSV, JSON, PDF, DICOM SR and DICOM SEG. */
+import type { OhifExtension } from '@concord/core/ohif';
+import { EXTENSION_ID } from './id.ts';
+
+export { EXTENSION_ID };
+
+const extension: OhifExtension = {
+  id: EXTENSION_ID,
+};
+
+export default extension;

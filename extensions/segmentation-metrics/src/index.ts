@@ -1,0 +1,11 @@
+/** Computes per-structure segmentation metrics (DESIGN §3.2). */
+import type { OhifExtension } from '@concord/core/ohif';
+import { EXTENSION_ID } from './id.ts';
+
+export { EXTENSION_ID };
+
+const extension: OhifExtension = {
+  id: EXTENSION_ID,
+};
+
+export default extension;

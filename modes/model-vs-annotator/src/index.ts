@@ -1,0 +1,55 @@
+/**
+ * The model-vs-annotator mode: an OHIF v3 mode object (id, routes, extension dependencies,
+ * isValidMode). The viewer activates it by route.
+ */
+import packageJson from '../package.json' with { type: 'json' };
+
+export const MODE_ID: string = packageJson.name;
+export const MODE_ROUTE = 'model-vs-annotator';
+
+export interface ModeSeriesSummary {
+  Modality: string;
+}
+
+export interface ModeDefinition {
+  id: string;
+  routeName: string;
+  displayName: string;
+  extensions: Record<string, string>;
+  isValidMode: (args: { modalities: string; study?: { series?: ModeSeriesSummary[] } }) => {
+    valid: boolean;
+    description?: string;
+  };
+}
+
+/** Modalities that carry images the model can run on (SEG/SR/PR are not image series). */
+const IMAGE_MODALITIES = new Set(['MR', 'CT', 'PT', 'US', 'OT', 'NM', 'CR', 'DX', 'XA']);
+
+export function isValidMode({ modalities }: { modalities: string }) {
+  const list = modalities.split('\\').filter(Boolean);
+  const valid = list.some((m) => IMAGE_MODALITIES.has(m));
+  return {
+    valid,
+    description: valid
+      ? undefined
+      : 'The model-vs-annotator mode needs at least one image series (e.g. MR or CT).',
+  };
+}
+
+export function modeFactory(): ModeDefinition {
+  return {
+    id: MODE_ID,
+    routeName: MODE_ROUTE,
+    displayName: 'Model vs annotator',
+    extensions: {
+      '@concord/extension-onnx-inference': '^0.1.0',
+      '@concord/extension-segmentation-metrics': '^0.1.0',
+      '@concord/extension-disagreement': '^0.1.0',
+      '@concord/extension-report-export': '^0.1.0',
+    },
+    isValidMode,
+  };
+}
+
+const mode = { id: MODE_ID, modeFactory };
+export default mode;

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { ohifCoreAlias } from '../../vitest.shared.ts';
+import { SECURITY_HEADERS } from './src/securityHeaders.ts';
+
+const appRoot = path.dirname(fileURLToPath(import.meta.url));
+
+// JSX is compiled by Vite's built-in transform (no React Fast Refresh): Fast Refresh needs an
+// inline preamble script, which our Content-Security-Policy forbids even in development.
+export default defineConfig({
+  root: appRoot,
+  publicDir: path.join(appRoot, 'public'),
+  resolve: { alias: [ohifCoreAlias] },
+  server: { host: '127.0.0.1', headers: SECURITY_HEADERS },
+  preview: { host: '127.0.0.1', headers: SECURITY_HEADERS },
+  worker: { format: 'es' },
+  build: {
+    outDir: path.join(appRoot, 'dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+  },
+});

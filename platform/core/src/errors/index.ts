@@ -1,0 +1,48 @@
+/**
+ * User-facing error hierarchy. Every error Concord raises on bad input carries a
+ * one-line message meant for the user (CLI stderr, viewer notification) and the
+ * CLI exit code it maps to (DESIGN §3.5: 3 = invalid or incompatible input).
+ */
+export abstract class ConcordError extends Error {
+  /** Stable machine-readable code, e.g. `INVALID_INPUT`. */
+  abstract readonly code: string;
+  /** Exit code of the `concord` CLI when this error ends a command. */
+  readonly exitCode: number = 3;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The input is empty, truncated, not of its claimed format, or semantically invalid. */
+export class InvalidInputError extends ConcordError {
+  readonly code = 'INVALID_INPUT';
+}
+
+/** Two volumes cannot be compared on one grid (different frames of reference, no overlap). */
+export class GeometryMismatchError extends ConcordError {
+  readonly code = 'GEOMETRY_MISMATCH';
+}
+
+/** A valid file whose encoding or variant Concord does not support (e.g. an unknown transfer syntax). */
+export class UnsupportedFormatError extends ConcordError {
+  readonly code = 'UNSUPPORTED_FORMAT';
+}
+
+/** A model manifest, ONNX graph or model file that does not fit what is declared or needed. */
+export class ModelMismatchError extends ConcordError {
+  readonly code = 'MODEL_MISMATCH';
+}
+
+/** True for errors whose message is written for the user (no stack trace needed). */
+export function isConcordError(e: unknown): e is ConcordError {
+  return e instanceof ConcordError;
+}
+
+/** One line for the user: the message of a ConcordError, or `name: message` for anything else. */
+export function userMessage(e: unknown): string {
+  if (e instanceof ConcordError) return e.message;
+  if (e instanceof Error) return `${e.name}: ${e.message}`.split('\n')[0];
+  return String(e);
+}

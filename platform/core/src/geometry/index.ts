@@ -1,0 +1,3 @@
+export * from './types.ts';
+export * from './transforms.ts';
+export * from './grid.ts';

@@ -1,0 +1,6 @@
+/**
+ * @concord/core — DOM-free foundations shared by the viewer, the extensions and the CLI.
+ * The OHIF facade is a separate entry (`@concord/core/ohif`) because it needs DOM globals.
+ */
+export * from './errors/index.ts';
+export * from './geometry/index.ts';

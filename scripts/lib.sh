@@ -1,0 +1,20 @@
+# Shared shell helpers for the project's scripts. Source it; do not run it.
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Installs npm dependencies from package-lock.json when node_modules is missing or stale.
+ensure_node_modules() {
+  local stamp="$REPO_ROOT/node_modules/.concord-lock.sha256"
+  local want
+  want="$(sha256sum "$REPO_ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "==> npm ci (dependencies from package-lock.json)"
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+    echo "$want" > "$stamp"
+  fi
+}
+
+# Builds the viewer (production bundle) into platform/app/dist.
+build_app() {
+  echo "==> building the viewer"
+  (cd "$REPO_ROOT" && npx --no-install vite build --config platform/app/vite.config.ts --logLevel warn)
+}
