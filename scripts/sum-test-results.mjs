@@ -7,7 +7,7 @@ const dir = process.argv[2];
 let passed = 0,
   failed = 0,
   skipped = 0;
-for (const f of readdirSync(dir)) {
+for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
   const data = JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
   if (f.endsWith('.counts.json')) {
     passed += data.passed;
