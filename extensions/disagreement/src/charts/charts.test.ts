@@ -1,0 +1,29 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { chartToSvgText, FP_COLOR, sliceProfileChart, volumeBiasChart } from './index.ts';
+import { volumetricBias } from '../engine/index.ts';
+
+describe('charts (Observable Plot)', () => {
+  it('draws one bar per FP/FN slice count, tagged with its slice for navigation', () => {
+    const svg = sliceProfileChart({ axis: 2, fp: [0, 3, 0, 9], fn: [1, 0, 0, 2] });
+    const bars = Array.from(svg.querySelectorAll('rect[data-slice]'));
+    expect(bars.map((b) => b.getAttribute('data-slice')).sort()).toEqual(['0', '1', '3', '3']);
+    const text = chartToSvgText(svg);
+    expect(text).toContain('slice index, axial (k)');
+    expect(text).toContain(FP_COLOR);
+    expect(text).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+  it('draws reference, hard and soft volume bars with a mL axis', () => {
+    const rows = volumetricBias([
+      {
+        model: 'ce',
+        structures: [
+          { label: 1, name: 'Frontal', volumeRefMl: 10, volumePredMl: 11, volumeSoftMl: 10.4 },
+        ],
+      },
+    ]);
+    const svg = volumeBiasChart(rows);
+    expect(svg.outerHTML).toContain('volume (mL)');
+    expect(svg.querySelectorAll('g[aria-label="bar"] rect')).toHaveLength(3);
+  });
+});
