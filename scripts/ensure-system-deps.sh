@@ -5,6 +5,10 @@ set -euo pipefail
 
 PACKAGES=(
   chromium          # e2e tests: driven by playwright-core, never a downloaded browser
+  mricron-data      # NIfTI tests and the sample study: Colin27 T1 and the AAL atlas (mricron templates)
+  dicom3tools       # dciodvfy: validates written DICOM SEGs and the sample series
+  orthanc           # the real PACS of the DICOMweb integration tests (loopback only)
+  orthanc-dicomweb  # its QIDO-RS/WADO-RS/STOW-RS plugin
 )
 
 missing=()

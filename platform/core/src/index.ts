@@ -4,3 +4,4 @@
  */
 export * from './errors/index.ts';
 export * from './geometry/index.ts';
+export * from './nifti/index.ts';

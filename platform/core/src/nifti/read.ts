@@ -1,0 +1,186 @@
+import { gunzipSync } from 'fflate';
+import { InvalidInputError, UnsupportedFormatError } from '../errors/index.ts';
+import type { LabelVolume, TypedArray, Vec3, Volume } from '../geometry/index.ts';
+import { niftiRasAffine, rasAffineToGrid } from './affine.ts';
+import { datatypeBytes, parseNiftiHeader, type NiftiHeader } from './header.ts';
+
+/** Raw voxel values with their header; 64-bit integers come back as Float64Array. */
+interface RawNifti {
+  header: NiftiHeader;
+  dims: Vec3;
+  data: TypedArray;
+}
+
+/** True when the bytes start with the gzip magic number. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+function decompress(bytes: Uint8Array): Uint8Array {
+  if (!isGzip(bytes)) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw new InvalidInputError(
+      `NIfTI file is a corrupt or truncated gzip stream (${(e as Error).message})`,
+    );
+  }
+}
+
+function readRaw(input: Uint8Array): RawNifti {
+  if (input.length === 0) throw new InvalidInputError('NIfTI file is empty');
+  const bytes = decompress(input);
+  const header = parseNiftiHeader(bytes);
+  const nd = header.dim[0];
+  if (nd < 1 || nd > 7) throw new InvalidInputError(`NIfTI header has invalid dim[0] = ${nd}`);
+  const dims: number[] = [];
+  for (let i = 1; i <= 3; i++) dims.push(i <= nd ? header.dim[i] : 1);
+  if (dims.some((d) => !(d >= 1))) {
+    throw new InvalidInputError(`NIfTI header has invalid dimensions ${dims.join('x')}`);
+  }
+  let extra = 1;
+  for (let i = 4; i <= nd; i++) extra *= Math.max(1, header.dim[i]);
+  if (extra > 1) {
+    throw new UnsupportedFormatError(
+      `NIfTI file is ${nd}D (${header.dim.slice(1, nd + 1).join('x')}); Concord reads 3D volumes only`,
+    );
+  }
+  const size = datatypeBytes(header.datatype);
+  const n = dims[0] * dims[1] * dims[2];
+  const offset = Math.max(Math.floor(header.voxOffset), header.version === 1 ? 352 : 544);
+  const need = offset + n * size;
+  if (bytes.length < need) {
+    throw new InvalidInputError(
+      `NIfTI file is truncated: ${dims.join('x')} voxels of ${size} bytes need ${need} bytes, found ${bytes.length}`,
+    );
+  }
+  const data = decodeVoxels(bytes, offset, n, header.datatype, header.littleEndian);
+  return { header, dims: dims as Vec3, data };
+}
+
+function decodeVoxels(
+  bytes: Uint8Array,
+  offset: number,
+  n: number,
+  datatype: number,
+  le: boolean,
+): TypedArray {
+  const size = datatypeBytes(datatype);
+  // copy so the result is aligned and independent of the input buffer
+  const buf = bytes.slice(offset, offset + n * size);
+  if (!le && size > 1) {
+    for (let i = 0; i < buf.length; i += size) {
+      for (let a = i, b = i + size - 1; a < b; a++, b--) {
+        const t = buf[a];
+        buf[a] = buf[b];
+        buf[b] = t;
+      }
+    }
+  }
+  const ab = buf.buffer;
+  switch (datatype) {
+    case 2:
+      return new Uint8Array(ab);
+    case 256:
+      return new Int8Array(ab);
+    case 4:
+      return new Int16Array(ab);
+    case 512:
+      return new Uint16Array(ab);
+    case 8:
+      return new Int32Array(ab);
+    case 768:
+      return new Uint32Array(ab);
+    case 16:
+      return new Float32Array(ab);
+    case 64:
+      return new Float64Array(ab);
+    case 1024:
+      return Float64Array.from(new BigInt64Array(ab), (x) => Number(x));
+    case 1280:
+      return Float64Array.from(new BigUint64Array(ab), (x) => Number(x));
+    default:
+      throw new UnsupportedFormatError(`NIfTI datatype ${datatype} is not supported`);
+  }
+}
+
+/** scl_slope/scl_inter as nibabel reads them: slope 0 or non-finite means "no scaling". */
+function scaling(h: NiftiHeader): { slope: number; inter: number } | null {
+  const slope = h.sclSlope;
+  if (!Number.isFinite(slope) || slope === 0) return null;
+  const inter = Number.isFinite(h.sclInter) ? h.sclInter : 0;
+  if (slope === 1 && inter === 0) return null;
+  return { slope, inter };
+}
+
+function applyScaling(data: TypedArray, s: { slope: number; inter: number }): TypedArray {
+  const wide =
+    data instanceof Float64Array || data instanceof Int32Array || data instanceof Uint32Array;
+  const out = wide ? new Float64Array(data.length) : new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] * s.slope + s.inter;
+  return out;
+}
+
+function toVolume<T extends TypedArray>(raw: RawNifti, data: T): Volume<T> {
+  return { ...rasAffineToGrid(niftiRasAffine(raw.header), raw.dims), data };
+}
+
+/**
+ * Reads a NIfTI-1/NIfTI-2 image (.nii or .nii.gz bytes) into an LPS volume.
+ * Geometry: sform, else qform, else pixdim (nibabel's precedence), RAS -> LPS.
+ * scl_slope/scl_inter are applied (result Float32Array, or Float64Array for 32/64-bit sources).
+ */
+export function readNifti(bytes: Uint8Array): Volume {
+  const raw = readRaw(bytes);
+  const s = scaling(raw.header);
+  return toVolume(raw, s ? applyScaling(raw.data, s) : raw.data);
+}
+
+/**
+ * Reads a NIfTI labelmap: integer labels >= 0 as Uint8Array (max <= 255) or Uint16Array
+ * (max <= 65535). Non-integer, negative or too large values, 4D files with more than one
+ * volume, and empty/truncated/non-NIfTI input are InvalidInputError.
+ */
+export function readNiftiLabels(bytes: Uint8Array): LabelVolume {
+  let raw: RawNifti;
+  try {
+    raw = readRaw(bytes);
+  } catch (e) {
+    if (e instanceof UnsupportedFormatError && /\dD \(/.test(e.message)) {
+      throw new InvalidInputError(
+        `${e.message.replace('Concord reads 3D volumes only', 'a labelmap must be a single 3D volume')}`,
+      );
+    }
+    throw e;
+  }
+  const s = scaling(raw.header);
+  const values = s ? applyScaling(raw.data, s) : raw.data;
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) {
+      const [x, y, z] = voxelIndex(i, raw.dims);
+      throw new InvalidInputError(
+        `NIfTI labelmap has a non-integer value ${v} at voxel (${x}, ${y}, ${z}); labels must be integers`,
+      );
+    }
+    if (v < 0) {
+      const [x, y, z] = voxelIndex(i, raw.dims);
+      throw new InvalidInputError(
+        `NIfTI labelmap has a negative label ${v} at voxel (${x}, ${y}, ${z}); labels must be >= 0`,
+      );
+    }
+    if (v > max) max = v;
+  }
+  if (max > 65535) {
+    throw new InvalidInputError(
+      `NIfTI labelmap has label ${max}; labels above 65535 are not supported`,
+    );
+  }
+  const data = max <= 255 ? Uint8Array.from(values) : Uint16Array.from(values);
+  return toVolume(raw, data);
+}
+
+function voxelIndex(i: number, dims: Vec3): Vec3 {
+  return [i % dims[0], Math.floor(i / dims[0]) % dims[1], Math.floor(i / (dims[0] * dims[1]))];
+}
