@@ -32,6 +32,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   mounts: Mount[];
+  /** Headers sent with every response; our CSP + COOP/COEP unless told otherwise (benchmarks of other viewers). */
+  headers?: Record<string, string>;
   /** Extra request handler tried before the mounts; returns true when it answered. */
   handle?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> | boolean;
 }
@@ -75,11 +77,12 @@ function send(
 /** A small static file server sending our security headers (CSP, COOP/COEP) on every response. */
 export function createStaticServer(options: ServerOptions): http.Server {
   const mounts = [...options.mounts].sort((a, b) => b.prefix.length - a.prefix.length);
+  const headers = options.headers ?? SECURITY_HEADERS;
   return http.createServer(async (req, res) => {
     try {
       if (options.handle && (await options.handle(req, res))) return;
       if (req.method !== 'GET' && req.method !== 'HEAD')
-        return send(res, 405, 'Method not allowed');
+        return send(res, headers, 405, 'Method not allowed');
       const urlPath = new URL(req.url ?? '/', 'http://localhost').pathname;
       for (const m of mounts) {
         if (!urlPath.startsWith(m.prefix)) continue;
@@ -102,9 +105,9 @@ export function createStaticServer(options: ServerOptions): http.Server {
         createReadStream(file.path).pipe(res);
         return;
       }
-      send(res, 404, 'Not found');
+      send(res, headers, 404, 'Not found');
     } catch (e) {
-      send(res, 500, e instanceof Error ? e.message : 'Internal error');
+      send(res, headers, 500, e instanceof Error ? e.message : 'Internal error');
     }
   });
 }
