@@ -66,11 +66,12 @@ async function fileAt(p: string | null): Promise<{ path: string; size: number } 
 
 function send(
   res: http.ServerResponse,
+  headers: Record<string, string>,
   status: number,
   body: string,
   type = 'text/plain; charset=utf-8',
 ) {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type });
+  res.writeHead(status, { ...headers, 'Content-Type': type });
   res.end(body);
 }
 
@@ -96,7 +97,7 @@ export function createStaticServer(options: ServerOptions): http.Server {
           ? 'public, max-age=31536000, immutable'
           : 'no-cache';
         res.writeHead(200, {
-          ...SECURITY_HEADERS,
+          ...headers,
           'Content-Type': type,
           'Content-Length': file.size,
           'Cache-Control': cache,
