@@ -3,6 +3,7 @@ import type { OhifExtension } from '@concord/core/ohif';
 import { EXTENSION_ID } from './id.ts';
 
 export { EXTENSION_ID };
+export * from './engine/index.ts';
 
 const extension: OhifExtension = {
   id: EXTENSION_ID,

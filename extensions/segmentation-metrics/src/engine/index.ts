@@ -1,0 +1,18 @@
+/** Headless metric engine (DESIGN §3.2): typed arrays in, plain objects out; no DOM. */
+export * from './types.ts';
+export {
+  computeMetrics,
+  computeOverlap,
+  DEFAULT_TOLERANCES_MM,
+  toleranceKey,
+  statusOf,
+} from './metrics.ts';
+export {
+  countJoint,
+  labelCounts,
+  confusionMatrix,
+  type JointCounts,
+  type LabelCounts,
+} from './confusion.ts';
+export { squaredEdt, edt1d, edtScratch, type EdtScratch } from './edt.ts';
+export { percentileLinear, selectKth } from './percentile.ts';

@@ -1,0 +1,152 @@
+import { edtScratch, squaredEdt, type EdtScratch } from './edt.ts';
+import type { IndexBox } from './types.ts';
+
+type Labels = Uint8Array | Uint16Array;
+
+/** Bits of the per-voxel flags inside a structure's box. */
+export const IN_REF = 1;
+export const IN_PRED = 2;
+export const SURF_REF = 4;
+export const SURF_PRED = 8;
+
+/** Buffers reused across structures; they grow to the largest box seen. */
+export class SurfaceWorkspace {
+  flags = new Uint8Array(0);
+  dist = new Float32Array(0);
+  scratch: EdtScratch = edtScratch(1);
+
+  ensure(voxels: number, maxLine: number): void {
+    if (this.flags.length < voxels) {
+      this.flags = new Uint8Array(voxels);
+      this.dist = new Float32Array(voxels);
+    }
+    if (this.scratch.f.length < maxLine) this.scratch = edtScratch(maxLine);
+  }
+}
+
+export interface BoxView {
+  /** Box origin (voxel index in the full volume) and size. */
+  min: [number, number, number];
+  dims: [number, number, number];
+  voxels: number;
+}
+
+export function boxView(box: IndexBox): BoxView {
+  const dims: [number, number, number] = [
+    box.max[0] - box.min[0] + 1,
+    box.max[1] - box.min[1] + 1,
+    box.max[2] - box.min[2] + 1,
+  ];
+  return { min: [...box.min], dims, voxels: dims[0] * dims[1] * dims[2] };
+}
+
+/**
+ * Fills `flags` over the box with IN_REF / IN_PRED for `label` and returns them.
+ *
+ * Why no margin around the box: the box is the union bounding box of both masks, so every
+ * voxel of A = (reference == label) and B = (prediction == label) lies inside it. A neighbour
+ * of a mask voxel that falls outside the box is therefore background — whether it is outside
+ * the image (DESIGN §3.2: outside counts as background) or inside the image but outside the
+ * box — so the 6-connected erosion is exact when out-of-box neighbours are read as
+ * background (a 1-voxel margin would hold only zeros). Likewise both surfaces lie inside the
+ * box, and the separable EDT computes exact minima over every feature voxel of a rectangular
+ * domain, so distances between surface (and FP/FN) voxels need no margin either.
+ */
+export function fillMasks(
+  reference: Labels,
+  prediction: Labels,
+  volumeDims: readonly [number, number, number],
+  label: number,
+  bv: BoxView,
+  flags: Uint8Array,
+): void {
+  const [nx, ny] = volumeDims;
+  const [bx, by, bz] = bv.dims;
+  const [x0, y0, z0] = bv.min;
+  let o = 0;
+  for (let k = 0; k < bz; k++) {
+    for (let j = 0; j < by; j++) {
+      let src = x0 + (y0 + j) * nx + (z0 + k) * nx * ny;
+      for (let i = 0; i < bx; i++, o++, src++) {
+        flags[o] =
+          (reference[src] === label ? IN_REF : 0) | (prediction[src] === label ? IN_PRED : 0);
+      }
+    }
+  }
+}
+
+/**
+ * Marks surface voxels: a mask voxel with at least one 6-neighbour outside the mask (or
+ * outside the box, i.e. background — see fillMasks). Returns [|∂A|, |∂B|].
+ */
+export function markSurfaces(bv: BoxView, flags: Uint8Array): [number, number] {
+  const [bx, by, bz] = bv.dims;
+  const bxy = bx * by;
+  let nA = 0;
+  let nB = 0;
+  let o = 0;
+  for (let k = 0; k < bz; k++) {
+    for (let j = 0; j < by; j++) {
+      for (let i = 0; i < bx; i++, o++) {
+        const f = flags[o] & (IN_REF | IN_PRED);
+        if (f === 0) continue;
+        // AND of the six neighbours' mask bits; a neighbour outside the box contributes 0
+        let all = IN_REF | IN_PRED;
+        all &= i > 0 ? flags[o - 1] : 0;
+        all &= i < bx - 1 ? flags[o + 1] : 0;
+        all &= j > 0 ? flags[o - bx] : 0;
+        all &= j < by - 1 ? flags[o + bx] : 0;
+        all &= k > 0 ? flags[o - bxy] : 0;
+        all &= k < bz - 1 ? flags[o + bxy] : 0;
+        let s = 0;
+        if (f & IN_REF && !(all & IN_REF)) {
+          s |= SURF_REF;
+          nA++;
+        }
+        if (f & IN_PRED && !(all & IN_PRED)) {
+          s |= SURF_PRED;
+          nB++;
+        }
+        flags[o] |= s;
+      }
+    }
+  }
+  return [nA, nB];
+}
+
+/** Directed surface distances of one structure, mm. */
+export interface SurfaceDistances {
+  /** d(a, ∂B) for every a ∈ ∂A, in box scan order. */
+  refToPred: Float64Array;
+  /** d(b, ∂A) for every b ∈ ∂B, in box scan order. */
+  predToRef: Float64Array;
+}
+
+/**
+ * Both directed surface-distance sets of a structure whose masks and surfaces are in `flags`
+ * (fillMasks + markSurfaces). Leaves the squared distance to ∂A (the reference surface) in
+ * `ws.dist` so that callers can read FP/FN distances from it.
+ */
+export function surfaceDistances(
+  bv: BoxView,
+  spacing: readonly [number, number, number],
+  counts: [number, number],
+  ws: SurfaceWorkspace,
+): SurfaceDistances {
+  const { flags, dist } = ws;
+  const n = bv.voxels;
+  const refToPred = new Float64Array(counts[0]);
+  const predToRef = new Float64Array(counts[1]);
+  // distance to ∂B, read at ∂A
+  squaredEdt(flags, SURF_PRED, bv.dims, spacing, dist, ws.scratch);
+  for (let o = 0, a = 0; o < n; o++) if (flags[o] & SURF_REF) refToPred[a++] = Math.sqrt(dist[o]);
+  // distance to ∂A, read at ∂B (computed last: it stays in ws.dist for FP/FN distances)
+  squaredEdt(flags, SURF_REF, bv.dims, spacing, dist, ws.scratch);
+  for (let o = 0, b = 0; o < n; o++) if (flags[o] & SURF_PRED) predToRef[b++] = Math.sqrt(dist[o]);
+  return { refToPred, predToRef };
+}
+
+export function newWorkspaceFor(bv: BoxView, ws = new SurfaceWorkspace()): SurfaceWorkspace {
+  ws.ensure(bv.voxels, Math.max(...bv.dims));
+  return ws;
+}

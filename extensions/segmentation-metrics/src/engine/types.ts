@@ -1,0 +1,93 @@
+import type { Grid } from '@concord/core';
+
+/** Per-structure status (DESIGN §3.2). */
+export type StructureStatus = 'ok' | 'both-empty' | 'reference-empty' | 'prediction-empty';
+
+/** Per-class probability volumes (same voxel order and grid as the reference), keyed by label. */
+export type ProbabilityVolumes =
+  ReadonlyMap<number, ArrayLike<number>> | Readonly<Record<number, ArrayLike<number>>>;
+
+/** Label names, keyed by label. */
+export type LabelNames = ReadonlyMap<number, string> | Readonly<Record<number, string>>;
+
+export interface MetricsOptions {
+  /** Evaluate exactly these labels (absent ones get `both-empty`); default: labels present in either input. */
+  labels?: readonly number[];
+  /** NSD tolerances in mm; default [1, 2]. */
+  tolerancesMm?: readonly number[];
+  /** Per-class probabilities p_k, for soft Dice and expected volume. */
+  probabilities?: ProbabilityVolumes;
+  labelNames?: LabelNames;
+}
+
+/** Metrics of one structure; field names are those of the `concord.report/v1` JSON and CSV. */
+export interface StructureMetrics {
+  label: number;
+  name: string;
+  status: StructureStatus;
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  dice: number;
+  jaccard: number;
+  precision: number | null;
+  recall: number | null;
+  specificity: number | null;
+  volumeRefMl: number;
+  volumePredMl: number;
+  volumeSoftMl?: number;
+  volumeDiffMl: number;
+  volumeDiffPct: number | null;
+  /** Hausdorff distance, mm (null unless both masks are non-empty). */
+  hd: number | null;
+  /** max of the two directed linear-interpolated 95th percentiles, mm. */
+  hd95: number | null;
+  /** Average symmetric surface distance, mm. */
+  assd: number | null;
+  /** Normalised surface Dice per tolerance; keys are the tolerances in mm as written by String(). */
+  nsd: Record<string, number | null>;
+  softDice?: number | null;
+  /** |∂A| and |∂B|: surface voxel counts of reference and prediction. */
+  surfaceRefVoxels: number;
+  surfacePredVoxels: number;
+}
+
+/** Case summary: macro means over structures with status `ok`, pooled Dice over all evaluated. */
+export interface MetricsSummary {
+  meanDice: number | null;
+  meanJaccard: number | null;
+  meanHd95: number | null;
+  meanAssd: number | null;
+  meanNsd: Record<string, number | null>;
+  pooledDice: number | null;
+  /** Number of structures with status `ok` (the ones the means are taken over). */
+  structuresEvaluated: number;
+}
+
+/** Full label-by-label confusion matrix: counts[r][p] = #voxels with reference r and prediction p. */
+export interface ConfusionMatrix {
+  /** Every label seen in either input, 0 included, ascending. */
+  labels: number[];
+  counts: number[][];
+}
+
+export interface MetricDefinitions {
+  surface: '6-connected';
+  percentile: 'linear';
+  tolerancesMm: number[];
+}
+
+export interface MetricsResult {
+  grid: Grid;
+  definitions: MetricDefinitions;
+  structures: StructureMetrics[];
+  summary: MetricsSummary;
+  confusion: ConfusionMatrix;
+}
+
+/** Inclusive voxel-index box. */
+export interface IndexBox {
+  min: [number, number, number];
+  max: [number, number, number];
+}
