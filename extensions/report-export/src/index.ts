@@ -3,6 +3,32 @@ import type { OhifExtension } from '@concord/core/ohif';
 import { EXTENSION_ID } from './id.ts';
 
 export { EXTENSION_ID };
+export type {
+  EvaluationReport,
+  StructureResult,
+  PatientInfo,
+  PrivacyOptions,
+} from './report/types.ts';
+export {
+  writeReportCsv,
+  csvColumns,
+  csvField,
+  nsdColumn,
+  type CsvOptions,
+} from './csv/writeReportCsv.ts';
+export { neutralizeFormula, stripControlChars } from './text/sanitize.ts';
+export { toWinAnsi, isWinAnsi } from './text/winAnsi.ts';
+export { encodePng, decodePng, crc32, type RasterImage } from './raster/png.ts';
+export {
+  renderSlice,
+  autoWindow,
+  labelColor,
+  magnificationFor,
+  type RenderSliceOptions,
+  type SliceVolumes,
+  type OverlayKind,
+  type WindowLevel,
+} from './raster/renderSlice.ts';
 
 const extension: OhifExtension = {
   id: EXTENSION_ID,
