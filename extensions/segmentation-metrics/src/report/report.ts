@@ -1,0 +1,169 @@
+import type { Grid } from '@concord/core';
+import packageJson from '../../package.json' with { type: 'json' };
+import { toleranceKey } from '../engine/metrics.ts';
+import type {
+  ConfusionMatrix,
+  MetricDefinitions,
+  MetricsResult,
+  MetricsSummary,
+  StructureMetrics,
+} from '../engine/types.ts';
+
+export const REPORT_SCHEMA_ID = 'concord.report/v1';
+
+export type InputKind = 'nifti' | 'dicom-seg' | 'model' | 'labelmap';
+
+export interface ReportSource {
+  kind: InputKind;
+  /** File path, URL or series description the labelmap came from. */
+  source: string;
+}
+
+export interface ReportPrediction extends ReportSource {
+  model?: { name: string; version: string; sha256: string };
+  backend?: string;
+  inferenceMs?: number;
+}
+
+/** `concord.report/v1` (DESIGN §3.3). */
+export interface EvaluationReport {
+  schema: typeof REPORT_SCHEMA_ID;
+  generatedAt: string;
+  tool: { name: string; version: string };
+  case: { studyInstanceUID: string | null; seriesInstanceUID: string | null };
+  reference: ReportSource;
+  prediction: ReportPrediction;
+  grid: Pick<Grid, 'dims' | 'spacing' | 'origin' | 'direction' | 'frameOfReferenceUID'>;
+  definitions: MetricDefinitions & { text: string };
+  structures: StructureMetrics[];
+  summary: MetricsSummary;
+  confusion?: ConfusionMatrix;
+}
+
+export interface ReportInput {
+  result: MetricsResult;
+  reference: ReportSource;
+  prediction: ReportPrediction;
+  case?: { studyInstanceUID?: string | null; seriesInstanceUID?: string | null };
+  tool?: { name: string; version: string };
+  generatedAt?: Date;
+  /** Include the label-by-label confusion matrix (default true). */
+  confusion?: boolean;
+}
+
+/** The metric definitions in words, carried by every report. */
+export function definitionsText(tolerancesMm: readonly number[]): string {
+  return (
+    'Surface = mask minus its 6-connected erosion (outside the image is background); ' +
+    'distances in mm between voxel centres (physical spacing) to the nearest surface voxel; ' +
+    'HD = max of both directed maxima; HD95 = max of the two directed 95th percentiles ' +
+    '(linear interpolation, numpy default); ASSD = mean over both surfaces of the distance to ' +
+    `the other; NSD@tau = fraction of both surfaces within tau mm (tau = ${tolerancesMm.join(', ')}); ` +
+    'means over structures with status ok; pooled Dice = sum 2TP / sum (2TP+FP+FN).'
+  );
+}
+
+/** Replaces every non-finite number with null, recursively (JSON never carries NaN/Infinity). */
+export function finiteOnly<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isFinite(value) ? value : null) as T;
+  if (Array.isArray(value)) return value.map(finiteOnly) as T;
+  if (ArrayBuffer.isView(value))
+    return Array.from(value as unknown as ArrayLike<number>, finiteOnly) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = finiteOnly(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** Assembles a complete `concord.report/v1` object from a metrics result. */
+export function buildReport(input: ReportInput): EvaluationReport {
+  const { result } = input;
+  const g = result.grid;
+  const report: EvaluationReport = {
+    schema: REPORT_SCHEMA_ID,
+    generatedAt: (input.generatedAt ?? new Date()).toISOString(),
+    tool: input.tool ?? { name: 'concord', version: packageJson.version },
+    case: {
+      studyInstanceUID: input.case?.studyInstanceUID ?? null,
+      seriesInstanceUID: input.case?.seriesInstanceUID ?? null,
+    },
+    reference: { kind: input.reference.kind, source: input.reference.source },
+    prediction: { ...input.prediction },
+    grid: {
+      dims: [...g.dims],
+      spacing: [...g.spacing],
+      origin: [...g.origin],
+      direction: [...g.direction],
+      ...(g.frameOfReferenceUID ? { frameOfReferenceUID: g.frameOfReferenceUID } : {}),
+    },
+    definitions: {
+      ...result.definitions,
+      tolerancesMm: [...result.definitions.tolerancesMm],
+      text: definitionsText(result.definitions.tolerancesMm),
+    },
+    structures: result.structures.map((s) => ({ ...s, nsd: { ...s.nsd } })),
+    summary: { ...result.summary, meanNsd: { ...result.summary.meanNsd } },
+    ...(input.confusion === false ? {} : { confusion: result.confusion }),
+  };
+  return finiteOnly(report);
+}
+
+/** CSV columns: the structure fields of the JSON report, NSD flattened to `nsd@<τ>`. */
+export function csvColumns(tolerancesMm: readonly number[], withSoft: boolean): string[] {
+  return [
+    'label',
+    'name',
+    'status',
+    'tp',
+    'fp',
+    'fn',
+    'tn',
+    'dice',
+    'jaccard',
+    'precision',
+    'recall',
+    'specificity',
+    'volumeRefMl',
+    'volumePredMl',
+    ...(withSoft ? ['volumeSoftMl'] : []),
+    'volumeDiffMl',
+    'volumeDiffPct',
+    'hd',
+    'hd95',
+    'assd',
+    ...tolerancesMm.map((t) => `nsd@${toleranceKey(t)}`),
+    ...(withSoft ? ['softDice'] : []),
+    'surfaceRefVoxels',
+    'surfacePredVoxels',
+  ];
+}
+
+/**
+ * One CSV field: quoted when needed; text that a spreadsheet would run as a formula
+ * (= + - @ tab CR at the start) is prefixed with a quote (untrusted names, e.g. from DICOM).
+ */
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One row per structure, header first, CRLF-free (LF) lines. */
+export function reportToCsv(report: EvaluationReport): string {
+  const tol = report.definitions.tolerancesMm;
+  const withSoft = report.structures.some((s) => s.softDice !== undefined);
+  const cols = csvColumns(tol, withSoft);
+  const lines = [cols.join(',')];
+  for (const s of report.structures) {
+    const row = cols.map((c) => {
+      if (c.startsWith('nsd@')) return csvField(s.nsd[c.slice(4)]);
+      return csvField((s as unknown as Record<string, unknown>)[c]);
+    });
+    lines.push(row.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
