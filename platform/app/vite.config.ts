@@ -15,6 +15,17 @@ export default defineConfig({
   server: { host: '127.0.0.1', headers: SECURITY_HEADERS },
   preview: { host: '127.0.0.1', headers: SECURITY_HEADERS },
   worker: { format: 'es' },
+  // DESIGN §7: the CommonJS codecs and dicom-parser must be pre-bundled in dev or the decode
+  // worker dies silently; dicom-image-loader itself must not be excluded.
+  optimizeDeps: {
+    include: [
+      '@cornerstonejs/codec-charls/decodewasmjs',
+      '@cornerstonejs/codec-openjpeg/decodewasmjs',
+      '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
+      '@cornerstonejs/codec-openjph/wasmjs',
+      'dicom-parser',
+    ],
+  },
   build: {
     outDir: path.join(appRoot, 'dist'),
     emptyOutDir: true,

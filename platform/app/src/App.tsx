@@ -1,21 +1,32 @@
 import { useEffect, useState } from 'react';
-import { appConfig } from './appConfig.ts';
+import { loadAppConfig, type AppConfig } from './appConfig.ts';
 import { bootApp, type BootedApp } from './boot.ts';
+import { useLocation } from './router.ts';
+import { StudyList } from './studyList/StudyList.tsx';
+import { Viewer } from './viewer/Viewer.tsx';
 
 export function App() {
-  const [app, setApp] = useState<BootedApp | null>(null);
+  const [app, setApp] = useState<{ booted: BootedApp; config: AppConfig } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const loc = useLocation();
 
   useEffect(() => {
-    bootApp(appConfig).then(setApp, (e: unknown) =>
-      setError(e instanceof Error ? e.message : String(e)),
-    );
+    loadAppConfig()
+      .then(async (config) => ({ booted: await bootApp(config), config }))
+      .then(setApp, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, []);
+
+  const viewerMatch = /^\/viewer\/([^/]+)\/?$/.exec(loc.pathname);
+  const mode =
+    viewerMatch &&
+    app?.booted.modes.find((m) => m.modeFactory().routeName === decodeURIComponent(viewerMatch[1]));
 
   return (
     <>
       <header className="app-header">
-        <h1>Concord</h1>
+        <a href="/" className="brand">
+          <h1>Concord</h1>
+        </a>
         <span className="muted">model vs annotator</span>
       </header>
       <main>
@@ -25,21 +36,27 @@ export function App() {
           </p>
         )}
         {!app && !error && <p className="muted">Starting…</p>}
-        {app && (
-          <section data-testid="boot-status">
-            <h2>Extensions</h2>
-            <ul>
-              {app.extensionManager.registeredExtensionIds.map((id) => (
-                <li key={id}>{id}</li>
-              ))}
-            </ul>
-            <h2>Modes</h2>
-            <ul>
-              {app.modes.map((m) => (
-                <li key={m.id}>{m.modeFactory().displayName}</li>
-              ))}
-            </ul>
-          </section>
+        {app && viewerMatch && !mode && (
+          <p className="error" role="alert">
+            No mode is registered for the route “{decodeURIComponent(viewerMatch[1])}”.
+          </p>
+        )}
+        {app && mode && (
+          <Viewer
+            key={loc.search}
+            app={app.booted}
+            config={app.config}
+            mode={mode.modeFactory()}
+            studyUID={loc.searchParams.get('StudyInstanceUIDs') ?? ''}
+            dataSourceName={loc.searchParams.get('dataSource') ?? app.config.defaultDataSourceName}
+          />
+        )}
+        {app && !viewerMatch && (
+          <StudyList
+            config={app.config}
+            app={app.booted}
+            dataSourceName={loc.searchParams.get('dataSource') ?? app.config.defaultDataSourceName}
+          />
         )}
       </main>
     </>

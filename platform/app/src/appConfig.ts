@@ -1,8 +1,40 @@
 /** The viewer's single configuration: data sources, models and the default mode. */
-export interface AppConfig {
-  defaultMode: string;
+import type { DataSourceConfig } from './dataSources/types.ts';
+
+export interface ModelConfig {
+  /** Shown in the Model panel. */
+  name: string;
+  /** URL of the concord.model/v1 manifest (the .onnx sits next to it). */
+  manifestUrl: string;
 }
 
+export interface AppConfig {
+  defaultMode: string;
+  dataSources: DataSourceConfig[];
+  defaultDataSourceName: string;
+  models: ModelConfig[];
+}
+
+/** Used when the server provides no /app-config.json (e.g. `vite dev`): the embedded sample. */
 export const appConfig: AppConfig = {
   defaultMode: 'model-vs-annotator',
+  dataSources: [
+    { name: 'sample', type: 'dicomjson', friendlyName: 'Sample study', url: '/data/manifest.json' },
+  ],
+  defaultDataSourceName: 'sample',
+  models: [],
 };
+
+/** `concord serve` answers /app-config.json with the data sources it was started with. */
+export async function loadAppConfig(): Promise<AppConfig> {
+  try {
+    const res = await fetch('/app-config.json', { cache: 'no-store' });
+    if (res.ok && (res.headers.get('content-type') ?? '').includes('json')) {
+      const served = (await res.json()) as Partial<AppConfig>;
+      return { ...appConfig, ...served };
+    }
+  } catch {
+    /* fall back to the built-in default */
+  }
+  return appConfig;
+}

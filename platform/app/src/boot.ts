@@ -5,12 +5,14 @@ import disagreement from '@concord/extension-disagreement';
 import reportExport from '@concord/extension-report-export';
 import modelVsAnnotator from '@concord/mode-model-vs-annotator';
 import type { AppConfig } from './appConfig.ts';
+import { createDataSource, type DataSource } from './dataSources/index.ts';
 
 export const EXTENSIONS = [onnxInference, segmentationMetrics, disagreement, reportExport];
 export const MODES = [modelVsAnnotator];
 
 export interface BootedApp extends OhifManagers {
   modes: typeof MODES;
+  dataSources: Map<string, DataSource>;
 }
 
 /** Creates the real @ohif/core managers and registers our extensions through the OHIF contract. */
@@ -19,5 +21,6 @@ export async function bootApp(config: AppConfig): Promise<BootedApp> {
   for (const extension of EXTENSIONS) {
     await managers.extensionManager.registerExtension(extension);
   }
-  return { ...managers, modes: MODES };
+  const dataSources = new Map(config.dataSources.map((c) => [c.name, createDataSource(c)]));
+  return { ...managers, modes: MODES, dataSources };
 }

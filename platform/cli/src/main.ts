@@ -23,13 +23,23 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('serve the viewer (static app with CSP and COOP/COEP) on 127.0.0.1')
+    .argument(
+      '[folder]',
+      'folder of DICOM files to serve as the DICOM JSON data source (default: the sample)',
+    )
     .option('--port <n>', 'port to listen on', parsePort, 8080)
     .option('--host <addr>', 'address to bind (loopback unless told otherwise)', '127.0.0.1')
-    .action(async (opts: { port: number; host: string }) => {
-      const { url } = await serve(opts);
-      process.stdout.write(`Concord viewer at ${url}\n`);
-      await new Promise(() => {}); // serve until killed
-    });
+    .option('--dicomweb <url>', 'DICOMweb server reached through a same-origin proxy at /dicomweb/')
+    .action(
+      async (
+        folder: string | undefined,
+        opts: { port: number; host: string; dicomweb?: string },
+      ) => {
+        const { url } = await serve({ ...opts, folder });
+        process.stdout.write(`Concord viewer at ${url}\n`);
+        await new Promise(() => {}); // serve until killed
+      },
+    );
 
   return program;
 }

@@ -1,18 +1,87 @@
 import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError } from '@concord/core';
+import { SECURITY_HEADERS } from '../../../app/src/securityHeaders.ts';
 import { createStaticServer, listen } from '../server/staticServer.ts';
+import { parseDicomwebUrl, proxyHandler } from '../server/dicomwebProxy.ts';
 
 export const APP_DIST = fileURLToPath(new URL('../../../app/dist', import.meta.url));
+/** The embedded sample studies (DICOM files + their DICOM JSON manifest). */
+export const SAMPLE_DIR = fileURLToPath(new URL('../../../../samples', import.meta.url));
+export const DATA_PREFIX = '/data/';
+export const DICOMWEB_PREFIX = '/dicomweb/';
+export const MANIFEST_NAME = 'manifest.json';
 
 export interface ServeOptions {
   port: number;
   host: string;
   appDir?: string;
+  /** Folder of DICOM files served as the DICOM JSON data source (default: the sample). */
+  folder?: string;
+  /** DICOMweb root reached through the same-origin proxy at /dicomweb/. */
+  dicomweb?: string;
 }
 
-/** `concord serve`: the built viewer with our security headers, bound to loopback by default. */
+type Manifest = { studies: Array<{ series: Array<{ instances: Array<{ url: string }> }> }> };
+
+/** The folder's DICOM JSON manifest with instance URLs under /data/ on our origin. */
+async function loadManifest(folder: string): Promise<Manifest> {
+  const file = path.join(folder, MANIFEST_NAME);
+  if (!existsSync(file)) {
+    throw new InvalidInputError(
+      `${folder} has no ${MANIFEST_NAME}: index it first with "concord index ${folder}"`,
+    );
+  }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(file, 'utf8')) as Manifest;
+  } catch (e) {
+    throw new InvalidInputError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(manifest?.studies))
+    throw new InvalidInputError(`${file} is not a DICOM JSON manifest (no "studies" array)`);
+  return rebaseManifest(manifest);
+}
+
+/** Relative instance URLs (relative to the folder) become `dicomweb:/data/<path>`. */
+export function rebaseManifest<M extends Manifest>(manifest: M): M {
+  for (const study of manifest.studies)
+    for (const series of study.series)
+      for (const inst of series.instances) {
+        const bare = inst.url.replace(/^(dicomweb|wadouri):/, '');
+        if (/^[a-z]+:/i.test(bare) || bare.startsWith('/')) continue;
+        inst.url = `dicomweb:${DATA_PREFIX}${bare.split('/').map(encodeURIComponent).join('/')}`;
+      }
+  return manifest;
+}
+
+/** The /app-config.json the viewer loads at start: which data sources this server offers. */
+export function viewerConfig(opts: { dicomweb?: string; folderName: string }) {
+  const dataSources: Array<Record<string, string>> = [
+    {
+      name: 'local',
+      type: 'dicomjson',
+      friendlyName: opts.folderName,
+      url: `${DATA_PREFIX}${MANIFEST_NAME}`,
+    },
+  ];
+  if (opts.dicomweb)
+    dataSources.unshift({
+      name: 'dicomweb',
+      type: 'dicomweb',
+      friendlyName: `DICOMweb (${opts.dicomweb})`,
+      root: DICOMWEB_PREFIX.replace(/\/$/, ''),
+    });
+  return { dataSources, defaultDataSourceName: dataSources[0].name };
+}
+
+/**
+ * `concord serve`: the built viewer with our security headers, a folder of DICOM files as
+ * its DICOM JSON data source and, optionally, a same-origin proxy to a DICOMweb server.
+ * Bound to loopback by default.
+ */
 export async function serve(
   options: ServeOptions,
 ): Promise<{ url: string; close: () => Promise<void> }> {
@@ -22,10 +91,48 @@ export async function serve(
       `The viewer is not built (${appDir}/index.html missing): run "npm run build" first`,
     );
   }
+  const folder = path.resolve(options.folder ?? SAMPLE_DIR);
+  const s = await stat(folder).catch(() => null);
+  if (!s?.isDirectory()) throw new InvalidInputError(`${folder} is not a folder`);
+  const manifest = JSON.stringify(
+    options.folder || existsSync(path.join(folder, MANIFEST_NAME))
+      ? await loadManifest(folder)
+      : { studies: [] }, // the sample is not indexed yet: an empty study list, not a failure
+  );
+  const config = JSON.stringify(
+    viewerConfig({
+      dicomweb: options.dicomweb,
+      folderName: options.folder ? path.basename(folder) : 'Sample studies',
+    }),
+  );
+  const proxy = options.dicomweb
+    ? proxyHandler(
+        { prefix: DICOMWEB_PREFIX, target: parseDicomwebUrl(options.dicomweb) },
+        SECURITY_HEADERS,
+      )
+    : null;
+  const json = (res: import('node:http').ServerResponse, body: string) => {
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-cache',
+    });
+    res.end(body);
+  };
+
   const server = createStaticServer({
     host: options.host,
     port: options.port,
-    mounts: [{ prefix: '/', dir: appDir, spaFallback: true }],
+    mounts: [
+      { prefix: DATA_PREFIX, dir: folder },
+      { prefix: '/', dir: appDir, spaFallback: true },
+    ],
+    handle: (req, res) => {
+      const urlPath = (req.url ?? '/').split('?')[0];
+      if (urlPath === '/app-config.json') return (json(res, config), true);
+      if (urlPath === `${DATA_PREFIX}${MANIFEST_NAME}`) return (json(res, manifest), true);
+      return proxy ? proxy(req, res) : false;
+    },
   });
   const port = await listen(server, options.host, options.port);
   const url = `http://${options.host}:${port}/`;

@@ -1,0 +1,33 @@
+/**
+ * Cornerstone3D start-up: rendering core, the DICOM image loader with its decode web worker,
+ * and the tools the mode uses. Runs once per page; the promise is shared.
+ */
+import { init as coreInit, metaData } from '@cornerstonejs/core';
+import { init as dicomImageLoaderInit } from '@cornerstonejs/dicom-image-loader';
+import {
+  init as toolsInit,
+  addTool,
+  WindowLevelTool,
+  PanTool,
+  ZoomTool,
+  StackScrollTool,
+  CrosshairsTool,
+} from '@cornerstonejs/tools';
+import { instanceMetadataProvider } from './metadataProvider.ts';
+
+let started: Promise<void> | null = null;
+
+export function initCornerstone(): Promise<void> {
+  started ??= (async () => {
+    await coreInit();
+    // One decode worker: the machines we target share two cores with the renderer.
+    dicomImageLoaderInit({ maxWebWorkers: Math.min(2, navigator.hardwareConcurrency || 1) });
+    // Above the image loader's own providers: metadata known before any pixel is fetched.
+    metaData.addProvider(instanceMetadataProvider, 10_000);
+    toolsInit();
+    for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, CrosshairsTool]) {
+      addTool(tool);
+    }
+  })();
+  return started;
+}

@@ -1,0 +1,128 @@
+/**
+ * DICOM JSON data source (OHIF's `dicomjson` format): one manifest listing studies, series and
+ * instances with their metadata and a URL per Part-10 file. `concord serve` writes one for a
+ * folder; the embedded sample ships one.
+ */
+import { addInstanceMetadata } from '../cornerstone/metadataProvider.ts';
+import { sortByPosition } from './sortSlices.ts';
+import { personName } from './personName.ts';
+import {
+  DataSourceError,
+  fetchOk,
+  type DataSource,
+  type SeriesSummary,
+  type StudySummary,
+} from './types.ts';
+
+export interface ManifestInstance {
+  url: string;
+  metadata: Record<string, unknown>;
+}
+export interface ManifestSeries {
+  SeriesInstanceUID: string;
+  Modality?: string;
+  SeriesDescription?: string;
+  SeriesNumber?: number | string;
+  instances: ManifestInstance[];
+}
+export interface ManifestStudy {
+  StudyInstanceUID: string;
+  PatientName?: unknown;
+  PatientID?: string;
+  StudyDate?: string;
+  StudyDescription?: string;
+  series: ManifestSeries[];
+}
+export interface DicomJsonManifest {
+  studies: ManifestStudy[];
+}
+
+/** The image URL of an instance: `dicomweb:` (= WADO-URI) plus an absolute URL. */
+export function instanceImageId(url: string, manifestUrl: string): string {
+  const bare = url.replace(/^(dicomweb|wadouri):/, '');
+  return 'dicomweb:' + new URL(bare, new URL(manifestUrl, location.href)).href;
+}
+
+export function createDicomJsonDataSource(config: {
+  name: string;
+  friendlyName?: string;
+  url: string;
+}): DataSource {
+  let manifest: Promise<DicomJsonManifest> | null = null;
+  const load = () =>
+    (manifest ??= fetchOk(config.url, undefined, `the DICOM JSON manifest (${config.url})`)
+      .then((r) => r.json() as Promise<DicomJsonManifest>)
+      .then((m) => {
+        if (!m || !Array.isArray(m.studies))
+          throw new DataSourceError(`${config.url} is not a DICOM JSON manifest (no "studies")`);
+        return m;
+      })
+      .catch((e) => {
+        manifest = null; // retry on the next call
+        throw e;
+      }));
+
+  const findSeries = async (studyUID: string, seriesUID: string) => {
+    const study = (await load()).studies.find((s) => s.StudyInstanceUID === studyUID);
+    const series = study?.series.find((s) => s.SeriesInstanceUID === seriesUID);
+    if (!study || !series)
+      throw new DataSourceError(`Series ${seriesUID} of study ${studyUID} is not in the manifest`);
+    return { study, series };
+  };
+
+  return {
+    name: config.name,
+    friendlyName: config.friendlyName ?? 'DICOM JSON',
+    async listStudies(): Promise<StudySummary[]> {
+      return (await load()).studies.map((s) => ({
+        StudyInstanceUID: s.StudyInstanceUID,
+        PatientName: personName(s.PatientName),
+        PatientID: String(s.PatientID ?? ''),
+        StudyDate: String(s.StudyDate ?? ''),
+        StudyDescription: String(s.StudyDescription ?? ''),
+        Modalities: [...new Set(s.series.map((se) => se.Modality ?? ''))].join('\\'),
+        NumSeries: s.series.length,
+      }));
+    },
+    async listSeries(studyUID) {
+      const study = (await load()).studies.find((s) => s.StudyInstanceUID === studyUID);
+      if (!study) throw new DataSourceError(`Study ${studyUID} is not in the manifest`);
+      return study.series.map((s): SeriesSummary => ({
+        SeriesInstanceUID: s.SeriesInstanceUID,
+        Modality: String(s.Modality ?? ''),
+        SeriesDescription: String(s.SeriesDescription ?? ''),
+        SeriesNumber: Number(s.SeriesNumber ?? 0),
+        NumInstances: s.instances.length,
+      }));
+    },
+    async getImageIds(studyUID, seriesUID) {
+      const { study, series } = await findSeries(studyUID, seriesUID);
+      const entries = series.instances.map((inst) => {
+        const imageId = instanceImageId(inst.url, config.url);
+        addInstanceMetadata(imageId, {
+          StudyInstanceUID: study.StudyInstanceUID,
+          SeriesInstanceUID: series.SeriesInstanceUID,
+          Modality: series.Modality,
+          PatientName: personName(study.PatientName),
+          ...inst.metadata,
+        });
+        return {
+          item: imageId,
+          position: inst.metadata.ImagePositionPatient as number[] | undefined,
+          orientation: inst.metadata.ImageOrientationPatient as number[] | undefined,
+          instanceNumber: Number(inst.metadata.InstanceNumber ?? 0),
+        };
+      });
+      return sortByPosition(entries);
+    },
+    async retrieveInstances(studyUID, seriesUID) {
+      const { series } = await findSeries(studyUID, seriesUID);
+      return Promise.all(
+        series.instances.map(async (inst) => {
+          const url = instanceImageId(inst.url, config.url).slice('dicomweb:'.length);
+          return (await fetchOk(url, undefined, url)).arrayBuffer();
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/** What the study list, the series browser and the viewer need from a data source. */
+export interface StudySummary {
+  StudyInstanceUID: string;
+  PatientName: string;
+  PatientID: string;
+  StudyDate: string;
+  StudyDescription: string;
+  Modalities: string;
+  NumSeries: number;
+}
+
+export interface SeriesSummary {
+  SeriesInstanceUID: string;
+  Modality: string;
+  SeriesDescription: string;
+  SeriesNumber: number;
+  NumInstances: number;
+}
+
+export interface DataSource {
+  name: string;
+  friendlyName: string;
+  listStudies(): Promise<StudySummary[]>;
+  listSeries(studyUID: string): Promise<SeriesSummary[]>;
+  /**
+   * Registers the series' metadata with Cornerstone and returns its imageIds ordered by
+   * ImagePositionPatient along the slice normal.
+   */
+  getImageIds(studyUID: string, seriesUID: string): Promise<string[]>;
+  /** The Part-10 bytes of every instance of a series (SEG objects). */
+  retrieveInstances(studyUID: string, seriesUID: string): Promise<ArrayBuffer[]>;
+}
+
+export type DataSourceConfig =
+  | { name: string; type: 'dicomjson'; friendlyName?: string; url: string }
+  | { name: string; type: 'dicomweb'; friendlyName?: string; root: string };
+
+/** An error the UI shows as is (one line, written for the user). */
+export class DataSourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataSourceError';
+  }
+}
+
+/** fetch() that turns network failures and HTTP errors into one-line DataSourceErrors. */
+export async function fetchOk(url: string, init?: RequestInit, what = url): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (e) {
+    throw new DataSourceError(
+      `Could not reach ${what}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  if (!res.ok) {
+    const detail = (await res.text().catch(() => '')).split('\n')[0].slice(0, 200);
+    throw new DataSourceError(
+      `${what} answered HTTP ${res.status} ${res.statusText}${detail ? `: ${detail}` : ''}`,
+    );
+  }
+  return res;
+}

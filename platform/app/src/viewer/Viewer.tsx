@@ -1,0 +1,272 @@
+/**
+ * The mode's viewer page: series browser, toolbar, viewport grid (stack or MPR) and the side
+ * panels. The first image needs only Cornerstone and the data source; the Model and Metrics
+ * panels are lazy chunks loaded after it.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ModeDefinition } from '@concord/mode-model-vs-annotator';
+import { Enums, eventTarget } from '@cornerstonejs/core';
+import type { AppConfig } from '../appConfig.ts';
+import type { BootedApp } from '../boot.ts';
+import type { SeriesSummary } from '../dataSources/types.ts';
+import {
+  ViewportController,
+  WINDOW_PRESETS,
+  type LayoutKind,
+  type PrimaryTool,
+  type ViewerState,
+} from './viewportController.ts';
+
+export interface ViewerProps {
+  app: BootedApp;
+  config: AppConfig;
+  mode: ModeDefinition;
+  studyUID: string;
+  dataSourceName: string;
+}
+
+const NON_IMAGE = new Set(['SEG', 'SR', 'PR', 'RTSTRUCT', 'KO', 'DOC']);
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Marks the first rendered image for benchmarks: performance mark + a data attribute. */
+function markFirstImage(element: HTMLElement) {
+  const on = () => {
+    element.removeEventListener(Enums.Events.IMAGE_RENDERED, on);
+    performance.mark('concord:first-image');
+    document.body.dataset.firstImageMs = String(Math.round(performance.now()));
+  };
+  element.addEventListener(Enums.Events.IMAGE_RENDERED, on);
+}
+
+export function Viewer({ app, mode, studyUID, dataSourceName }: ViewerProps) {
+  const dataSource = app.dataSources.get(dataSourceName);
+  const [series, setSeries] = useState<SeriesSummary[] | null>(null);
+  const [activeSeries, setActiveSeries] = useState<string | null>(null);
+  const [controller, setController] = useState<ViewportController | null>(null);
+  const [state, setState] = useState<ViewerState | null>(null);
+  const [layout, setLayout] = useState<LayoutKind>('stack');
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const stackRef = useRef<HTMLDivElement>(null);
+  const mprRefs = [
+    useRef<HTMLDivElement>(null),
+    useRef<HTMLDivElement>(null),
+    useRef<HTMLDivElement>(null),
+  ];
+
+  // Series of the study; the default display set is the image series with the most instances.
+  useEffect(() => {
+    if (!dataSource) return setError(`No data source named “${dataSourceName}” is configured`);
+    if (!studyUID) return setError('No StudyInstanceUIDs in the address');
+    dataSource.listSeries(studyUID).then(
+      (list) => {
+        setSeries(list);
+        const modalities = list.map((s) => s.Modality).join('\\');
+        const valid = mode.isValidMode({ modalities });
+        if (!valid.valid)
+          return setError(valid.description ?? 'This study cannot be opened in this mode');
+        const images = list.filter((s) => !NON_IMAGE.has(s.Modality));
+        images.sort((a, b) => b.NumInstances - a.NumInstances);
+        setActiveSeries(images[0]?.SeriesInstanceUID ?? null);
+      },
+      (e) => setError(errorText(e)),
+    );
+  }, [dataSource, dataSourceName, studyUID, mode]);
+
+  useEffect(() => {
+    let alive = true;
+    let made: ViewportController | null = null;
+    ViewportController.create().then(
+      (c) => {
+        made = c;
+        if (!alive) return c.destroy();
+        setController(c);
+        c.subscribe(setState);
+      },
+      (e) => setError(`Could not start the renderer: ${errorText(e)}`),
+    );
+    return () => {
+      alive = false;
+      made?.destroy();
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!controller) return;
+    const on = () => controller.resize();
+    window.addEventListener('resize', on);
+    return () => window.removeEventListener('resize', on);
+  }, [controller]);
+
+  // Display the active series as a stack (acquisition plane) or in MPR.
+  useEffect(() => {
+    if (!controller || !activeSeries || !dataSource) return;
+    let alive = true;
+    setLoading(true);
+    setError(null);
+    (async () => {
+      const imageIds = await dataSource.getImageIds(studyUID, activeSeries);
+      if (!alive) return;
+      if (imageIds.length === 0) throw new Error('This series has no images');
+      if (layout === 'stack') {
+        const el = stackRef.current as HTMLDivElement;
+        markFirstImage(el);
+        await controller.showStack(el, imageIds, activeSeries);
+      } else {
+        await controller.showMpr(
+          mprRefs.map((r) => r.current as HTMLDivElement),
+          imageIds,
+          activeSeries,
+        );
+      }
+    })()
+      .catch((e) => alive && setError(`Could not display the series: ${imageErrorText(e)}`))
+      .finally(() => alive && setLoading(false));
+    return () => {
+      alive = false;
+    };
+  }, [controller, activeSeries, dataSource, studyUID, layout]);
+
+  // Image load failures (corrupt or unsupported pixel data) come as events, not rejections.
+  useEffect(() => {
+    const on = (evt: Event) => {
+      const detail = (evt as CustomEvent).detail as { error?: unknown; imageId?: string };
+      setError(`Could not load an image of this series: ${imageErrorText(detail?.error)}`);
+    };
+    eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, on);
+    return () => eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, on);
+  }, []);
+
+  const setTool = useCallback((t: PrimaryTool) => controller?.setPrimaryTool(t), [controller]);
+
+  return (
+    <div className="viewer" data-testid="viewer">
+      <aside className="left-panel">
+        <h2>Series</h2>
+        {!series && !error && <p className="muted">Loading…</p>}
+        <ul className="series-list" data-testid="viewer-series">
+          {series?.map((s) => (
+            <li key={s.SeriesInstanceUID}>
+              <button
+                type="button"
+                className={s.SeriesInstanceUID === activeSeries ? 'active' : ''}
+                disabled={NON_IMAGE.has(s.Modality)}
+                onClick={() => setActiveSeries(s.SeriesInstanceUID)}
+              >
+                <span className="badge">{s.Modality}</span>{' '}
+                {s.SeriesDescription || '(no description)'}{' '}
+                <span className="muted">{s.NumInstances}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </aside>
+      <section className="center">
+        <div className="toolbar" role="toolbar" data-testid="toolbar">
+          <div className="group">
+            <button
+              type="button"
+              aria-pressed={layout === 'stack'}
+              onClick={() => setLayout('stack')}
+            >
+              Stack
+            </button>
+            <button
+              type="button"
+              data-testid="layout-mpr"
+              aria-pressed={layout === 'mpr'}
+              onClick={() => setLayout('mpr')}
+            >
+              MPR
+            </button>
+          </div>
+          <div className="group">
+            {(['WindowLevel', 'Pan', 'Zoom', 'Crosshairs'] as PrimaryTool[]).map((t) => (
+              <button
+                key={t}
+                type="button"
+                aria-pressed={state?.tool === t}
+                disabled={t === 'Crosshairs' && layout !== 'mpr'}
+                onClick={() => setTool(t)}
+              >
+                {t === 'WindowLevel' ? 'W/L' : t}
+              </button>
+            ))}
+          </div>
+          <div className="group">
+            <select
+              aria-label="Window preset"
+              data-testid="wl-preset"
+              defaultValue=""
+              onChange={(e) => {
+                controller?.applyPreset(e.target.value);
+                e.target.value = '';
+              }}
+            >
+              <option value="" disabled>
+                W/L preset…
+              </option>
+              {WINDOW_PRESETS.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+            <button type="button" onClick={() => controller?.resetView()}>
+              Reset
+            </button>
+          </div>
+          <span className="muted status" data-testid="viewport-status">
+            {state && state.layout === 'stack' && state.imageCount > 0
+              ? `Image ${state.imageIndex + 1}/${state.imageCount}`
+              : ''}
+            {state?.voi
+              ? `  W ${Math.round(state.voi.upper - state.voi.lower)} L ${Math.round((state.voi.upper + state.voi.lower) / 2)}`
+              : ''}
+            {loading ? '  loading…' : ''}
+          </span>
+        </div>
+        {error && (
+          <p className="error" role="alert" data-testid="viewer-error">
+            {error}
+          </p>
+        )}
+        <div className={`viewport-grid layout-${layout}`}>
+          <div
+            className="viewport"
+            data-testid="viewport-stack"
+            ref={stackRef}
+            hidden={layout !== 'stack'}
+            onContextMenu={(e) => e.preventDefault()}
+          />
+          {mprRefs.map((r, i) => (
+            <div
+              key={i}
+              className="viewport"
+              data-testid={`viewport-mpr-${i}`}
+              ref={r}
+              hidden={layout !== 'mpr'}
+              onContextMenu={(e) => e.preventDefault()}
+            />
+          ))}
+        </div>
+      </section>
+      <aside className="right-panel" data-testid="right-panel" />
+    </div>
+  );
+}
+
+/** Image loader errors are objects of various shapes; keep one readable line. */
+export function imageErrorText(e: unknown): string {
+  if (!e) return 'unknown error';
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  const o = e as { message?: unknown; error?: unknown; status?: unknown };
+  if (typeof o.message === 'string') return o.message;
+  if (o.error) return imageErrorText(o.error);
+  if (o.status) return `HTTP ${String(o.status)}`;
+  return 'unknown error';
+}

@@ -1,0 +1,286 @@
+/**
+ * Owns the Cornerstone rendering engine of the viewer page: the stack viewport in the
+ * acquisition plane, the 3-plane MPR layout, tool groups and window/level presets.
+ * Imperative on purpose: React renders the frame, this class drives Cornerstone.
+ */
+import {
+  RenderingEngine,
+  Enums,
+  volumeLoader,
+  setVolumesForViewports,
+  cache,
+  utilities,
+  type Types,
+} from '@cornerstonejs/core';
+import {
+  ToolGroupManager,
+  WindowLevelTool,
+  PanTool,
+  ZoomTool,
+  StackScrollTool,
+  CrosshairsTool,
+  Enums as ToolEnums,
+} from '@cornerstonejs/tools';
+import { initCornerstone } from '../cornerstone/init.ts';
+
+export type LayoutKind = 'stack' | 'mpr';
+export type PrimaryTool = 'WindowLevel' | 'Pan' | 'Zoom' | 'Crosshairs';
+
+export const RENDERING_ENGINE_ID = 'concord';
+export const STACK_VIEWPORT_ID = 'stack';
+export const MPR_VIEWPORT_IDS = ['mpr-axial', 'mpr-sagittal', 'mpr-coronal'] as const;
+const STACK_TOOLGROUP = 'concord-stack';
+const MPR_TOOLGROUP = 'concord-mpr';
+
+export interface WindowPreset {
+  id: string;
+  label: string;
+  /** Returns [lower, upper] for the current series' pixel range. */
+  range: (min: number, max: number) => [number, number];
+}
+
+/** Presets that make sense on any modality: computed from the series' intensity range. */
+export const WINDOW_PRESETS: WindowPreset[] = [
+  { id: 'full', label: 'Full range', range: (min, max) => [min, max] },
+  {
+    id: 'soft',
+    label: 'Soft tissue',
+    range: (min, max) => [min + 0.05 * (max - min), min + 0.6 * (max - min)],
+  },
+  {
+    id: 'bright',
+    label: 'High contrast',
+    range: (min, max) => [min + 0.1 * (max - min), min + 0.4 * (max - min)],
+  },
+  { id: 'brain-ct', label: 'CT brain (40/80)', range: () => [0, 80] },
+  { id: 'bone-ct', label: 'CT bone (300/1500)', range: () => [-450, 1050] },
+];
+
+export interface ViewerState {
+  layout: LayoutKind;
+  tool: PrimaryTool;
+  imageIndex: number;
+  imageCount: number;
+  voi?: { lower: number; upper: number };
+}
+
+type Listener = (s: ViewerState) => void;
+
+function bindPrimary(
+  group: NonNullable<ReturnType<typeof ToolGroupManager.getToolGroup>>,
+  tool: string,
+) {
+  for (const t of [
+    WindowLevelTool.toolName,
+    PanTool.toolName,
+    ZoomTool.toolName,
+    CrosshairsTool.toolName,
+  ]) {
+    if (group.hasTool(t) && t !== tool) {
+      // keep Pan/Zoom on their secondary buttons
+      if (t === PanTool.toolName)
+        group.setToolActive(t, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+      else if (t === ZoomTool.toolName)
+        group.setToolActive(t, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+      else group.setToolPassive(t);
+    }
+  }
+  if (group.hasTool(tool))
+    group.setToolActive(tool, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+}
+
+function createToolGroup(id: string, withCrosshairs: boolean) {
+  ToolGroupManager.destroyToolGroup(id);
+  const group = ToolGroupManager.createToolGroup(id);
+  if (!group) throw new Error(`Could not create tool group ${id}`);
+  group.addTool(WindowLevelTool.toolName);
+  group.addTool(PanTool.toolName);
+  group.addTool(ZoomTool.toolName);
+  group.addTool(StackScrollTool.toolName);
+  if (withCrosshairs) group.addTool(CrosshairsTool.toolName);
+  group.setToolActive(StackScrollTool.toolName, {
+    bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }],
+  });
+  bindPrimary(group, WindowLevelTool.toolName);
+  return group;
+}
+
+export class ViewportController {
+  readonly engine: RenderingEngine;
+  private imageIds: string[] = [];
+  private volumeId: string | null = null;
+  private listeners = new Set<Listener>();
+  private pixelRange: [number, number] | null = null;
+  state: ViewerState = { layout: 'stack', tool: 'WindowLevel', imageIndex: 0, imageCount: 0 };
+
+  private constructor() {
+    this.engine = new RenderingEngine(RENDERING_ENGINE_ID);
+  }
+
+  static async create(): Promise<ViewportController> {
+    await initCornerstone();
+    return new ViewportController();
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(patch: Partial<ViewerState>) {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn(this.state);
+  }
+
+  get currentImageIds(): string[] {
+    return this.imageIds;
+  }
+
+  /** The series' image volume (created on demand; MPR and overlays share it). */
+  async ensureVolume(): Promise<Types.IImageVolume> {
+    if (!this.volumeId) throw new Error('No series is displayed');
+    const existing = cache.getVolume(this.volumeId) as Types.IImageVolume | undefined;
+    if (existing) return existing;
+    const volume = await volumeLoader.createAndCacheVolume(this.volumeId, {
+      imageIds: this.imageIds,
+    });
+    (volume as unknown as { load: () => void }).load();
+    return volume;
+  }
+
+  /** Shows a series as a stack in its acquisition plane (the lean first-image path). */
+  async showStack(element: HTMLDivElement, imageIds: string[], seriesUID: string): Promise<void> {
+    this.imageIds = imageIds;
+    this.volumeId = `cornerstoneStreamingImageVolume:${seriesUID}`;
+    this.disableAll();
+    this.engine.enableElement({
+      viewportId: STACK_VIEWPORT_ID,
+      type: Enums.ViewportType.STACK,
+      element,
+      defaultOptions: { background: [0, 0, 0] as Types.Point3 },
+    });
+    const group = createToolGroup(STACK_TOOLGROUP, false);
+    group.addViewport(STACK_VIEWPORT_ID, RENDERING_ENGINE_ID);
+    const viewport = this.engine.getViewport(STACK_VIEWPORT_ID) as Types.IStackViewport;
+    element.addEventListener(Enums.Events.STACK_NEW_IMAGE, () => {
+      this.emit({ imageIndex: viewport.getCurrentImageIdIndex() });
+    });
+    element.addEventListener(Enums.Events.VOI_MODIFIED, () => {
+      const voi = viewport.getProperties().voiRange;
+      if (voi) this.emit({ voi: { lower: voi.lower, upper: voi.upper } });
+    });
+    const start = Math.floor(imageIds.length / 2);
+    this.emit({
+      layout: 'stack',
+      imageCount: imageIds.length,
+      imageIndex: start,
+      tool: 'WindowLevel',
+    });
+    await viewport.setStack(imageIds, start);
+    viewport.render();
+    const voi = viewport.getProperties().voiRange;
+    if (voi) this.emit({ voi: { lower: voi.lower, upper: voi.upper } });
+  }
+
+  /** Axial, sagittal and coronal views of the series' volume with crosshairs. */
+  async showMpr(elements: HTMLDivElement[], imageIds: string[], seriesUID: string): Promise<void> {
+    this.imageIds = imageIds;
+    this.volumeId = `cornerstoneStreamingImageVolume:${seriesUID}`;
+    this.disableAll();
+    const orientations = [
+      Enums.OrientationAxis.AXIAL,
+      Enums.OrientationAxis.SAGITTAL,
+      Enums.OrientationAxis.CORONAL,
+    ];
+    this.engine.setViewports(
+      MPR_VIEWPORT_IDS.map((viewportId, i) => ({
+        viewportId,
+        type: Enums.ViewportType.ORTHOGRAPHIC,
+        element: elements[i],
+        defaultOptions: { orientation: orientations[i], background: [0, 0, 0] as Types.Point3 },
+      })),
+    );
+    const group = createToolGroup(MPR_TOOLGROUP, true);
+    for (const id of MPR_VIEWPORT_IDS) group.addViewport(id, RENDERING_ENGINE_ID);
+    const volume = await this.ensureVolume();
+    await setVolumesForViewports(
+      this.engine,
+      [{ volumeId: volume.volumeId }],
+      [...MPR_VIEWPORT_IDS],
+    );
+    this.engine.renderViewports([...MPR_VIEWPORT_IDS]);
+    this.emit({ layout: 'mpr', tool: 'WindowLevel' });
+  }
+
+  private disableAll() {
+    for (const vp of this.engine.getViewports()) this.engine.disableElement(vp.id);
+    ToolGroupManager.destroyToolGroup(STACK_TOOLGROUP);
+    ToolGroupManager.destroyToolGroup(MPR_TOOLGROUP);
+  }
+
+  viewportIds(): string[] {
+    return this.state.layout === 'stack' ? [STACK_VIEWPORT_ID] : [...MPR_VIEWPORT_IDS];
+  }
+
+  setPrimaryTool(tool: PrimaryTool) {
+    const group = ToolGroupManager.getToolGroup(
+      this.state.layout === 'stack' ? STACK_TOOLGROUP : MPR_TOOLGROUP,
+    );
+    if (!group) return;
+    if (tool === 'Crosshairs' && this.state.layout !== 'mpr') return;
+    bindPrimary(group, `${tool}`);
+    this.emit({ tool });
+  }
+
+  /** The intensity range of the displayed image (stack) or volume (MPR). */
+  private currentPixelRange(): [number, number] {
+    if (this.state.layout === 'stack') {
+      const vp = this.engine.getViewport(STACK_VIEWPORT_ID) as Types.IStackViewport;
+      const image = vp.getCornerstoneImage();
+      if (image) return [image.minPixelValue, image.maxPixelValue];
+    } else if (this.volumeId) {
+      const volume = cache.getVolume(this.volumeId);
+      const range = volume?.voxelManager?.getRange?.();
+      if (range) return range as [number, number];
+    }
+    return this.pixelRange ?? [0, 1];
+  }
+
+  applyPreset(presetId: string) {
+    const preset = WINDOW_PRESETS.find((p) => p.id === presetId);
+    if (!preset) return;
+    const [lower, upper] = preset.range(...this.currentPixelRange());
+    for (const id of this.viewportIds()) {
+      const vp = this.engine.getViewport(id) as Types.IStackViewport | Types.IVolumeViewport;
+      vp.setProperties({ voiRange: { lower, upper } });
+      vp.render();
+    }
+    this.emit({ voi: { lower, upper } });
+  }
+
+  resetView() {
+    for (const id of this.viewportIds()) {
+      const vp = this.engine.getViewport(id) as Types.IStackViewport;
+      vp.resetCamera();
+      vp.resetProperties?.();
+      vp.render();
+    }
+  }
+
+  scroll(delta: number) {
+    for (const id of this.viewportIds().slice(0, 1)) {
+      const vp = this.engine.getViewport(id);
+      if (vp) utilities.scroll(vp, { delta });
+    }
+  }
+
+  resize() {
+    this.engine.resize(true, false);
+  }
+
+  destroy() {
+    this.disableAll();
+    this.engine.destroy();
+    this.listeners.clear();
+  }
+}
