@@ -16,3 +16,10 @@ export {
 } from './confusion.ts';
 export { squaredEdt, edt1d, edtScratch, type EdtScratch } from './edt.ts';
 export { percentileLinear, selectKth } from './percentile.ts';
+export {
+  computeDisagreement,
+  expandDisagreement,
+  VOXEL_CODE,
+  type SliceCounts,
+  type StructureDisagreement,
+} from './disagreement.ts';

@@ -8,6 +8,11 @@ import {
   type LabelVolume,
 } from '@concord/core';
 import { confusionMatrix, countJoint, labelCounts, type LabelCounts } from './confusion.ts';
+import {
+  emptyDisagreement,
+  structureDisagreement,
+  type StructureDisagreement,
+} from './disagreement.ts';
 import { percentileLinear } from './percentile.ts';
 import {
   boxView,
@@ -255,7 +260,15 @@ export function computeOverlap(
   assertComparable(reference, prediction);
   const tolerancesMm = validTolerances(options.tolerancesMm);
   const joint = countJoint(reference.data, prediction.data, reference.dims);
-  return assemble(reference, prediction, options, tolerancesMm, joint, null);
+  // disagreement products need the surface pass: use computeMetrics or computeDisagreement
+  return assemble(
+    reference,
+    prediction,
+    { ...options, disagreement: false },
+    tolerancesMm,
+    joint,
+    null,
+  );
 }
 
 /**
@@ -287,16 +300,26 @@ function assemble(
   const total = voxelCount(reference);
   const v = voxelVolumeMm3(reference);
   const zero: LabelCounts = { tp: 0, fp: 0, fn: 0, ref: 0, pred: 0 };
+  const disagreement: StructureDisagreement[] | undefined = options.disagreement ? [] : undefined;
+  const dims = reference.dims;
   const structures = labels.map((l) => {
     const name = labelName(options.labelNames, [reference, prediction], l);
     const m = overlapMetrics(l, name, counts.get(l) ?? zero, total, v, tolerancesMm);
-    if (ws && m.status === 'ok') {
-      const bv = boxView(joint.boxes!.get(l)!);
+    const box = joint.boxes?.get(l);
+    if (ws && box && (m.status === 'ok' || disagreement)) {
+      const bv = boxView(box);
       newWorkspaceFor(bv, ws);
-      fillMasks(reference.data, prediction.data, reference.dims, l, bv, ws.flags);
+      fillMasks(reference.data, prediction.data, dims, l, bv, ws.flags);
       const nSurf = markSurfaces(bv, ws.flags);
-      const d = surfaceDistances(bv, reference.spacing, nSurf, ws);
-      applySurfaceDistances(m, d.refToPred, d.predToRef, tolerancesMm);
+      if (m.status === 'ok') {
+        const d = surfaceDistances(bv, reference.spacing, nSurf, ws);
+        applySurfaceDistances(m, d.refToPred, d.predToRef, tolerancesMm);
+      }
+      disagreement?.push(
+        structureDisagreement(l, bv, dims, reference.spacing, ws, nSurf[0], m.status === 'ok'),
+      );
+    } else if (disagreement) {
+      disagreement.push(emptyDisagreement(l, dims));
     }
     const p = lookup(options.probabilities as ProbabilityVolumes | undefined, l);
     if (p) applyProbabilities(m, p, reference.data, v);
@@ -308,5 +331,6 @@ function assemble(
     structures,
     summary: summarize(structures, tolerancesMm),
     confusion: confusionMatrix(joint),
+    ...(disagreement ? { disagreement } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { Grid } from '@concord/core';
+import type { StructureDisagreement } from './disagreement.ts';
 
 /** Per-structure status (DESIGN §3.2). */
 export type StructureStatus = 'ok' | 'both-empty' | 'reference-empty' | 'prediction-empty';
@@ -18,6 +19,8 @@ export interface MetricsOptions {
   /** Per-class probabilities p_k, for soft Dice and expected volume. */
   probabilities?: ProbabilityVolumes;
   labelNames?: LabelNames;
+  /** Also return the disagreement products (TP/FP/FN codes, FP/FN distances, slice counts). */
+  disagreement?: boolean;
 }
 
 /** Metrics of one structure; field names are those of the `concord.report/v1` JSON and CSV. */
@@ -84,6 +87,8 @@ export interface MetricsResult {
   structures: StructureMetrics[];
   summary: MetricsSummary;
   confusion: ConfusionMatrix;
+  /** Per evaluated structure, same order as `structures`; only with options.disagreement. */
+  disagreement?: StructureDisagreement[];
 }
 
 /** Inclusive voxel-index box. */

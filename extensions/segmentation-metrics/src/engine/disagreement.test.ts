@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { computeDisagreement, expandDisagreement, VOXEL_CODE } from './disagreement.ts';
+import { computeMetrics } from './metrics.ts';
+import { box, bruteDirected, bruteSurface, grid, sphere, volume } from './testing/volumes.ts';
+import type { Vec3 } from '@concord/core';
+
+describe('disagreement products', () => {
+  it('box shifted along i: codes, FP/FN distances to the reference surface, slice counts', () => {
+    const g = grid([10, 10, 10], [1, 1, 1]);
+    const ref = volume(g, box([2, 2, 2], [5, 5, 5]));
+    const pred = volume(g, box([3, 2, 2], [6, 5, 5]));
+    const [d] = computeDisagreement(ref, pred);
+    expect(d).toMatchObject({
+      label: 1,
+      tp: 48,
+      fp: 16,
+      fn: 16,
+      box: { min: [2, 2, 2], max: [6, 5, 5] },
+      boxDims: [5, 4, 4],
+    });
+    const full = expandDisagreement(d, g.dims);
+    for (let o = 0; o < 1000; o++) {
+      const i = o % 10;
+      const want =
+        ref.data[o] && pred.data[o]
+          ? VOXEL_CODE.tp
+          : pred.data[o]
+            ? VOXEL_CODE.fp
+            : ref.data[o]
+              ? VOXEL_CODE.fn
+              : 0;
+      expect(full.codes[o]).toBe(want);
+      // FN voxels (i = 2) lie on the reference surface; FP voxels (i = 6) are 1 mm outside it
+      if (want === VOXEL_CODE.fn) expect(full.distancesMm[o]).toBe(0);
+      if (want === VOXEL_CODE.fp) expect([i, full.distancesMm[o]]).toEqual([6, 1]);
+    }
+    const [si, sj] = d.slices;
+    expect(Array.from(si.fn)).toEqual([0, 0, 16, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(si.fp)).toEqual([0, 0, 0, 0, 0, 0, 16, 0, 0, 0]);
+    expect(Array.from(si.tp)).toEqual([0, 0, 0, 16, 16, 16, 0, 0, 0, 0]);
+    expect(Array.from(sj.fp)).toEqual([0, 0, 4, 4, 4, 4, 0, 0, 0, 0]);
+  });
+
+  it('distances of a distant FP blob and of deep FN voxels match exhaustive search', () => {
+    const g = grid([20, 16, 12], [0.8, 1.1, 2]);
+    const ref = volume(g, sphere([6, 7, 5], 4));
+    const pred = volume(
+      g,
+      (i, j, k) => sphere([7, 7, 5], 2)(i, j, k) || box([16, 12, 8], [18, 14, 10])(i, j, k),
+    );
+    const [d] = computeDisagreement(ref, pred);
+    const full = expandDisagreement(d, g.dims);
+    const surfA = bruteSurface(ref, 1);
+    for (let o = 0; o < full.codes.length; o++) {
+      if (full.codes[o] !== VOXEL_CODE.fp && full.codes[o] !== VOXEL_CODE.fn) continue;
+      const p: Vec3 = [o % 20, Math.floor(o / 20) % 16, Math.floor(o / 320)];
+      expect(full.distancesMm[o]).toBeCloseTo(bruteDirected([p], surfA, g.spacing)[0], 4);
+    }
+    // same products when requested from computeMetrics
+    expect(computeMetrics(ref, pred, { disagreement: true }).disagreement).toEqual([d]);
+  });
+
+  it('reference-empty FP voxels are infinitely far (gross); absent labels give empty products', () => {
+    const g = grid([6, 6, 6]);
+    const ref = volume(g, () => 0);
+    const pred = volume(g, box([1, 1, 1], [2, 2, 2], 4));
+    const [d4, d5] = computeDisagreement(ref, pred, { labels: [4, 5] });
+    expect(d4.fp).toBe(8);
+    expect(Array.from(d4.distancesMm).filter((x) => x === Infinity)).toHaveLength(8);
+    expect(d5).toMatchObject({ box: null, tp: 0, fp: 0, fn: 0 });
+    expect(Array.from(d5.slices[2].fp)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
