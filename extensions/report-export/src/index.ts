@@ -16,6 +16,16 @@ export {
   nsdColumn,
   type CsvOptions,
 } from './csv/writeReportCsv.ts';
+export { writeReportJson, ReportSchemaError } from './json/writeReportJson.ts';
+export {
+  writeReportPdf,
+  TABLE_COLUMNS,
+  BIAS_BAR_COLORS,
+  type PdfReportInput,
+  type PdfOptions,
+} from './pdf/writeReportPdf.ts';
+export { formatRatio, formatMm, formatMl, formatSignedPct, NOT_AVAILABLE } from './pdf/format.ts';
+export { sliceDisagreementClasses } from './raster/sliceClasses.ts';
 export { neutralizeFormula, stripControlChars } from './text/sanitize.ts';
 export { toWinAnsi, isWinAnsi } from './text/winAnsi.ts';
 export { encodePng, decodePng, crc32, type RasterImage } from './raster/png.ts';

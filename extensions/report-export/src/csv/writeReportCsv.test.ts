@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import type { EvaluationReport } from '../report/types.ts';
+import { reportToCsv } from '@concord/extension-segmentation-metrics';
+import { syntheticReport } from '../testing/syntheticCase.ts';
 import { csvField, writeReportCsv } from './writeReportCsv.ts';
 
-const report = JSON.parse(
-  readFileSync(
-    new URL('../../../../tests/fixtures/report-export/report-v1.json', import.meta.url),
-    'utf8',
-  ),
-) as EvaluationReport;
+const report = syntheticReport();
 
 /** Minimal RFC 4180 parser, to check that what we write reads back field for field. */
 function parseCsv(text: string): string[][] {
@@ -40,40 +35,24 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('writeReportCsv', () => {
-  it('writes a header with the report column names and one row per structure', () => {
+  it('writes the report column names and one row per structure, like the metrics CSV', () => {
     const rows = parseCsv(writeReportCsv(report));
-    expect(rows[0]).toEqual([
-      'label',
-      'name',
-      'status',
-      'tp',
-      'fp',
-      'fn',
-      'dice',
-      'jaccard',
-      'precision',
-      'recall',
-      'specificity',
-      'volumeRefMl',
-      'volumePredMl',
-      'volumeSoftMl',
-      'volumeDiffMl',
-      'volumeDiffPct',
-      'hd',
-      'hd95',
-      'assd',
-      'nsd@1',
-      'nsd@2',
-      'softDice',
-    ]);
+    // same columns as the metrics extension's CSV (`concord metrics --format csv`)
+    expect(rows[0].join(',')).toBe(reportToCsv(report).split('\n')[0]);
+    expect(rows[0]).toEqual(expect.arrayContaining(['label', 'name', 'status', 'dice', 'hd95']));
+    expect(rows[0]).toContain('nsd@1');
+    expect(rows[0]).toContain('volumeSoftMl');
     expect(rows).toHaveLength(1 + report.structures.length);
-    const first = Object.fromEntries(rows[0].map((c, i) => [c, rows[1][i]]));
-    expect(Number(first.dice)).toBe(report.structures[0].dice);
-    expect(first['nsd@2']).toBe('0.97');
-    // null (undefined ratio / distance) is an empty cell
+    report.structures.forEach((s, r) => {
+      const row = Object.fromEntries(rows[0].map((c, i) => [c, rows[r + 1][i]]));
+      expect(Number(row.dice)).toBe(s.dice);
+      expect(Number(row.volumeDiffMl)).toBe(s.volumeDiffMl);
+      expect(row['nsd@2']).toBe(s.nsd['2'] === null ? '' : String(s.nsd['2']));
+      // null (undefined ratio / distance) is an empty cell
+      expect(row.hd95).toBe(s.hd95 === null ? '' : String(s.hd95));
+    });
     const third = Object.fromEntries(rows[0].map((c, i) => [c, rows[3][i]]));
-    expect(third.precision).toBe('');
-    expect(third.hd95).toBe('');
+    expect(third.status).toBe('both-empty');
     expect(third.name).toBe('Cerebellum, left');
   });
 
@@ -81,8 +60,9 @@ describe('writeReportCsv', () => {
     const text = writeReportCsv(report);
     const rows = parseCsv(text);
     const second = Object.fromEntries(rows[0].map((c, i) => [c, rows[2][i]]));
-    expect(second.name).toBe('\'=HYPERLINK("http://x","y")');
-    expect(second.volumeDiffMl).toBe('-0.12');
+    expect(second.name).toBe('\'=cmd|"/c calc"!A1 Ω');
+    expect(report.structures[1].volumeDiffMl).toBeLessThan(0);
+    expect(second.volumeDiffMl).toBe(String(report.structures[1].volumeDiffMl));
     expect(text).not.toMatch(/(^|,)"?[=+@]/m);
     for (const bad of ['=1+1', '+1', '-1+2', '@SUM(A1)', '\tx', '\rx']) {
       expect(csvField(bad).replace(/^"/, '').startsWith("'")).toBe(true);
@@ -97,8 +77,9 @@ describe('writeReportCsv', () => {
     expect(csvField('two\nlines')).toBe('"two\nlines"');
     expect(csvField('nul\u0000byte')).toBe('nulbyte');
     const text = writeReportCsv(report);
+    expect(text.endsWith('\r\n')).toBe(true);
     expect(text.split('\r\n')).toHaveLength(report.structures.length + 2);
-    expect(text.replace(/\r\n/g, '')).not.toMatch(/\r(?!x)/);
+    expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
 
   it('is de-identified by default and includes patient data only with includePhi', () => {

@@ -1,4 +1,4 @@
-import type { EvaluationReport, PrivacyOptions, StructureResult } from '../report/types.ts';
+import type { EvaluationReport, PrivacyOptions } from '../report/types.ts';
 import { neutralizeFormula, stripControlChars } from '../text/sanitize.ts';
 
 export interface CsvOptions extends PrivacyOptions {
@@ -13,14 +13,18 @@ export function nsdColumn(tolerance: string | number): string {
   return `nsd@${tolerance}`;
 }
 
-/** Fixed structure columns, named as in the report's `structures[]` objects (DESIGN §3.3). */
-const HEAD: (keyof StructureResult)[] = [
+/**
+ * Structure fields in column order (DESIGN §3.3 and the metrics engine's extra counts); optional
+ * ones appear only when some structure carries them, unknown extra fields are appended.
+ */
+const ORDER = [
   'label',
   'name',
   'status',
   'tp',
   'fp',
   'fn',
+  'tn',
   'dice',
   'jaccard',
   'precision',
@@ -28,21 +32,32 @@ const HEAD: (keyof StructureResult)[] = [
   'specificity',
   'volumeRefMl',
   'volumePredMl',
+  'volumeSoftMl',
+  'volumeDiffMl',
+  'volumeDiffPct',
+  'hd',
+  'hd95',
+  'assd',
+  'nsd',
+  'softDice',
+  'surfaceRefVoxels',
+  'surfacePredVoxels',
 ];
-const TAIL: (keyof StructureResult)[] = ['volumeDiffMl', 'volumeDiffPct', 'hd', 'hd95', 'assd'];
 
-/** The columns of the CSV for a report: optional ones only when some structure carries them. */
+/** The CSV columns of a report: the structure fields, `nsd` flattened to `nsd@<τ>`. */
 export function csvColumns(report: EvaluationReport, options: PrivacyOptions = {}): string[] {
-  const hasSoftVolume = report.structures.some((s) => s.volumeSoftMl != null);
-  const hasSoftDice = report.structures.some((s) => s.softDice != null);
+  const present = new Set<string>();
+  for (const s of report.structures) {
+    for (const [k, v] of Object.entries(s)) if (v !== undefined) present.add(k);
+  }
+  const fields = [
+    ...ORDER.filter((k) => present.has(k)),
+    ...[...present].filter((k) => !ORDER.includes(k)),
+  ];
   const tolerances = nsdTolerances(report);
   return [
     ...(options.includePhi ? ['patientName', 'patientId', 'patientBirthDate'] : []),
-    ...HEAD,
-    ...(hasSoftVolume ? ['volumeSoftMl'] : []),
-    ...TAIL,
-    ...tolerances.map(nsdColumn),
-    ...(hasSoftDice ? ['softDice'] : []),
+    ...fields.flatMap((f) => (f === 'nsd' ? tolerances.map(nsdColumn) : [f])),
   ];
 }
 
@@ -81,7 +96,10 @@ export function writeReportCsv(report: EvaluationReport, options: CsvOptions = {
           return csvField(patient.birthDate);
       }
       if (c.startsWith('nsd@')) return csvField(s.nsd?.[c.slice(4)]);
-      return csvField(s[c as keyof StructureResult] as Cell);
+      const value = (s as unknown as Record<string, unknown>)[c];
+      return csvField(
+        value !== null && typeof value === 'object' ? JSON.stringify(value) : (value as Cell),
+      );
     }),
   );
   const lines = [columns.map(csvField), ...rows].map((r) => r.join(','));

@@ -1,0 +1,22 @@
+import { finiteOnly, reportProblems } from '@concord/extension-segmentation-metrics';
+import type { EvaluationReport } from '../report/types.ts';
+
+/** The report failed validation against the shipped `concord.report/v1` schema. */
+export class ReportSchemaError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`report does not match concord.report/v1: ${problems.slice(0, 3).join('; ')}`);
+    this.name = 'ReportSchemaError';
+  }
+}
+
+/**
+ * The report as `concord.report/v1` JSON text (UTF-8, 2-space indent, trailing newline),
+ * validated against the metrics extension's JSON Schema before it is written. The schema has
+ * no patient fields, so JSON reports are always de-identified; non-finite numbers become null.
+ */
+export function writeReportJson(report: EvaluationReport): string {
+  const clean = finiteOnly(report);
+  const problems = reportProblems(clean);
+  if (problems.length > 0) throw new ReportSchemaError(problems);
+  return JSON.stringify(clean, null, 2) + '\n';
+}
