@@ -25,7 +25,7 @@ export {
   type PdfOptions,
 } from './pdf/writeReportPdf.ts';
 export { formatRatio, formatMm, formatMl, formatSignedPct, NOT_AVAILABLE } from './pdf/format.ts';
-export { sliceDisagreementClasses } from './raster/sliceClasses.ts';
+export { sliceDisagreementClasses, axialDisagreementProfile } from './raster/sliceClasses.ts';
 export { neutralizeFormula, stripControlChars } from './text/sanitize.ts';
 export { toWinAnsi, isWinAnsi } from './text/winAnsi.ts';
 export { encodePng, decodePng, crc32, type RasterImage } from './raster/png.ts';

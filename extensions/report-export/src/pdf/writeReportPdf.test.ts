@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
-import { sliceDisagreementClasses } from '../raster/sliceClasses.ts';
+import { computeDisagreement } from '@concord/extension-segmentation-metrics';
+import { axialDisagreementProfile, sliceDisagreementClasses } from '../raster/sliceClasses.ts';
 import { syntheticCase, syntheticReport } from '../testing/syntheticCase.ts';
 import { writeReportPdf } from './writeReportPdf.ts';
 
 describe('writeReportPdf', () => {
   const c = syntheticCase();
   const report = syntheticReport(c);
+  const products = computeDisagreement(c.reference, c.prediction);
 
   it('writes a PDF with the summary pages and a slice page', async () => {
     const pdf = await writeReportPdf({
       report,
       volumes: c,
-      sliceProfile: c.sliceProfile,
-      classifySlice: (k) => sliceDisagreementClasses(c.reference, c.prediction, k, 1),
+      sliceProfile: axialDisagreementProfile(products, c.grid.dims[2]),
+      classifySlice: (k) => sliceDisagreementClasses(products, c.grid.dims, k, 1),
     });
     expect(new TextDecoder().decode(pdf.subarray(0, 5))).toBe('%PDF-');
     const doc = await PDFDocument.load(pdf);

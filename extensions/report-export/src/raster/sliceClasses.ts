@@ -1,72 +1,59 @@
 /**
- * Disagreement classes of one axial slice for the report, with the viewer's boundary/gross split:
- * an FP or FN voxel is a boundary error when it lies within τ mm of the reference surface of its
- * structure (DESIGN §3.2 surface: 6-connected, outside the image is background), gross otherwise.
+ * Glue from the metrics engine's disagreement products (`computeDisagreement`: TP/FP/FN codes
+ * and FP/FN distances to the reference surface per structure) to the report's slice page: the
+ * per-slice profile that ranks slices, and one DisagreementClass per pixel of an axial slice
+ * with the viewer's boundary/gross split at τ.
  */
-import type { LabelVolume } from '@concord/core';
-import { classifyDisagreement, OverlapCode } from '@concord/extension-disagreement';
-import { squaredEdt } from '@concord/extension-segmentation-metrics';
+import { classifyDisagreement, type SliceProfile } from '@concord/extension-disagreement';
+import { VOXEL_CODE, type StructureDisagreement } from '@concord/extension-segmentation-metrics';
+
+/** FP and FN counts per axial slice (axis 2), summed over structures. */
+export function axialDisagreementProfile(
+  structures: readonly StructureDisagreement[],
+  nz: number,
+): SliceProfile {
+  const fp = new Array<number>(nz).fill(0);
+  const fn = new Array<number>(nz).fill(0);
+  for (const s of structures) {
+    const counts = s.slices[2];
+    for (let k = 0; k < nz; k++) {
+      fp[k] += counts.fp[k];
+      fn[k] += counts.fn[k];
+    }
+  }
+  return { axis: 2, fp, fn };
+}
 
 /**
- * One DisagreementClass per pixel of slice `k` (i fastest). A voxel labelled a by the reference
- * and b ≠ a by the model counts as the model's false positive for b. Only the slab of slices
- * within τ of `k` is searched: a surface voxel farther away cannot change the ≤ τ test.
+ * One DisagreementClass per pixel of axial slice `k` (i fastest). A voxel the reference gives
+ * structure a and the model b ≠ a is shown as the model's false positive for b.
  */
 export function sliceDisagreementClasses(
-  reference: LabelVolume,
-  prediction: LabelVolume,
+  structures: readonly StructureDisagreement[],
+  dims: readonly [number, number, number],
   k: number,
   tauMm: number,
 ): Uint8Array {
-  const [nx, ny, nz] = reference.dims;
-  const nxy = nx * ny;
-  const ref = reference.data;
-  const pred = prediction.data;
-  const base = k * nxy;
-  const codes = new Uint8Array(nxy);
-  const owner = new Uint32Array(nxy); // the structure whose reference surface decides
-  const labels = new Set<number>();
-  for (let p = 0; p < nxy; p++) {
-    const r = ref[base + p];
-    const m = pred[base + p];
-    if (!r && !m) continue;
-    if (r === m) {
-      codes[p] = OverlapCode.TP;
-      continue;
-    }
-    codes[p] = m ? OverlapCode.FP : OverlapCode.FN;
-    owner[p] = m || r;
-    labels.add(m || r);
-  }
-  const distances = new Float32Array(nxy).fill(Infinity);
-  const margin = Math.min(nz, Math.ceil(tauMm / reference.spacing[2]));
-  const k0 = Math.max(0, k - margin);
-  const k1 = Math.min(nz - 1, k + margin);
-  const depth = k1 - k0 + 1;
-  const flags = new Uint8Array(nxy * depth);
-  const sq = new Float32Array(nxy * depth);
-  const isL = (i: number, j: number, kk: number, l: number) =>
-    i >= 0 && j >= 0 && kk >= 0 && i < nx && j < ny && kk < nz && ref[i + j * nx + kk * nxy] === l;
-  for (const l of labels) {
-    flags.fill(0);
-    for (let kk = k0; kk <= k1; kk++) {
-      for (let j = 0; j < ny; j++) {
-        for (let i = 0; i < nx; i++) {
-          if (ref[i + j * nx + kk * nxy] !== l) continue;
-          const interior =
-            isL(i - 1, j, kk, l) &&
-            isL(i + 1, j, kk, l) &&
-            isL(i, j - 1, kk, l) &&
-            isL(i, j + 1, kk, l) &&
-            isL(i, j, kk - 1, l) &&
-            isL(i, j, kk + 1, l);
-          if (!interior) flags[i + j * nx + (kk - k0) * nxy] = 1;
+  const [nx, ny] = dims;
+  const codes = new Uint8Array(nx * ny);
+  const distances = new Float32Array(nx * ny);
+  // FN first so that FP (and TP) written later take precedence on mismatched voxels
+  for (const pass of [VOXEL_CODE.fn, VOXEL_CODE.fp, VOXEL_CODE.tp]) {
+    for (const s of structures) {
+      if (!s.box || k < s.box.min[2] || k > s.box.max[2]) continue;
+      const [bx, by] = s.boxDims;
+      const [x0, y0, z0] = s.box.min;
+      const base = (k - z0) * bx * by;
+      for (let j = 0; j < by; j++) {
+        for (let i = 0; i < bx; i++) {
+          const o = base + j * bx + i;
+          if (s.codes[o] !== pass) continue;
+          const p = x0 + i + (y0 + j) * nx;
+          codes[p] = pass;
+          distances[p] = s.distancesMm[o];
         }
       }
     }
-    squaredEdt(flags, 1, [nx, ny, depth], reference.spacing, sq);
-    const off = (k - k0) * nxy;
-    for (let p = 0; p < nxy; p++) if (owner[p] === l) distances[p] = Math.sqrt(sq[off + p]);
   }
   return classifyDisagreement(codes, distances, tauMm);
 }

@@ -4,7 +4,6 @@
  * so every disagreement class and every report section has something to show.
  */
 import { IDENTITY_DIRECTION, type Grid, type LabelVolume, type Volume } from '@concord/core';
-import type { SliceProfile } from '@concord/extension-disagreement';
 import {
   buildReport,
   computeMetrics,
@@ -18,7 +17,6 @@ export interface SyntheticCase {
   prediction: LabelVolume;
   /** model probability of each class per voxel (label -> volume) */
   probabilities: Map<number, Float32Array>;
-  sliceProfile: SliceProfile;
 }
 
 export const SYNTHETIC_LABELS = [
@@ -61,13 +59,6 @@ export function syntheticCase(dims: [number, number, number] = [40, 36, 12]): Sy
       }
     }
   }
-  const fp = new Array<number>(nz).fill(0);
-  const fn = new Array<number>(nz).fill(0);
-  for (let o = 0; o < n; o++) {
-    const k = Math.floor(o / (nx * ny));
-    if (pred[o] && pred[o] !== ref[o]) fp[k]++;
-    if (ref[o] && pred[o] !== ref[o]) fn[k]++;
-  }
   return {
     grid,
     image: { ...grid, data: image },
@@ -77,7 +68,6 @@ export function syntheticCase(dims: [number, number, number] = [40, 36, 12]): Sy
       [1, p1],
       [2, p2],
     ]),
-    sliceProfile: { axis: 2, fp, fn },
   };
 }
 
