@@ -20,7 +20,54 @@ export interface ModeDefinition {
     valid: boolean;
     description?: string;
   };
+  /** Panel module entries shown right of the viewports, top to bottom. */
+  rightPanels: string[];
+  /** Hotkeys bound through OHIF's HotkeysManager to the viewer's commands. */
+  hotkeys: Array<{
+    commandName: string;
+    commandOptions?: Record<string, unknown>;
+    keys: string[];
+    label: string;
+  }>;
 }
+
+/** Panel module entry ids (`<extension id>.panelModule.<name>`), as OHIF modes name them. */
+export const PANELS = {
+  model: '@concord/extension-onnx-inference.panelModule.model',
+  metrics: '@concord/extension-segmentation-metrics.panelModule.metrics',
+} as const;
+
+export const HOTKEYS: ModeDefinition['hotkeys'] = [
+  {
+    commandName: 'setToolActive',
+    commandOptions: { toolName: 'WindowLevel' },
+    keys: ['w'],
+    label: 'Window/level',
+  },
+  { commandName: 'setToolActive', commandOptions: { toolName: 'Pan' }, keys: ['p'], label: 'Pan' },
+  {
+    commandName: 'setToolActive',
+    commandOptions: { toolName: 'Zoom' },
+    keys: ['z'],
+    label: 'Zoom',
+  },
+  {
+    commandName: 'setToolActive',
+    commandOptions: { toolName: 'Crosshairs' },
+    keys: ['c'],
+    label: 'Crosshairs (MPR)',
+  },
+  { commandName: 'nextImage', keys: ['down'], label: 'Next image' },
+  { commandName: 'previousImage', keys: ['up'], label: 'Previous image' },
+  {
+    commandName: 'setLayout',
+    commandOptions: { layout: 'stack' },
+    keys: ['1'],
+    label: 'Stack layout',
+  },
+  { commandName: 'setLayout', commandOptions: { layout: 'mpr' }, keys: ['3'], label: 'MPR layout' },
+  { commandName: 'resetViewport', keys: ['r'], label: 'Reset view' },
+];
 
 /** Modalities that carry images the model can run on (SEG/SR/PR are not image series). */
 const IMAGE_MODALITIES = new Set(['MR', 'CT', 'PT', 'US', 'OT', 'NM', 'CR', 'DX', 'XA']);
@@ -48,6 +95,8 @@ export function modeFactory(): ModeDefinition {
       '@concord/extension-report-export': '^0.1.0',
     },
     isValidMode,
+    rightPanels: [PANELS.model, PANELS.metrics],
+    hotkeys: HOTKEYS,
   };
 }
 

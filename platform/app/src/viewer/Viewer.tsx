@@ -3,7 +3,16 @@
  * panels. The first image needs only Cornerstone and the data source; the Model and Metrics
  * panels are lazy chunks loaded after it.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ComponentType,
+} from 'react';
+import { readNiftiLabels, isGzip, userMessage, type LabelVolume, type Volume } from '@concord/core';
 import type { ModeDefinition } from '@concord/mode-model-vs-annotator';
 import { Enums, eventTarget } from '@cornerstonejs/core';
 import type { AppConfig } from '../appConfig.ts';
@@ -16,6 +25,9 @@ import {
   type PrimaryTool,
   type ViewerState,
 } from './viewportController.ts';
+import { OverlayManager, type OverlaySource } from '../segmentation/overlayManager.ts';
+import { OverlaysPanel } from '../segmentation/OverlaysPanel.tsx';
+import type { ViewerBridge, ViewerPanelProps } from '../viewerBridge.ts';
 
 export interface ViewerProps {
   app: BootedApp;
@@ -41,7 +53,16 @@ function markFirstImage(element: HTMLElement) {
   element.addEventListener(Enums.Events.IMAGE_RENDERED, on);
 }
 
-export function Viewer({ app, mode, studyUID, dataSourceName }: ViewerProps) {
+/** Reads a labelmap file the user chose: NIfTI (.nii / .nii.gz). */
+export async function readLabelFile(file: File): Promise<LabelVolume> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (isGzip(bytes) || /\.nii(\.gz)?$/i.test(file.name)) return readNiftiLabels(bytes);
+  throw new Error(`${file.name}: not a NIfTI labelmap (.nii or .nii.gz)`);
+}
+
+type PanelEntry = { name: string; label?: string; component: ComponentType<ViewerPanelProps> };
+
+export function Viewer({ app, config, mode, studyUID, dataSourceName }: ViewerProps) {
   const dataSource = app.dataSources.get(dataSourceName);
   const [series, setSeries] = useState<SeriesSummary[] | null>(null);
   const [activeSeries, setActiveSeries] = useState<string | null>(null);
@@ -50,6 +71,9 @@ export function Viewer({ app, mode, studyUID, dataSourceName }: ViewerProps) {
   const [layout, setLayout] = useState<LayoutKind>('stack');
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const [overlays, setOverlays] = useState<OverlayManager | null>(null);
+  const [overlayStatus, setOverlayStatus] = useState<string | null>(null);
+  const [displayed, setDisplayed] = useState(0);
   const stackRef = useRef<HTMLDivElement>(null);
   const mprRefs = [
     useRef<HTMLDivElement>(null),
@@ -122,6 +146,8 @@ export function Viewer({ app, mode, studyUID, dataSourceName }: ViewerProps) {
           activeSeries,
         );
       }
+      if (!alive) return;
+      setDisplayed((n) => n + 1);
     })()
       .catch((e) => alive && setError(`Could not display the series: ${imageErrorText(e)}`))
       .finally(() => alive && setLoading(false));
@@ -139,6 +165,87 @@ export function Viewer({ app, mode, studyUID, dataSourceName }: ViewerProps) {
     eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, on);
     return () => eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, on);
   }, []);
+
+  // One overlay manager per displayed series; re-attached to the viewports of each layout.
+  useEffect(() => {
+    if (!activeSeries) return;
+    const m = new OverlayManager(activeSeries);
+    setOverlays(m);
+    return () => m.destroy();
+  }, [activeSeries]);
+  useEffect(() => {
+    if (controller && overlays && displayed > 0) overlays.attach(controller.viewportIds());
+  }, [controller, overlays, displayed]);
+
+  const bridge = useMemo<ViewerBridge | null>(() => {
+    if (!controller || !overlays || !activeSeries) return null;
+    return {
+      studyInstanceUID: studyUID,
+      seriesInstanceUID: activeSeries,
+      models: config.models,
+      overlays,
+      async getImageVolume(): Promise<Volume> {
+        const v = await controller.loadedVolume();
+        return {
+          dims: [...v.dimensions] as Volume['dims'],
+          spacing: [...v.spacing] as Volume['spacing'],
+          origin: [...v.origin] as Volume['origin'],
+          direction: [...v.direction] as Volume['direction'],
+          frameOfReferenceUID: v.metadata?.FrameOfReferenceUID,
+          data: v.voxelManager?.getCompleteScalarDataArray?.() as Volume['data'],
+        };
+      },
+      getLabelmap: (source) => overlays.labelVolume(source),
+      showLabelmap: (source, labelmap, title) => {
+        const volume = controller.currentVolume();
+        if (!volume) throw new Error('The series is still loading');
+        return overlays.setLabelmap(source, volume, labelmap, title);
+      },
+      subscribe: (fn) => overlays.subscribe(fn),
+    };
+  }, [controller, overlays, activeSeries, studyUID, config.models]);
+
+  const loadOverlayFile = useCallback(
+    (source: OverlaySource, file: File) => {
+      if (!bridge || !controller) return;
+      setOverlayStatus(`Loading ${file.name}…`);
+      (async () => {
+        const labelmap = await readLabelFile(file);
+        await controller.loadedVolume();
+        bridge.showLabelmap(source, labelmap, file.name);
+        setOverlayStatus(null);
+      })().catch((e) => setOverlayStatus(`Could not show ${file.name}: ${userMessage(e)}`));
+    },
+    [bridge, controller],
+  );
+
+  const panels = useMemo(
+    () =>
+      mode.rightPanels
+        .map((id) => app.extensionManager.getModuleEntry(id) as PanelEntry | undefined)
+        .filter((p): p is PanelEntry => !!p),
+    [app, mode],
+  );
+
+  // The mode's hotkeys run these commands through OHIF's CommandsManager/HotkeysManager.
+  useEffect(() => {
+    if (!controller) return;
+    const { commandsManager, hotkeysManager } = app;
+    commandsManager.createContext('VIEWER');
+    const commands: Record<string, (o: Record<string, unknown>) => void> = {
+      setToolActive: (o) => controller.setPrimaryTool(o.toolName as PrimaryTool),
+      nextImage: () => controller.scroll(1),
+      previousImage: () => controller.scroll(-1),
+      setLayout: (o) => setLayout(o.layout as LayoutKind),
+      resetViewport: () => controller.resetView(),
+    };
+    for (const [name, fn] of Object.entries(commands))
+      commandsManager.registerCommand('VIEWER', name, { commandFn: fn });
+    hotkeysManager.setHotkeys(mode.hotkeys);
+    return () => {
+      hotkeysManager.setHotkeys([]); // next viewer re-creates the VIEWER context
+    };
+  }, [app, controller, mode]);
 
   const setTool = useCallback((t: PrimaryTool) => controller?.setPrimaryTool(t), [controller]);
 
@@ -254,7 +361,15 @@ export function Viewer({ app, mode, studyUID, dataSourceName }: ViewerProps) {
           ))}
         </div>
       </section>
-      <aside className="right-panel" data-testid="right-panel" />
+      <aside className="right-panel" data-testid="right-panel">
+        <OverlaysPanel overlays={overlays} onLoadFile={loadOverlayFile} status={overlayStatus} />
+        {bridge &&
+          panels.map((p) => (
+            <Suspense key={p.name} fallback={<p className="muted">Loading {p.label ?? p.name}…</p>}>
+              <p.component viewer={bridge} />
+            </Suspense>
+          ))}
+      </aside>
     </div>
   );
 }

@@ -10,6 +10,7 @@ import {
   setVolumesForViewports,
   cache,
   utilities,
+  eventTarget,
   type Types,
 } from '@cornerstonejs/core';
 import {
@@ -145,6 +146,30 @@ export class ViewportController {
       imageIds: this.imageIds,
     });
     (volume as unknown as { load: () => void }).load();
+    return volume;
+  }
+
+  /** The cached image volume of the displayed series, if created. */
+  currentVolume(): Types.IImageVolume | undefined {
+    return this.volumeId ? (cache.getVolume(this.volumeId) as Types.IImageVolume) : undefined;
+  }
+
+  /** The image volume with every slice loaded. */
+  async loadedVolume(): Promise<Types.IImageVolume> {
+    const volume = await this.ensureVolume();
+    const status = (volume as unknown as { loadStatus?: { loaded: boolean } }).loadStatus;
+    if (status?.loaded) return volume;
+    await new Promise<void>((resolve, reject) => {
+      const done = (evt: Event) => {
+        const d = (evt as CustomEvent).detail as { volumeId?: string };
+        if (d?.volumeId !== volume.volumeId) return;
+        eventTarget.removeEventListener(Enums.Events.IMAGE_VOLUME_LOADING_COMPLETED, done);
+        resolve();
+      };
+      eventTarget.addEventListener(Enums.Events.IMAGE_VOLUME_LOADING_COMPLETED, done);
+      if (status?.loaded) done(new CustomEvent('x', { detail: { volumeId: volume.volumeId } }));
+      setTimeout(() => reject(new Error('Loading the series timed out')), 300_000);
+    });
     return volume;
   }
 

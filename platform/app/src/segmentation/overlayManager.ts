@@ -1,0 +1,268 @@
+/**
+ * Labelmap overlays on the viewer: the annotator's reference and the model's prediction at
+ * the same time, each its own Cornerstone segmentation (labelmap images derived from the
+ * displayed series), each styled separately, toggleable per source and per structure.
+ */
+import { imageLoader, type Types } from '@cornerstonejs/core';
+import { segmentation, Enums as ToolEnums } from '@cornerstonejs/tools';
+import { alignToReference, type Grid, type LabelInfo, type LabelVolume } from '@concord/core';
+
+export type OverlaySource = 'reference' | 'prediction';
+
+export interface OverlayStyle {
+  fill: boolean;
+  outline: boolean;
+  /** Fill opacity 0..1 */
+  opacity: number;
+}
+
+export interface OverlayState {
+  source: OverlaySource;
+  /** Where it came from, for the UI (file name, series description, model name). */
+  title: string;
+  labels: LabelInfo[];
+  visible: boolean;
+  hiddenLabels: number[];
+  style: OverlayStyle;
+  /** Voxel count per label on the image grid (0 = structure absent). */
+  counts: Record<number, number>;
+}
+
+export const DEFAULT_STYLES: Record<OverlaySource, OverlayStyle> = {
+  reference: { fill: false, outline: true, opacity: 0.5 },
+  prediction: { fill: true, outline: false, opacity: 0.45 },
+};
+
+const LABELMAP = ToolEnums.SegmentationRepresentations.Labelmap;
+
+/** Distinct fallback colours for labels without one (Okabe-Ito, then a hue wheel). */
+export function fallbackColor(label: number): [number, number, number] {
+  const okabe: [number, number, number][] = [
+    [230, 159, 0],
+    [86, 180, 233],
+    [0, 158, 115],
+    [240, 228, 66],
+    [0, 114, 178],
+    [213, 94, 0],
+    [204, 121, 167],
+  ];
+  if (label >= 1 && label <= okabe.length) return okabe[label - 1];
+  const h = (label * 137.508) % 360;
+  const f = (n: number) => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (0.5 - 0.5 * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [f(0), f(8), f(4)];
+}
+
+/** Grid of a Cornerstone image volume, in the @concord/core convention. */
+export function volumeGrid(volume: Types.IImageVolume): Grid {
+  return {
+    dims: [...volume.dimensions] as Grid['dims'],
+    spacing: [...volume.spacing] as Grid['spacing'],
+    origin: [...volume.origin] as Grid['origin'],
+    direction: [...volume.direction] as Grid['direction'],
+    frameOfReferenceUID: volume.metadata?.FrameOfReferenceUID,
+  };
+}
+
+type Listener = (states: OverlayState[]) => void;
+
+export class OverlayManager {
+  private states = new Map<OverlaySource, OverlayState>();
+  private segmentationIds = new Map<OverlaySource, string>();
+  /** The labelmap on the image grid, for metrics and exports. */
+  private volumes = new Map<OverlaySource, LabelVolume>();
+  private listeners = new Set<Listener>();
+  private viewportIds: string[] = [];
+  private generation = 0;
+
+  constructor(private readonly seriesKey: string) {}
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    fn(this.list());
+    return () => this.listeners.delete(fn);
+  }
+
+  list(): OverlayState[] {
+    return (['reference', 'prediction'] as const)
+      .map((s) => this.states.get(s))
+      .filter((s): s is OverlayState => !!s);
+  }
+
+  labelVolume(source: OverlaySource): LabelVolume | undefined {
+    return this.volumes.get(source);
+  }
+
+  private emit() {
+    const l = this.list();
+    for (const fn of this.listeners) fn(l);
+  }
+
+  /**
+   * Shows a labelmap (any grid sharing the series' frame of reference; resampled by nearest
+   * neighbour onto the image grid) as one source's overlay, replacing the previous one.
+   */
+  setLabelmap(
+    source: OverlaySource,
+    imageVolume: Types.IImageVolume,
+    labelmap: LabelVolume,
+    title: string,
+  ): LabelVolume {
+    const grid = volumeGrid(imageVolume);
+    const aligned = alignToReference(labelmap, grid);
+    this.remove(source);
+    const segmentationId = `${source}:${this.seriesKey}:${++this.generation}`;
+    const [nx, ny, nz] = grid.dims;
+    const sliceSize = nx * ny;
+    const images = imageLoader.createAndCacheDerivedLabelmapImages(imageVolume.imageIds);
+    const counts: Record<number, number> = {};
+    for (let k = 0; k < nz; k++) {
+      const slice = aligned.data.subarray(k * sliceSize, (k + 1) * sliceSize);
+      const vm = images[k].voxelManager as Types.IVoxelManager<number> | undefined;
+      const target = vm?.getScalarData() as Types.PixelDataTypedArray | undefined;
+      if (target) target.set(slice);
+      for (let i = 0; i < slice.length; i++) {
+        const v = slice[i];
+        if (v) counts[v] = (counts[v] ?? 0) + 1;
+      }
+    }
+    const present = Object.keys(counts).map(Number);
+    const known = new Map((labelmap.labels ?? []).map((l) => [l.label, l]));
+    const labels: LabelInfo[] = [...new Set([...known.keys(), ...present])]
+      .filter((l) => l > 0)
+      .sort((a, b) => a - b)
+      .map((label) => ({
+        label,
+        name: known.get(label)?.name ?? `Label ${label}`,
+        color: known.get(label)?.color ?? fallbackColor(label),
+      }));
+    segmentation.addSegmentations([
+      {
+        segmentationId,
+        representation: { type: LABELMAP, data: { imageIds: images.map((i) => i.imageId) } },
+        config: {
+          label: title,
+          segments: Object.fromEntries(
+            labels.map((l) => [l.label, { label: l.name, segmentIndex: l.label }]),
+          ),
+        },
+      },
+    ]);
+    this.segmentationIds.set(source, segmentationId);
+    this.volumes.set(source, { ...aligned, labels });
+    this.states.set(source, {
+      source,
+      title,
+      labels,
+      visible: true,
+      hiddenLabels: [],
+      style: { ...DEFAULT_STYLES[source] },
+      counts,
+    });
+    this.attachOne(source);
+    this.emit();
+    return this.volumes.get(source) as LabelVolume;
+  }
+
+  remove(source: OverlaySource) {
+    const id = this.segmentationIds.get(source);
+    if (!id) return;
+    segmentation.removeSegmentation(id);
+    this.segmentationIds.delete(source);
+    this.states.delete(source);
+    this.volumes.delete(source);
+    this.emit();
+  }
+
+  /** Adds every overlay to the viewports of the current layout (after a layout change). */
+  attach(viewportIds: string[]) {
+    this.viewportIds = viewportIds;
+    for (const s of this.states.keys()) this.attachOne(s);
+  }
+
+  private attachOne(source: OverlaySource) {
+    const segmentationId = this.segmentationIds.get(source);
+    const state = this.states.get(source);
+    if (!segmentationId || !state) return;
+    for (const viewportId of this.viewportIds) {
+      segmentation.addLabelmapRepresentationToViewport(viewportId, [{ segmentationId }]);
+    }
+    this.applyDisplay(source);
+  }
+
+  private applyDisplay(source: OverlaySource) {
+    const segmentationId = this.segmentationIds.get(source);
+    const state = this.states.get(source);
+    if (!segmentationId || !state) return;
+    for (const viewportId of this.viewportIds) {
+      for (const l of state.labels) {
+        const [r, g, b] = l.color ?? fallbackColor(l.label);
+        segmentation.config.color.setSegmentIndexColor(viewportId, segmentationId, l.label, [
+          r,
+          g,
+          b,
+          255,
+        ]);
+        segmentation.config.visibility.setSegmentIndexVisibility(
+          viewportId,
+          { segmentationId, type: LABELMAP },
+          l.label,
+          !state.hiddenLabels.includes(l.label),
+        );
+      }
+      segmentation.config.style.setStyle(
+        { viewportId, segmentationId, type: LABELMAP },
+        {
+          renderFill: state.style.fill,
+          renderOutline: state.style.outline,
+          fillAlpha: state.style.opacity,
+          outlineOpacity: 1,
+          outlineWidth: source === 'reference' ? 2 : 1,
+          renderFillInactive: state.style.fill,
+          renderOutlineInactive: state.style.outline,
+          fillAlphaInactive: state.style.opacity,
+          outlineOpacityInactive: 1,
+          outlineWidthInactive: source === 'reference' ? 2 : 1,
+        },
+      );
+      segmentation.config.visibility.setSegmentationRepresentationVisibility(
+        viewportId,
+        { segmentationId, type: LABELMAP },
+        state.visible,
+      );
+    }
+  }
+
+  private update(source: OverlaySource, patch: Partial<OverlayState>) {
+    const state = this.states.get(source);
+    if (!state) return;
+    this.states.set(source, { ...state, ...patch });
+    this.applyDisplay(source);
+    this.emit();
+  }
+
+  setVisible(source: OverlaySource, visible: boolean) {
+    this.update(source, { visible });
+  }
+
+  setLabelVisible(source: OverlaySource, label: number, visible: boolean) {
+    const state = this.states.get(source);
+    if (!state) return;
+    const hidden = new Set(state.hiddenLabels);
+    if (visible) hidden.delete(label);
+    else hidden.add(label);
+    this.update(source, { hiddenLabels: [...hidden] });
+  }
+
+  setStyle(source: OverlaySource, style: Partial<OverlayStyle>) {
+    const state = this.states.get(source);
+    if (state) this.update(source, { style: { ...state.style, ...style } });
+  }
+
+  destroy() {
+    for (const s of [...this.segmentationIds.keys()]) this.remove(s);
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * What the mode's side panels (Model, Metrics, …) get from the viewer: the displayed series
+ * as a @concord/core Volume, the overlays, and a way to show a prediction. Panels live in
+ * the extensions and import this type only (`import type { ViewerBridge } from '@concord/app'`).
+ */
+import type { LabelVolume, Volume } from '@concord/core';
+import type { OverlayManager, OverlaySource, OverlayState } from './segmentation/overlayManager.ts';
+import type { ModelConfig } from './appConfig.ts';
+
+export interface ViewerBridge {
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+  /** Models listed in the app config (manifest URLs on our origin). */
+  models: ModelConfig[];
+  /** The displayed series on its image grid (waits until every slice is loaded). */
+  getImageVolume(): Promise<Volume>;
+  /** The labelmap of a source on the image grid, if one is shown. */
+  getLabelmap(source: OverlaySource): LabelVolume | undefined;
+  /** Shows a labelmap as one source's overlay (resampled onto the image grid if needed). */
+  showLabelmap(source: OverlaySource, labelmap: LabelVolume, title: string): LabelVolume;
+  /** Overlay state changes (a new reference or prediction, visibility, style). */
+  subscribe(fn: (overlays: OverlayState[]) => void): () => void;
+  overlays: OverlayManager;
+}
+
+/** Props every panel component of the mode receives. */
+export interface ViewerPanelProps {
+  viewer: ViewerBridge;
+}
