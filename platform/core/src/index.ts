@@ -5,3 +5,5 @@
 export * from './errors/index.ts';
 export * from './geometry/index.ts';
 export * from './nifti/index.ts';
+export * from './codecs/index.ts';
+export * from './dicom/index.ts';
