@@ -1,4 +1,5 @@
 /** Computes per-structure segmentation metrics (DESIGN §3.2) and their report (§3.3). */
+import { lazy } from 'react';
 import type { OhifExtension } from '@concord/core/ohif';
 import { EXTENSION_ID } from './id.ts';
 
@@ -7,8 +8,19 @@ export * from './engine/index.ts';
 export * from './report/report.ts';
 export * from './report/validate.ts';
 
+/** Panel module entry `<id>.panelModule.metrics`; the panel's code is a lazy chunk. */
+export const METRICS_PANEL = 'metrics';
+
 const extension: OhifExtension = {
   id: EXTENSION_ID,
+  getPanelModule: () => [
+    {
+      name: METRICS_PANEL,
+      label: 'Metrics',
+      iconName: 'tab-metrics',
+      component: lazy(() => import('./panels/MetricsPanel.tsx')),
+    },
+  ],
 };
 
 export default extension;

@@ -4,7 +4,12 @@
  * the extensions and import this type only (`import type { ViewerBridge } from '@concord/app'`).
  */
 import type { LabelVolume, Volume } from '@concord/core';
-import type { OverlayManager, OverlaySource, OverlayState } from './segmentation/overlayManager.ts';
+import type {
+  OverlayManager,
+  OverlayOrigin,
+  OverlaySource,
+  OverlayState,
+} from './segmentation/overlayManager.ts';
 import type { ModelConfig } from './appConfig.ts';
 
 export interface ViewerBridge {
@@ -17,7 +22,12 @@ export interface ViewerBridge {
   /** The labelmap of a source on the image grid, if one is shown. */
   getLabelmap(source: OverlaySource): LabelVolume | undefined;
   /** Shows a labelmap as one source's overlay (resampled onto the image grid if needed). */
-  showLabelmap(source: OverlaySource, labelmap: LabelVolume, title: string): LabelVolume;
+  showLabelmap(
+    source: OverlaySource,
+    labelmap: LabelVolume,
+    title: string,
+    origin?: OverlayOrigin,
+  ): LabelVolume;
   /** Overlay state changes (a new reference or prediction, visibility, style). */
   subscribe(fn: (overlays: OverlayState[]) => void): () => void;
   overlays: OverlayManager;

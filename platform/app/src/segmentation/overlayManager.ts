@@ -16,8 +16,21 @@ export interface OverlayStyle {
   opacity: number;
 }
 
+/** Where a labelmap came from, as the report records it (DESIGN §3.3). */
+export interface OverlayOrigin {
+  kind: 'nifti' | 'dicom-seg' | 'model' | 'labelmap';
+  model?: { name: string; version: string; sha256: string };
+  backend?: string;
+  inferenceMs?: number;
+  /** Per-class probabilities on the image grid (label -> p), for soft metrics. */
+  probabilities?: Record<number, Float32Array>;
+}
+
 export interface OverlayState {
   source: OverlaySource;
+  origin: OverlayOrigin;
+  /** Increments with every new labelmap, so panels can tell a replacement from a restyle. */
+  generation: number;
   /** Where it came from, for the UI (file name, series description, model name). */
   title: string;
   labels: LabelInfo[];
@@ -109,6 +122,7 @@ export class OverlayManager {
     imageVolume: Types.IImageVolume,
     labelmap: LabelVolume,
     title: string,
+    origin: OverlayOrigin = { kind: 'labelmap' },
   ): LabelVolume {
     const grid = volumeGrid(imageVolume);
     const aligned = alignToReference(labelmap, grid);
@@ -154,6 +168,8 @@ export class OverlayManager {
     this.volumes.set(source, { ...aligned, labels });
     this.states.set(source, {
       source,
+      origin,
+      generation: this.generation,
       title,
       labels,
       visible: true,

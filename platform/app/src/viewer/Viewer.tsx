@@ -196,10 +196,10 @@ export function Viewer({ app, config, mode, studyUID, dataSourceName }: ViewerPr
         };
       },
       getLabelmap: (source) => overlays.labelVolume(source),
-      showLabelmap: (source, labelmap, title) => {
+      showLabelmap: (source, labelmap, title, origin) => {
         const volume = controller.currentVolume();
         if (!volume) throw new Error('The series is still loading');
-        return overlays.setLabelmap(source, volume, labelmap, title);
+        return overlays.setLabelmap(source, volume, labelmap, title, origin);
       },
       subscribe: (fn) => overlays.subscribe(fn),
     };
@@ -212,7 +212,7 @@ export function Viewer({ app, config, mode, studyUID, dataSourceName }: ViewerPr
       (async () => {
         const labelmap = await readLabelFile(file);
         await controller.loadedVolume();
-        bridge.showLabelmap(source, labelmap, file.name);
+        bridge.showLabelmap(source, labelmap, file.name, { kind: 'nifti' });
         setOverlayStatus(null);
       })().catch((e) => setOverlayStatus(`Could not show ${file.name}: ${userMessage(e)}`));
     },
