@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isConcordError, userMessage } from '@concord/core';
 import { serve } from './commands/serve.ts';
+import { registerMetricsCommand } from './commands/metrics.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 /** Exit codes of DESIGN §3.5. */
@@ -40,6 +41,8 @@ export function buildProgram(): Command {
         await new Promise(() => {}); // serve until killed
       },
     );
+
+  registerMetricsCommand(program);
 
   return program;
 }

@@ -1,0 +1,208 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import {
+  alignToReference,
+  InvalidInputError,
+  readNiftiLabels,
+  UnsupportedFormatError,
+  type LabelVolume,
+} from '@concord/core';
+import {
+  buildReport,
+  computeMetrics,
+  reportProblems,
+  reportToCsv,
+  type EvaluationReport,
+  type InputKind,
+} from '@concord/extension-segmentation-metrics';
+import packageJson from '../../package.json' with { type: 'json' };
+
+export interface MetricsCommandOptions {
+  reference: string;
+  prediction: string;
+  /** Folder of the DICOM series a SEG refers to (needed for DICOM SEG inputs). */
+  series?: string;
+  /** Exactly these labels (from `--labels 1,2,5` or the keys of a names file). */
+  labels?: number[];
+  /** Label names (from `--labels names.json` or `--names`). */
+  names?: Map<number, string>;
+  tolerancesMm?: number[];
+  format: 'json' | 'csv';
+  out?: string;
+}
+
+/** `--tolerance 1,2` -> [1, 2] (mm, non-negative). */
+export function parseTolerances(v: string): number[] {
+  const parts = v.split(',').map((s) => s.trim());
+  const out = parts.map(Number);
+  if (parts.some((s) => s === '') || out.some((x) => !Number.isFinite(x) || x < 0)) {
+    throw new InvalidArgumentError('expected non-negative numbers in mm, e.g. 1,2');
+  }
+  return out;
+}
+
+/** `--labels 1,2,5` -> [1, 2, 5]. */
+export function parseLabelList(v: string): number[] {
+  const parts = v.split(',').map((s) => s.trim());
+  const out = parts.map(Number);
+  if (parts.some((s) => s === '') || out.some((x) => !Number.isInteger(x) || x < 1 || x > 65535)) {
+    throw new InvalidArgumentError('expected labels 1-65535 separated by commas, e.g. 1,2,5');
+  }
+  return out;
+}
+
+/**
+ * Reads a label-name map: `{"1": "Liver", ...}`, `[{"label": 1, "name": "Liver"}, ...]` or
+ * `{"structures": [{"label": 1, "name": "Liver"}, ...]}` (samples/structures.json).
+ */
+export function readLabelNames(file: string): Map<number, string> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InvalidInputError(`cannot read label names ${file}: ${(e as Error).message}`);
+  }
+  const list =
+    json && typeof json === 'object' && !Array.isArray(json) && 'structures' in json
+      ? (json as { structures: unknown }).structures
+      : json;
+  const entries: [unknown, unknown][] = Array.isArray(list)
+    ? list.map((x) => [(x as { label?: unknown })?.label, (x as { name?: unknown })?.name])
+    : Object.entries(list as object);
+  const names = new Map<number, string>();
+  for (const [k, v] of entries) {
+    const label = Number(k);
+    if (!Number.isInteger(label) || label < 1 || label > 65535 || typeof v !== 'string') {
+      throw new InvalidInputError(
+        `label names ${file}: expected {"<label>": "<name>"} or [{"label": n, "name": "..."}]`,
+      );
+    }
+    names.set(label, v);
+  }
+  if (names.size === 0) throw new InvalidInputError(`label names ${file} list no labels`);
+  return names;
+}
+
+function readBytes(file: string, what: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InvalidInputError(`cannot read ${what} ${file}${code ? ` (${code})` : ''}`);
+  }
+}
+
+function isDicom(bytes: Uint8Array): boolean {
+  return (
+    bytes.length > 132 &&
+    bytes[128] === 0x44 &&
+    bytes[129] === 0x49 &&
+    bytes[130] === 0x43 &&
+    bytes[131] === 0x4d
+  );
+}
+
+/** Reads a labelmap file (NIfTI; DICOM SEG with its series) and says what kind it was. */
+export function readLabelFile(
+  file: string,
+  what: 'reference' | 'prediction',
+  _series?: string,
+): { volume: LabelVolume; kind: InputKind } {
+  const bytes = readBytes(file, what);
+  if (isDicom(bytes)) {
+    throw new UnsupportedFormatError(
+      `${what} ${file} is DICOM; DICOM SEG input is not supported yet, convert it to NIfTI`,
+    );
+  }
+  return { volume: readNiftiLabels(bytes), kind: 'nifti' };
+}
+
+/** Computes the report of `concord metrics` (no output). */
+export function metricsReport(o: MetricsCommandOptions): EvaluationReport {
+  const ref = readLabelFile(o.reference, 'reference', o.series);
+  const pred = readLabelFile(o.prediction, 'prediction', o.series);
+  // DESIGN §3.1: compared in world space; a prediction stored flipped, permuted or on a smaller
+  // field of view is resampled (nearest neighbour) onto the reference grid
+  const aligned = alignToReference(pred.volume, ref.volume);
+  const result = computeMetrics(ref.volume, aligned, {
+    labels: o.labels,
+    labelNames: o.names,
+    tolerancesMm: o.tolerancesMm,
+  });
+  const report = buildReport({
+    result,
+    reference: { kind: ref.kind, source: path.basename(o.reference) },
+    prediction: { kind: pred.kind, source: path.basename(o.prediction) },
+    tool: { name: 'concord', version: packageJson.version },
+  });
+  const problems = reportProblems(report);
+  if (problems.length) throw new Error(`internal: report breaks its schema: ${problems[0]}`);
+  return report;
+}
+
+/** `concord metrics`: the report as JSON or CSV on stdout or in --out. */
+export function runMetrics(o: MetricsCommandOptions): void {
+  const report = metricsReport(o);
+  const text = o.format === 'csv' ? reportToCsv(report) : JSON.stringify(report, null, 2) + '\n';
+  if (o.out) writeFileSync(o.out, text);
+  else process.stdout.write(text);
+}
+
+/** Adds `concord metrics` (DESIGN §3.5) to the program. */
+export function registerMetricsCommand(program: Command): void {
+  program
+    .command('metrics')
+    .description('per-structure segmentation metrics of a prediction against a reference')
+    .requiredOption('--reference <file>', 'reference labelmap (.nii, .nii.gz)')
+    .requiredOption('--prediction <file>', 'predicted labelmap (.nii, .nii.gz)')
+    .option('--series <dir>', 'DICOM series folder that DICOM SEG inputs refer to')
+    .option(
+      '--labels <list|names.json>',
+      'evaluate exactly these labels: 1,2,5 or a JSON name map (default: labels present in either)',
+      (v: string) => (/\.json$/i.test(v) ? v : parseLabelList(v)),
+    )
+    .option('--names <names.json>', 'label names only (all present labels are evaluated)')
+    .option('--tolerance <mm,...>', 'NSD tolerances in mm', parseTolerances, [1, 2])
+    .option(
+      '--format <json|csv>',
+      'output format',
+      (v: string) => {
+        if (v !== 'json' && v !== 'csv') throw new InvalidArgumentError('must be json or csv');
+        return v;
+      },
+      'json',
+    )
+    .option('--out <file>', 'write the report here instead of stdout')
+    .action(
+      (opts: {
+        reference: string;
+        prediction: string;
+        series?: string;
+        labels?: number[] | string;
+        names?: string;
+        tolerance: number[];
+        format: 'json' | 'csv';
+        out?: string;
+      }) => {
+        let labels: number[] | undefined;
+        let names: Map<number, string> | undefined;
+        if (Array.isArray(opts.labels)) labels = opts.labels;
+        else if (opts.labels !== undefined) {
+          names = readLabelNames(opts.labels);
+          labels = [...names.keys()];
+        }
+        if (opts.names) names = new Map([...(names ?? []), ...readLabelNames(opts.names)]);
+        runMetrics({
+          reference: opts.reference,
+          prediction: opts.prediction,
+          series: opts.series,
+          labels,
+          names,
+          tolerancesMm: opts.tolerance,
+          format: opts.format,
+          out: opts.out,
+        });
+      },
+    );
+}
