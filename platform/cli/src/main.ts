@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isConcordError, userMessage } from '@concord/core';
 import { serve } from './commands/serve.ts';
 import { registerMetricsCommand } from './commands/metrics.ts';
+import { registerInferCommand } from './commands/infer.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 /** Exit codes of DESIGN §3.5. */
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
     );
 
   registerMetricsCommand(program);
+  registerInferCommand(program);
 
   return program;
 }

@@ -1,0 +1,76 @@
+import type * as OrtWeb from 'onnxruntime-web';
+import { ModelMismatchError } from '@concord/core';
+import type { ModelManifest } from '../manifest/types.ts';
+import { checkModelSha256 } from '../manifest/validate.ts';
+import { createOrtBackend, type OrtBackend } from './ort.ts';
+
+export type WebBackendPreference = 'auto' | 'webgpu' | 'wasm';
+
+export interface WebBackendOptions {
+  preference?: WebBackendPreference;
+  /** WASM threads; default min(hardwareConcurrency, 4) when cross-origin isolated, else 1. */
+  threads?: number;
+  /** Where ORT's .wasm/.mjs files are served (our own server; never a CDN). */
+  wasmPaths?: string;
+}
+
+interface WorkerLikeGlobal {
+  navigator?: { hardwareConcurrency?: number; gpu?: { requestAdapter(): Promise<unknown | null> } };
+  crossOriginIsolated?: boolean;
+}
+
+/** WASM threads: min(cores, 4) when the page is cross-origin isolated (SharedArrayBuffer), else 1. */
+export function defaultWasmThreads(g: WorkerLikeGlobal = globalThis as WorkerLikeGlobal): number {
+  if (!g.crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(g.navigator?.hardwareConcurrency ?? 1, 4));
+}
+
+/** True when `navigator.gpu` hands out an adapter (WebGPU usable). */
+export async function hasWebGpuAdapter(
+  g: WorkerLikeGlobal = globalThis as WorkerLikeGlobal,
+): Promise<boolean> {
+  try {
+    return Boolean(await g.navigator?.gpu?.requestAdapter());
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * onnxruntime-web backend for a browser worker (or Node): WebGPU first when an adapter exists
+ * (auto), else WASM. The returned backend's `name` is the one that actually got a session.
+ */
+export async function createWebBackend(
+  ort: Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor' | 'env'>,
+  manifest: ModelManifest,
+  modelBytes: Uint8Array,
+  options: WebBackendOptions = {},
+): Promise<OrtBackend> {
+  const preference = options.preference ?? 'auto';
+  const threads = options.threads ?? defaultWasmThreads();
+  if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  ort.env.wasm.numThreads = threads;
+  // the model bytes may be transferred to ORT: hash first, give each attempt its own copy
+  await checkModelSha256(manifest, modelBytes);
+  const tryWebGpu =
+    preference === 'webgpu' || (preference === 'auto' && (await hasWebGpuAdapter()));
+  if (tryWebGpu) {
+    try {
+      return await createOrtBackend(ort, manifest, modelBytes.slice(), {
+        executionProviders: ['webgpu'],
+        name: 'webgpu',
+        threads: 1,
+        skipSha256: true,
+      });
+    } catch (e) {
+      if (preference === 'webgpu' || e instanceof ModelMismatchError) throw e;
+      // auto: fall back to WASM (recorded as such in the result)
+    }
+  }
+  return createOrtBackend(ort, manifest, modelBytes.slice(), {
+    executionProviders: ['wasm'],
+    name: 'wasm',
+    threads,
+    skipSha256: true,
+  });
+}

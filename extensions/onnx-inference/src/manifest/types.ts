@@ -1,0 +1,66 @@
+/** `concord.model/v1` (DESIGN §3.4): the manifest that sits next to an `.onnx` file. */
+export const MODEL_MANIFEST_SCHEMA_ID = 'concord.model/v1';
+
+/** Voxel order the model expects: axis 0 towards R (RAS) or L (LPS), axis 1 A/P, axis 2 S. */
+export type ModelOrientation = 'RAS' | 'LPS';
+
+export type IntensityNormalisation =
+  | {
+      type: 'percentile';
+      /** Percentiles in [0, 100] (numpy 'linear' interpolation). */
+      low: number;
+      high: number;
+      /** Statistics over non-zero voxels only; the mapping is applied to every voxel. */
+      nonzeroOnly: boolean;
+      outputRange: [number, number];
+      clip: boolean;
+    }
+  | {
+      type: 'zscore';
+      /** Omitted = computed per volume. */
+      mean?: number;
+      std?: number;
+      /** Statistics over non-zero voxels, and zero voxels stay 0 (nnU-Net convention). */
+      nonzeroOnly: boolean;
+    }
+  | { type: 'window'; center: number; width: number; outputRange: [number, number] }
+  | { type: 'none' };
+
+export interface ModelClass {
+  label: number;
+  name: string;
+  color?: [number, number, number];
+}
+
+export interface ModelManifest {
+  schema: typeof MODEL_MANIFEST_SCHEMA_ID;
+  name: string;
+  version: string;
+  description?: string;
+  /** ONNX file, relative to the manifest. */
+  file: string;
+  /** Lower-case hex sha256 of the ONNX file. */
+  sha256: string;
+  dimensionality: '2d' | '3d';
+  input: {
+    name: string;
+    layout: 'NCHW' | 'NCDHW';
+    channels: number;
+    dtype: 'float32';
+    /** Spatial patch in layout order: [H, W] (2d) or [D, H, W] (3d). Omitted = whole (padded) slice/volume. */
+    patchSize?: number[];
+    /** Padded spatial sizes are rounded up to a multiple of this. */
+    multipleOf?: number;
+  };
+  output: { name: string; type: 'logits' | 'probabilities'; classAxis: 1 };
+  preprocessing: {
+    orientation: ModelOrientation;
+    /** mm along the model's voxel axes 0, 1, 2 (W, H, slice); null = keep the source spacing. */
+    spacing: [number, number, number] | null;
+    intensity: IntensityNormalisation;
+    /** Value of padding voxels, after normalisation. */
+    padValue: number;
+  };
+  inference: { overlap: number; blend: 'gaussian' | 'constant' };
+  classes: ModelClass[];
+}
