@@ -26,6 +26,22 @@ export {
 } from './pdf/writeReportPdf.ts';
 export { formatRatio, formatMm, formatMl, formatSignedPct, NOT_AVAILABLE } from './pdf/format.ts';
 export { sliceDisagreementClasses, axialDisagreementProfile } from './raster/sliceClasses.ts';
+export {
+  writeMeasurementReportSr,
+  type SrInput,
+  type SrOptions,
+  type SrResult,
+  type DicomPatientStudy,
+  type SourceSeriesRef,
+  type SegmentationRef,
+} from './sr/writeMeasurementReportSr.ts';
+export {
+  readMeasurementReportSr,
+  type SrDocument,
+  type SrMeasurementGroup,
+} from './sr/readMeasurementReportSr.ts';
+export { CODES as SR_CODES, UNITS as SR_UNITS, SR_MEASUREMENTS } from './sr/codes.ts';
+export { toDecimalString, newUid } from './dicom/dcmjs.ts';
 export { neutralizeFormula, stripControlChars } from './text/sanitize.ts';
 export { toWinAnsi, isWinAnsi } from './text/winAnsi.ts';
 export { encodePng, decodePng, crc32, type RasterImage } from './raster/png.ts';

@@ -1,0 +1,140 @@
+/**
+ * The part of dcmjs the DICOM writers use, typed here (dcmjs ships no types). Naturalised
+ * datasets are plain objects keyed by attribute keyword.
+ */
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment
+// @ts-ignore -- untyped package; the surface we use is declared by DcmjsApi below
+import dcmjsModule from 'dcmjs';
+
+export type NaturalDataset = Record<string, unknown>;
+
+interface DicomDictInstance {
+  dict: Record<string, unknown>;
+  write(options?: { allowInvalidVRLength?: boolean }): ArrayBuffer;
+}
+
+interface DcmjsApi {
+  data: {
+    DicomDict: new (meta: Record<string, unknown>) => DicomDictInstance;
+    DicomMessage: {
+      readFile(
+        buffer: ArrayBuffer,
+        options?: Record<string, unknown>,
+      ): { meta: Record<string, unknown>; dict: Record<string, unknown> };
+    };
+    DicomMetaDictionary: {
+      naturalizeDataset(d: Record<string, unknown>): NaturalDataset;
+      denaturalizeDataset(d: NaturalDataset): Record<string, unknown>;
+      uid(): string;
+      date(): string;
+      time(): string;
+    };
+  };
+}
+
+export const dcmjs = dcmjsModule as unknown as DcmjsApi;
+
+export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
+/** Implementation Class UID of files Concord writes (a 2.25 UUID-derived root). */
+export const CONCORD_IMPLEMENTATION_CLASS_UID = '2.25.256823451297437203962870227498541190617';
+
+/** A new globally unique UID (2.25.<uuid as integer>). */
+export function newUid(): string {
+  return dcmjs.data.DicomMetaDictionary.uid();
+}
+
+/** Part 10 file bytes (explicit VR little endian) of a naturalised dataset. */
+export function writePart10(dataset: NaturalDataset): Uint8Array {
+  const { DicomDict, DicomMetaDictionary } = dcmjs.data;
+  const meta = DicomMetaDictionary.denaturalizeDataset({
+    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+    MediaStorageSOPClassUID: dataset.SOPClassUID,
+    MediaStorageSOPInstanceUID: dataset.SOPInstanceUID,
+    TransferSyntaxUID: EXPLICIT_VR_LITTLE_ENDIAN,
+    ImplementationClassUID: CONCORD_IMPLEMENTATION_CLASS_UID,
+    ImplementationVersionName: 'CONCORD_0_1',
+  });
+  const dict = new DicomDict(meta);
+  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
+  return new Uint8Array(dict.write());
+}
+
+/** Reads a Part 10 file into a naturalised dataset. */
+export function readPart10(bytes: Uint8Array): NaturalDataset {
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const file = dcmjs.data.DicomMessage.readFile(buffer as ArrayBuffer);
+  const ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(file.dict);
+  const charset = ([] as unknown[]).concat(ds.SpecificCharacterSet ?? []).join('\\');
+  if (/ISO_IR 192/.test(charset)) {
+    for (const v of Object.values(ds)) if (Array.isArray(v)) v.forEach(redecodeItem);
+  }
+  return ds;
+}
+
+// dcmjs 0.52 decodes strings inside sequence items with its default decoder (windows-1252)
+// instead of the dataset's Specific Character Set; for UTF-8 files, undo that.
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function latin1Bytes(s: string): Uint8Array | null {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const hi = CP1252_HIGH.indexOf(s[i]);
+    if (hi >= 0) out[i] = 0x80 + hi;
+    else if (c <= 0xff) out[i] = c;
+    else return null;
+  }
+  return out;
+}
+
+function redecode(s: string): string {
+  if (!/[\u0080-\uffff]/.test(s)) return s;
+  const bytes = latin1Bytes(s);
+  if (!bytes) return s;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return s;
+  }
+}
+
+function redecodeItem(item: unknown): void {
+  if (!item || typeof item !== 'object' || ArrayBuffer.isView(item)) return;
+  const obj = item as Record<string, unknown>;
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === 'string') obj[k] = redecode(v);
+    else if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        if (typeof x === 'string') v[i] = redecode(x);
+        else redecodeItem(x);
+      });
+    } else redecodeItem(v);
+  }
+}
+
+/** DICOM DA and TM of a date (local time, as DICOM dates are). */
+export function dicomDateTime(d: Date): { date: string; time: string } {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return {
+    date: `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}`,
+    time: `${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`,
+  };
+}
+
+/**
+ * A number as DICOM Decimal String (at most 16 characters): full precision when it fits,
+ * otherwise the most significant digits that do.
+ */
+export function toDecimalString(v: number): string {
+  if (!Number.isFinite(v)) throw new RangeError(`DS cannot hold ${v}`);
+  const s = String(v);
+  if (s.length <= 16) return s;
+  for (let p = 15; p >= 1; p--) {
+    const t = v
+      .toPrecision(p)
+      .replace(/(\.\d*?)0+(e|$)/, '$1$2')
+      .replace(/\.(e|$)/, '$1');
+    if (t.length <= 16) return t;
+  }
+  throw new RangeError(`DS cannot hold ${v}`);
+}
