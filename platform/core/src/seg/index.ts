@@ -1,0 +1,13 @@
+export { readDicomSeg, type DicomSegResult } from './read.ts';
+export { writeDicomSeg, type WriteDicomSegOptions } from './write.ts';
+export { rgbToDicomLab, dicomLabToRgb } from './dcmjs.ts';
+export { dsString, newUid } from './ds.ts';
+export {
+  DEFAULT_CATEGORY,
+  DEFAULT_TYPE,
+  SEG_SOP_CLASS_UID,
+  type CodedConcept,
+  type SegmentAlgorithmType,
+  type SegmentDefinition,
+  type SegmentInfo,
+} from './types.ts';

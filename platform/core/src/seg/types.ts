@@ -1,0 +1,47 @@
+import type { LabelInfo } from '../geometry/index.ts';
+
+/** A coded concept (DICOM Code Sequence item). */
+export interface CodedConcept {
+  CodeValue: string;
+  CodingSchemeDesignator: string;
+  CodeMeaning: string;
+}
+
+export type SegmentAlgorithmType = 'AUTOMATIC' | 'SEMIAUTOMATIC' | 'MANUAL';
+
+/** One segment of a DICOM SEG as read. */
+export interface SegmentInfo {
+  segmentNumber: number;
+  /** label value of this segment in the returned LabelVolume (= segmentNumber) */
+  label: number;
+  name: string;
+  description?: string;
+  /** sRGB from RecommendedDisplayCIELabValue */
+  color?: [number, number, number];
+  algorithmType: SegmentAlgorithmType | string;
+  algorithmName?: string;
+  category?: CodedConcept;
+  type?: CodedConcept;
+}
+
+/** What writeDicomSeg needs per label: LabelInfo plus optional DICOM coding. */
+export interface SegmentDefinition extends LabelInfo {
+  description?: string;
+  /** SegmentedPropertyCategoryCodeSequence; default SCT 91723000 "Anatomical structure" */
+  category?: CodedConcept;
+  /** SegmentedPropertyTypeCodeSequence; default SCT 85756007 "Tissue" */
+  type?: CodedConcept;
+}
+
+export const DEFAULT_CATEGORY: CodedConcept = {
+  CodeValue: '91723000',
+  CodingSchemeDesignator: 'SCT',
+  CodeMeaning: 'Anatomical structure',
+};
+export const DEFAULT_TYPE: CodedConcept = {
+  CodeValue: '85756007',
+  CodingSchemeDesignator: 'SCT',
+  CodeMeaning: 'Tissue',
+};
+
+export const SEG_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.66.4';

@@ -1,0 +1,306 @@
+import type { DicomSeriesResult } from '../dicom/index.ts';
+import { GeometryMismatchError, InvalidInputError } from '../errors/index.ts';
+import { describeGrid, gridDifference, type LabelVolume } from '../geometry/index.ts';
+import { dcmjs, rgbToDicomLab, type NaturalDataset } from './dcmjs.ts';
+import { dicomDateTime, dsString, newUid } from './ds.ts';
+import {
+  DEFAULT_CATEGORY,
+  DEFAULT_TYPE,
+  SEG_SOP_CLASS_UID,
+  type SegmentAlgorithmType,
+  type SegmentDefinition,
+} from './types.ts';
+
+export interface WriteDicomSegOptions {
+  seriesDescription: string;
+  /** algorithm identification for model outputs; absent = MANUAL (an annotator's labels) */
+  algorithm?: { name: string; version: string; type: SegmentAlgorithmType };
+  /** one per label to write, in any order; SegmentNumber = rank by label (1, 2, ...) */
+  segments: SegmentDefinition[];
+  seriesNumber?: number;
+  /** ContentLabel (CS: upper case, digits, space, underscore; at most 16) */
+  contentLabel?: string;
+  contentCreatorName?: string;
+  /** fixed UIDs and time, for reproducible files (the sample study) */
+  seriesInstanceUID?: string;
+  sopInstanceUID?: string;
+  date?: Date;
+  softwareVersion?: string;
+}
+
+const ALGORITHM_FAMILY_AI = {
+  CodeValue: '123110',
+  CodingSchemeDesignator: 'DCM',
+  CodeMeaning: 'Artificial Intelligence',
+};
+const PURPOSE_SOURCE = {
+  CodeValue: '121322',
+  CodingSchemeDesignator: 'DCM',
+  CodeMeaning: 'Source image for image processing operation',
+};
+const DERIVATION_SEGMENTATION = {
+  CodeValue: '113076',
+  CodingSchemeDesignator: 'DCM',
+  CodeMeaning: 'Segmentation',
+};
+
+/** Attribute tags as AT values. */
+const AT = {
+  ReferencedSegmentNumber: 0x0062000b,
+  SegmentIdentificationSequence: 0x0062000a,
+  ImagePositionPatient: 0x00200032,
+  PlanePositionSequence: 0x00209113,
+};
+
+function asciiCs(s: string, max = 16): string {
+  return s
+    .toUpperCase()
+    .replace(/[^A-Z0-9 _]/g, '_')
+    .slice(0, max);
+}
+
+/** Truncates a string to a VR's maximum length (LO 64, SH 16, ...). */
+const cut = (s: string | undefined, max: number) => (s ?? '').slice(0, max);
+
+/**
+ * Writes a labelmap as a binary DICOM Segmentation (explicit VR little endian, encoded by dcmjs)
+ * on the grid of its source series: one frame per (segment, slice that holds the segment),
+ * each referencing its source image by SOP Instance UID, with per-segment names, colours
+ * (CIELab) and algorithm identification.
+ */
+export function writeDicomSeg(
+  labels: LabelVolume,
+  series: DicomSeriesResult,
+  options: WriteDicomSegOptions,
+): Uint8Array {
+  const diff = gridDifference(labels, series.volume);
+  if (diff) {
+    throw new GeometryMismatchError(
+      `The labelmap is not on the source series grid (${diff}): labels ${describeGrid(labels)}; series ${describeGrid(series.volume)}`,
+    );
+  }
+  const defs = [...options.segments].sort((a, b) => a.label - b.label);
+  if (defs.length === 0) throw new InvalidInputError('A DICOM SEG needs at least one segment');
+  const seenLabels = new Set<number>();
+  for (const d of defs) {
+    if (!Number.isInteger(d.label) || d.label <= 0) {
+      throw new InvalidInputError(`Segment label ${d.label} must be a positive integer`);
+    }
+    if (seenLabels.has(d.label))
+      throw new InvalidInputError(`Segment label ${d.label} is listed twice`);
+    seenLabels.add(d.label);
+  }
+  const [nx, ny, nz] = labels.dims;
+  const sliceSize = nx * ny;
+  // which slices hold which label
+  const labelIndex = new Map(defs.map((d, i) => [d.label, i]));
+  const present: boolean[][] = defs.map(() => new Array<boolean>(nz).fill(false));
+  for (let k = 0; k < nz; k++) {
+    const base = k * sliceSize;
+    for (let p = 0; p < sliceSize; p++) {
+      const v = labels.data[base + p];
+      if (v === 0) continue;
+      const s = labelIndex.get(v);
+      if (s === undefined) {
+        throw new InvalidInputError(
+          `Label ${v} is in the labelmap but has no segment definition (defined: ${defs.map((d) => d.label).join(', ')})`,
+        );
+      }
+      present[s][k] = true;
+    }
+  }
+  const frames: { segment: number; k: number }[] = [];
+  defs.forEach((_, s) => {
+    const ks = present[s].flatMap((p, k) => (p ? [k] : []));
+    // an empty segment keeps one empty frame so that it stays referenced
+    for (const k of ks.length ? ks : [0]) frames.push({ segment: s, k });
+  });
+
+  const first = series.instanceMetadata[0];
+  const when = dicomDateTime(options.date ?? new Date());
+  const seriesUid = options.seriesInstanceUID ?? newUid();
+  const sopUid = options.sopInstanceUID ?? newUid();
+  const dimensionOrganizationUid = newUidFrom(sopUid, 1);
+  const iop = first.ImageOrientationPatient ?? (series.volume.direction.slice(0, 6) as number[]);
+  const pixelSpacing = first.PixelSpacing ?? [series.volume.spacing[1], series.volume.spacing[0]];
+  const sopClassOf = new Map(series.instanceMetadata.map((m) => [m.SOPInstanceUID, m.SOPClassUID]));
+  const multiFrameSource = series.instanceMetadata.some((m) => m.NumberOfFrames > 1);
+  const algorithmType = options.algorithm?.type ?? 'MANUAL';
+
+  const segmentSequence = defs.map((d, s) => {
+    const item: NaturalDataset = {
+      SegmentNumber: s + 1,
+      SegmentLabel: cut(d.name, 64),
+      SegmentAlgorithmType: algorithmType,
+      SegmentedPropertyCategoryCodeSequence: [d.category ?? DEFAULT_CATEGORY],
+      SegmentedPropertyTypeCodeSequence: [d.type ?? DEFAULT_TYPE],
+    };
+    if (d.description) item.SegmentDescription = cut(d.description, 64);
+    if (algorithmType !== 'MANUAL' && options.algorithm) {
+      item.SegmentAlgorithmName = cut(options.algorithm.name, 64);
+      item.SegmentationAlgorithmIdentificationSequence = [
+        {
+          AlgorithmFamilyCodeSequence: [ALGORITHM_FAMILY_AI],
+          AlgorithmName: cut(options.algorithm.name, 64),
+          AlgorithmVersion: cut(options.algorithm.version, 64),
+        },
+      ];
+    }
+    if (d.color) item.RecommendedDisplayCIELabValue = rgbToDicomLab(d.color);
+    return item;
+  });
+
+  const perFrame = frames.map(({ segment, k }) => {
+    const slice = series.slices[k];
+    const source: NaturalDataset = {
+      ReferencedSOPClassUID: sopClassOf.get(slice.sopInstanceUID) ?? series.sopClassUID,
+      ReferencedSOPInstanceUID: slice.sopInstanceUID,
+      PurposeOfReferenceCodeSequence: [PURPOSE_SOURCE],
+    };
+    if (multiFrameSource) source.ReferencedFrameNumber = slice.frameIndex + 1;
+    return {
+      DerivationImageSequence: [
+        { SourceImageSequence: [source], DerivationCodeSequence: [DERIVATION_SEGMENTATION] },
+      ],
+      FrameContentSequence: [{ DimensionIndexValues: [segment + 1, k + 1] }],
+      PlanePositionSequence: [{ ImagePositionPatient: slice.position.map(dsString) }],
+      SegmentIdentificationSequence: [{ ReferencedSegmentNumber: segment + 1 }],
+    };
+  });
+
+  const dataset: NaturalDataset = {
+    SpecificCharacterSet: 'ISO_IR 192',
+    ImageType: ['DERIVED', 'PRIMARY'],
+    SOPClassUID: SEG_SOP_CLASS_UID,
+    SOPInstanceUID: sopUid,
+    StudyDate: first.StudyDate ?? '',
+    SeriesDate: when.date,
+    ContentDate: when.date,
+    StudyTime: first.StudyTime ?? '',
+    SeriesTime: when.time,
+    ContentTime: when.time,
+    AccessionNumber: first.AccessionNumber ?? '',
+    Modality: 'SEG',
+    Manufacturer: 'Concord',
+    ReferringPhysicianName: first.ReferringPhysicianName ?? '',
+    StudyDescription: first.StudyDescription ?? '',
+    SeriesDescription: cut(options.seriesDescription, 64),
+    ManufacturerModelName: 'Concord',
+    ReferencedSeriesSequence: [
+      {
+        SeriesInstanceUID: series.seriesInstanceUID,
+        ReferencedInstanceSequence: series.instanceMetadata.map((m) => ({
+          ReferencedSOPClassUID: m.SOPClassUID,
+          ReferencedSOPInstanceUID: m.SOPInstanceUID,
+        })),
+      },
+    ],
+    PatientName: first.PatientName ?? '',
+    PatientID: first.PatientID ?? '',
+    PatientBirthDate: first.PatientBirthDate ?? '',
+    PatientSex: first.PatientSex ?? '',
+    DeviceSerialNumber: '1',
+    SoftwareVersions: options.softwareVersion ?? '0.1.0',
+    StudyInstanceUID: series.studyInstanceUID,
+    SeriesInstanceUID: seriesUid,
+    StudyID: first.StudyID ?? '',
+    SeriesNumber: options.seriesNumber ?? 300,
+    InstanceNumber: 1,
+    FrameOfReferenceUID: series.frameOfReferenceUID ?? first.FrameOfReferenceUID,
+    PositionReferenceIndicator: '',
+    DimensionOrganizationSequence: [{ DimensionOrganizationUID: dimensionOrganizationUid }],
+    DimensionOrganizationType: '3D',
+    DimensionIndexSequence: [
+      {
+        DimensionOrganizationUID: dimensionOrganizationUid,
+        DimensionIndexPointer: AT.ReferencedSegmentNumber,
+        FunctionalGroupPointer: AT.SegmentIdentificationSequence,
+        DimensionDescriptionLabel: 'ReferencedSegmentNumber',
+      },
+      {
+        DimensionOrganizationUID: dimensionOrganizationUid,
+        DimensionIndexPointer: AT.ImagePositionPatient,
+        FunctionalGroupPointer: AT.PlanePositionSequence,
+        DimensionDescriptionLabel: 'ImagePositionPatient',
+      },
+    ],
+    SamplesPerPixel: 1,
+    PhotometricInterpretation: 'MONOCHROME2',
+    NumberOfFrames: frames.length,
+    Rows: ny,
+    Columns: nx,
+    BitsAllocated: 1,
+    BitsStored: 1,
+    HighBit: 0,
+    PixelRepresentation: 0,
+    LossyImageCompression: '00',
+    SegmentationType: 'BINARY',
+    ContentLabel: asciiCs(options.contentLabel ?? 'SEGMENTATION'),
+    ContentDescription: cut(options.seriesDescription, 64),
+    ContentCreatorName: cut(options.contentCreatorName, 64),
+    SegmentSequence: segmentSequence,
+    SharedFunctionalGroupsSequence: [
+      {
+        PixelMeasuresSequence: [
+          {
+            PixelSpacing: pixelSpacing.map(dsString),
+            SliceThickness: dsString(first.SliceThickness ?? series.volume.spacing[2]),
+            SpacingBetweenSlices: dsString(series.volume.spacing[2]),
+          },
+        ],
+        PlaneOrientationSequence: [{ ImageOrientationPatient: iop.map(dsString) }],
+      },
+    ],
+    PerFrameFunctionalGroupsSequence: perFrame,
+    PixelData: packFrames(
+      labels,
+      frames,
+      defs.map((d) => d.label),
+    ),
+    _vrMap: { PixelData: 'OB' },
+  };
+  return writePart10(dataset);
+}
+
+/** Binary frames packed contiguously, 8 pixels per byte, first pixel in the lowest bit. */
+function packFrames(
+  labels: LabelVolume,
+  frames: { segment: number; k: number }[],
+  segmentLabels: number[],
+): ArrayBuffer {
+  const sliceSize = labels.dims[0] * labels.dims[1];
+  const bits = sliceSize * frames.length;
+  const bytes = new Uint8Array(Math.ceil(bits / 8) + (Math.ceil(bits / 8) % 2));
+  let bit = 0;
+  for (const { segment, k } of frames) {
+    const label = segmentLabels[segment];
+    const base = k * sliceSize;
+    for (let p = 0; p < sliceSize; p++, bit++) {
+      if (labels.data[base + p] === label) bytes[bit >> 3] |= 1 << (bit & 7);
+    }
+  }
+  return bytes.buffer;
+}
+
+/** A second UID derived deterministically from a first (for reproducible files). */
+function newUidFrom(uid: string, n: number): string {
+  const s = `${uid}.${n}`;
+  return s.length <= 64 ? s : newUid();
+}
+
+const IMPLEMENTATION_CLASS_UID = '2.25.256823451297437203962870227498541190617';
+
+function writePart10(dataset: NaturalDataset): Uint8Array {
+  const { DicomDict, DicomMetaDictionary } = dcmjs.data;
+  const meta = DicomMetaDictionary.denaturalizeDataset({
+    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+    MediaStorageSOPClassUID: dataset.SOPClassUID,
+    MediaStorageSOPInstanceUID: dataset.SOPInstanceUID,
+    TransferSyntaxUID: '1.2.840.10008.1.2.1',
+    ImplementationClassUID: IMPLEMENTATION_CLASS_UID,
+    ImplementationVersionName: 'CONCORD_0_1',
+  });
+  const dict = new DicomDict(meta);
+  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
+  return new Uint8Array(dict.write());
+}
