@@ -16,5 +16,9 @@ ensure_node_modules() {
 # Builds the viewer (production bundle) into platform/app/dist.
 build_app() {
   echo "==> building the viewer"
+  # onnxruntime-web's wasm/mjs files are served from the app's own public/ort/ (DESIGN §7)
+  if [ -f "$REPO_ROOT/scripts/copy-ort-assets.mjs" ]; then
+    (cd "$REPO_ROOT" && node scripts/copy-ort-assets.mjs) || return 1
+  fi
   (cd "$REPO_ROOT" && npx --no-install vite build --config platform/app/vite.config.ts --logLevel warn)
 }

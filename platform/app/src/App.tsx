@@ -1,25 +1,31 @@
 import { useEffect, useState } from 'react';
-import { loadAppConfig, type AppConfig } from './appConfig.ts';
-import { bootApp, type BootedApp } from './boot.ts';
+import { loadAppConfig } from './appConfig.ts';
+import { bootOhif, createCore, type BootedApp, type CoreApp } from './boot.ts';
 import { useLocation } from './router.ts';
 import { StudyList } from './studyList/StudyList.tsx';
 import { Viewer } from './viewer/Viewer.tsx';
 
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 export function App() {
-  const [app, setApp] = useState<{ booted: BootedApp; config: AppConfig } | null>(null);
+  const [core, setCore] = useState<CoreApp | null>(null);
+  const [ohif, setOhif] = useState<BootedApp | null>(null);
   const [error, setError] = useState<string | null>(null);
   const loc = useLocation();
 
   useEffect(() => {
-    loadAppConfig()
-      .then(async (config) => ({ booted: await bootApp(config), config }))
-      .then(setApp, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    loadAppConfig().then((config) => {
+      setCore(createCore(config));
+      // OHIF managers + extensions load in parallel with the first image
+      bootOhif(config).then(setOhif, (e: unknown) => setError(errorText(e)));
+    });
   }, []);
 
   const viewerMatch = /^\/viewer\/([^/]+)\/?$/.exec(loc.pathname);
-  const mode =
-    viewerMatch &&
-    app?.booted.modes.find((m) => m.modeFactory().routeName === decodeURIComponent(viewerMatch[1]));
+  const route = viewerMatch ? decodeURIComponent(viewerMatch[1]) : null;
+  const mode = route && core?.modes.find((m) => m.modeFactory().routeName === route);
 
   return (
     <>
@@ -35,27 +41,27 @@ export function App() {
             Could not start the viewer: {error}
           </p>
         )}
-        {!app && !error && <p className="muted">Starting…</p>}
-        {app && viewerMatch && !mode && (
+        {!core && !error && <p className="muted">Starting…</p>}
+        {core && route && !mode && (
           <p className="error" role="alert">
-            No mode is registered for the route “{decodeURIComponent(viewerMatch[1])}”.
+            No mode is registered for the route “{route}”.
           </p>
         )}
-        {app && mode && (
+        {core && mode && (
           <Viewer
             key={loc.search}
-            app={app.booted}
-            config={app.config}
+            core={core}
+            ohif={ohif}
             mode={mode.modeFactory()}
             studyUID={loc.searchParams.get('StudyInstanceUIDs') ?? ''}
-            dataSourceName={loc.searchParams.get('dataSource') ?? app.config.defaultDataSourceName}
+            dataSourceName={loc.searchParams.get('dataSource') ?? core.config.defaultDataSourceName}
           />
         )}
-        {app && !viewerMatch && (
+        {core && !route && (
           <StudyList
-            config={app.config}
-            app={app.booted}
-            dataSourceName={loc.searchParams.get('dataSource') ?? app.config.defaultDataSourceName}
+            core={core}
+            ohif={ohif}
+            dataSourceName={loc.searchParams.get('dataSource') ?? core.config.defaultDataSourceName}
           />
         )}
       </main>

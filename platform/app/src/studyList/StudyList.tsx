@@ -3,8 +3,7 @@
  * as React text (escaped); nothing here sets HTML.
  */
 import { useEffect, useState } from 'react';
-import type { AppConfig } from '../appConfig.ts';
-import type { BootedApp } from '../boot.ts';
+import type { BootedApp, CoreApp } from '../boot.ts';
 import type { SeriesSummary, StudySummary } from '../dataSources/types.ts';
 import { navigate, viewerUrl } from '../router.ts';
 
@@ -17,22 +16,23 @@ function errorText(e: unknown): string {
 }
 
 export function StudyList({
-  config,
-  app,
+  core,
+  ohif,
   dataSourceName,
 }: {
-  config: AppConfig;
-  app: BootedApp;
+  core: CoreApp;
+  ohif: BootedApp | null;
   dataSourceName: string;
 }) {
-  const dataSource = app.dataSources.get(dataSourceName);
+  const { config } = core;
+  const dataSource = core.dataSources.get(dataSourceName);
   const [studies, setStudies] = useState<StudySummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [series, setSeries] = useState<SeriesSummary[] | null>(null);
   const [seriesError, setSeriesError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
-  const mode = app.modes[0].modeFactory();
+  const mode = core.modes[0].modeFactory();
 
   useEffect(() => {
     setStudies(null);
@@ -151,20 +151,22 @@ export function StudyList({
           </tbody>
         </table>
       )}
-      <section data-testid="boot-status" className="boot-status muted">
-        <h2>Extensions</h2>
-        <ul>
-          {app.extensionManager.registeredExtensionIds.map((id) => (
-            <li key={id}>{id}</li>
-          ))}
-        </ul>
-        <h2>Modes</h2>
-        <ul>
-          {app.modes.map((m) => (
-            <li key={m.id}>{m.modeFactory().displayName}</li>
-          ))}
-        </ul>
-      </section>
+      {ohif && (
+        <section data-testid="boot-status" className="boot-status muted">
+          <h2>Extensions</h2>
+          <ul>
+            {ohif.extensionManager.registeredExtensionIds.map((id) => (
+              <li key={id}>{id}</li>
+            ))}
+          </ul>
+          <h2>Modes</h2>
+          <ul>
+            {core.modes.map((m) => (
+              <li key={m.id}>{m.modeFactory().displayName}</li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }

@@ -15,8 +15,7 @@ import {
 import { readNiftiLabels, isGzip, userMessage, type LabelVolume, type Volume } from '@concord/core';
 import type { ModeDefinition } from '@concord/mode-model-vs-annotator';
 import { Enums, eventTarget } from '@cornerstonejs/core';
-import type { AppConfig } from '../appConfig.ts';
-import type { BootedApp } from '../boot.ts';
+import type { BootedApp, CoreApp } from '../boot.ts';
 import type { SeriesSummary } from '../dataSources/types.ts';
 import {
   ViewportController,
@@ -30,8 +29,9 @@ import { OverlaysPanel } from '../segmentation/OverlaysPanel.tsx';
 import type { ViewerBridge, ViewerPanelProps } from '../viewerBridge.ts';
 
 export interface ViewerProps {
-  app: BootedApp;
-  config: AppConfig;
+  core: CoreApp;
+  /** The OHIF managers and extensions; null until their chunks have loaded. */
+  ohif: BootedApp | null;
   mode: ModeDefinition;
   studyUID: string;
   dataSourceName: string;
@@ -62,8 +62,9 @@ export async function readLabelFile(file: File): Promise<LabelVolume> {
 
 type PanelEntry = { name: string; label?: string; component: ComponentType<ViewerPanelProps> };
 
-export function Viewer({ app, config, mode, studyUID, dataSourceName }: ViewerProps) {
-  const dataSource = app.dataSources.get(dataSourceName);
+export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerProps) {
+  const { config } = core;
+  const dataSource = core.dataSources.get(dataSourceName);
   const [series, setSeries] = useState<SeriesSummary[] | null>(null);
   const [activeSeries, setActiveSeries] = useState<string | null>(null);
   const [controller, setController] = useState<ViewportController | null>(null);
@@ -222,15 +223,15 @@ export function Viewer({ app, config, mode, studyUID, dataSourceName }: ViewerPr
   const panels = useMemo(
     () =>
       mode.rightPanels
-        .map((id) => app.extensionManager.getModuleEntry(id) as PanelEntry | undefined)
+        .map((id) => ohif?.extensionManager.getModuleEntry(id) as PanelEntry | undefined)
         .filter((p): p is PanelEntry => !!p),
-    [app, mode],
+    [ohif, mode],
   );
 
   // The mode's hotkeys run these commands through OHIF's CommandsManager/HotkeysManager.
   useEffect(() => {
-    if (!controller) return;
-    const { commandsManager, hotkeysManager } = app;
+    if (!controller || !ohif) return;
+    const { commandsManager, hotkeysManager } = ohif;
     commandsManager.createContext('VIEWER');
     const commands: Record<string, (o: Record<string, unknown>) => void> = {
       setToolActive: (o) => controller.setPrimaryTool(o.toolName as PrimaryTool),
@@ -245,7 +246,7 @@ export function Viewer({ app, config, mode, studyUID, dataSourceName }: ViewerPr
     return () => {
       hotkeysManager.setHotkeys([]); // next viewer re-creates the VIEWER context
     };
-  }, [app, controller, mode]);
+  }, [ohif, controller, mode]);
 
   const setTool = useCallback((t: PrimaryTool) => controller?.setPrimaryTool(t), [controller]);
 

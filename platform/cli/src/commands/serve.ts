@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError } from '@concord/core';
@@ -10,6 +10,11 @@ import { parseDicomwebUrl, proxyHandler } from '../server/dicomwebProxy.ts';
 export const APP_DIST = fileURLToPath(new URL('../../../app/dist', import.meta.url));
 /** The embedded sample studies (DICOM files + their DICOM JSON manifest). */
 export const SAMPLE_DIR = fileURLToPath(new URL('../../../../samples', import.meta.url));
+/** Model manifests (+ .onnx files) offered in the viewer's Model panel. */
+export const MODELS_DIR = fileURLToPath(
+  new URL('../../../../extensions/onnx-inference/models', import.meta.url),
+);
+export const MODELS_PREFIX = '/models/';
 export const DATA_PREFIX = '/data/';
 export const DICOMWEB_PREFIX = '/dicomweb/';
 export const MANIFEST_NAME = 'manifest.json';
@@ -57,8 +62,39 @@ export function rebaseManifest<M extends Manifest>(manifest: M): M {
   return manifest;
 }
 
+/** The concord.model/v1 manifests in a folder, as the viewer's model list. */
+export async function listModels(
+  dir: string,
+): Promise<Array<{ name: string; manifestUrl: string }>> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const models: Array<{ name: string; manifestUrl: string }> = [];
+  for (const file of names.filter((n) => n.endsWith('.json')).sort()) {
+    try {
+      const m = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as {
+        schema?: string;
+        name?: string;
+        version?: string;
+        file?: string;
+      };
+      if (m.schema !== 'concord.model/v1' || !m.file || !existsSync(path.join(dir, m.file)))
+        continue;
+      models.push({
+        name: `${m.name ?? file} ${m.version ?? ''}`.trim(),
+        manifestUrl: `${MODELS_PREFIX}${encodeURIComponent(file)}`,
+      });
+    } catch {
+      /* not a manifest */
+    }
+  }
+  return models;
+}
+
 /** The /app-config.json the viewer loads at start: which data sources this server offers. */
-export function viewerConfig(opts: { dicomweb?: string; folderName: string }) {
+export function viewerConfig(opts: {
+  dicomweb?: string;
+  folderName: string;
+  models?: Array<{ name: string; manifestUrl: string }>;
+}) {
   const dataSources: Array<Record<string, string>> = [
     {
       name: 'local',
@@ -74,7 +110,7 @@ export function viewerConfig(opts: { dicomweb?: string; folderName: string }) {
       friendlyName: `DICOMweb (${opts.dicomweb})`,
       root: DICOMWEB_PREFIX.replace(/\/$/, ''),
     });
-  return { dataSources, defaultDataSourceName: dataSources[0].name };
+  return { dataSources, defaultDataSourceName: dataSources[0].name, models: opts.models ?? [] };
 }
 
 /**
@@ -103,6 +139,7 @@ export async function serve(
     viewerConfig({
       dicomweb: options.dicomweb,
       folderName: options.folder ? path.basename(folder) : 'Sample studies',
+      models: await listModels(MODELS_DIR),
     }),
   );
   const proxy = options.dicomweb
@@ -125,6 +162,7 @@ export async function serve(
     port: options.port,
     mounts: [
       { prefix: DATA_PREFIX, dir: folder },
+      { prefix: MODELS_PREFIX, dir: MODELS_DIR },
       { prefix: '/', dir: appDir, spaFallback: true },
     ],
     handle: (req, res) => {
