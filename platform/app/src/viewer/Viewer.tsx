@@ -12,7 +12,8 @@ import {
   useState,
   type ComponentType,
 } from 'react';
-import { readNiftiLabels, isGzip, userMessage, type LabelVolume, type Volume } from '@concord/core';
+import { readNiftiLabels, isGzip, userMessage, type Volume } from '@concord/core';
+import type { Types } from '@cornerstonejs/core';
 import type { ModeDefinition } from '@concord/mode-model-vs-annotator';
 import { Enums, eventTarget } from '@cornerstonejs/core';
 import type { BootedApp, CoreApp } from '../boot.ts';
@@ -26,6 +27,8 @@ import {
 } from './viewportController.ts';
 import { OverlayManager, type OverlaySource } from '../segmentation/overlayManager.ts';
 import { OverlaysPanel } from '../segmentation/OverlaysPanel.tsx';
+import { readSegForVolume } from '../segmentation/referenceSeg.ts';
+import type { LabelVolume } from '@concord/core';
 import type { ViewerBridge, ViewerPanelProps } from '../viewerBridge.ts';
 
 export interface ViewerProps {
@@ -53,11 +56,17 @@ function markFirstImage(element: HTMLElement) {
   element.addEventListener(Enums.Events.IMAGE_RENDERED, on);
 }
 
-/** Reads a labelmap file the user chose: NIfTI (.nii / .nii.gz). */
-export async function readLabelFile(file: File): Promise<LabelVolume> {
+/** Reads a labelmap file the user chose: NIfTI (.nii / .nii.gz) or a DICOM SEG of the series. */
+export async function readLabelFile(
+  file: File,
+  volume: Types.IImageVolume,
+  seriesUID: string,
+): Promise<{ labelmap: LabelVolume; kind: 'nifti' | 'dicom-seg' }> {
   const bytes = new Uint8Array(await file.arrayBuffer());
-  if (isGzip(bytes) || /\.nii(\.gz)?$/i.test(file.name)) return readNiftiLabels(bytes);
-  throw new Error(`${file.name}: not a NIfTI labelmap (.nii or .nii.gz)`);
+  if (isGzip(bytes) || /\.nii(\.gz)?$/i.test(file.name))
+    return { labelmap: readNiftiLabels(bytes), kind: 'nifti' };
+  const seg = readSegForVolume(bytes.buffer as ArrayBuffer, volume, seriesUID);
+  return { labelmap: seg.labels, kind: 'dicom-seg' };
 }
 
 type PanelEntry = { name: string; label?: string; component: ComponentType<ViewerPanelProps> };
@@ -178,6 +187,42 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
     if (controller && overlays && displayed > 0) overlays.attach(controller.viewportIds());
   }, [controller, overlays, displayed]);
 
+  // The study's DICOM SEG that references the displayed series becomes the reference overlay.
+  useEffect(() => {
+    if (!controller || !overlays || !series || !activeSeries || !dataSource || displayed === 0)
+      return;
+    const segs = series.filter((s) => s.Modality === 'SEG');
+    if (segs.length === 0 || overlays.labelVolume('reference')) return;
+    let alive = true;
+    (async () => {
+      const volume = await controller.ensureVolume();
+      const problems: string[] = [];
+      for (const seg of segs) {
+        setOverlayStatus(`Loading ${seg.SeriesDescription || 'the reference SEG'}…`);
+        try {
+          const [bytes] = await dataSource.retrieveInstances(studyUID, seg.SeriesInstanceUID);
+          if (!alive) return;
+          const result = readSegForVolume(bytes, volume, activeSeries);
+          overlays.setLabelmap(
+            'reference',
+            volume,
+            result.labels,
+            seg.SeriesDescription || 'DICOM SEG',
+            { kind: 'dicom-seg' },
+          );
+          setOverlayStatus(null);
+          return;
+        } catch (e) {
+          problems.push(`${seg.SeriesDescription || seg.SeriesInstanceUID}: ${userMessage(e)}`);
+        }
+      }
+      if (alive) setOverlayStatus(`No reference SEG for this series. ${problems.join('; ')}`);
+    })().catch((e) => alive && setOverlayStatus(`Reference SEG: ${userMessage(e)}`));
+    return () => {
+      alive = false;
+    };
+  }, [controller, overlays, series, activeSeries, dataSource, studyUID, displayed]);
+
   const bridge = useMemo<ViewerBridge | null>(() => {
     if (!controller || !overlays || !activeSeries) return null;
     return {
@@ -211,9 +256,9 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
       if (!bridge || !controller) return;
       setOverlayStatus(`Loading ${file.name}…`);
       (async () => {
-        const labelmap = await readLabelFile(file);
-        await controller.loadedVolume();
-        bridge.showLabelmap(source, labelmap, file.name, { kind: 'nifti' });
+        const volume = await controller.ensureVolume();
+        const { labelmap, kind } = await readLabelFile(file, volume, bridge.seriesInstanceUID);
+        bridge.showLabelmap(source, labelmap, file.name, { kind });
         setOverlayStatus(null);
       })().catch((e) => setOverlayStatus(`Could not show ${file.name}: ${userMessage(e)}`));
     },
