@@ -1,0 +1,238 @@
+/**
+ * The Model panel: choose a configured model (or a local .onnx + manifest), run it on the
+ * displayed series in the inference worker with progress and cancel, show the backend that
+ * actually ran, its threads and timings, and put the labelmap on the viewer. Errors (manifest
+ * or model mismatch included) are shown verbatim.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { userMessage } from '@concord/core';
+import type { ViewerPanelProps } from '@concord/app';
+import {
+  createInferenceClient,
+  fetchModel,
+  type InferenceClient,
+  type ModelSource,
+} from '../worker/client.ts';
+import { parseManifest } from '../manifest/validate.ts';
+import type { WebBackendPreference } from '../backends/web.ts';
+import type { ClassProbabilities, InferenceProgress, InferenceResult } from '../engine/types.ts';
+
+type RunState =
+  | { kind: 'idle' }
+  | { kind: 'loading'; what: string }
+  | { kind: 'running'; progress?: InferenceProgress }
+  | {
+      kind: 'done';
+      result: Pick<
+        InferenceResult,
+        'backend' | 'threads' | 'timings' | 'model' | 'tiles' | 'batches'
+      >;
+    }
+  | { kind: 'error'; message: string };
+
+const LOCAL = '__local__';
+
+/** Quantised probabilities (p ≈ q/255) to one float array per label, for soft metrics. */
+export function toProbabilityArrays(p: ClassProbabilities): Record<number, Float32Array> {
+  const out: Record<number, Float32Array> = {};
+  p.labels.forEach((label, c) => {
+    if (label === 0) return;
+    const q = p.data[c];
+    const f = new Float32Array(q.length);
+    for (let i = 0; i < q.length; i++) f[i] = q[i] / p.scale;
+    out[label] = f;
+  });
+  return out;
+}
+
+export function progressText(p?: InferenceProgress): string {
+  if (!p) return 'Starting…';
+  const pct = p.total > 0 ? Math.round((100 * p.done) / p.total) : 0;
+  return `${p.stage}: ${p.done}/${p.total}${p.unit ? ` ${p.unit}` : ''} (${pct}%)`;
+}
+
+export default function ModelPanel({ viewer }: ViewerPanelProps) {
+  const [choice, setChoice] = useState<string>(viewer.models[0]?.manifestUrl ?? LOCAL);
+  const [backend, setBackend] = useState<WebBackendPreference>('wasm');
+  const [state, setState] = useState<RunState>({ kind: 'idle' });
+  const [localFiles, setLocalFiles] = useState<{ onnx?: File; manifest?: File }>({});
+  const client = useRef<{ client: InferenceClient; key: string } | null>(null);
+  const abort = useRef<AbortController | null>(null);
+
+  useEffect(
+    () => () => {
+      abort.current?.abort();
+      void client.current?.client.dispose();
+    },
+    [],
+  );
+
+  async function loadSource(): Promise<{ source: ModelSource; key: string }> {
+    if (choice !== LOCAL) return { source: await fetchModel(choice), key: `${choice}|${backend}` };
+    const { onnx, manifest } = localFiles;
+    if (!onnx || !manifest) throw new Error('Choose both the .onnx file and its manifest (.json)');
+    const parsed = parseManifest(await manifest.text(), manifest.name);
+    return {
+      source: { manifest: parsed, modelBytes: new Uint8Array(await onnx.arrayBuffer()) },
+      key: `${onnx.name}:${onnx.size}:${manifest.name}:${manifest.size}|${backend}`,
+    };
+  }
+
+  async function run() {
+    const controller = new AbortController();
+    abort.current = controller;
+    try {
+      setState({ kind: 'loading', what: 'model' });
+      const { source, key } = await loadSource();
+      if (client.current?.key !== key) {
+        await client.current?.client.dispose();
+        client.current = null;
+        const c = createInferenceClient();
+        await c.load(source, { backend });
+        client.current = { client: c, key };
+      }
+      setState({ kind: 'loading', what: 'series' });
+      const volume = await viewer.getImageVolume();
+      if (controller.signal.aborted) throw new DOMException('Inference cancelled', 'AbortError');
+      setState({ kind: 'running' });
+      const result = await client.current.client.run(volume, {
+        probabilities: true,
+        signal: controller.signal,
+        onProgress: (progress) => setState({ kind: 'running', progress }),
+      });
+      const classes = source.manifest.classes.filter((c) => c.label !== 0);
+      viewer.showLabelmap(
+        'prediction',
+        {
+          ...result.labels,
+          labels: classes.map((c) => ({ label: c.label, name: c.name, color: c.color })),
+        },
+        `${result.model.name} ${result.model.version}`,
+        {
+          kind: 'model',
+          model: result.model,
+          backend: `${result.backend} (${result.threads} thread${result.threads === 1 ? '' : 's'})`,
+          inferenceMs: Math.round(result.timings.totalMs),
+          probabilities: result.probabilities
+            ? toProbabilityArrays(result.probabilities)
+            : undefined,
+        },
+      );
+      setState({ kind: 'done', result });
+    } catch (e) {
+      const cancelled = e instanceof DOMException && e.name === 'AbortError';
+      if (cancelled) {
+        // the worker may be mid-run: start a fresh one next time
+        void client.current?.client.dispose();
+        client.current = null;
+      }
+      setState(
+        cancelled
+          ? { kind: 'error', message: 'Cancelled' }
+          : { kind: 'error', message: userMessage(e) },
+      );
+    } finally {
+      abort.current = null;
+    }
+  }
+
+  const busy = state.kind === 'loading' || state.kind === 'running';
+  return (
+    <section className="panel model-panel" data-testid="model-panel">
+      <h2>Model</h2>
+      <div className="model-controls">
+        <select
+          aria-label="Model"
+          data-testid="model-select"
+          value={choice}
+          disabled={busy}
+          onChange={(e) => setChoice(e.target.value)}
+        >
+          {viewer.models.map((m) => (
+            <option key={m.manifestUrl} value={m.manifestUrl}>
+              {m.name}
+            </option>
+          ))}
+          <option value={LOCAL}>Local files…</option>
+        </select>
+        <select
+          aria-label="Backend"
+          data-testid="backend-select"
+          value={backend}
+          disabled={busy}
+          onChange={(e) => setBackend(e.target.value as WebBackendPreference)}
+        >
+          <option value="wasm">WASM</option>
+          <option value="webgpu">WebGPU</option>
+          <option value="auto">auto</option>
+        </select>
+        {busy ? (
+          <button type="button" data-testid="model-cancel" onClick={() => abort.current?.abort()}>
+            Cancel
+          </button>
+        ) : (
+          <button type="button" data-testid="model-run" onClick={() => void run()}>
+            Run
+          </button>
+        )}
+      </div>
+      {choice === LOCAL && (
+        <div className="model-local">
+          <label>
+            .onnx{' '}
+            <input
+              type="file"
+              accept=".onnx"
+              data-testid="model-local-onnx"
+              onChange={(e) => setLocalFiles((f) => ({ ...f, onnx: e.target.files?.[0] }))}
+            />
+          </label>
+          <label>
+            manifest{' '}
+            <input
+              type="file"
+              accept=".json,application/json"
+              data-testid="model-local-manifest"
+              onChange={(e) => setLocalFiles((f) => ({ ...f, manifest: e.target.files?.[0] }))}
+            />
+          </label>
+        </div>
+      )}
+      {state.kind === 'loading' && <p className="muted">Loading the {state.what}…</p>}
+      {state.kind === 'running' && (
+        <div data-testid="model-progress">
+          <progress
+            max={state.progress?.total || 1}
+            value={state.progress?.stage === 'inference' ? state.progress.done : 0}
+          />{' '}
+          <span className="muted">{progressText(state.progress)}</span>
+        </div>
+      )}
+      {state.kind === 'error' && (
+        <p className="error" role="alert" data-testid="model-error">
+          {state.message}
+        </p>
+      )}
+      {state.kind === 'done' && (
+        <dl className="model-result" data-testid="model-result">
+          <dt>Model</dt>
+          <dd>
+            {state.result.model.name} {state.result.model.version}
+          </dd>
+          <dt>Backend</dt>
+          <dd data-testid="model-backend">
+            {state.result.backend}, {state.result.threads} thread
+            {state.result.threads === 1 ? '' : 's'}
+          </dd>
+          <dt>Timings</dt>
+          <dd data-testid="model-timings">
+            total {Math.round(state.result.timings.totalMs)} ms (pre{' '}
+            {Math.round(state.result.timings.preprocessMs)}, run{' '}
+            {Math.round(state.result.timings.inferenceMs)}, post{' '}
+            {Math.round(state.result.timings.postprocessMs)}); {state.result.batches} batches
+          </dd>
+        </dl>
+      )}
+    </section>
+  );
+}
