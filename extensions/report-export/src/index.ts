@@ -41,7 +41,14 @@ export {
   type SrMeasurementGroup,
 } from './sr/readMeasurementReportSr.ts';
 export { CODES as SR_CODES, UNITS as SR_UNITS, SR_MEASUREMENTS } from './sr/codes.ts';
-export { toDecimalString, newUid } from './dicom/dcmjs.ts';
+export {
+  buildEvaluationExports,
+  patientOf,
+  EXPORT_FILE_NAMES,
+  type ExportKind,
+  type EvaluationExportInput,
+  type EvaluationExports,
+} from './bundle/buildEvaluationExports.ts';
 export { neutralizeFormula, stripControlChars } from './text/sanitize.ts';
 export { toWinAnsi, isWinAnsi } from './text/winAnsi.ts';
 export { encodePng, decodePng, crc32, type RasterImage } from './raster/png.ts';

@@ -3,6 +3,7 @@ import { isConcordError, userMessage } from '@concord/core';
 import { serve } from './commands/serve.ts';
 import { registerMetricsCommand } from './commands/metrics.ts';
 import { registerInferCommand } from './commands/infer.ts';
+import { registerEvaluateCommand } from './commands/evaluate.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 /** Exit codes of DESIGN §3.5. */
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
 
   registerMetricsCommand(program);
   registerInferCommand(program);
+  registerEvaluateCommand(program);
 
   return program;
 }

@@ -1,6 +1,5 @@
 /** DICOM outputs validated by dicom3tools' dciodvfy (Debian): no "Error" lines allowed. */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,19 +7,8 @@ import {
   readMeasurementReportSr,
   writeMeasurementReportSr,
 } from '@concord/extension-report-export';
+import { dciodvfy } from './dciodvfy.ts';
 import { srInput } from '../../../extensions/report-export/src/testing/srFixture.ts';
-
-/** dciodvfy's findings (it prints to stderr); the IOD name line is informational. */
-export function dciodvfy(file: string): { errors: string[]; warnings: string[]; output: string } {
-  const r = spawnSync('dciodvfy', [file], { encoding: 'utf8' });
-  const output = `${r.stdout}${r.stderr}`;
-  const lines = output.split('\n');
-  return {
-    errors: lines.filter((l) => /^Error/.test(l)),
-    warnings: lines.filter((l) => /^Warning/.test(l)),
-    output,
-  };
-}
 
 describe('DICOM SR (TID 1500) with dciodvfy', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'concord-sr-'));

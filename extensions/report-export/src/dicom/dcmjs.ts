@@ -25,9 +25,6 @@ interface DcmjsApi {
     DicomMetaDictionary: {
       naturalizeDataset(d: Record<string, unknown>): NaturalDataset;
       denaturalizeDataset(d: NaturalDataset): Record<string, unknown>;
-      uid(): string;
-      date(): string;
-      time(): string;
     };
   };
 }
@@ -37,11 +34,6 @@ export const dcmjs = dcmjsModule as unknown as DcmjsApi;
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 /** Implementation Class UID of files Concord writes (a 2.25 UUID-derived root). */
 export const CONCORD_IMPLEMENTATION_CLASS_UID = '2.25.256823451297437203962870227498541190617';
-
-/** A new globally unique UID (2.25.<uuid as integer>). */
-export function newUid(): string {
-  return dcmjs.data.DicomMetaDictionary.uid();
-}
 
 /** Part 10 file bytes (explicit VR little endian) of a naturalised dataset. */
 export function writePart10(dataset: NaturalDataset): Uint8Array {
@@ -119,22 +111,4 @@ export function dicomDateTime(d: Date): { date: string; time: string } {
     date: `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}`,
     time: `${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`,
   };
-}
-
-/**
- * A number as DICOM Decimal String (at most 16 characters): full precision when it fits,
- * otherwise the most significant digits that do.
- */
-export function toDecimalString(v: number): string {
-  if (!Number.isFinite(v)) throw new RangeError(`DS cannot hold ${v}`);
-  const s = String(v);
-  if (s.length <= 16) return s;
-  for (let p = 15; p >= 1; p--) {
-    const t = v
-      .toPrecision(p)
-      .replace(/(\.\d*?)0+(e|$)/, '$1$2')
-      .replace(/\.(e|$)/, '$1');
-    if (t.length <= 16) return t;
-  }
-  throw new RangeError(`DS cannot hold ${v}`);
 }

@@ -367,7 +367,8 @@ async function slicePage(
   const window = volumes.image ? autoWindow(volumes.image) : undefined;
   const gap = 8;
   const panelW = (l.width - 2 * gap) / 3;
-  const panelH = Math.min(panelW * ((ny * sy) / (nx * sx)), 190);
+  // three rows of panels plus the legend fit on one A4 page
+  const panelH = Math.min(panelW * ((ny * sy) / (nx * sx)), 165);
   const imgW = Math.min(panelW, panelH * ((nx * sx) / (ny * sy)));
   for (const k of worst) {
     l.ensure(panelH + 40);

@@ -6,13 +6,8 @@
  */
 import type { EvaluationReport } from '../report/types.ts';
 import { stripControlChars } from '../text/sanitize.ts';
-import {
-  dicomDateTime,
-  newUid,
-  toDecimalString,
-  writePart10,
-  type NaturalDataset,
-} from '../dicom/dcmjs.ts';
+import { dsString, newUid } from '@concord/core';
+import { dicomDateTime, writePart10, type NaturalDataset } from '../dicom/dcmjs.ts';
 import { CODES, PRIVATE_SCHEME, SOP_CLASS, SR_MEASUREMENTS, type Code } from './codes.ts';
 
 /** Patient and study of the source series: the SR joins that study (copied, as a SEG does). */
@@ -121,7 +116,7 @@ const numItem = (concept: Code, value: number, unit: Code): NaturalDataset => ({
   MeasuredValueSequence: [
     {
       MeasurementUnitsCodeSequence: [unit],
-      NumericValue: toDecimalString(value),
+      NumericValue: dsString(value),
       // DS keeps 16 characters; the exact double goes alongside (Floating Point Value)
       FloatingPointValue: value,
     },
