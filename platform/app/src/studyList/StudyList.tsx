@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { BootedApp, CoreApp } from '../boot.ts';
 import type { SeriesSummary, StudySummary } from '../dataSources/types.ts';
 import { navigate, viewerUrl } from '../router.ts';
+import { DropZone } from './DropZone.tsx';
 
 function formatDate(d: string): string {
   return /^\d{8}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}` : d;
@@ -151,6 +152,7 @@ export function StudyList({
           </tbody>
         </table>
       )}
+      <DropZone core={core} />
       {ohif && (
         <section data-testid="boot-status" className="boot-status muted">
           <h2>Extensions</h2>
