@@ -75,7 +75,7 @@ export function structureDisagreement(
 ): StructureDisagreement {
   const { flags, dist } = ws;
   if (!distToRefReady && refSurfaceVoxels > 0) {
-    squaredEdt(flags, SURF_REF, bv.dims, spacing, dist, ws.scratch);
+    squaredEdt(flags, SURF_REF, bv.dims, spacing, dist, ws.scratch, IN_REF | IN_PRED);
   }
   const codes = new Uint8Array(bv.voxels);
   const distancesMm = new Float32Array(bv.voxels);

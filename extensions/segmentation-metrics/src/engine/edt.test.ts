@@ -31,10 +31,12 @@ describe('squaredEdt (Felzenszwalb–Huttenlocher, anisotropic)', () => {
       const flags = new Uint8Array(n);
       for (let o = 0; o < n; o++) if (rnd() < 0.04) flags[o] = 4;
       flags[Math.floor(rnd() * n)] = 4;
+      for (let o = 0; o < n; o++) if (rnd() < 0.1) flags[o] |= 2;
       const out = squaredEdt(flags, 4, dims, spacing, new Float32Array(n), edtScratch(20));
+      const atQueries = squaredEdt(flags, 4, dims, spacing, new Float32Array(n), edtScratch(20), 2);
       const feats: number[][] = [];
       for (let o = 0; o < n; o++)
-        if (flags[o])
+        if (flags[o] & 4)
           feats.push([
             o % dims[0],
             Math.floor(o / dims[0]) % dims[1],
@@ -55,6 +57,7 @@ describe('squaredEdt (Felzenszwalb–Huttenlocher, anisotropic)', () => {
           best = Math.min(best, d);
         }
         expect(out[o]).toBeCloseTo(best, 4);
+        if (flags[o] & 2) expect(atQueries[o]).toBeCloseTo(best, 4);
       }
     }
   });

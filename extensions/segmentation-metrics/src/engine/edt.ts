@@ -24,15 +24,19 @@ export function edtScratch(maxLine: number): EdtScratch {
 /**
  * 1D squared distance transform of a sampled function f on points x_q = q*s:
  * d[q] = min_p ((q - p) s)^2 + f[p]. Infinite samples carry no parabola.
+ * Works in index units (g = f / s^2) to avoid a division per intersection.
  * Returns false (d untouched) when every sample is infinite.
  */
 export function edt1d(n: number, s: number, sc: EdtScratch): boolean {
   const { f, d, v, z } = sc;
   let k = -1;
   const s2 = s * s;
+  const inv = 1 / s2;
   for (let q = 0; q < n; q++) {
     const fq = f[q];
     if (fq === Infinity) continue;
+    const gq = fq * inv + q * q;
+    f[q] = gq; // f now holds g + q^2 for the samples kept
     if (k < 0) {
       k = 0;
       v[0] = q;
@@ -41,11 +45,10 @@ export function edt1d(n: number, s: number, sc: EdtScratch): boolean {
       continue;
     }
     // intersection (in index units) of the parabola from q with the rightmost one kept
-    const gq = fq / s2 + q * q;
     let x = 0;
     for (;;) {
       const p = v[k];
-      x = (gq - (f[p] / s2 + p * p)) / (2 * (q - p));
+      x = (gq - f[p]) / (2 * (q - p));
       if (x <= z[k]) k--;
       else break;
     }
@@ -59,8 +62,8 @@ export function edt1d(n: number, s: number, sc: EdtScratch): boolean {
   for (let q = 0; q < n; q++) {
     while (z[k + 1] < q) k++;
     const p = v[k];
-    const dq = (q - p) * s;
-    d[q] = dq * dq + f[p];
+    // (q - p)^2 + g_p = q^2 - 2qp + (g_p + p^2)
+    d[q] = (q * q - 2 * q * p + f[p]) * s2;
   }
   return true;
 }
@@ -68,6 +71,12 @@ export function edt1d(n: number, s: number, sc: EdtScratch): boolean {
 /**
  * Squared distance (mm^2) from every voxel of a box to the nearest voxel whose `flags` have
  * `bit` set; Infinity everywhere when there is none. Data is i-fastest, then j, then k.
+ * With `queryBits`, values are exact only where `flags & queryBits` is non-zero (the voxels the
+ * caller reads); other voxels may hold partial results.
+ *
+ * Pass order keeps memory access sequential: the binary pass runs along k as whole-plane
+ * sweeps (contiguous), then lower envelopes along j (strided within one plane, cache-resident)
+ * and along i (contiguous).
  */
 export function squaredEdt(
   flags: Uint8Array,
@@ -76,45 +85,70 @@ export function squaredEdt(
   spacing: readonly [number, number, number],
   out: Float32Array,
   sc: EdtScratch = edtScratch(Math.max(dims[0], dims[1], dims[2])),
+  queryBits = 0,
 ): Float32Array {
   const [nx, ny, nz] = dims;
   const [sx, sy, sz] = spacing;
   const nxy = nx * ny;
-  // Pass 1 (i, contiguous): distance to the nearest feature on the row, two sweeps.
-  for (let row = 0, base = 0; row < ny * nz; row++, base += nx) {
-    let last = -1;
-    for (let i = 0; i < nx; i++) {
-      if (flags[base + i] & bit) last = i;
-      out[base + i] = last < 0 ? Infinity : i - last;
-    }
-    if (last < 0) continue; // no feature on this row: stays Infinity
-    last = -1;
-    for (let i = nx - 1; i >= 0; i--) {
-      if (flags[base + i] & bit) last = i;
-      const dl = out[base + i];
-      const dr = last < 0 ? Infinity : last - i;
-      const m = dl < dr ? dl : dr;
-      out[base + i] = m * m * sx * sx;
-    }
-  }
-  // Pass 2 (j) and pass 3 (k): lower envelopes along strided lines.
-  const { f, d } = sc;
-  if (ny > 1) {
-    for (let k = 0; k < nz; k++) {
-      for (let i = 0; i < nx; i++) {
-        const base = i + k * nxy;
-        for (let j = 0, o = base; j < ny; j++, o += nx) f[j] = out[o];
-        if (!edt1d(ny, sy, sc)) continue;
-        for (let j = 0, o = base; j < ny; j++, o += nx) out[o] = d[j];
+  const n = nxy * nz;
+  // With queryBits, only voxels whose flags have one of them set need exact values: rows
+  // without such a voxel skip the last pass, planes without one skip the middle pass.
+  const rows = ny * nz;
+  let rowLo: Int32Array | null = null;
+  let rowHi: Int32Array | null = null;
+  let planeHas: Uint8Array | null = null;
+  if (queryBits) {
+    rowLo = new Int32Array(rows).fill(-1);
+    rowHi = new Int32Array(rows);
+    planeHas = new Uint8Array(nz);
+    for (let r = 0, o = 0; r < rows; r++) {
+      for (let i = 0; i < nx; i++, o++) {
+        if (flags[o] & queryBits) {
+          if (rowLo[r] < 0) rowLo[r] = i;
+          rowHi[r] = i;
+        }
       }
+      if (rowLo[r] >= 0) planeHas[Math.floor(r / ny)] = 1;
     }
   }
-  if (nz > 1) {
-    for (let o0 = 0; o0 < nxy; o0++) {
-      for (let k = 0, o = o0; k < nz; k++, o += nxy) f[k] = out[o];
-      if (!edt1d(nz, sz, sc)) continue;
-      for (let k = 0, o = o0; k < nz; k++, o += nxy) out[o] = d[k];
+  // Pass 1 (k): voxel count to the nearest feature on the k-line, forward then backward sweeps
+  for (let o = 0; o < nxy; o++) out[o] = flags[o] & bit ? 0 : Infinity;
+  for (let o = nxy; o < n; o++) out[o] = flags[o] & bit ? 0 : out[o - nxy] + 1;
+  for (let o = n - nxy - 1; o >= 0; o--) {
+    const b = out[o + nxy] + 1;
+    if (b < out[o]) out[o] = b;
+  }
+  const { f, d } = sc;
+  const sz2 = sz * sz;
+  // Pass 2 (j), per plane; converts counts to squared mm on the way in
+  for (let k = 0; k < nz; k++) {
+    if (planeHas && !planeHas[k]) continue;
+    const plane = k * nxy;
+    for (let i = 0; i < nx; i++) {
+      const base = plane + i;
+      let any = false;
+      for (let j = 0, o = base; j < ny; j++, o += nx) {
+        const c = out[o];
+        f[j] = c * c * sz2;
+        if (c !== Infinity) any = true;
+      }
+      if (!any) continue; // no feature on this k-column set yet: stays Infinity
+      edt1d(ny, sy, sc);
+      for (let j = 0, o = base; j < ny; j++, o += nx) out[o] = d[j];
     }
+  }
+  // Pass 3 (i), contiguous rows
+  for (let r = 0, base = 0; r < rows; r++, base += nx) {
+    let lo = 0;
+    let hi = nx - 1;
+    if (rowLo) {
+      lo = rowLo[r];
+      if (lo < 0) continue;
+      hi = rowHi![r];
+    }
+    for (let i = 0; i < nx; i++) f[i] = out[base + i];
+    if (!edt1d(nx, sx, sc)) continue;
+    for (let i = lo; i <= hi; i++) out[base + i] = d[i];
   }
   return out;
 }

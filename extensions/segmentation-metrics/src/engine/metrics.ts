@@ -312,7 +312,7 @@ function assemble(
       fillMasks(reference.data, prediction.data, dims, l, bv, ws.flags);
       const nSurf = markSurfaces(bv, ws.flags);
       if (m.status === 'ok') {
-        const d = surfaceDistances(bv, reference.spacing, nSurf, ws);
+        const d = surfaceDistances(bv, reference.spacing, nSurf, ws, !!disagreement);
         applySurfaceDistances(m, d.refToPred, d.predToRef, tolerancesMm);
       }
       disagreement?.push(

@@ -125,23 +125,34 @@ export interface SurfaceDistances {
 /**
  * Both directed surface-distance sets of a structure whose masks and surfaces are in `flags`
  * (fillMasks + markSurfaces). Leaves the squared distance to ∂A (the reference surface) in
- * `ws.dist` so that callers can read FP/FN distances from it.
+ * `ws.dist`, exact at ∂B — or, with `distAtMasks`, at every voxel of either mask so that
+ * callers can read FP/FN distances from it.
  */
 export function surfaceDistances(
   bv: BoxView,
   spacing: readonly [number, number, number],
   counts: [number, number],
   ws: SurfaceWorkspace,
+  /** Also make ws.dist exact at every mask voxel (for FP/FN distances), not only at ∂B. */
+  distAtMasks = false,
 ): SurfaceDistances {
   const { flags, dist } = ws;
   const n = bv.voxels;
   const refToPred = new Float64Array(counts[0]);
   const predToRef = new Float64Array(counts[1]);
   // distance to ∂B, read at ∂A
-  squaredEdt(flags, SURF_PRED, bv.dims, spacing, dist, ws.scratch);
+  squaredEdt(flags, SURF_PRED, bv.dims, spacing, dist, ws.scratch, SURF_REF);
   for (let o = 0, a = 0; o < n; o++) if (flags[o] & SURF_REF) refToPred[a++] = Math.sqrt(dist[o]);
   // distance to ∂A, read at ∂B (computed last: it stays in ws.dist for FP/FN distances)
-  squaredEdt(flags, SURF_REF, bv.dims, spacing, dist, ws.scratch);
+  squaredEdt(
+    flags,
+    SURF_REF,
+    bv.dims,
+    spacing,
+    dist,
+    ws.scratch,
+    distAtMasks ? IN_REF | IN_PRED : SURF_PRED,
+  );
   for (let o = 0, b = 0; o < n; o++) if (flags[o] & SURF_PRED) predToRef[b++] = Math.sqrt(dist[o]);
   return { refToPred, predToRef };
 }

@@ -1,11 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import {
   alignToReference,
   InvalidInputError,
+  readDicomSeg,
+  readDicomSeries,
   readNiftiLabels,
-  UnsupportedFormatError,
+  type DicomSeriesResult,
   type LabelVolume,
 } from '@concord/core';
 import {
@@ -86,7 +88,9 @@ export function readLabelNames(file: string): Map<number, string> {
 
 function readBytes(file: string, what: string): Uint8Array {
   try {
-    return readFileSync(file);
+    const b = readFileSync(file);
+    // a plain Uint8Array view (no copy): Buffer#slice would not copy, Uint8Array#slice does
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InvalidInputError(`cannot read ${what} ${file}${code ? ` (${code})` : ''}`);
@@ -103,25 +107,72 @@ function isDicom(bytes: Uint8Array): boolean {
   );
 }
 
-/** Reads a labelmap file (NIfTI; DICOM SEG with its series) and says what kind it was. */
-export function readLabelFile(
+/** Reads every DICOM file of a folder (recursively) as one series. */
+async function readSeriesFolder(dir: string): Promise<DicomSeriesResult> {
+  const files: { name: string; bytes: Uint8Array }[] = [];
+  const walk = (d: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(d);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InvalidInputError(`cannot read series folder ${d}${code ? ` (${code})` : ''}`);
+    }
+    for (const n of entries.sort()) {
+      const f = path.join(d, n);
+      if (statSync(f).isDirectory()) walk(f);
+      else {
+        const bytes = readBytes(f, 'series file');
+        if (isDicom(bytes)) files.push({ name: n, bytes });
+      }
+    }
+  };
+  walk(dir);
+  if (files.length === 0) throw new InvalidInputError(`no DICOM files in series folder ${dir}`);
+  return readDicomSeries(files);
+}
+
+/** What a labelmap file held: the volume, its kind, and (for a SEG) its series. */
+export interface LabelInput {
+  volume: LabelVolume;
+  kind: InputKind;
+  series?: DicomSeriesResult;
+}
+
+/** Shown with exit code 2 when an input needs an option that was not given. */
+function usageError(message: string): never {
+  process.stderr.write(`concord: ${message}\n`);
+  throw new CommanderError(2, 'concord.usage', message);
+}
+
+/**
+ * Reads a labelmap file: NIfTI (.nii, .nii.gz), or a DICOM SEG mapped onto the grid of the
+ * series in `seriesDir` (read once and shared through `cache`).
+ */
+export async function readLabelFile(
   file: string,
   what: 'reference' | 'prediction',
-  _series?: string,
-): { volume: LabelVolume; kind: InputKind } {
+  seriesDir: string | undefined,
+  cache: { series?: Promise<DicomSeriesResult> } = {},
+): Promise<LabelInput> {
   const bytes = readBytes(file, what);
-  if (isDicom(bytes)) {
-    throw new UnsupportedFormatError(
-      `${what} ${file} is DICOM; DICOM SEG input is not supported yet, convert it to NIfTI`,
+  if (!isDicom(bytes)) return { volume: readNiftiLabels(bytes), kind: 'nifti' };
+  if (!seriesDir) {
+    usageError(
+      `${what} ${file} is DICOM: give the folder of the series it segments with --series <dir>`,
     );
   }
-  return { volume: readNiftiLabels(bytes), kind: 'nifti' };
+  cache.series ??= readSeriesFolder(seriesDir);
+  const series = await cache.series;
+  const seg = readDicomSeg(bytes, series);
+  return { volume: seg.labels, kind: 'dicom-seg', series };
 }
 
 /** Computes the report of `concord metrics` (no output). */
-export function metricsReport(o: MetricsCommandOptions): EvaluationReport {
-  const ref = readLabelFile(o.reference, 'reference', o.series);
-  const pred = readLabelFile(o.prediction, 'prediction', o.series);
+export async function metricsReport(o: MetricsCommandOptions): Promise<EvaluationReport> {
+  const cache = {};
+  const ref = await readLabelFile(o.reference, 'reference', o.series, cache);
+  const pred = await readLabelFile(o.prediction, 'prediction', o.series, cache);
   // DESIGN §3.1: compared in world space; a prediction stored flipped, permuted or on a smaller
   // field of view is resampled (nearest neighbour) onto the reference grid
   const aligned = alignToReference(pred.volume, ref.volume);
@@ -130,10 +181,14 @@ export function metricsReport(o: MetricsCommandOptions): EvaluationReport {
     labelNames: o.names,
     tolerancesMm: o.tolerancesMm,
   });
+  const series = ref.series ?? pred.series;
   const report = buildReport({
     result,
     reference: { kind: ref.kind, source: path.basename(o.reference) },
     prediction: { kind: pred.kind, source: path.basename(o.prediction) },
+    case: series
+      ? { studyInstanceUID: series.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID }
+      : undefined,
     tool: { name: 'concord', version: packageJson.version },
   });
   const problems = reportProblems(report);
@@ -142,8 +197,8 @@ export function metricsReport(o: MetricsCommandOptions): EvaluationReport {
 }
 
 /** `concord metrics`: the report as JSON or CSV on stdout or in --out. */
-export function runMetrics(o: MetricsCommandOptions): void {
-  const report = metricsReport(o);
+export async function runMetrics(o: MetricsCommandOptions): Promise<void> {
+  const report = await metricsReport(o);
   const text = o.format === 'csv' ? reportToCsv(report) : JSON.stringify(report, null, 2) + '\n';
   if (o.out) writeFileSync(o.out, text);
   else process.stdout.write(text);
@@ -154,8 +209,8 @@ export function registerMetricsCommand(program: Command): void {
   program
     .command('metrics')
     .description('per-structure segmentation metrics of a prediction against a reference')
-    .requiredOption('--reference <file>', 'reference labelmap (.nii, .nii.gz)')
-    .requiredOption('--prediction <file>', 'predicted labelmap (.nii, .nii.gz)')
+    .requiredOption('--reference <file>', 'reference labelmap (.nii, .nii.gz or DICOM SEG)')
+    .requiredOption('--prediction <file>', 'predicted labelmap (.nii, .nii.gz or DICOM SEG)')
     .option('--series <dir>', 'DICOM series folder that DICOM SEG inputs refer to')
     .option(
       '--labels <list|names.json>',
@@ -175,7 +230,7 @@ export function registerMetricsCommand(program: Command): void {
     )
     .option('--out <file>', 'write the report here instead of stdout')
     .action(
-      (opts: {
+      async (opts: {
         reference: string;
         prediction: string;
         series?: string;
@@ -193,7 +248,7 @@ export function registerMetricsCommand(program: Command): void {
           labels = [...names.keys()];
         }
         if (opts.names) names = new Map([...(names ?? []), ...readLabelNames(opts.names)]);
-        runMetrics({
+        await runMetrics({
           reference: opts.reference,
           prediction: opts.prediction,
           series: opts.series,
