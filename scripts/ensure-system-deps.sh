@@ -9,6 +9,7 @@ PACKAGES=(
   dicom3tools       # dciodvfy: validates written DICOM SEGs and the sample series
   orthanc           # the real PACS of the DICOMweb integration tests (loopback only)
   orthanc-dicomweb  # its QIDO-RS/WADO-RS/STOW-RS plugin
+  curl              # scripts/orthanc/start.sh polls GET /system
   poppler-utils     # pdftotext/pdftoppm: the PDF report tests read its text and render its pages
 )
 

@@ -4,6 +4,7 @@ import { serve } from './commands/serve.ts';
 import { registerMetricsCommand } from './commands/metrics.ts';
 import { registerInferCommand } from './commands/infer.ts';
 import { registerEvaluateCommand } from './commands/evaluate.ts';
+import { registerIndexCommand } from './commands/index.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 /** Exit codes of DESIGN §3.5. */
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerMetricsCommand(program);
   registerInferCommand(program);
   registerEvaluateCommand(program);
+  registerIndexCommand(program);
 
   return program;
 }

@@ -8,3 +8,4 @@ export * from './nifti/index.ts';
 export * from './codecs/index.ts';
 export * from './dicom/index.ts';
 export * from './seg/index.ts';
+export * from './datasources/index.ts';

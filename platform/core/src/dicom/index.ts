@@ -1,18 +1,26 @@
 export {
   parseDicomFile,
+  jsonAttributes,
+  readMetadata,
+  frameGeometry,
   tagString,
   DICOM_TAGS,
   type DicomFileInput,
   type DicomInstanceMetadata,
   type FrameGeometry,
   type ParsedDicom,
+  type AttributeSource,
+  type DicomJsonObject,
 } from './parse.ts';
 export { frameBytes, decodeDicomFrame, readDicomFrames } from './pixels.ts';
 export {
   readDicomSeries,
+  assembleDicomSeries,
+  fileInstanceSource,
   groupDicomFilesBySeries,
   SERIES_TOLERANCE,
   type DicomSeriesResult,
   type DicomSeriesGroup,
   type DicomSlice,
+  type SeriesInstanceSource,
 } from './series.ts';

@@ -142,12 +142,71 @@ const T = {
 } as const;
 export const DICOM_TAGS = T;
 
-function str(ds: DataSet, tag: string): string | undefined {
+/**
+ * The DataSet accessors the metadata readers use; a dicom-parser DataSet or a DICOM JSON
+ * (PS3.18 F.2) object through jsonAttributes().
+ */
+export type AttributeSource = Pick<
+  DataSet,
+  'string' | 'numStringValues' | 'floatString' | 'uint16' | 'intString'
+> & {
+  elements: Record<string, { length: number; items?: { dataSet?: AttributeSource }[] } | undefined>;
+};
+
+/** A DICOM JSON object (keys "GGGGEEEE", values {vr, Value}) seen as an AttributeSource. */
+export type DicomJsonObject = Record<
+  string,
+  { vr?: string; Value?: unknown[]; InlineBinary?: string; BulkDataURI?: string }
+>;
+
+export function jsonAttributes(json: DicomJsonObject): AttributeSource {
+  const values = (tag: string) => json[tag.slice(1).toUpperCase()]?.Value;
+  const text = (v: unknown): string | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'object' && v && 'Alphabetic' in v)
+      return String((v as { Alphabetic: unknown }).Alphabetic ?? '');
+    return String(v);
+  };
+  const elements = new Proxy({} as AttributeSource['elements'], {
+    get(_t, tag: string) {
+      const el = json[tag.slice(1).toUpperCase()];
+      if (!el) return undefined;
+      const v = el.Value ?? [];
+      return {
+        length: v.length || (el.InlineBinary || el.BulkDataURI ? 1 : 0),
+        items:
+          el.vr === 'SQ'
+            ? v.map((item) => ({ dataSet: jsonAttributes(item as DicomJsonObject) }))
+            : undefined,
+      };
+    },
+  });
+  const numAt = (tag: string, i = 0) => {
+    const v = values(tag)?.[i];
+    const n = typeof v === 'number' ? v : v === undefined || v === null ? NaN : Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  };
+  return {
+    elements,
+    string: (tag: string, i?: number) => {
+      const v = values(tag);
+      if (!v || v.length === 0) return undefined;
+      // without an index, multi-valued strings are joined with backslashes, as in Part 10
+      return i === undefined ? v.map(text).join('\\') : text(v[i]);
+    },
+    numStringValues: (tag: string) => values(tag)?.length,
+    floatString: numAt,
+    uint16: numAt,
+    intString: numAt,
+  } as AttributeSource;
+}
+
+function str(ds: AttributeSource, tag: string): string | undefined {
   const s = ds.string(tag);
   return s === undefined || s === '' ? undefined : s;
 }
 
-function nums(ds: DataSet, tag: string): number[] | undefined {
+function nums(ds: AttributeSource, tag: string): number[] | undefined {
   const el = ds.elements[tag];
   if (!el || el.length === 0) return undefined;
   const n = ds.numStringValues(tag) ?? 0;
@@ -160,17 +219,21 @@ function nums(ds: DataSet, tag: string): number[] | undefined {
   return out.length ? out : undefined;
 }
 
-function num(ds: DataSet, tag: string): number | undefined {
+function num(ds: AttributeSource, tag: string): number | undefined {
   return nums(ds, tag)?.[0];
 }
 
-function us(ds: DataSet, tag: string): number | undefined {
+function us(ds: AttributeSource, tag: string): number | undefined {
   const el = ds.elements[tag];
-  if (!el || el.length < 2) return undefined;
+  if (!el || el.length === 0) return undefined;
   return ds.uint16(tag);
 }
 
-function seqItem(ds: DataSet | undefined, tag: string, index = 0): DataSet | undefined {
+function seqItem(
+  ds: AttributeSource | undefined,
+  tag: string,
+  index = 0,
+): AttributeSource | undefined {
   return ds?.elements[tag]?.items?.[index]?.dataSet;
 }
 
@@ -267,7 +330,7 @@ function required(name: string, value: string | undefined, keyword: string, tag:
   return value;
 }
 
-function readMetadata(name: string, ds: DataSet): DicomInstanceMetadata {
+export function readMetadata(name: string, ds: AttributeSource): DicomInstanceMetadata {
   const iop = nums(ds, T.ImageOrientationPatient);
   const ipp = nums(ds, T.ImagePositionPatient);
   const ps = nums(ds, T.PixelSpacing);
@@ -343,7 +406,7 @@ function readMetadata(name: string, ds: DataSet): DicomInstanceMetadata {
  * Per-frame geometry: enhanced multi-frame (functional groups), legacy multi-frame
  * (ImagePositionPatient + GridFrameOffsetVector along the normal), or one frame per file.
  */
-function frameGeometry(ds: DataSet, meta: DicomInstanceMetadata): FrameGeometry[] {
+export function frameGeometry(ds: AttributeSource, meta: DicomInstanceMetadata): FrameGeometry[] {
   const n = meta.NumberOfFrames;
   const shared = seqItem(ds, T.SharedFunctionalGroups);
   const perFrame = ds.elements[T.PerFrameFunctionalGroups]?.items;

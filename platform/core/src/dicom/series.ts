@@ -5,6 +5,7 @@ import {
   parseDicomFile,
   type DicomFileInput,
   type DicomInstanceMetadata,
+  type FrameGeometry,
   type ParsedDicom,
 } from './parse.ts';
 import { decodeDicomFrame } from './pixels.ts';
@@ -85,8 +86,26 @@ export function groupDicomFilesBySeries(files: DicomFileInput[]): {
   return { series: [...byUid.values()], skipped };
 }
 
+/**
+ * One instance of a series from any source (Part 10 file, DICOMweb metadata + frames): its
+ * metadata, per-frame geometry and a way to decode a frame's stored values.
+ */
+export interface SeriesInstanceSource {
+  /** file name or URL, for messages */
+  name: string;
+  meta: DicomInstanceMetadata;
+  frames: FrameGeometry[];
+  hasPixelData: boolean;
+  decodeFrame(frameIndex: number): Promise<TypedArray>;
+}
+
+/** A parsed Part 10 file as a series instance source. */
+export function fileInstanceSource(parsed: ParsedDicom): SeriesInstanceSource {
+  return { ...parsed, decodeFrame: (f) => decodeDicomFrame(parsed, f) };
+}
+
 interface FrameRef {
-  parsed: ParsedDicom;
+  parsed: SeriesInstanceSource;
   frameIndex: number;
   position: Vec3;
   orientation: number[];
@@ -97,7 +116,7 @@ interface FrameRef {
 }
 
 const fmt = (x: number, d = 3) => Number(x.toFixed(d)).toString();
-const where = (p: ParsedDicom, f: number) =>
+const where = (p: SeriesInstanceSource, f: number) =>
   p.meta.NumberOfFrames > 1 ? `${p.name} frame ${f + 1}` : p.name;
 
 /** Tolerances of the geometry checks. */
@@ -129,10 +148,17 @@ export const SERIES_TOLERANCE = {
  */
 export async function readDicomSeries(files: DicomFileInput[]): Promise<DicomSeriesResult> {
   if (files.length === 0) throw new InvalidInputError('No DICOM files given');
-  const parsed = files.map(parseDicomFile);
+  return assembleDicomSeries(files.map((f) => fileInstanceSource(parseDicomFile(f))));
+}
+
+/** readDicomSeries for instances from any source (see SeriesInstanceSource). */
+export async function assembleDicomSeries(
+  parsed: SeriesInstanceSource[],
+): Promise<DicomSeriesResult> {
+  if (parsed.length === 0) throw new InvalidInputError('No DICOM instances given');
   const warnings: string[] = [];
 
-  const seriesUids = new Map<string, ParsedDicom[]>();
+  const seriesUids = new Map<string, SeriesInstanceSource[]>();
   for (const p of parsed) {
     const list = seriesUids.get(p.meta.SeriesInstanceUID) ?? [];
     list.push(p);
@@ -264,7 +290,7 @@ export async function readDicomSeries(files: DicomFileInput[]): Promise<DicomSer
   };
 }
 
-function collectFrames(parsed: ParsedDicom[]): FrameRef[] {
+function collectFrames(parsed: SeriesInstanceSource[]): FrameRef[] {
   const frames: FrameRef[] = [];
   for (const p of parsed) {
     for (const g of p.frames) {
@@ -393,8 +419,16 @@ function checkSpacing(
 
 /** Decodes every frame and applies RescaleSlope/Intercept, choosing the narrowest exact type. */
 async function assemble(frames: FrameRef[], sliceSize: number): Promise<TypedArray> {
-  const stored: TypedArray[] = [];
-  for (const f of frames) stored.push(await decodeDicomFrame(f.parsed, f.frameIndex));
+  // a few frames at a time: DICOMweb sources fetch each frame over HTTP
+  const stored: TypedArray[] = new Array(frames.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < frames.length) {
+      const k = next++;
+      stored[k] = await frames[k].parsed.decodeFrame(frames[k].frameIndex);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, frames.length) }, worker));
   const identity = frames.every((f) => f.slope === 1 && f.intercept === 0);
   const sameCtor = stored.every((s) => s.constructor === stored[0].constructor);
   let out: TypedArray;
