@@ -49,6 +49,14 @@ export {
   type EvaluationExportInput,
   type EvaluationExports,
 } from './bundle/buildEvaluationExports.ts';
+export {
+  stowExports,
+  fetchStowStore,
+  StowExportError,
+  type DicomWebStore,
+  type StowItem,
+  type FetchStowOptions,
+} from './stow/stowExports.ts';
 export { neutralizeFormula, stripControlChars } from './text/sanitize.ts';
 export { toWinAnsi, isWinAnsi } from './text/winAnsi.ts';
 export { encodePng, decodePng, crc32, type RasterImage } from './raster/png.ts';

@@ -27,6 +27,8 @@ import {
 import {
   buildEvaluationExports,
   EXPORT_FILE_NAMES,
+  fetchStowStore,
+  stowExports,
   type ExportKind,
 } from '@concord/extension-report-export';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -38,6 +40,8 @@ export interface EvaluateOptions {
   reference: string;
   out: string;
   includePhi?: boolean;
+  /** DICOMweb server to STOW the SEG and SR to, after the local files are written */
+  dicomweb?: string;
   backend?: 'auto' | 'wasm' | 'native';
   threads?: number;
   tolerancesMm?: number[];
@@ -50,9 +54,11 @@ export interface EvaluateResult {
   inference: InferenceResult;
   /** absolute paths of the written files */
   files: Record<ExportKind, string>;
+  /** what STOW-RS stored on `dicomweb` */
+  stored: string[];
 }
 
-const STAGES = ['read', 'inference', 'metrics', 'exports', 'write'] as const;
+const STAGES = ['read', 'inference', 'metrics', 'exports', 'write', 'stow'] as const;
 
 /** An overall progress bar over the stages (inference advances it by batches). */
 function stageProgress(enabled: boolean) {
@@ -70,8 +76,8 @@ function stageProgress(enabled: boolean) {
   const at = (stage: (typeof STAGES)[number], fraction = 0) => {
     const i = STAGES.indexOf(stage);
     // inference is the long stage: it gets 60% of the bar, the others 10% each
-    const starts = [0, 10, 70, 80, 90];
-    const width = stage === 'inference' ? 60 : 10;
+    const starts = [0, 10, 70, 80, 90, 95];
+    const width = stage === 'inference' ? 60 : stage === 'write' || stage === 'stow' ? 5 : 10;
     bar?.update(Math.round(starts[i] + width * Math.min(1, fraction)), { stage });
   };
   return { at, stop: () => bar?.stop() };
@@ -225,22 +231,36 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       await writeFile(file, exports.files[kind]);
       files[kind] = file;
     }
-    progress.at('write', 1);
-    return { report, inference, files };
+    let stored: string[] = [];
+    if (options.dicomweb) {
+      progress.at('stow');
+      ({ stored } = await stowExports(
+        fetchStowStore(options.dicomweb),
+        [
+          { name: 'prediction SEG', bytes: exports.files.seg },
+          { name: 'measurement report SR', bytes: exports.files.sr },
+        ],
+        path.resolve(options.out),
+      ));
+    }
+    progress.at('stow', 1);
+    return { report, inference, files, stored };
   } finally {
     progress.stop();
   }
 }
 
 /** The one-line summary of `concord evaluate`. */
-export function evaluateSummary(r: EvaluateResult, out: string): string {
+export function evaluateSummary(r: EvaluateResult, out: string, dicomweb?: string): string {
   const s = r.report.summary;
   const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
   return (
     `${r.report.prediction.model?.name ?? 'model'} on ${r.inference.backend}: ` +
     `mean Dice ${fmt(s.meanDice)} (pooled ${fmt(s.pooledDice)}) over ${s.structuresEvaluated} structures, ` +
     `inference ${(r.inference.timings.totalMs / 1000).toFixed(1)} s; ` +
-    `wrote ${Object.keys(r.files).length} files to ${out}\n`
+    `wrote ${Object.keys(r.files).length} files to ${out}` +
+    (r.stored.length ? `; sent ${r.stored.join(' and ')} to ${dicomweb}` : '') +
+    '\n'
   );
 }
 
@@ -262,6 +282,7 @@ export function registerEvaluateCommand(program: Command): void {
     .requiredOption('--reference <seg>', 'reference DICOM SEG of the series (or NIfTI labelmap)')
     .requiredOption('--out <dir>', 'output folder (created when missing)')
     .option('--include-phi', 'put patient name, ID and birth date into the CSV and PDF', false)
+    .option('--dicomweb <url>', 'also STOW-RS the SEG and SR to this DICOMweb server')
     .option('--tolerance <mm>', 'NSD tolerances in mm, e.g. 1,2', parseTolerances)
     .option(
       '--backend <name>',
@@ -276,11 +297,12 @@ export function registerEvaluateCommand(program: Command): void {
         reference: string;
         out: string;
         includePhi: boolean;
+        dicomweb?: string;
         tolerance?: number[];
         backend: 'auto' | 'wasm' | 'native';
       }) => {
         const result = await evaluate({ ...opts, tolerancesMm: opts.tolerance });
-        process.stdout.write(evaluateSummary(result, opts.out));
+        process.stdout.write(evaluateSummary(result, opts.out, opts.dicomweb));
       },
     );
 }
