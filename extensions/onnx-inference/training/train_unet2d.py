@@ -133,7 +133,8 @@ def main():
     onnx_path = os.path.join(MODELS, f'{name}.onnx')
     torch.onnx.export(model, x[:1], onnx_path, opset_version=17, input_names=['image'],
                       output_names=['logits'],
-                      dynamic_axes={'image': {0: 'batch'}, 'logits': {0: 'batch'}})
+                      dynamic_axes={'image': {0: 'batch', 2: 'height', 3: 'width'},
+                                    'logits': {0: 'batch', 2: 'height', 3: 'width'}})
     nparams = sum(p.numel() for p in model.parameters())
     loss_name = 'cross-entropy' if args.loss == 'ce' else 'soft Dice'
     manifest = {

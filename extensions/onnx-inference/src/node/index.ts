@@ -8,7 +8,7 @@ import path from 'node:path';
 import { InvalidInputError } from '@concord/core';
 import { parseManifest } from '../manifest/validate.ts';
 import type { ModelManifest } from '../manifest/types.ts';
-import { createOrtBackend, type OrtBackend } from '../backends/ort.ts';
+import { createOrtBackend, type OrtBackend, type OrtBackendOptions } from '../backends/ort.ts';
 
 export interface LoadedModel {
   manifest: ModelManifest;
@@ -60,7 +60,10 @@ export function defaultNodeThreads(): number {
 export async function createNodeBackend(
   kind: NodeBackendKind,
   model: Pick<LoadedModel, 'manifest' | 'modelBytes'>,
-  options: { threads?: number } = {},
+  options: {
+    threads?: number;
+    graphOptimizationLevel?: OrtBackendOptions['graphOptimizationLevel'];
+  } = {},
 ): Promise<OrtBackend> {
   const threads = options.threads ?? defaultNodeThreads();
   if (kind === 'native') {
@@ -70,6 +73,7 @@ export async function createNodeBackend(
       name: 'native',
       threads,
       setIntraOpThreads: true,
+      graphOptimizationLevel: options.graphOptimizationLevel,
     });
   }
   const ort = await import('onnxruntime-web');
@@ -78,5 +82,6 @@ export async function createNodeBackend(
     executionProviders: ['wasm'],
     name: 'wasm',
     threads: ort.env.wasm.numThreads ?? threads,
+    graphOptimizationLevel: options.graphOptimizationLevel,
   });
 }

@@ -8,7 +8,9 @@ import {
   InvalidInputError,
   readDicomSeries,
   readNifti,
+  writeDicomSeg,
   writeNifti,
+  type DicomSeriesResult,
   type LabelVolume,
   type Volume,
 } from '@concord/core';
@@ -38,11 +40,12 @@ export interface InferOptions {
 }
 
 const isNifti = (p: string) => /\.nii(\.gz)?$/i.test(p);
+const isDicom = (p: string) => /\.dcm$/i.test(p);
 
 /** A NIfTI file or a folder holding one DICOM series -> volume (+ DICOM context). */
 export async function readInputVolume(
   input: string,
-): Promise<{ volume: Volume; kind: 'nifti' | 'dicom' }> {
+): Promise<{ volume: Volume; series?: DicomSeriesResult }> {
   let info;
   try {
     info = await stat(input);
@@ -54,7 +57,7 @@ export async function readInputVolume(
       throw new InvalidInputError(
         `Input ${input}: expected a .nii/.nii.gz file or a DICOM series folder`,
       );
-    return { volume: readNifti(new Uint8Array(await readFile(input))), kind: 'nifti' };
+    return { volume: readNifti(new Uint8Array(await readFile(input))) };
   }
   const names = (await readdir(input, { withFileTypes: true }))
     .filter((d) => d.isFile() && !d.name.startsWith('.'))
@@ -73,7 +76,7 @@ export async function readInputVolume(
       `${input} holds ${series.length} series (${series.map((s) => s.seriesInstanceUID).join(', ')}); give a folder with one`,
     );
   const result = await readDicomSeries(series[0].files);
-  return { volume: result.volume, kind: 'dicom' };
+  return { volume: result.volume, series: result };
 }
 
 /**
@@ -124,14 +127,20 @@ function progressReporter(enabled: boolean): {
 
 /** `concord infer`: runs a model (manifest + ONNX) on a volume and writes the labelmap. */
 export async function infer(options: InferOptions): Promise<InferenceResult> {
-  if (!isNifti(options.out))
-    throw new InvalidInputError(`--out ${options.out}: write a .nii or .nii.gz labelmap`);
+  if (!isNifti(options.out) && !isDicom(options.out))
+    throw new InvalidInputError(
+      `--out ${options.out}: write a DICOM SEG (.dcm) or a NIfTI labelmap (.nii, .nii.gz)`,
+    );
   if (options.probabilities && !isNifti(options.probabilities))
     throw new InvalidInputError(
       `--probabilities ${options.probabilities}: write a .nii or .nii.gz file`,
     );
   const model = await loadModelFromFile(options.model);
-  const { volume } = await readInputVolume(options.input);
+  const { volume, series } = await readInputVolume(options.input);
+  if (isDicom(options.out) && !series)
+    throw new InvalidInputError(
+      `--out ${options.out}: a DICOM SEG needs a DICOM series as --input (got ${options.input})`,
+    );
   // auto = the native runtime in Node (onnxruntime-node); wasm = the browser's runtime
   const kind: NodeBackendKind = options.backend === 'wasm' ? 'wasm' : 'native';
   const backend = await createNodeBackend(kind, model, { threads: options.threads });
@@ -147,12 +156,25 @@ export async function infer(options: InferOptions): Promise<InferenceResult> {
     reporter.stop();
     await backend.release();
   }
+  const m = model.manifest;
+  const out = series
+    ? { ...result.labels, frameOfReferenceUID: series.frameOfReferenceUID }
+    : result.labels;
   await writeFile(
     options.out,
-    writeNifti(result.labels, {
-      gzip: /\.gz$/i.test(options.out),
-      description: `concord ${model.manifest.name} ${model.manifest.version}`,
-    }),
+    isDicom(options.out)
+      ? writeDicomSeg(out, series!, {
+          seriesDescription: `${m.name} ${m.version}`.slice(0, 64),
+          contentLabel: 'MODEL',
+          algorithm: { name: m.name, version: m.version, type: 'AUTOMATIC' },
+          segments: m.classes
+            .filter((c) => c.label !== 0)
+            .map((c) => ({ label: c.label, name: c.name, ...(c.color ? { color: c.color } : {}) })),
+        })
+      : writeNifti(out, {
+          gzip: /\.gz$/i.test(options.out),
+          description: `concord ${m.name} ${m.version}`,
+        }),
   );
   if (options.probabilities && result.probabilities)
     await writeFile(
@@ -205,7 +227,7 @@ export function registerInferCommand(program: Command): void {
     .description('run a segmentation model (concord.model/v1 manifest + ONNX) on a volume')
     .requiredOption('--model <manifest>', 'model manifest (.json next to the .onnx)')
     .requiredOption('--input <path>', 'DICOM series folder or NIfTI (.nii, .nii.gz)')
-    .requiredOption('--out <file>', 'labelmap to write (.nii, .nii.gz)')
+    .requiredOption('--out <file>', 'DICOM SEG (.dcm, needs a DICOM input) or NIfTI labelmap')
     .option(
       '--probabilities <file>',
       'also write per-class probabilities (4D .nii.gz, uint8 / 255)',

@@ -1,0 +1,62 @@
+/**
+ * Minimal page for the inference e2e test: loads a model with the real inference worker
+ * (createInferenceClient) and runs it on a volume served next to the page.
+ */
+import { createInferenceClient, fetchModel } from '@concord/extension-onnx-inference/worker';
+import type { Direction, Vec3 } from '@concord/core';
+
+export interface HarnessRequest {
+  manifestUrl: string;
+  /** `<url>.json` holds the grid, `<url>.f32` the voxels (Float32, little endian). */
+  volumeUrl: string;
+  backend: 'auto' | 'webgpu' | 'wasm';
+  threads?: number;
+}
+
+export interface HarnessResult {
+  backend: string;
+  threads: number;
+  crossOriginIsolated: boolean;
+  hasGpu: boolean;
+  labelsBase64: string;
+  timings: Record<string, number>;
+  progressEvents: number;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+async function run(req: HarnessRequest): Promise<HarnessResult> {
+  const model = await fetchModel(req.manifestUrl);
+  const grid = (await (await fetch(`${req.volumeUrl}.json`)).json()) as {
+    dims: Vec3;
+    spacing: Vec3;
+    origin: Vec3;
+    direction: Direction;
+  };
+  const data = new Float32Array(await (await fetch(`${req.volumeUrl}.f32`)).arrayBuffer());
+  const client = createInferenceClient();
+  try {
+    await client.load(model, { backend: req.backend, threads: req.threads });
+    let progressEvents = 0;
+    const result = await client.run({ ...grid, data }, { onProgress: () => progressEvents++ });
+    return {
+      backend: result.backend,
+      threads: result.threads,
+      crossOriginIsolated: globalThis.crossOriginIsolated,
+      hasGpu: 'gpu' in navigator,
+      labelsBase64: toBase64(new Uint8Array(result.labels.data.buffer)),
+      timings: { ...result.timings },
+      progressEvents,
+    };
+  } finally {
+    await client.dispose();
+  }
+}
+
+(globalThis as unknown as { runHarness: typeof run }).runHarness = run;
+document.getElementById('status')!.textContent = 'ready';

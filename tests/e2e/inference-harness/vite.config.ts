@@ -1,0 +1,20 @@
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+// Builds the harness page + the real inference worker; the test sets the output folder.
+export default defineConfig({
+  root,
+  logLevel: 'warn',
+  publicDir: false,
+  worker: { format: 'es' },
+  build: {
+    outDir: process.env.HARNESS_OUT_DIR ?? path.join(root, 'dist'),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    chunkSizeWarningLimit: 100_000,
+  },
+});
