@@ -2,7 +2,7 @@
  * `concord evaluate` end to end on the sample study (Colin27 series, reference SEG, the
  * committed 2D U-Net): the real CLI in a child process, every output validated.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import {
   formatRatio,
   readMeasurementReportSr,
 } from '@concord/extension-report-export';
+import { startOrthanc, type RunningOrthanc } from '../../helpers/orthanc.ts';
 import { dciodvfy } from './dciodvfy.ts';
 
 const CLI = path.resolve('platform/cli/bin/concord.mjs');
@@ -32,7 +33,10 @@ describe('concord evaluate', () => {
   let report: EvaluationReport;
   const file = (k: keyof typeof EXPORT_FILE_NAMES) => path.join(out, EXPORT_FILE_NAMES[k]);
 
-  beforeAll(() => {
+  let orthanc: RunningOrthanc;
+
+  beforeAll(async () => {
+    orthanc = await startOrthanc();
     run = concord([
       'evaluate',
       '--model',
@@ -43,8 +47,14 @@ describe('concord evaluate', () => {
       REFERENCE,
       '--out',
       out,
+      '--dicomweb',
+      orthanc.dicomweb,
     ]);
     report = JSON.parse(readFileSync(file('json'), 'utf8'));
+  });
+
+  afterAll(async () => {
+    await orthanc?.stop();
   });
 
   it('exits 0 with a one-line summary and writes every output', () => {
@@ -52,6 +62,19 @@ describe('concord evaluate', () => {
     expect(run.stdout.trim().split('\n')).toHaveLength(1);
     expect(run.stdout).toMatch(/unet2d-colin27-ce on \S+: mean Dice 0\.\d{3}/);
     expect(readdirSync(out).sort()).toEqual(Object.values(EXPORT_FILE_NAMES).sort());
+    expect(run.stdout).toContain(
+      `sent prediction SEG and measurement report SR to ${orthanc.dicomweb}`,
+    );
+  });
+
+  it('--dicomweb stored the SEG and the SR in the study: QIDO-RS finds them', async () => {
+    const res = await fetch(`${orthanc.dicomweb}/studies/${report.case.studyInstanceUID}/series`, {
+      headers: { Accept: 'application/dicom+json' },
+    });
+    const modalities = ((await res.json()) as Array<{ '00080060': { Value: [string] } }>)
+      .map((s) => s['00080060'].Value[0])
+      .sort();
+    expect(modalities).toEqual(['SEG', 'SR']);
   });
 
   it('writes a valid concord.report/v1 with the model, backend and 7 structures', () => {
