@@ -52,8 +52,13 @@ function smallModel(m: ModelManifest): ModelManifest {
   };
 }
 
-async function nodeLabels(vol: Volume, kind: 'wasm' | 'native', small = false) {
-  const model = await loadModelFromFile(path.join(MODELS, 'unet2d-colin27-ce.json'));
+async function nodeLabels(
+  vol: Volume,
+  kind: 'wasm' | 'native',
+  small = false,
+  name = 'unet2d-colin27-ce',
+) {
+  const model = await loadModelFromFile(path.join(MODELS, `${name}.json`));
   if (small) model.manifest = smallModel(model.manifest);
   const backend = await createNodeBackend(kind, model, { threads: 1 });
   try {
@@ -88,6 +93,7 @@ describe('inference worker in Chromium', () => {
     const t1 = readNifti(
       new Uint8Array(await readFile(path.join(ROOT, 'samples/colin27/t1.nii.gz'))),
     );
+    inputs.whole = crop(t1, [0, 0, 0], t1.dims);
     inputs.slab = crop(t1, [0, 0, 52], [121, 145, 8]); // 1.5 mm -> 91 x 109 x 12 model grid
     // WebGPU on SwiftShader is slow: one 64 x 64 patch (85 x 85 at 1.5 mm = 64 x 64 at 2 mm)
     inputs.small = crop(t1, [18, 30, 60], [85, 85, 1]);
@@ -155,6 +161,19 @@ describe('inference worker in Chromium', () => {
     // the slab holds brain: the labelmap is not trivially background
     expect(new Set(browserLabels).size).toBeGreaterThanOrEqual(4);
     expect(browser.errors).toEqual([]);
+  });
+
+  it('3D U-Net: sliding window (2 patches of 64^3, Gaussian blending) on WASM gives the labelmap of Node', async () => {
+    const res = await runInPage({
+      manifestUrl: `${base}/models/unet3d-colin27-tiny.json`,
+      volumeUrl: `${base}/data/whole`,
+      backend: 'wasm',
+    });
+    expect(res.backend).toBe('wasm');
+    const labels = decode(res);
+    const native = await nodeLabels(inputs.whole, 'native', false, 'unet3d-colin27-tiny');
+    expect(Buffer.from(labels).equals(Buffer.from(native))).toBe(true);
+    expect(new Set(labels).size).toBeGreaterThan(3);
   });
 
   it('WebGPU (software adapter) runs a 64 x 64 patch and agrees with Node', async () => {
