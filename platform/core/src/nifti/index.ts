@@ -1,4 +1,4 @@
-export { readNifti, readNiftiLabels, isGzip } from './read.ts';
-export { writeNifti, type WriteNiftiOptions } from './write.ts';
+export { readNifti, readNiftiLabels, readNiftiFrames, isGzip } from './read.ts';
+export { writeNifti, writeNiftiFrames, type WriteNiftiOptions } from './write.ts';
 export { parseNiftiHeader, type NiftiHeader } from './header.ts';
 export { niftiRasAffine, rasAffineToGrid, gridToRasAffine, type Mat34 } from './affine.ts';

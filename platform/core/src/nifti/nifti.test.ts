@@ -10,6 +10,8 @@ import {
   readNiftiLabels,
   UnsupportedFormatError,
   writeNifti,
+  writeNiftiFrames,
+  readNiftiFrames,
   type Direction,
   type Grid,
   type TypedArray,
@@ -231,5 +233,33 @@ describe('writeNifti round trip', () => {
     expect(back.data.constructor).toBe(v.data.constructor);
     // byte comparison: vitest's deep equality is far too slow for 7 M voxels
     expect(Buffer.from(back.data.buffer).equals(Buffer.from(v.data.buffer))).toBe(true);
+  });
+});
+
+describe('4D NIfTI (per-class probabilities)', () => {
+  it('writes frames with scl_slope and reads them back as scaled 3D frames on one grid', () => {
+    const grid: Grid = {
+      dims: [3, 2, 2],
+      spacing: [1, 2, 3],
+      origin: [1, 2, 3],
+      direction: rot(),
+    };
+    const frames = [0, 1, 2].map((t) =>
+      Uint8Array.from({ length: 12 }, (_, i) => (i * 20 + t * 5) % 256),
+    );
+    const bytes = writeNiftiFrames(grid, frames, {
+      gzip: true,
+      scale: { slope: 1 / 255, inter: 0 },
+    });
+    const back = readNiftiFrames(bytes);
+    expectSameGeometry(back.grid, grid);
+    expect(back.frames).toHaveLength(3);
+    back.frames.forEach((f, t) =>
+      f.forEach((v, i) => expect(v).toBeCloseTo(frames[t][i] / 255, 6)),
+    );
+    expect(() => readNifti(bytes)).toThrow(/4D \(3x2x2x3\)/);
+    expect(() => writeNiftiFrames(grid, [new Uint8Array(12), new Uint8Array(11)])).toThrow(
+      /Frame 1 holds 11/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'fflate';
 import { InvalidInputError, UnsupportedFormatError } from '../errors/index.ts';
-import type { LabelVolume, TypedArray, Vec3, Volume } from '../geometry/index.ts';
+import type { Grid, LabelVolume, TypedArray, Vec3, Volume } from '../geometry/index.ts';
 import { niftiRasAffine, rasAffineToGrid } from './affine.ts';
 import { datatypeBytes, parseNiftiHeader, type NiftiHeader } from './header.ts';
 
@@ -27,7 +27,7 @@ function decompress(bytes: Uint8Array): Uint8Array {
   }
 }
 
-function readRaw(input: Uint8Array): RawNifti {
+function readRaw(input: Uint8Array, allowFrames = false): RawNifti & { frames: number } {
   if (input.length === 0) throw new InvalidInputError('NIfTI file is empty');
   const bytes = decompress(input);
   const header = parseNiftiHeader(bytes);
@@ -40,13 +40,13 @@ function readRaw(input: Uint8Array): RawNifti {
   }
   let extra = 1;
   for (let i = 4; i <= nd; i++) extra *= Math.max(1, header.dim[i]);
-  if (extra > 1) {
+  if (extra > 1 && !allowFrames) {
     throw new UnsupportedFormatError(
       `NIfTI file is ${nd}D (${header.dim.slice(1, nd + 1).join('x')}); Concord reads 3D volumes only`,
     );
   }
   const size = datatypeBytes(header.datatype);
-  const n = dims[0] * dims[1] * dims[2];
+  const n = dims[0] * dims[1] * dims[2] * extra;
   const offset = Math.max(Math.floor(header.voxOffset), header.version === 1 ? 352 : 544);
   const need = offset + n * size;
   if (bytes.length < need) {
@@ -55,7 +55,7 @@ function readRaw(input: Uint8Array): RawNifti {
     );
   }
   const data = decodeVoxels(bytes, offset, n, header.datatype, header.littleEndian);
-  return { header, dims: dims as Vec3, data };
+  return { header, dims: dims as Vec3, data, frames: extra };
 }
 
 function decodeVoxels(
@@ -183,4 +183,17 @@ export function readNiftiLabels(bytes: Uint8Array): LabelVolume {
 
 function voxelIndex(i: number, dims: Vec3): Vec3 {
   return [i % dims[0], Math.floor(i / dims[0]) % dims[1], Math.floor(i / (dims[0] * dims[1]))];
+}
+
+/**
+ * Reads a 4D (or higher, flattened) NIfTI as 3D frames on one grid, e.g. per-class
+ * probabilities: frame t holds the voxels of dim[4] index t. scl_slope/scl_inter applied.
+ */
+export function readNiftiFrames(bytes: Uint8Array): { grid: Grid; frames: TypedArray[] } {
+  const raw = readRaw(bytes, true);
+  const s = scaling(raw.header);
+  const values = s ? applyScaling(raw.data, s) : raw.data;
+  const n = raw.dims[0] * raw.dims[1] * raw.dims[2];
+  const frames = Array.from({ length: raw.frames }, (_, t) => values.slice(t * n, (t + 1) * n));
+  return { grid: rasAffineToGrid(niftiRasAffine(raw.header), raw.dims), frames };
 }

@@ -1,6 +1,6 @@
 import { gzipSync } from 'fflate';
 import { InvalidInputError } from '../errors/index.ts';
-import { assertVolumeShape, type TypedArray, type Volume } from '../geometry/index.ts';
+import { assertVolumeShape, type Grid, type TypedArray, type Volume } from '../geometry/index.ts';
 import { gridToRasAffine, rasAffineToQuaternion } from './affine.ts';
 import { NIFTI1_HEADER_SIZE } from './header.ts';
 
@@ -29,15 +29,49 @@ function datatypeOf(data: TypedArray): { code: number; bitpix: number } {
  */
 export function writeNifti(volume: Volume, options: WriteNiftiOptions = {}): Uint8Array {
   assertVolumeShape(volume);
-  const { code, bitpix } = datatypeOf(volume.data);
+  return writeNiftiData(volume, volume.data, 1, options);
+}
+
+/**
+ * Writes 3D frames on one grid as a 4D NIfTI (dim[4] = frames.length), e.g. per-class
+ * probabilities; `scale` sets scl_slope/scl_inter (readers see stored * slope + inter).
+ */
+export function writeNiftiFrames(
+  grid: Grid,
+  frames: TypedArray[],
+  options: WriteNiftiOptions & { scale?: { slope: number; inter: number } } = {},
+): Uint8Array {
+  if (frames.length === 0) throw new InvalidInputError('No frames to write');
+  const n = grid.dims[0] * grid.dims[1] * grid.dims[2];
+  const Ctor = frames[0].constructor as new (n: number) => TypedArray;
+  const data = new Ctor(n * frames.length);
+  frames.forEach((f, t) => {
+    if (f.length !== n || f.constructor !== Ctor) {
+      throw new InvalidInputError(
+        `Frame ${t} holds ${f.length} ${f.constructor.name} values; ${n} ${Ctor.name} expected`,
+      );
+    }
+    data.set(f, t * n);
+  });
+  return writeNiftiData(grid, data, frames.length, options, options.scale);
+}
+
+function writeNiftiData(
+  volume: Grid,
+  data: TypedArray,
+  nt: number,
+  options: WriteNiftiOptions,
+  scale?: { slope: number; inter: number },
+): Uint8Array {
+  const { code, bitpix } = datatypeOf(data);
   const voxOffset = NIFTI1_HEADER_SIZE + 4;
-  const out = new Uint8Array(voxOffset + volume.data.byteLength);
+  const out = new Uint8Array(voxOffset + data.byteLength);
   const v = new DataView(out.buffer);
   const i16 = (o: number, x: number) => v.setInt16(o, x, true);
   const f32 = (o: number, x: number) => v.setFloat32(o, x, true);
   v.setInt32(0, NIFTI1_HEADER_SIZE, true);
   out[38] = 'r'.charCodeAt(0);
-  const dims = [3, volume.dims[0], volume.dims[1], volume.dims[2], 1, 1, 1, 1];
+  const dims = [nt > 1 ? 4 : 3, volume.dims[0], volume.dims[1], volume.dims[2], nt, 1, 1, 1];
   if (dims.slice(1, 4).some((d) => d > 32767)) {
     throw new InvalidInputError(`Volume dimension above 32767 does not fit NIfTI-1`);
   }
@@ -49,8 +83,8 @@ export function writeNifti(volume: Volume, options: WriteNiftiOptions = {}): Uin
   const pixdim = [q.qfac, volume.spacing[0], volume.spacing[1], volume.spacing[2], 1, 1, 1, 1];
   pixdim.forEach((p, i) => f32(76 + 4 * i, p));
   f32(108, voxOffset);
-  f32(112, 1); // scl_slope: identity scaling
-  f32(116, 0);
+  f32(112, scale?.slope ?? 1); // scl_slope (1, 0: identity)
+  f32(116, scale?.inter ?? 0);
   out[123] = 2; // xyzt_units: mm
   const desc = (options.description ?? '').replace(/[^\x20-\x7e]/g, '?').slice(0, 79);
   for (let i = 0; i < desc.length; i++) out[148 + i] = desc.charCodeAt(i);
@@ -65,9 +99,6 @@ export function writeNifti(volume: Volume, options: WriteNiftiOptions = {}): Uin
   for (let i = 0; i < 12; i++) f32(280 + 4 * i, affine[i]);
   out.set([0x6e, 0x2b, 0x31, 0], 344); // "n+1\0"
   // extension flag bytes 348..351 stay 0; voxel data little endian (host order on all JS engines we run)
-  out.set(
-    new Uint8Array(volume.data.buffer, volume.data.byteOffset, volume.data.byteLength),
-    voxOffset,
-  );
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), voxOffset);
   return options.gzip ? gzipSync(out, { level: 6, mtime: 0 }) : out;
 }
