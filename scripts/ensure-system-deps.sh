@@ -10,6 +10,8 @@ PACKAGES=(
   orthanc           # the real PACS of the DICOMweb integration tests (loopback only)
   orthanc-dicomweb  # its QIDO-RS/WADO-RS/STOW-RS plugin
   curl              # scripts/orthanc/start.sh polls GET /system
+  python3-nibabel   # io cross-check tests: nibabel reads the NIfTI files we write (/usr/bin/python3)
+  python3-pydicom   # io cross-check tests: pydicom reads the DICOM SEGs we write
   poppler-utils     # pdftotext/pdftoppm: the PDF report tests read its text and render its pages
 )
 
