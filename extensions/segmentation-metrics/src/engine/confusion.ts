@@ -33,18 +33,30 @@ export function countJoint(
   // 8-bit data: one dense 256x256 table (512 KiB, cache-resident), split afterwards.
   const dense = wide ? null : new Float64Array(65536);
   if (!options.boxes) {
-    if (dense) {
-      for (let o = 0; o < n; o++) dense[(reference[o] << 8) | prediction[o]]++;
-    } else {
-      for (let o = 0; o < n; o++) {
-        const a = reference[o];
-        const b = prediction[o];
-        if (a === b) diag[a]++;
-        else {
-          const key = a * 65536 + b;
-          off.set(key, (off.get(key) ?? 0) + 1);
+    // runs of equal (reference, prediction) pairs, counted once per run
+    const add = (a: number, b: number, len: number): void => {
+      if (dense) dense[(a << 8) | b] += len;
+      else if (a === b) diag[a] += len;
+      else {
+        const key = a * 65536 + b;
+        off.set(key, (off.get(key) ?? 0) + len);
+      }
+    };
+    if (n > 0) {
+      let a = reference[0];
+      let b = prediction[0];
+      let start = 0;
+      for (let o = 1; o < n; o++) {
+        const x = reference[o];
+        const y = prediction[o];
+        if (x !== a || y !== b) {
+          add(a, b, o - start);
+          a = x;
+          b = y;
+          start = o;
         }
       }
+      add(a, b, n - start);
     }
   } else {
     boxes = new Map();
@@ -59,36 +71,48 @@ export function countJoint(
     const [nx, ny, nz] = dims;
     let o = 0;
     let row = 0;
-    const touch = (l: number, i: number, j: number, k: number): void => {
+    // A run [i0, i1] of label l on the current row extends l's box.
+    const touch = (l: number, i0: number, i1: number, j: number, k: number): void => {
       if (rowStamp[l] !== row) {
         rowStamp[l] = row;
         if (j < minJ[l]) minJ[l] = j;
         if (j > maxJ[l]) maxJ[l] = j;
         if (k < minK[l]) minK[l] = k;
         if (k > maxK[l]) maxK[l] = k;
-        if (i < minI[l]) minI[l] = i;
+        if (i0 < minI[l]) minI[l] = i0;
       }
-      if (i > maxI[l]) maxI[l] = i;
+      if (i1 > maxI[l]) maxI[l] = i1;
+    };
+    // Rows are walked as runs of equal (reference, prediction) pairs: labelmaps are mostly
+    // long runs, so histogram and box updates happen once per run, not once per voxel.
+    const flush = (a: number, b: number, i0: number, i1: number, j: number, k: number): void => {
+      const len = i1 - i0 + 1;
+      if (dense) dense[(a << 8) | b] += len;
+      else if (a === b) diag[a] += len;
+      else {
+        const key = a * 65536 + b;
+        off.set(key, (off.get(key) ?? 0) + len);
+      }
+      if (a !== 0) touch(a, i0, i1, j, k);
+      if (b !== 0 && b !== a) touch(b, i0, i1, j, k);
     };
     for (let k = 0; k < nz; k++) {
       for (let j = 0; j < ny; j++, row++) {
-        for (let i = 0; i < nx; i++, o++) {
-          const a = reference[o];
-          const b = prediction[o];
-          if (dense) dense[(a << 8) | b]++;
-          if (a === b) {
-            if (!dense) diag[a]++;
-            if (a === 0) continue;
-            touch(a, i, j, k);
-          } else {
-            if (!dense) {
-              const key = a * 65536 + b;
-              off.set(key, (off.get(key) ?? 0) + 1);
-            }
-            if (a !== 0) touch(a, i, j, k);
-            if (b !== 0) touch(b, i, j, k);
+        let a = reference[o];
+        let b = prediction[o];
+        let i0 = 0;
+        o++;
+        for (let i = 1; i < nx; i++, o++) {
+          const x = reference[o];
+          const y = prediction[o];
+          if (x !== a || y !== b) {
+            flush(a, b, i0, i - 1, j, k);
+            a = x;
+            b = y;
+            i0 = i;
           }
         }
+        flush(a, b, i0, nx - 1, j, k);
       }
     }
     for (let l = 1; l < size; l++) {

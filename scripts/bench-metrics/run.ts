@@ -1,0 +1,157 @@
+/**
+ * `npm run bench:metrics` (issue 4): on generated atlas cases (never committed, in
+ * .bench/metrics), prints side by side in one run: a bare summing pass over both label arrays
+ * (the memory-bandwidth floor), our overlap-only and full metrics in-process, the whole
+ * `concord metrics` process, `plastimatch dice` summed over the binary masks, and the
+ * numpy/scipy reference — as ratios — plus peak memory (/usr/bin/time). Also checks that our
+ * numbers equal scipy's on the same case.
+ *
+ *   npm run bench:metrics [-- atlas256 atlas512]   (BENCH_HAUSDORFF=1 adds plastimatch --hausdorff)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const OUT = path.join(ROOT, '.bench/metrics');
+const PY = '/usr/bin/python3';
+const cases = process.argv.slice(2).length ? process.argv.slice(2) : ['atlas256', 'atlas512'];
+const tmp = mkdtempSync(path.join(tmpdir(), 'bench-metrics-'));
+
+interface Timed {
+  wallS: number;
+  peakMb: number;
+  stdout: string;
+}
+
+/** Runs a command under /usr/bin/time: wall seconds and peak RSS of the whole process. */
+function timed(cmd: string, args: string[]): Timed {
+  const tfile = path.join(tmp, 'time.txt');
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', tfile, cmd, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  const [wall, kb] = readFileSync(tfile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  return { wallS: wall, peakMb: kb / 1024, stdout: r.stdout };
+}
+
+const f = (x: number, d = 2) => x.toFixed(d);
+const row = (what: string, time: string, note = '') =>
+  console.log(`  ${what.padEnd(44)} ${time.padStart(9)}   ${note}`);
+
+for (const name of cases) {
+  const dir = path.join(OUT, name);
+  if (!existsSync(path.join(dir, 'reference.nii'))) {
+    execFileSync(PY, ['scripts/bench-metrics/generate.py', OUT, name], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+  }
+  const labels = readFileSync(path.join(dir, 'labels.txt'), 'utf8').trim().split(/\s+/);
+  const ref = path.join(dir, 'reference.nii');
+  const pred = path.join(dir, 'prediction.nii');
+
+  const engine = JSON.parse(
+    timed(process.execPath, ['--import', 'tsx', 'scripts/bench-metrics/engine-timing.ts', dir, '3'])
+      .stdout,
+  ) as { voxels: number; bareMs: number; overlapMs: number; fullMs: number };
+  const inputsMb = (2 * engine.voxels) / 2 ** 20;
+  const concord = timed(process.execPath, [
+    'platform/cli/bin/concord.mjs',
+    'metrics',
+    '--reference',
+    ref,
+    '--prediction',
+    pred,
+    '--out',
+    path.join(dir, 'concord.json'),
+  ]);
+  let plast = 0;
+  let plastPeak = 0;
+  for (const l of labels) {
+    const t = timed('plastimatch', [
+      'dice',
+      path.join(dir, `ref-${l}.nii`),
+      path.join(dir, `pred-${l}.nii`),
+    ]);
+    plast += t.wallS;
+    plastPeak = Math.max(plastPeak, t.peakMb);
+  }
+  let plastHd = 0;
+  if (process.env.BENCH_HAUSDORFF === '1') {
+    for (const l of labels) {
+      plastHd += timed('plastimatch', [
+        'dice',
+        '--all',
+        path.join(dir, `ref-${l}.nii`),
+        path.join(dir, `pred-${l}.nii`),
+      ]).wallS;
+    }
+  }
+  const scipyOverlap = timed(PY, ['scripts/bench-metrics/scipy_reference.py', dir, 'overlap']);
+  const scipyFull = timed(PY, ['scripts/bench-metrics/scipy_reference.py', dir, 'full']);
+
+  // our numbers against scipy's on this case
+  const ours = JSON.parse(readFileSync(path.join(dir, 'concord.json'), 'utf8')).structures as {
+    label: number;
+    dice: number;
+    hd: number;
+    hd95: number;
+    assd: number;
+  }[];
+  const theirs = JSON.parse(scipyFull.stdout).structures as typeof ours;
+  let dDice = 0;
+  let dDist = 0;
+  for (const t of theirs) {
+    const o = ours.find((s) => s.label === t.label)!;
+    dDice = Math.max(dDice, Math.abs(o.dice - t.dice));
+    for (const k of ['hd', 'hd95', 'assd'] as const) dDist = Math.max(dDist, Math.abs(o[k] - t[k]));
+  }
+
+  const c = concord.wallS;
+  console.log(
+    `\n${name}: ${engine.voxels.toLocaleString('en')} voxels, ${labels.length} structures, inputs 2 x ${f(inputsMb / 2, 1)} MiB (uint8)`,
+  );
+  row('bare summing pass over both arrays', `${f(engine.bareMs / 1000, 3)} s`, '1.00 (floor)');
+  row(
+    'ours, overlap only (in-process)',
+    `${f(engine.overlapMs / 1000, 3)} s`,
+    `${f(engine.overlapMs / engine.bareMs)} x bare (target <= 3)`,
+  );
+  row('ours, full metrics (in-process, engine only)', `${f(engine.fullMs / 1000)} s`);
+  row(
+    'concord metrics, full (whole process)',
+    `${f(c)} s`,
+    `peak ${f(concord.peakMb, 0)} MiB = ${f(concord.peakMb / inputsMb)} x inputs (target <= 3)`,
+  );
+  row(
+    `plastimatch dice, overlap (${labels.length} masks, summed)`,
+    `${f(plast)} s`,
+    `concord full / plastimatch = ${f(c / plast)} (target < 1); peak ${f(plastPeak, 0)} MiB`,
+  );
+  if (plastHd) {
+    row(
+      'plastimatch dice --all (Hausdorff), summed',
+      `${f(plastHd)} s`,
+      `${f(plastHd / c, 1)} x concord (target > 10)`,
+    );
+  }
+  row(
+    'scipy reference, overlap only (process)',
+    `${f(scipyOverlap.wallS)} s`,
+    `peak ${f(scipyOverlap.peakMb, 0)} MiB`,
+  );
+  row(
+    'scipy reference, full (process)',
+    `${f(scipyFull.wallS)} s`,
+    `${f(scipyFull.wallS / c, 1)} x concord (target > 15); peak ${f(scipyFull.peakMb, 0)} MiB`,
+  );
+  console.log(
+    `  agreement with scipy: max |dDice| = ${dDice.toExponential(1)}, max |dHD/HD95/ASSD| = ${dDist.toExponential(1)} mm`,
+  );
+}
+rmSync(tmp, { recursive: true, force: true });
