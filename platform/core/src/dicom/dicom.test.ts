@@ -283,6 +283,12 @@ describe('bad input gives a specific error', () => {
       /copy\.dcm and good\.dcm are the same instance/,
     ],
     ['no files', () => readDicomSeries([]), InvalidInputError, /No DICOM files/],
+    [
+      'a SEG instead of an image series',
+      () => readDicomSeries([file(path.join(ROOT, 'samples/colin27/reference-seg.dcm'))]),
+      InvalidInputError,
+      /reference-seg\.dcm is a DICOM Segmentation, not an image series/,
+    ],
   ];
   for (const [what, run, cls, msg] of cases) {
     it(what, async () => {

@@ -173,6 +173,12 @@ export async function assembleDicomSeries(
       `The files mix ${seriesUids.size} series: ${parts.join('; ')}; read one series at a time`,
     );
   }
+  const seg = parsed.find((p) => p.meta.SOPClassUID === '1.2.840.10008.5.1.4.1.1.66.4');
+  if (seg) {
+    throw new InvalidInputError(
+      `${seg.name} is a DICOM Segmentation, not an image series: read it with readDicomSeg against its source series`,
+    );
+  }
   const noPixels = parsed.find((p) => !p.hasPixelData);
   if (noPixels) {
     throw new InvalidInputError(
