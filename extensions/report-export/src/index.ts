@@ -45,6 +45,7 @@ export {
   buildEvaluationExports,
   patientOf,
   EXPORT_FILE_NAMES,
+  EXPORT_MEDIA_TYPES,
   type ExportKind,
   type EvaluationExportInput,
   type EvaluationExports,

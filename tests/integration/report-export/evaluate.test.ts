@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readDicomSeg, readDicomSeries } from '@concord/core';
@@ -131,14 +132,26 @@ describe('concord evaluate', () => {
     }
   });
 
-  it('--include-phi opts in to patient identity in CSV and PDF (JSON stays de-identified)', () => {
+  it('--include-phi opts in to patient identity in CSV and PDF; a STOW failure loses nothing', async () => {
     const phiOut = mkdtempSync(path.join(tmpdir(), 'concord-evaluate-phi-'));
+    // a loopback port that was just free: the DICOMweb server is down
+    const probe = createServer();
+    const port = await new Promise<number>((resolve) =>
+      probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port)),
+    );
+    await new Promise((r) => probe.close(r));
     const r = concord([
       'evaluate',
       ...['--model', MODEL, '--input', SERIES, '--reference', REFERENCE, '--out', phiOut],
       '--include-phi',
+      ...['--dicomweb', `http://127.0.0.1:${port}/dicom-web`],
     ]);
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('Could not send the prediction SEG');
+    expect(r.stderr).toContain('the server is not reachable (ECONNREFUSED)');
+    expect(r.stderr).toContain(`The exports are kept in ${phiOut}`);
+    expect(readdirSync(phiOut).sort()).toEqual(Object.values(EXPORT_FILE_NAMES).sort());
     const at = (k: keyof typeof EXPORT_FILE_NAMES) => path.join(phiOut, EXPORT_FILE_NAMES[k]);
     expect(readFileSync(at('csv'), 'utf8')).toContain('Colin27^Sample');
     const text = execFileSync('pdftotext', [at('pdf'), '-'], { encoding: 'utf8' });

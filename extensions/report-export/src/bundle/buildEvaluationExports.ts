@@ -29,6 +29,15 @@ export const EXPORT_FILE_NAMES = {
 
 export type ExportKind = keyof typeof EXPORT_FILE_NAMES;
 
+/** Media types of the exports (downloads in the viewer, HTTP responses). */
+export const EXPORT_MEDIA_TYPES: Record<ExportKind, string> = {
+  seg: 'application/dicom',
+  sr: 'application/dicom',
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8; header=present',
+  pdf: 'application/pdf',
+};
+
 export interface EvaluationExportInput {
   report: EvaluationReport;
   /** the source DICOM series (image volume + instance metadata) */
