@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +82,23 @@ describe('DICOMweb against a real Orthanc (STOW-RS, QIDO-RS, WADO-RS)', () => {
     expectSameVolume(
       await web.loadSeries(fromFiles.studyInstanceUID, fromFiles.seriesInstanceUID),
       fromFiles,
+    );
+  });
+
+  it('gets a JPEG-LS compressed instance decompressed by the server, equal to our own decoding', async () => {
+    const file = {
+      name: 'MR_small_jpeg_ls_lossless.dcm',
+      bytes: new Uint8Array(
+        readFileSync(
+          '/usr/lib/python3/dist-packages/pydicom/data/test_files/MR_small_jpeg_ls_lossless.dcm',
+        ),
+      ),
+    };
+    await web.store([file.bytes]);
+    const fromFile = await readDicomSeries([file]);
+    expectSameVolume(
+      await web.loadSeries(fromFile.studyInstanceUID, fromFile.seriesInstanceUID),
+      fromFile,
     );
   });
 

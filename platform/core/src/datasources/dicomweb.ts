@@ -196,7 +196,13 @@ export class DicomWebSource {
           seriesInstanceUID,
           sopInstanceUID,
           frameNumbers: [frameNumber],
-          mediaTypes: [{ mediaType: 'application/octet-stream', transferSyntaxUID: '*' }],
+          // uncompressed little endian: the server decompresses frames stored compressed
+          mediaTypes: [
+            {
+              mediaType: 'application/octet-stream',
+              transferSyntaxUID: TRANSFER_SYNTAX.explicitLittle,
+            },
+          ],
         }),
     );
     if (!parts?.length) {
