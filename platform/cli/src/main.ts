@@ -39,7 +39,9 @@ export function buildProgram(): Command {
         folder: string | undefined,
         opts: { port: number; host: string; dicomweb?: string },
       ) => {
-        const { url } = await serve({ ...opts, folder });
+        const { url, skipped } = await serve({ ...opts, folder });
+        if (skipped.length)
+          process.stderr.write(`concord serve: skipped ${skipped.length} unreadable files\n`);
         process.stdout.write(`Concord viewer at ${url}\n`);
         await new Promise(() => {}); // serve until killed
       },

@@ -54,6 +54,10 @@ describe('DICOM JSON helpers', () => {
       StudyInstanceUID: '1.2.3',
     });
     expect(personName([{ Alphabetic: 'A^B' }, 'C'])).toBe('A^B\\C');
+    // Orthanc splits "<img src=x onerror=alert(1)>" at "=" into PN component groups
+    expect(
+      personName({ Alphabetic: '<img src', Ideographic: 'x onerror', Phonetic: 'alert(1)>' }),
+    ).toBe('<img src=x onerror=alert(1)>');
   });
   it('splits a multipart/related body into its parts', () => {
     const enc = new TextEncoder();

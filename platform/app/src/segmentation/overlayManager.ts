@@ -213,6 +213,12 @@ export class OverlayManager {
     const state = this.states.get(source);
     if (!segmentationId || !state) return;
     for (const viewportId of this.viewportIds) {
+      // first the whole source: this also resets every segment's visibility
+      segmentation.config.visibility.setSegmentationRepresentationVisibility(
+        viewportId,
+        { segmentationId, type: LABELMAP },
+        state.visible,
+      );
       for (const l of state.labels) {
         const [r, g, b] = l.color ?? fallbackColor(l.label);
         segmentation.config.color.setSegmentIndexColor(viewportId, segmentationId, l.label, [
@@ -221,12 +227,13 @@ export class OverlayManager {
           b,
           255,
         ]);
-        segmentation.config.visibility.setSegmentIndexVisibility(
-          viewportId,
-          { segmentationId, type: LABELMAP },
-          l.label,
-          !state.hiddenLabels.includes(l.label),
-        );
+        if (state.visible)
+          segmentation.config.visibility.setSegmentIndexVisibility(
+            viewportId,
+            { segmentationId, type: LABELMAP },
+            l.label,
+            !state.hiddenLabels.includes(l.label),
+          );
       }
       segmentation.config.style.setStyle(
         { viewportId, segmentationId, type: LABELMAP },
@@ -242,11 +249,6 @@ export class OverlayManager {
           outlineOpacityInactive: 1,
           outlineWidthInactive: source === 'reference' ? 2 : 1,
         },
-      );
-      segmentation.config.visibility.setSegmentationRepresentationVisibility(
-        viewportId,
-        { segmentationId, type: LABELMAP },
-        state.visible,
       );
     }
   }

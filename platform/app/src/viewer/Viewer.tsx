@@ -172,8 +172,12 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
       const detail = (evt as CustomEvent).detail as { error?: unknown; imageId?: string };
       setError(`Could not load an image of this series: ${imageErrorText(detail?.error)}`);
     };
-    eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, on);
-    return () => eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, on);
+    // IMAGE_LOAD_FAILED comes from the loader itself (e.g. a codec that cannot decode a frame)
+    const events = [Enums.Events.IMAGE_LOAD_ERROR, Enums.Events.IMAGE_LOAD_FAILED];
+    for (const e of events) eventTarget.addEventListener(e, on);
+    return () => {
+      for (const e of events) eventTarget.removeEventListener(e, on);
+    };
   }, []);
 
   // One overlay manager per displayed series; re-attached to the viewports of each layout.
@@ -422,9 +426,11 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
 
 /** Image loader errors are objects of various shapes; keep one readable line. */
 export function imageErrorText(e: unknown): string {
-  if (!e) return 'unknown error';
+  if (e === undefined || e === null || e === '') return 'unknown error';
   if (e instanceof Error) return e.message;
   if (typeof e === 'string') return e;
+  // the WASM codecs throw bare numbers
+  if (typeof e === 'number') return `the pixel data could not be decoded (codec error ${e})`;
   const o = e as { message?: unknown; error?: unknown; status?: unknown };
   if (typeof o.message === 'string') return o.message;
   if (o.error) return imageErrorText(o.error);

