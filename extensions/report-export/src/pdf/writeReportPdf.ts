@@ -271,8 +271,11 @@ function biasChart(l: Layout, report: EvaluationReport): void {
   const groupH = bars * barH + 8;
   const labelW = 120;
   const valueW = 40;
-  const plotW = l.width - labelW - valueW;
+  // room right of the longest bar for its value label
+  const plotW = l.width - labelW - valueW - 30;
   const max = Math.max(...rows.flatMap((r) => [r.referenceMl, r.hardMl, r.softMl ?? 0]), 1e-9);
+  // keep the chart on one page (heading, legend, bars, axis note)
+  l.ensure(40 + 18 + rows.length * groupH + 20);
   l.heading('Volumetric bias (reference vs model volumes, mL)');
   // legend
   l.ensure(16);
