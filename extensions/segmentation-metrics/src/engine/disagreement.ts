@@ -1,7 +1,7 @@
 import type { LabelVolume } from '@concord/core';
 import { countJoint, labelCounts } from './confusion.ts';
 import { assertComparable, selectLabels } from './metrics.ts';
-import { squaredEdt } from './edt.ts';
+import { edtByPlane } from './edt.ts';
 import {
   boxView,
   fillMasks,
@@ -61,8 +61,7 @@ function emptySlices(dims: readonly [number, number, number]): StructureDisagree
 
 /**
  * Builds the disagreement products of one structure from its box flags (fillMasks +
- * markSurfaces already run) — computes the EDT to ∂A unless `distToRefReady` says ws.dist
- * already holds it (computeMetrics leaves it there).
+ * markSurfaces already run); FP/FN distances come from an EDT to ∂A.
  */
 export function structureDisagreement(
   label: number,
@@ -71,12 +70,8 @@ export function structureDisagreement(
   spacing: readonly [number, number, number],
   ws: SurfaceWorkspace,
   refSurfaceVoxels: number,
-  distToRefReady = false,
 ): StructureDisagreement {
-  const { flags, dist } = ws;
-  if (!distToRefReady && refSurfaceVoxels > 0) {
-    squaredEdt(flags, SURF_REF, bv.dims, spacing, dist, ws.scratch, IN_REF | IN_PRED);
-  }
+  const { flags } = ws;
   const codes = new Uint8Array(bv.voxels);
   const distancesMm = new Float32Array(bv.voxels);
   const slices = emptySlices(volumeDims);
@@ -97,23 +92,33 @@ export function structureDisagreement(
           codes[o] = VOXEL_CODE.tp;
           tp++;
           tgt = 'tp';
+        } else if (f === IN_PRED) {
+          codes[o] = VOXEL_CODE.fp;
+          fp++;
+          tgt = 'fp';
         } else {
-          if (f === IN_PRED) {
-            codes[o] = VOXEL_CODE.fp;
-            fp++;
-            tgt = 'fp';
-          } else {
-            codes[o] = VOXEL_CODE.fn;
-            fn++;
-            tgt = 'fn';
-          }
-          distancesMm[o] = refSurfaceVoxels > 0 ? Math.sqrt(dist[o]) : Infinity;
+          codes[o] = VOXEL_CODE.fn;
+          fn++;
+          tgt = 'fn';
         }
         si[tgt][x0 + i]++;
         sj[tgt][y0 + j]++;
         sk[tgt][z0 + k]++;
       }
     }
+  }
+  if (refSurfaceVoxels === 0) {
+    // no reference surface: every FP voxel is a gross error
+    for (let v = 0; v < bv.voxels; v++) if (codes[v] === VOXEL_CODE.fp) distancesMm[v] = Infinity;
+  } else if (fp + fn > 0) {
+    const nxy = bx * by;
+    edtByPlane(flags, SURF_REF, bv.dims, spacing, ws.edt, IN_REF | IN_PRED, (k, plane) => {
+      const base = k * nxy;
+      for (let q = 0; q < nxy; q++) {
+        const c = codes[base + q];
+        if (c === VOXEL_CODE.fp || c === VOXEL_CODE.fn) distancesMm[base + q] = Math.sqrt(plane[q]);
+      }
+    });
   }
   return {
     label,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edtScratch, squaredEdt } from './edt.ts';
+import { squaredEdt } from './edt.ts';
 
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -32,8 +32,8 @@ describe('squaredEdt (Felzenszwalb–Huttenlocher, anisotropic)', () => {
       for (let o = 0; o < n; o++) if (rnd() < 0.04) flags[o] = 4;
       flags[Math.floor(rnd() * n)] = 4;
       for (let o = 0; o < n; o++) if (rnd() < 0.1) flags[o] |= 2;
-      const out = squaredEdt(flags, 4, dims, spacing, new Float32Array(n), edtScratch(20));
-      const atQueries = squaredEdt(flags, 4, dims, spacing, new Float32Array(n), edtScratch(20), 2);
+      const out = squaredEdt(flags, 4, dims, spacing, new Float32Array(n));
+      const atQueries = squaredEdt(flags, 4, dims, spacing, new Float32Array(n), 2);
       const feats: number[][] = [];
       for (let o = 0; o < n; o++)
         if (flags[o] & 4)

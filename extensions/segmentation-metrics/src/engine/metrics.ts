@@ -312,12 +312,10 @@ function assemble(
       fillMasks(reference.data, prediction.data, dims, l, bv, ws.flags);
       const nSurf = markSurfaces(bv, ws.flags);
       if (m.status === 'ok') {
-        const d = surfaceDistances(bv, reference.spacing, nSurf, ws, !!disagreement);
+        const d = surfaceDistances(bv, reference.spacing, nSurf, ws);
         applySurfaceDistances(m, d.refToPred, d.predToRef, tolerancesMm);
       }
-      disagreement?.push(
-        structureDisagreement(l, bv, dims, reference.spacing, ws, nSurf[0], m.status === 'ok'),
-      );
+      disagreement?.push(structureDisagreement(l, bv, dims, reference.spacing, ws, nSurf[0]));
     } else if (disagreement) {
       disagreement.push(emptyDisagreement(l, dims));
     }

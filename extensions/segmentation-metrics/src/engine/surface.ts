@@ -1,4 +1,4 @@
-import { edtScratch, squaredEdt, type EdtScratch } from './edt.ts';
+import { edtBuffers, edtByPlane, type EdtBuffers } from './edt.ts';
 import type { IndexBox } from './types.ts';
 
 type Labels = Uint8Array | Uint16Array;
@@ -12,15 +12,18 @@ export const SURF_PRED = 8;
 /** Buffers reused across structures; they grow to the largest box seen. */
 export class SurfaceWorkspace {
   flags = new Uint8Array(0);
-  dist = new Float32Array(0);
-  scratch: EdtScratch = edtScratch(1);
+  edt: EdtBuffers = edtBuffers(0, 0, 1);
 
-  ensure(voxels: number, maxLine: number): void {
-    if (this.flags.length < voxels) {
-      this.flags = new Uint8Array(voxels);
-      this.dist = new Float32Array(voxels);
+  ensure(voxels: number, planeVoxels: number, maxLine: number): void {
+    if (this.flags.length < voxels) this.flags = new Uint8Array(voxels);
+    const e = this.edt;
+    if (e.counts.length < voxels || e.plane.length < planeVoxels || e.scratch.f.length < maxLine) {
+      this.edt = edtBuffers(
+        Math.max(voxels, e.counts.length),
+        Math.max(planeVoxels, e.plane.length),
+        Math.max(maxLine, e.scratch.f.length),
+      );
     }
-    if (this.scratch.f.length < maxLine) this.scratch = edtScratch(maxLine);
   }
 }
 
@@ -122,42 +125,43 @@ export interface SurfaceDistances {
   predToRef: Float64Array;
 }
 
+/** d(x, surface `featureBit`) for every voxel with `queryBit`, in box scan order. */
+function directed(
+  bv: BoxView,
+  spacing: readonly [number, number, number],
+  ws: SurfaceWorkspace,
+  featureBit: number,
+  queryBit: number,
+  count: number,
+): Float64Array {
+  const out = new Float64Array(count);
+  const { flags } = ws;
+  const nxy = bv.dims[0] * bv.dims[1];
+  let a = 0;
+  edtByPlane(flags, featureBit, bv.dims, spacing, ws.edt, queryBit, (k, plane) => {
+    const base = k * nxy;
+    for (let o = 0; o < nxy; o++) if (flags[base + o] & queryBit) out[a++] = Math.sqrt(plane[o]);
+  });
+  return out;
+}
+
 /**
- * Both directed surface-distance sets of a structure whose masks and surfaces are in `flags`
- * (fillMasks + markSurfaces). Leaves the squared distance to ∂A (the reference surface) in
- * `ws.dist`, exact at ∂B — or, with `distAtMasks`, at every voxel of either mask so that
- * callers can read FP/FN distances from it.
+ * Both directed surface-distance sets of a structure whose masks and surfaces are in
+ * `ws.flags` (fillMasks + markSurfaces); `counts` = [|∂A|, |∂B|], both non-zero.
  */
 export function surfaceDistances(
   bv: BoxView,
   spacing: readonly [number, number, number],
   counts: [number, number],
   ws: SurfaceWorkspace,
-  /** Also make ws.dist exact at every mask voxel (for FP/FN distances), not only at ∂B. */
-  distAtMasks = false,
 ): SurfaceDistances {
-  const { flags, dist } = ws;
-  const n = bv.voxels;
-  const refToPred = new Float64Array(counts[0]);
-  const predToRef = new Float64Array(counts[1]);
-  // distance to ∂B, read at ∂A
-  squaredEdt(flags, SURF_PRED, bv.dims, spacing, dist, ws.scratch, SURF_REF);
-  for (let o = 0, a = 0; o < n; o++) if (flags[o] & SURF_REF) refToPred[a++] = Math.sqrt(dist[o]);
-  // distance to ∂A, read at ∂B (computed last: it stays in ws.dist for FP/FN distances)
-  squaredEdt(
-    flags,
-    SURF_REF,
-    bv.dims,
-    spacing,
-    dist,
-    ws.scratch,
-    distAtMasks ? IN_REF | IN_PRED : SURF_PRED,
-  );
-  for (let o = 0, b = 0; o < n; o++) if (flags[o] & SURF_PRED) predToRef[b++] = Math.sqrt(dist[o]);
-  return { refToPred, predToRef };
+  return {
+    refToPred: directed(bv, spacing, ws, SURF_PRED, SURF_REF, counts[0]),
+    predToRef: directed(bv, spacing, ws, SURF_REF, SURF_PRED, counts[1]),
+  };
 }
 
 export function newWorkspaceFor(bv: BoxView, ws = new SurfaceWorkspace()): SurfaceWorkspace {
-  ws.ensure(bv.voxels, Math.max(...bv.dims));
+  ws.ensure(bv.voxels, bv.dims[0] * bv.dims[1], Math.max(...bv.dims));
   return ws;
 }
