@@ -16,7 +16,16 @@ export class ReportSchemaError extends Error {
  */
 export function writeReportJson(report: EvaluationReport): string {
   const clean = finiteOnly(report);
-  const problems = reportProblems(clean);
+  let problems: string[];
+  try {
+    problems = reportProblems(clean);
+  } catch (e) {
+    // ajv compiles the schema to code at first use; a CSP without 'unsafe-eval' forbids that
+    throw new Error(
+      `The concord.report/v1 validator cannot run here (${(e as Error).message}); JSON not written`,
+      { cause: e },
+    );
+  }
   if (problems.length > 0) throw new ReportSchemaError(problems);
   return JSON.stringify(clean, null, 2) + '\n';
 }
