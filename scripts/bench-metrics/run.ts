@@ -92,6 +92,8 @@ for (const name of cases) {
       ]).wallS;
     }
   }
+  // the same CLI process with no data: Node + tsx + modules (not part of the data footprint)
+  const idle = timed(process.execPath, ['platform/cli/bin/concord.mjs', '--version']);
   const scipyOverlap = timed(PY, ['scripts/bench-metrics/scipy_reference.py', dir, 'overlap']);
   const scipyFull = timed(PY, ['scripts/bench-metrics/scipy_reference.py', dir, 'full']);
 
@@ -126,7 +128,8 @@ for (const name of cases) {
   row(
     'concord metrics, full (whole process)',
     `${f(c)} s`,
-    `peak ${f(concord.peakMb, 0)} MiB = ${f(concord.peakMb / inputsMb)} x inputs (target <= 3)`,
+    `peak ${f(concord.peakMb, 0)} MiB = ${f(concord.peakMb / inputsMb)} x inputs (target <= 3); ` +
+      `${f((concord.peakMb - idle.peakMb) / inputsMb)} x above the idle CLI's ${f(idle.peakMb, 0)} MiB`,
   );
   row(
     `plastimatch dice, overlap (${labels.length} masks, summed)`,
