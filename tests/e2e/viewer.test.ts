@@ -5,7 +5,7 @@
  * viewer hostile and corrupt DICOM.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -47,9 +47,33 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
+  it('shows the first image of a study opened by URL (cold cache), before the panels load', async () => {
+    const { page } = browser;
+    const manifest = JSON.parse(await readFile(path.resolve('samples/manifest.json'), 'utf8')) as {
+      studies: Array<{ StudyInstanceUID: string; PatientName?: string }>;
+    };
+    const colin = manifest.studies.find((s) => /Colin27/.test(s.PatientName ?? ''));
+    expect(colin).toBeDefined();
+    const url = `${server.url}viewer/model-vs-annotator?StudyInstanceUIDs=${encodeURIComponent(colin!.StudyInstanceUID)}`;
+    await page.goto(url);
+    await page.waitForFunction(() => !!document.body.dataset.firstImageMs, null, {
+      timeout: 60_000,
+    });
+    const firstImageMs = Number(await page.evaluate(() => document.body.dataset.firstImageMs));
+    expect(firstImageMs).toBeGreaterThan(0);
+    expect(firstImageMs).toBeLessThan(30_000);
+    await mkdir('test-results', { recursive: true });
+    await writeFile(
+      'test-results/viewer-first-image.json',
+      JSON.stringify({ study: 'Colin27 (121 slices)', firstImageMs, url }, null, 2),
+    );
+    console.log(`first image: ${firstImageMs} ms from navigation start`);
+  });
+
   it('opens the sample from the study list with the reference SEG over the brain', async () => {
     const { page } = browser;
     await page.goto(server.url);
+    await page.evaluate(() => delete document.body.dataset.firstImageMs);
     const firstImageMs = await openStudyFromList(page, 'Colin27');
     expect(firstImageMs).toBeGreaterThan(0);
     // the reference SEG of the study loads by itself, in its segment colours
@@ -185,7 +209,10 @@ describe('viewer: sample study, overlays, metrics, model', () => {
 
   it('switches to the 3-plane MPR with the overlays on every plane', async () => {
     const { page } = browser;
-    await page.getByTestId('layout-mpr').click();
+    await page.keyboard.press('3'); // the mode's hotkey for the MPR layout
+    await expect
+      .poll(() => page.getByTestId('layout-mpr').getAttribute('aria-pressed'))
+      .toBe('true');
     for (const i of [0, 1, 2]) {
       await expect
         .poll(async () => countColoured(await viewportPixels(page, `viewport-mpr-${i}`)), {
