@@ -1,6 +1,6 @@
 /** DICOM outputs validated by dicom3tools' dciodvfy (Debian): no "Error" lines allowed. */
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -12,6 +12,7 @@ import { srInput } from '../../../extensions/report-export/src/testing/srFixture
 
 describe('DICOM SR (TID 1500) with dciodvfy', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'concord-sr-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('validates without errors and reads back the numbers', () => {
     const input = srInput();

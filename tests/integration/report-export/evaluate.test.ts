@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,7 @@ describe('concord evaluate', () => {
   });
 
   afterAll(async () => {
+    rmSync(out, { recursive: true, force: true });
     await orthanc?.stop();
   });
 
@@ -157,6 +158,7 @@ describe('concord evaluate', () => {
     const text = execFileSync('pdftotext', [at('pdf'), '-'], { encoding: 'utf8' });
     expect(text).toContain('CONCORD-COLIN27');
     expect(readFileSync(at('json'), 'utf8')).not.toContain(PATIENT_NAME);
+    rmSync(phiOut, { recursive: true, force: true });
   });
 
   it('exits 2 on usage errors and 3 on invalid input, with one line on stderr', () => {

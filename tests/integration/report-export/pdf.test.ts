@@ -2,9 +2,9 @@
  * The PDF report through Debian poppler-utils: `pdftotext` must find the table values and
  * `pdftoppm` must show the overlay colours on the slice page.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DISAGREEMENT_COLORS, DisagreementClass, type Rgb } from '@concord/extension-disagreement';
@@ -48,6 +48,7 @@ describe('PDF report (poppler-utils)', () => {
   const c = syntheticCase();
   const report = syntheticReport(c);
   const dir = mkdtempSync(path.join(tmpdir(), 'concord-pdf-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'report.pdf');
 
   beforeAll(async () => {
