@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,12 +104,22 @@ describe('DICOMweb against a real Orthanc (STOW-RS, QIDO-RS, WADO-RS)', () => {
     );
   });
 
-  it('reports HTTP errors and an unreachable server with a clear message', async () => {
+  it('reports HTTP errors, a server that does not answer and an unreachable server clearly', async () => {
     const missing = web.loadSeries('1.2.3', '4.5.6');
     await expect(missing).rejects.toThrow(DicomWebError);
     await expect(web.seriesMetadata('1.2.3', '4.5.6')).rejects.toThrow(
       /DICOMweb WADO-RS metadata of series 4\.5\.6 at http:\/\/127\.0\.0\.1:\d+\/dicom-web failed: the server answered HTTP 404 Not Found/,
     );
+    // a server that accepts connections and never answers
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const slow = new DicomWebSource(`http://127.0.0.1:${port}/dicom-web`, { timeoutMs: 300 });
+    await expect(slow.searchStudies()).rejects.toThrow(
+      /QIDO-RS search for studies at http:\/\/127\.0\.0\.1:\d+\/dicom-web failed: the server did not answer within 0\.3 s/,
+    );
+    silent.closeAllConnections();
+    silent.close();
     const down = new DicomWebSource('http://127.0.0.1:9/dicom-web');
     await expect(down.searchStudies()).rejects.toThrow(
       /QIDO-RS search for studies at http:\/\/127\.0\.0\.1:9\/dicom-web failed: the server is not reachable/,

@@ -74,6 +74,8 @@ export interface DicomWebSeries {
 export interface DicomWebSourceOptions {
   /** extra HTTP headers (e.g. Authorization) */
   headers?: Record<string, string>;
+  /** abort a request that has not finished after this many ms (default 60 000; 0 = never) */
+  timeoutMs?: number;
 }
 
 /** First value of an attribute of a DICOM JSON object (PN as its Alphabetic form). */
@@ -100,10 +102,12 @@ const n = (obj: DicomJsonObject, tag: string) => {
  */
 export class DicomWebSource {
   private readonly client: Client;
+  private readonly timeoutMs: number;
   constructor(
     readonly url: string,
     options: DicomWebSourceOptions = {},
   ) {
+    this.timeoutMs = options.timeoutMs ?? 60_000;
     if (!/^https?:\/\/|^\//.test(url)) {
       throw new InvalidInputError(`DICOMweb URL must start with http://, https:// or /: ${url}`);
     }
@@ -112,13 +116,41 @@ export class DicomWebSource {
       headers: options.headers,
       singlepart: false,
       verbose: false,
+      // dicomweb-client calls hooks with (request, metadata) after open(), before send()
+      requestHooks: [(request: XMLHttpRequest, _metadata: unknown) => this.armTimeout(request)],
     }) as unknown as Client;
   }
 
+  private armTimeout(request: XMLHttpRequest): XMLHttpRequest {
+    if (this.timeoutMs > 0) {
+      // frees the connection of a request that call() has given up on
+      const timer = setTimeout(() => request.abort(), this.timeoutMs);
+      request.addEventListener('loadend', () => clearTimeout(timer));
+    }
+    return request;
+  }
+
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // our own timer: XHR implementations differ in how (and whether) an aborted request settles
+    const timeout = new Promise<never>((_, reject) => {
+      if (this.timeoutMs > 0) {
+        timer = setTimeout(
+          () =>
+            reject(
+              new DicomWebError(
+                `DICOMweb ${what} at ${this.url} failed: the server did not answer within ${this.timeoutMs / 1000} s`,
+                0,
+              ),
+            ),
+          this.timeoutMs,
+        );
+      }
+    });
     try {
-      return await run();
+      return await Promise.race([run(), timeout]);
     } catch (e) {
+      if (e instanceof DicomWebError) throw e;
       const status =
         typeof (e as { status?: unknown })?.status === 'number'
           ? (e as { status: number }).status
@@ -130,6 +162,8 @@ export class DicomWebSource {
       throw new DicomWebError(`DICOMweb ${what} at ${this.url} failed: ${reason}`, status, {
         cause: e,
       });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
