@@ -213,7 +213,8 @@ export function readDicomSeg(
     sharedPosition: NaturalDataset | undefined,
   ): number {
     const src = first(first(f.DerivationImageSequence)?.SourceImageSequence);
-    if (src) {
+    // a multi-frame source needs the frame number; without it, map by position instead
+    if (src && (!multiFrameSource || src.ReferencedFrameNumber !== undefined)) {
       const frameNo =
         src.ReferencedFrameNumber !== undefined
           ? Number(numbers(src.ReferencedFrameNumber)?.[0])

@@ -116,6 +116,15 @@ describe('writeDicomSeg / readDicomSeg', () => {
     const back = readDicomSeg(seg, series);
     expect(back.segments[0].algorithmType).toBe('MANUAL');
     expect(Array.from(back.labels.data)).toEqual(Array.from(labels.data));
+    // without ReferencedFrameNumber, frames of a multi-frame source are mapped by position
+    const ds = naturalize(seg);
+    for (const f of ds.PerFrameFunctionalGroupsSequence as Record<string, unknown>[]) {
+      const d = (f.DerivationImageSequence as Record<string, unknown>[])[0];
+      delete (d.SourceImageSequence as Record<string, unknown>[])[0].ReferencedFrameNumber;
+    }
+    expect(Array.from(readDicomSeg(denaturalize(ds), series).labels.data)).toEqual(
+      Array.from(labels.data),
+    );
   });
 
   it('maps frames by ImagePositionPatient when the source images are not referenced', async () => {
