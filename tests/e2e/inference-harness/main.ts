@@ -11,6 +11,8 @@ export interface HarnessRequest {
   volumeUrl: string;
   backend: 'auto' | 'webgpu' | 'wasm';
   threads?: number;
+  /** Runs on the same loaded model (default one run, default batch size). */
+  runs?: { batchSize?: number }[];
 }
 
 export interface HarnessResult {
@@ -19,7 +21,10 @@ export interface HarnessResult {
   crossOriginIsolated: boolean;
   hasGpu: boolean;
   labelsBase64: string;
+  /** Timings of the last run. */
   timings: Record<string, number>;
+  /** Timings of every run, in order. */
+  runs: Record<string, number>[];
   progressEvents: number;
 }
 
@@ -43,8 +48,17 @@ async function run(req: HarnessRequest): Promise<HarnessResult> {
   try {
     await client.load(model, { backend: req.backend, threads: req.threads });
     let progressEvents = 0;
-    const result = await client.run({ ...grid, data }, { onProgress: () => progressEvents++ });
+    const runs: Record<string, number>[] = [];
+    let result!: Awaited<ReturnType<typeof client.run>>;
+    for (const r of req.runs ?? [{}]) {
+      result = await client.run(
+        { ...grid, data },
+        { batchSize: r.batchSize, onProgress: () => progressEvents++ },
+      );
+      runs.push({ ...result.timings, batches: result.batches, tiles: result.tiles });
+    }
     return {
+      runs,
       backend: result.backend,
       threads: result.threads,
       crossOriginIsolated: globalThis.crossOriginIsolated,

@@ -152,3 +152,41 @@ describe('runInference: control', () => {
     );
   });
 });
+
+describe('runInference: labels without resampling every class', () => {
+  it('gives the argmax of the resampled probabilities (same labels with and without probabilities)', async () => {
+    const direction: Direction = [-1, 0, 0, 0, 1, 0, 0, 0, -1];
+    const vol = volumeOf(
+      { dims: [33, 27, 19], spacing: [0.9, 1.3, 2.1], direction },
+      (i, j, k) => Math.sin(i / 4) + Math.cos(j / 5) + Math.sin((i + k) / 3),
+    );
+    const manifest = manifestFor({
+      dimensionality: '2d',
+      classes: 4,
+      orientation: 'RAS',
+      spacing: [1.6, 1.6, 1.2],
+      patchSize: [16, 16],
+      overlap: 0.5,
+    });
+    // smooth logits that cross each other: class c peaks where the input is near c - 1.5
+    const model = () =>
+      functionBackend(4, (patch, _s, c, out) => {
+        for (let i = 0; i < patch.length; i++) out[i] = -((patch[i] - (c - 1.5)) ** 2) * 3;
+      });
+    const fast = await runInference(vol, manifest, { backend: model() });
+    const full = await runInference(vol, manifest, { backend: model(), probabilities: true });
+    expect(new Set(fast.labels.data).size).toBe(4);
+    let differ = 0;
+    for (let n = 0; n < vol.data.length; n++)
+      if (fast.labels.data[n] !== full.labels.data[n]) differ++;
+    expect(differ).toBe(0);
+    // and the labels are the argmax of the returned (quantised) probabilities wherever that is unambiguous
+    const p = full.probabilities!.data;
+    for (let n = 0; n < vol.data.length; n++) {
+      const q = p.map((d) => d[n]);
+      const top = Math.max(...q);
+      if (q.filter((v) => v >= top - 1).length === 1)
+        expect(full.labels.data[n]).toBe(q.indexOf(top));
+    }
+  });
+});

@@ -13,6 +13,7 @@ import { isIdentityMap, reorderToModel, reorderToSource } from './orientation.ts
 import { estimateInferenceMemory, planInference, type InferencePlan } from './plan.ts';
 import { resampleBack, resampleToSpacing } from './resample.ts';
 import { blendWeights } from './tiling.ts';
+import { labelsFromModelGrid } from './labels.ts';
 import type { ClassProbabilities, InferenceProgress, InferenceResult } from './types.ts';
 
 export interface RunInferenceOptions {
@@ -107,14 +108,17 @@ export async function runInference(
   const tPost = now();
   const nm = plan.model.dims[0] * plan.model.dims[1] * plan.model.dims[2];
   const weights = acc.subarray(plan.classes * nm);
-  finishBlend(acc, weights, nm, plan.classes, manifest.output.type === 'logits');
-  const { labels, probabilities } = backToSource(
-    acc,
-    plan,
-    volume,
-    manifest,
-    options.probabilities,
-  );
+  const isLogits = manifest.output.type === 'logits';
+  let labels: LabelVolume;
+  let probabilities: ClassProbabilities | undefined;
+  if (options.probabilities) {
+    finishBlend(acc, weights, nm, plan.classes, isLogits);
+    ({ labels, probabilities } = backToSource(acc, plan, volume, manifest, true));
+  } else {
+    // labels only: interpolate just the voxels next to a label boundary (same labels)
+    finishBlend(acc, weights, nm, plan.classes, false);
+    labels = labelsOnly(acc, plan, volume, manifest, isLogits);
+  }
   const postMs = now() - tPost + tileMs.accumulate;
   progress({ stage: 'postprocess', done: 1, total: 1, unit: 'steps' });
 
@@ -250,7 +254,7 @@ function forEachRow(
   }
 }
 
-/** Divides by the blend weights and turns logits into probabilities (softmax over classes). */
+/** Divides by the blend weights and (optionally) turns logits into probabilities (softmax). */
 export function finishBlend(
   acc: Float32Array,
   weights: Float32Array,
@@ -260,29 +264,48 @@ export function finishBlend(
 ): void {
   for (let i = 0; i < n; i++) {
     const wi = weights[i];
+    if (wi === 1) continue;
+    const inv = wi > 0 ? 1 / wi : 0;
+    for (let c = 0; c < classes; c++) acc[c * n + i] *= inv;
+  }
+  if (!softmax) return;
+  for (let i = 0; i < n; i++) {
     let max = -Infinity;
-    if (wi === 1) {
-      for (let c = 0; c < classes; c++) if (acc[c * n + i] > max) max = acc[c * n + i];
-    } else {
-      const inv = wi > 0 ? 1 / wi : 0;
-      for (let c = 0; c < classes; c++) {
-        const v = acc[c * n + i] * inv;
-        acc[c * n + i] = v;
-        if (v > max) max = v;
-      }
-    }
-    if (!softmax) continue;
+    for (let c = 0; c < classes; c++) if (acc[c * n + i] > max) max = acc[c * n + i];
     let sum = 0;
     for (let c = 0; c < classes; c++) {
       const d = acc[c * n + i] - max;
-      // exp(-40) is below float32 resolution next to the max class's 1
-      const e = d < -40 ? 0 : Math.exp(d);
+      // exp(-24) = 4e-11 is far below float32 resolution next to the max class's exp(0) = 1
+      const e = d < -24 ? 0 : Math.exp(d);
       acc[c * n + i] = e;
       sum += e;
     }
     const inv = 1 / sum;
     for (let c = 0; c < classes; c++) acc[c * n + i] *= inv;
   }
+}
+
+function labelInfos(manifest: ModelManifest): LabelVolume['labels'] {
+  return manifest.classes
+    .filter((c) => c.label !== 0)
+    .map((c) => ({ label: c.label, name: c.name, ...(c.color ? { color: c.color } : {}) }));
+}
+
+function labelsOnly(
+  acc: Float32Array,
+  plan: InferencePlan,
+  volume: Volume,
+  manifest: ModelManifest,
+  softmax: boolean,
+): LabelVolume {
+  const ns = volume.dims[0] * volume.dims[1] * volume.dims[2];
+  const maxLabel = Math.max(...manifest.classes.map((c) => c.label));
+  const make = () => (maxLabel < 256 ? new Uint8Array(ns) : new Uint16Array(ns));
+  let data = make();
+  const classLabels = manifest.classes.map((c) => c.label);
+  labelsFromModelGrid(acc, plan, classLabels, softmax, data);
+  if (!isIdentityMap(plan.map)) data = reorderToSource(data, volume.dims, plan.map, make());
+  return { ...gridOf(volume), data, labels: labelInfos(manifest) };
 }
 
 /**
@@ -333,9 +356,7 @@ function backToSource(
   const out: LabelVolume = {
     ...gridOf(volume),
     data: labels,
-    labels: manifest.classes
-      .filter((c) => c.label !== 0)
-      .map((c) => ({ label: c.label, name: c.name, ...(c.color ? { color: c.color } : {}) })),
+    labels: labelInfos(manifest),
   };
   return {
     labels: out,
