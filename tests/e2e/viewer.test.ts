@@ -74,6 +74,10 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     const { page } = browser;
     await page.goto(server.url);
     await page.evaluate(() => delete document.body.dataset.firstImageMs);
+    // the series browser shows a rendered thumbnail of the image series
+    await page.getByTestId('study-row').filter({ hasText: 'Colin27' }).click();
+    await page.locator('[data-testid=series-thumbnail][data-state=done]').first().waitFor();
+    await page.getByTestId('study-row').filter({ hasText: 'Colin27' }).click(); // collapse
     const firstImageMs = await openStudyFromList(page, 'Colin27');
     expect(firstImageMs).toBeGreaterThan(0);
     // the reference SEG of the study loads by itself, in its segment colours

@@ -7,6 +7,7 @@ import type { BootedApp, CoreApp } from '../boot.ts';
 import type { SeriesSummary, StudySummary } from '../dataSources/types.ts';
 import { navigate, viewerUrl } from '../router.ts';
 import { DropZone } from './DropZone.tsx';
+import { Thumbnail } from './Thumbnail.tsx';
 
 function formatDate(d: string): string {
   return /^\d{8}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}` : d;
@@ -125,6 +126,14 @@ export function StudyList({
                         <ul className="series-list" data-testid="series-list">
                           {series.map((se) => (
                             <li key={se.SeriesInstanceUID}>
+                              {dataSource && (
+                                <Thumbnail
+                                  dataSource={dataSource}
+                                  studyUID={s.StudyInstanceUID}
+                                  seriesUID={se.SeriesInstanceUID}
+                                  modality={se.Modality}
+                                />
+                              )}
                               <span className="badge">{se.Modality}</span> #{se.SeriesNumber}{' '}
                               {se.SeriesDescription}{' '}
                               <span className="muted">({se.NumInstances} instances)</span>

@@ -28,6 +28,7 @@ import {
 import { OverlayManager, type OverlaySource } from '../segmentation/overlayManager.ts';
 import { OverlaysPanel } from '../segmentation/OverlaysPanel.tsx';
 import { readSegForVolume } from '../segmentation/referenceSeg.ts';
+import { Thumbnail } from '../studyList/Thumbnail.tsx';
 import type { LabelVolume } from '@concord/core';
 import type { ViewerBridge, ViewerPanelProps } from '../viewerBridge.ts';
 
@@ -313,6 +314,15 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
                 disabled={NON_IMAGE.has(s.Modality)}
                 onClick={() => setActiveSeries(s.SeriesInstanceUID)}
               >
+                {/* thumbnails only after the first image: they must not delay it */}
+                {displayed > 0 && dataSource && (
+                  <Thumbnail
+                    dataSource={dataSource}
+                    studyUID={studyUID}
+                    seriesUID={s.SeriesInstanceUID}
+                    modality={s.Modality}
+                  />
+                )}
                 <span className="badge">{s.Modality}</span>{' '}
                 {s.SeriesDescription || '(no description)'}{' '}
                 <span className="muted">{s.NumInstances}</span>
