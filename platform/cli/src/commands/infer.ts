@@ -234,7 +234,7 @@ export function registerInferCommand(program: Command): void {
     )
     .option(
       '--backend <name>',
-      'auto | wasm (onnxruntime-web) | native (onnxruntime-node)',
+      'auto (= native in Node) | wasm (onnxruntime-web, as in the browser) | native (onnxruntime-node)',
       parseBackend,
       'auto',
     )
