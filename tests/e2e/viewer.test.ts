@@ -211,6 +211,31 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     await saveScreenshot(page, 'viewer-model-run');
   });
 
+  it('shows a manifest/model mismatch verbatim and keeps the last result', async () => {
+    const { page } = browser;
+    const models = path.resolve('extensions/onnx-inference/models');
+    const manifest = JSON.parse(
+      await readFile(path.join(models, 'unet2d-colin27-ce.json'), 'utf8'),
+    );
+    manifest.input.name = 'not_the_input';
+    const bad = path.join(tmp, 'bad-manifest.json');
+    await writeFile(bad, JSON.stringify(manifest));
+    await page.getByTestId('model-select').selectOption({ label: 'Local files…' });
+    await page
+      .getByTestId('model-local-onnx')
+      .setInputFiles(path.join(models, 'unet2d-colin27-ce.onnx'));
+    await page.getByTestId('model-local-manifest').setInputFiles(bad);
+    await page.getByTestId('model-run').click();
+    const error = page.getByTestId('model-error');
+    await error.waitFor({ timeout: 60_000 });
+    expect(await error.innerText()).toMatch(
+      /does not match its manifest: input "not_the_input" is not in the graph \(inputs: image\)/,
+    );
+    // the model's labelmap from the previous run is still shown
+    expect(await page.getByTestId('overlay-prediction-label-1').isChecked()).toBe(true);
+    await saveScreenshot(page, 'viewer-model-mismatch');
+  });
+
   it('switches to the 3-plane MPR with the overlays on every plane', async () => {
     const { page } = browser;
     await page.keyboard.press('3'); // the mode's hotkey for the MPR layout
