@@ -107,13 +107,20 @@ export function edtByPlane(
   queryBits: number,
   visit: (k: number, plane: Float64Array) => void,
 ): void {
-  const [nx, ny, nz] = dims;
-  const [sx, sy, sz] = spacing;
-  const nxy = nx * ny;
-  const n = nxy * nz;
-  if (nz >= NONE) throw new Error('edtByPlane: box too long along k');
-  const { counts: c, plane, scratch: sc } = buffers;
-  // Pass 1 (k): voxel count to the nearest feature on the k-line, forward and backward sweeps
+  edtCounts(flags, bit, dims, buffers.counts);
+  edtPlanes(flags, dims, spacing, buffers, queryBits, 0, dims[2], visit);
+}
+
+/** Pass 1 of edtByPlane: per voxel, the voxel count along k to the nearest feature (or NONE). */
+export function edtCounts(
+  flags: Uint8Array,
+  bit: number,
+  dims: readonly [number, number, number],
+  c: Uint16Array,
+): void {
+  const nxy = dims[0] * dims[1];
+  const n = nxy * dims[2];
+  if (dims[2] >= NONE) throw new Error('edtCounts: box too long along k');
   for (let o = 0; o < nxy; o++) c[o] = flags[o] & bit ? 0 : NONE;
   for (let o = nxy; o < n; o++) {
     const prev = c[o - nxy];
@@ -123,11 +130,31 @@ export function edtByPlane(
     const next = c[o + nxy];
     if (next !== NONE && next + 1 < c[o]) c[o] = next + 1;
   }
+}
+
+/**
+ * Passes 2 and 3 of edtByPlane for planes k0 <= k < k1, from the counts of edtCounts. Planes are
+ * independent, so ranges of planes can run on different threads over shared counts.
+ */
+export function edtPlanes(
+  flags: Uint8Array,
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+  buffers: EdtBuffers,
+  queryBits: number,
+  k0: number,
+  k1: number,
+  visit: (k: number, plane: Float64Array) => void,
+): void {
+  const [nx, ny] = dims;
+  const [sx, sy, sz] = spacing;
+  const nxy = nx * ny;
+  const { counts: c, plane, scratch: sc } = buffers;
   const { f, d } = sc;
   const sz2 = sz * sz;
   const blockIn = new Float64Array(BLOCK * ny);
   const blockOut = new Float64Array(BLOCK * ny);
-  for (let k = 0; k < nz; k++) {
+  for (let k = k0; k < k1; k++) {
     const base = k * nxy;
     if (queryBits) {
       let has = false;

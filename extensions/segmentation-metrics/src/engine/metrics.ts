@@ -46,7 +46,10 @@ function ratio(num: number, den: number): number | null {
   return den === 0 ? null : num / den;
 }
 
-function lookup<T>(m: ReadonlyMap<number, T> | Readonly<Record<number, T>> | undefined, l: number) {
+export function lookup<T>(
+  m: ReadonlyMap<number, T> | Readonly<Record<number, T>> | undefined,
+  l: number,
+) {
   if (!m) return undefined;
   return m instanceof Map ? m.get(l) : (m as Record<number, T>)[l];
 }
@@ -223,7 +226,7 @@ export function summarize(
   };
 }
 
-function validTolerances(t: readonly number[] | undefined): number[] {
+export function validTolerances(t: readonly number[] | undefined): number[] {
   const tol = [...(t ?? DEFAULT_TOLERANCES_MM)];
   if (tol.length === 0 || tol.some((x) => !Number.isFinite(x) || x < 0)) {
     throw new InvalidInputError(

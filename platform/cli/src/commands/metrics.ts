@@ -12,9 +12,9 @@ import {
   type DicomSeriesResult,
   type LabelVolume,
 } from '@concord/core';
+import { computeMetricsParallel } from '@concord/extension-segmentation-metrics/node';
 import {
   buildReport,
-  computeMetrics,
   reportProblems,
   reportToCsv,
   type EvaluationReport,
@@ -34,6 +34,8 @@ export interface MetricsCommandOptions {
   tolerancesMm?: number[];
   format: 'json' | 'csv';
   out?: string;
+  /** Threads for the surface pass (default: available cores, at most 4). */
+  threads?: number;
 }
 
 /** `--tolerance 1,2` -> [1, 2] (mm, non-negative). */
@@ -194,11 +196,12 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
   // DESIGN §3.1: compared in world space; a prediction stored flipped, permuted or on a smaller
   // field of view is resampled (nearest neighbour) onto the reference grid
   const aligned = alignToReference(pred.volume, ref.volume);
-  const result = computeMetrics(ref.volume, aligned, {
-    labels: o.labels,
-    labelNames: o.names,
-    tolerancesMm: o.tolerancesMm,
-  });
+  const result = await computeMetricsParallel(
+    ref.volume,
+    aligned,
+    { labels: o.labels, labelNames: o.names, tolerancesMm: o.tolerancesMm },
+    { threads: o.threads },
+  );
   const series = ref.series ?? pred.series;
   const report = buildReport({
     result,
@@ -247,6 +250,15 @@ export function registerMetricsCommand(program: Command): void {
       'json',
     )
     .option('--out <file>', 'write the report here instead of stdout')
+    .option(
+      '--threads <n>',
+      'threads for the surface distances (default: cores, at most 4)',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('must be 1-64');
+        return n;
+      },
+    )
     .action(
       async (opts: {
         reference: string;
@@ -257,6 +269,7 @@ export function registerMetricsCommand(program: Command): void {
         tolerance: number[];
         format: 'json' | 'csv';
         out?: string;
+        threads?: number;
       }) => {
         let labels: number[] | undefined;
         let names: Map<number, string> | undefined;
@@ -275,6 +288,7 @@ export function registerMetricsCommand(program: Command): void {
           tolerancesMm: opts.tolerance,
           format: opts.format,
           out: opts.out,
+          threads: opts.threads,
         });
       },
     );
