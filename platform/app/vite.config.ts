@@ -11,7 +11,9 @@ const appRoot = path.dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
   root: appRoot,
   publicDir: path.join(appRoot, 'public'),
-  resolve: { alias: [ohifCoreAlias] },
+  // Cornerstone's metadata/utils packages nest their own dcmjs 0.52.0; one copy (0.52.2, the
+  // one @concord/core's SEG codec uses) instead of three in the bundle.
+  resolve: { alias: [ohifCoreAlias], dedupe: ['dcmjs', 'fflate'] },
   server: { host: '127.0.0.1', headers: SECURITY_HEADERS },
   preview: { host: '127.0.0.1', headers: SECURITY_HEADERS },
   worker: { format: 'es' },
