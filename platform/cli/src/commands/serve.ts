@@ -122,9 +122,7 @@ export function viewerConfig(opts: {
  * its DICOM JSON data source and, optionally, a same-origin proxy to a DICOMweb server.
  * Bound to loopback by default.
  */
-export async function serve(
-  options: ServeOptions,
-): Promise<{
+export async function serve(options: ServeOptions): Promise<{
   url: string;
   skipped: { name: string; reason: string }[];
   close: () => Promise<void>;
