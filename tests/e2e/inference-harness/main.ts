@@ -13,6 +13,8 @@ export interface HarnessRequest {
   threads?: number;
   /** Runs on the same loaded model (default one run, default batch size). */
   runs?: { batchSize?: number }[];
+  /** First start a run and cancel it after this many inference progress events. */
+  cancelAfter?: number;
 }
 
 export interface HarnessResult {
@@ -26,6 +28,8 @@ export interface HarnessResult {
   /** Timings of every run, in order. */
   runs: Record<string, number>[];
   progressEvents: number;
+  /** With cancelAfter: the error the cancelled run ended with, and whether load was needed again. */
+  cancelled?: { name: string; message: string; progressSeen: number; reloaded: boolean };
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -47,6 +51,37 @@ async function run(req: HarnessRequest): Promise<HarnessResult> {
   const client = createInferenceClient();
   try {
     await client.load(model, { backend: req.backend, threads: req.threads });
+    let cancelled: HarnessResult['cancelled'];
+    if (req.cancelAfter !== undefined) {
+      const ctrl = new AbortController();
+      let seen = 0;
+      try {
+        await client.run(
+          { ...grid, data },
+          {
+            signal: ctrl.signal,
+            batchSize: req.runs?.[0]?.batchSize,
+            onProgress: (p) => {
+              if (p.stage === 'inference' && ++seen >= req.cancelAfter!) ctrl.abort();
+            },
+          },
+        );
+      } catch (e) {
+        cancelled = {
+          name: (e as Error).name,
+          message: (e as Error).message,
+          progressSeen: seen,
+          reloaded: false,
+        };
+      }
+      // the cancelled run freed the session: running again needs a new load
+      try {
+        await client.run({ ...grid, data });
+      } catch {
+        await client.load(model, { backend: req.backend, threads: req.threads });
+        if (cancelled) cancelled.reloaded = true;
+      }
+    }
     let progressEvents = 0;
     const runs: Record<string, number>[] = [];
     let result!: Awaited<ReturnType<typeof client.run>>;
@@ -66,6 +101,7 @@ async function run(req: HarnessRequest): Promise<HarnessResult> {
       labelsBase64: toBase64(new Uint8Array(result.labels.data.buffer)),
       timings: { ...result.timings },
       progressEvents,
+      cancelled,
     };
   } finally {
     await client.dispose();

@@ -163,6 +163,20 @@ describe('inference worker in Chromium', () => {
     expect(browser.errors).toEqual([]);
   });
 
+  it('cancelling a run in the worker stops it between batches and frees the session', async () => {
+    const res = await runInPage({
+      manifestUrl: `${base}/models/unet2d-colin27-ce.json`,
+      volumeUrl: `${base}/data/slab`,
+      backend: 'wasm',
+      runs: [{ batchSize: 2 }],
+      cancelAfter: 1,
+    });
+    expect(res.cancelled).toMatchObject({ name: 'AbortError', reloaded: true });
+    expect(res.cancelled!.progressSeen).toBeLessThan(3);
+    // after a new load the same client runs to the end
+    expect(decode(res).length).toBe(121 * 145 * 8);
+  });
+
   it('3D U-Net: sliding window (2 patches of 64^3, Gaussian blending) on WASM gives the labelmap of Node', async () => {
     const res = await runInPage({
       manifestUrl: `${base}/models/unet3d-colin27-tiny.json`,

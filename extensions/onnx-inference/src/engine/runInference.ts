@@ -35,6 +35,23 @@ export const DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3;
 const now = () => globalThis.performance.now();
 const mib = (b: number) => `${Math.ceil(b / 1024 ** 2)} MiB`;
 
+/**
+ * Lets queued messages run (a worker's 'cancel'): a runtime whose run() completes without a
+ * macrotask would otherwise keep the event loop busy until the end. A posted message queues
+ * behind messages already posted (same task source), which a timer does not guarantee.
+ */
+function yieldToEvents(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('Inference cancelled', 'AbortError');
 }
@@ -68,6 +85,7 @@ export async function runInference(
     );
 
   const checkAbort = async () => {
+    if (signal) await yieldToEvents();
     if (signal?.aborted) {
       if (options.releaseOnAbort !== false) await backend.release();
       throw abortError(signal);
