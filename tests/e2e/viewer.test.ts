@@ -277,7 +277,14 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     await page.goto(server.url);
     await page
       .getByTestId('local-files-input')
-      .setInputFiles(await writeCorruptSeries(path.join(tmp, 'corrupt')));
+      .setInputFiles([
+        ...(await writeCorruptSeries(path.join(tmp, 'corrupt'))),
+        path.resolve('package.json'),
+      ]);
+    // a file that is not DICOM is listed with its reason; the rest still opens
+    expect(await page.getByTestId('drop-report').innerText()).toMatch(
+      /1 DICOM file loaded, 1 skipped[\s\S]*package\.json: not a DICOM file/,
+    );
     await page.getByTestId('study-row').filter({ hasText: 'Corrupt' }).click();
     await page.getByTestId('open-study').click();
     const error = page.getByTestId('viewer-error');

@@ -43,12 +43,24 @@ export function instanceImageId(url: string, manifestUrl: string): string {
   return 'dicomweb:' + new URL(bare, new URL(manifestUrl, location.href)).href;
 }
 
-export function createDicomJsonDataSource(config: {
-  name: string;
-  friendlyName?: string;
-  url: string;
-}): DataSource {
-  let manifest: Promise<DicomJsonManifest> | null = null;
+/** How instance URLs become imageIds and bytes; default: fetched over HTTP, relative to the manifest. */
+export interface InstanceResolver {
+  imageId(url: string): string;
+  bytes(url: string): Promise<ArrayBuffer>;
+}
+
+export function createDicomJsonDataSource(
+  config: { name: string; friendlyName?: string; url: string },
+  given?: { manifest: DicomJsonManifest; resolver: InstanceResolver },
+): DataSource {
+  const resolver: InstanceResolver = given?.resolver ?? {
+    imageId: (url) => instanceImageId(url, config.url),
+    bytes: async (url) => {
+      const href = instanceImageId(url, config.url).slice('dicomweb:'.length);
+      return (await fetchOk(href, undefined, href)).arrayBuffer();
+    },
+  };
+  let manifest: Promise<DicomJsonManifest> | null = given ? Promise.resolve(given.manifest) : null;
   const load = () =>
     (manifest ??= fetchOk(config.url, undefined, `the DICOM JSON manifest (${config.url})`)
       .then((r) => r.json() as Promise<DicomJsonManifest>)
@@ -98,7 +110,7 @@ export function createDicomJsonDataSource(config: {
     async getImageIds(studyUID, seriesUID) {
       const { study, series } = await findSeries(studyUID, seriesUID);
       const entries = series.instances.map((inst) => {
-        const imageId = instanceImageId(inst.url, config.url);
+        const imageId = resolver.imageId(inst.url);
         addInstanceMetadata(imageId, {
           StudyInstanceUID: study.StudyInstanceUID,
           SeriesInstanceUID: series.SeriesInstanceUID,
@@ -117,12 +129,7 @@ export function createDicomJsonDataSource(config: {
     },
     async retrieveInstances(studyUID, seriesUID) {
       const { series } = await findSeries(studyUID, seriesUID);
-      return Promise.all(
-        series.instances.map(async (inst) => {
-          const url = instanceImageId(inst.url, config.url).slice('dicomweb:'.length);
-          return (await fetchOk(url, undefined, url)).arrayBuffer();
-        }),
-      );
+      return Promise.all(series.instances.map((inst) => resolver.bytes(inst.url)));
     },
   };
 }

@@ -43,6 +43,7 @@ export function DropZone({ core }: { core: CoreApp }) {
   const [report, setReport] = useState<{
     loaded: number;
     skipped: Array<{ name: string; reason: string }>;
+    nifti: string[];
   } | null>(null);
 
   async function open(files: File[]) {
@@ -50,7 +51,7 @@ export function DropZone({ core }: { core: CoreApp }) {
     setBusy(true);
     try {
       const result = await createLocalFilesDataSource(files, LOCAL_SOURCE);
-      setReport({ loaded: result.loaded, skipped: result.skipped });
+      setReport({ loaded: result.loaded, skipped: result.skipped, nifti: result.nifti });
       if (result.loaded === 0) return;
       core.dataSources.set(LOCAL_SOURCE, result.dataSource);
       if (!core.config.dataSources.some((d) => d.name === LOCAL_SOURCE))
@@ -107,6 +108,12 @@ export function DropZone({ core }: { core: CoreApp }) {
             {report.loaded} DICOM file{report.loaded === 1 ? '' : 's'} loaded
             {report.skipped.length ? `, ${report.skipped.length} skipped:` : '.'}
           </p>
+          {report.nifti.length > 0 && (
+            <p className="muted">
+              NIfTI: {report.nifti.join(', ')} — open a study, then use “Load…” in the Overlays
+              panel to show a labelmap.
+            </p>
+          )}
           {report.skipped.length > 0 && (
             <ul className="skipped">
               {report.skipped.slice(0, 20).map((s) => (
