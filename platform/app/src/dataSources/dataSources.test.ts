@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { sortByPosition } from './sortSlices.ts';
-import { naturalize, splitMultipart } from './dicomwebModel.ts';
 import { personName } from './personName.ts';
 import {
   voiFromMetadata,
@@ -37,38 +36,13 @@ describe('sortByPosition', () => {
   });
 });
 
-describe('DICOM JSON helpers', () => {
-  it('naturalizes tag-keyed DICOM JSON, person names and multi-valued geometry', () => {
-    const n = naturalize({
-      '00100010': { vr: 'PN', Value: [{ Alphabetic: '<img src=x onerror=alert(1)>' }] },
-      '00200032': { vr: 'DS', Value: [1, 2, 3] },
-      '00280030': { vr: 'DS', Value: [0.5, 0.5] },
-      '00280010': { vr: 'US', Value: [256] },
-      '0020000D': { vr: 'UI', Value: ['1.2.3'] },
-    });
-    expect(n).toEqual({
-      PatientName: '<img src=x onerror=alert(1)>',
-      ImagePositionPatient: [1, 2, 3],
-      PixelSpacing: [0.5, 0.5],
-      Rows: 256,
-      StudyInstanceUID: '1.2.3',
-    });
+describe('person names', () => {
+  it('renders person names as text, component groups kept', () => {
     expect(personName([{ Alphabetic: 'A^B' }, 'C'])).toBe('A^B\\C');
     // Orthanc splits "<img src=x onerror=alert(1)>" at "=" into PN component groups
     expect(
       personName({ Alphabetic: '<img src', Ideographic: 'x onerror', Phonetic: 'alert(1)>' }),
     ).toBe('<img src=x onerror=alert(1)>');
-  });
-  it('splits a multipart/related body into its parts', () => {
-    const enc = new TextEncoder();
-    const body = enc.encode(
-      '--XYZ\r\nContent-Type: application/dicom\r\n\r\nPART1\r\n--XYZ\r\nContent-Type: application/dicom\r\n\r\nP2\r\n--XYZ--\r\n',
-    );
-    const parts = splitMultipart(
-      body.buffer,
-      'multipart/related; type="application/dicom"; boundary=XYZ',
-    );
-    expect(parts.map((p) => new TextDecoder().decode(p))).toEqual(['PART1', 'P2']);
   });
 });
 

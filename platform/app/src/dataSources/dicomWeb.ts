@@ -1,15 +1,15 @@
 /**
- * DICOMweb data source: QIDO-RS for the study list, WADO-RS series metadata for Cornerstone,
- * WADO-RS frames for pixels (`wadors:` imageIds). The browser talks to the same origin only;
+ * DICOMweb data source on @concord/core's `DicomWebSource` (dicomweb-client; failures are
+ * DicomWebErrors saying which request failed and why): QIDO-RS for the study list and series,
+ * WADO-RS series metadata for Cornerstone, WADO-RS frames for pixels (`wadors:` imageIds),
+ * WADO-RS instances for SEG objects. The browser talks to its own origin only;
  * `concord serve --dicomweb <url>` proxies `/dicomweb/` to the server (Orthanc sends no CORS).
  */
 import { wadors } from '@cornerstonejs/dicom-image-loader';
+import { DicomWebSource, jsonAttributes, readMetadata } from '@concord/core';
 import { addInstanceMetadata } from '../cornerstone/metadataProvider.ts';
 import { sortByPosition } from './sortSlices.ts';
-import { naturalize, splitMultipart, type DicomJsonDataset } from './dicomwebModel.ts';
-import { fetchOk, type DataSource, type SeriesSummary, type StudySummary } from './types.ts';
-
-const JSON_ACCEPT = { headers: { Accept: 'application/dicom+json' } };
+import type { DataSource, SeriesSummary, StudySummary } from './types.ts';
 
 export function createDicomWebDataSource(config: {
   name: string;
@@ -17,70 +17,59 @@ export function createDicomWebDataSource(config: {
   root: string;
 }): DataSource {
   const root = config.root.replace(/\/$/, '');
-  const what = `the DICOMweb server (${root})`;
-  const getJson = async (path: string) =>
-    (await (await fetchOk(root + path, JSON_ACCEPT, what)).json()) as DicomJsonDataset[];
+  const source = new DicomWebSource(root);
+  const seriesPath = (study: string, series: string) =>
+    `/studies/${encodeURIComponent(study)}/series/${encodeURIComponent(series)}`;
 
   return {
     name: config.name,
     friendlyName: config.friendlyName ?? 'DICOMweb',
     async listStudies(): Promise<StudySummary[]> {
-      const studies = await getJson(
-        '/studies?includefield=00081030&includefield=00080061&includefield=00201206',
-      );
-      return studies.map((s) => {
-        const n = naturalize(s);
-        const modalities = n.ModalitiesInStudy;
-        return {
-          StudyInstanceUID: String(n.StudyInstanceUID ?? ''),
-          PatientName: String(n.PatientName ?? ''),
-          PatientID: String(n.PatientID ?? ''),
-          StudyDate: String(n.StudyDate ?? ''),
-          StudyDescription: String(n.StudyDescription ?? ''),
-          Modalities: Array.isArray(modalities) ? modalities.join('\\') : String(modalities ?? ''),
-          NumSeries: Number(n.NumberOfStudyRelatedSeries ?? 0),
-        };
-      });
+      return (await source.searchStudies()).map((s) => ({
+        StudyInstanceUID: s.StudyInstanceUID,
+        PatientName: s.PatientName ?? '',
+        PatientID: s.PatientID ?? '',
+        StudyDate: s.StudyDate ?? '',
+        StudyDescription: s.StudyDescription ?? '',
+        Modalities: s.ModalitiesInStudy ?? '',
+      }));
     },
     async listSeries(studyUID) {
-      const series = await getJson(`/studies/${encodeURIComponent(studyUID)}/series`);
-      return series
-        .map(naturalize)
-        .map((n): SeriesSummary => ({
-          SeriesInstanceUID: String(n.SeriesInstanceUID ?? ''),
-          Modality: String(n.Modality ?? ''),
-          SeriesDescription: String(n.SeriesDescription ?? ''),
-          SeriesNumber: Number(n.SeriesNumber ?? 0),
-          NumInstances: Number(n.NumberOfSeriesRelatedInstances ?? 0),
+      return (await source.searchSeries(studyUID))
+        .map((s): SeriesSummary => ({
+          SeriesInstanceUID: s.SeriesInstanceUID,
+          Modality: s.Modality ?? '',
+          SeriesDescription: s.SeriesDescription ?? '',
+          SeriesNumber: s.SeriesNumber ?? 0,
+          NumInstances: s.NumberOfSeriesRelatedInstances ?? 0,
         }))
         .sort((a, b) => a.SeriesNumber - b.SeriesNumber);
     },
     async getImageIds(studyUID, seriesUID) {
-      const base = `/studies/${encodeURIComponent(studyUID)}/series/${encodeURIComponent(seriesUID)}`;
-      const instances = await getJson(`${base}/metadata`);
+      const instances = await source.seriesMetadata(studyUID, seriesUID);
+      const base = new URL(root, location.href).href + seriesPath(studyUID, seriesUID);
       const entries = instances.map((ds) => {
-        const n = naturalize(ds);
-        const sop = String(n.SOPInstanceUID);
-        const imageId = `wadors:${new URL(root, location.href).href}${base}/instances/${encodeURIComponent(sop)}/frames/1`;
+        const meta = readMetadata(`WADO-RS metadata of series ${seriesUID}`, jsonAttributes(ds));
+        const imageId = `wadors:${base}/instances/${encodeURIComponent(meta.SOPInstanceUID)}/frames/1`;
         wadors.metaDataManager.add(imageId, ds as never);
-        addInstanceMetadata(imageId, n);
+        addInstanceMetadata(imageId, meta as unknown as Record<string, unknown>);
         return {
           item: imageId,
-          position: n.ImagePositionPatient as number[] | undefined,
-          orientation: n.ImageOrientationPatient as number[] | undefined,
-          instanceNumber: Number(n.InstanceNumber ?? 0),
+          position: meta.ImagePositionPatient,
+          orientation: meta.ImageOrientationPatient,
+          instanceNumber: meta.InstanceNumber,
         };
       });
       return sortByPosition(entries);
     },
     async retrieveInstances(studyUID, seriesUID) {
-      const url = `${root}/studies/${encodeURIComponent(studyUID)}/series/${encodeURIComponent(seriesUID)}`;
-      const res = await fetchOk(
-        url,
-        { headers: { Accept: 'multipart/related; type="application/dicom"; transfer-syntax=*' } },
-        what,
+      const sops = await source.searchInstances(studyUID, seriesUID);
+      return Promise.all(
+        sops.map(async (sop) => {
+          const b = await source.instance(studyUID, seriesUID, sop);
+          return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+        }),
       );
-      return splitMultipart(await res.arrayBuffer(), res.headers.get('content-type') ?? '');
     },
   };
 }

@@ -6,7 +6,8 @@ export interface StudySummary {
   StudyDate: string;
   StudyDescription: string;
   Modalities: string;
-  NumSeries: number;
+  /** Not every source knows it (QIDO-RS answers may leave it out). */
+  NumSeries?: number;
 }
 
 export interface SeriesSummary {

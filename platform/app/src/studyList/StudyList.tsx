@@ -111,7 +111,7 @@ export function StudyList({
                   <td>{formatDate(s.StudyDate)}</td>
                   <td>{s.StudyDescription}</td>
                   <td>{s.Modalities}</td>
-                  <td>{s.NumSeries}</td>
+                  <td>{s.NumSeries ?? ''}</td>
                 </tr>,
                 open === s.StudyInstanceUID && (
                   <tr key={`${s.StudyInstanceUID}-series`} className="series-browser">
