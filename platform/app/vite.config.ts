@@ -14,7 +14,18 @@ export default defineConfig({
   // Cornerstone's metadata/utils packages nest their own dcmjs 0.52.0; one copy (0.52.2, the
   // one @concord/core's SEG codec uses) instead of three in the bundle.
   resolve: { alias: [ohifCoreAlias], dedupe: ['dcmjs', 'fflate'] },
-  server: { host: '127.0.0.1', headers: SECURITY_HEADERS },
+  // In development the data, models, app config and DICOMweb proxy come from a running
+  // `concord serve` (npm start), default http://127.0.0.1:8080: same origin for the page.
+  server: {
+    host: '127.0.0.1',
+    headers: SECURITY_HEADERS,
+    proxy: Object.fromEntries(
+      ['/app-config.json', '/data', '/models', '/dicomweb'].map((p) => [
+        p,
+        { target: process.env.CONCORD_SERVE_URL ?? 'http://127.0.0.1:8080', changeOrigin: true },
+      ]),
+    ),
+  },
   preview: { host: '127.0.0.1', headers: SECURITY_HEADERS },
   worker: { format: 'es' },
   // DESIGN §7: the CommonJS codecs and dicom-parser must be pre-bundled in dev or the decode
