@@ -6,7 +6,9 @@
  * numpy/scipy reference — as ratios — plus peak memory (/usr/bin/time). Also checks that our
  * numbers equal scipy's on the same case.
  *
- *   npm run bench:metrics [-- atlas256 atlas512]   (BENCH_HAUSDORFF=1 adds plastimatch --hausdorff)
+ *   npm run bench:metrics [-- atlas256 atlas512]
+ *   BENCH_HAUSDORFF=1 adds plastimatch dice --all; BENCH_SCIPY=0 skips the scipy reference;
+ *   CONCORD_THREADS=n passes --threads n to concord metrics.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -69,6 +71,7 @@ for (const name of cases) {
     pred,
     '--out',
     path.join(dir, 'concord.json'),
+    ...(process.env.CONCORD_THREADS ? ['--threads', process.env.CONCORD_THREADS] : []),
   ]);
   let plast = 0;
   let plastPeak = 0;
@@ -94,8 +97,14 @@ for (const name of cases) {
   }
   // the same CLI process with no data: Node + tsx + modules (not part of the data footprint)
   const idle = timed(process.execPath, ['platform/cli/bin/concord.mjs', '--version']);
-  const scipyOverlap = timed(PY, ['scripts/bench-metrics/scipy_reference.py', dir, 'overlap']);
-  const scipyFull = timed(PY, ['scripts/bench-metrics/scipy_reference.py', dir, 'full']);
+  // BENCH_SCIPY=0 skips the scipy reference (minutes on the big case) when re-running
+  const withScipy = process.env.BENCH_SCIPY !== '0';
+  const scipyOverlap = withScipy
+    ? timed(PY, ['scripts/bench-metrics/scipy_reference.py', dir, 'overlap'])
+    : null;
+  const scipyFull = withScipy
+    ? timed(PY, ['scripts/bench-metrics/scipy_reference.py', dir, 'full'])
+    : null;
 
   // our numbers against scipy's on this case
   const ours = JSON.parse(readFileSync(path.join(dir, 'concord.json'), 'utf8')).structures as {
@@ -105,7 +114,7 @@ for (const name of cases) {
     hd95: number;
     assd: number;
   }[];
-  const theirs = JSON.parse(scipyFull.stdout).structures as typeof ours;
+  const theirs = scipyFull ? (JSON.parse(scipyFull.stdout).structures as typeof ours) : [];
   let dDice = 0;
   let dDist = 0;
   for (const t of theirs) {
@@ -124,7 +133,7 @@ for (const name of cases) {
     `${f(engine.overlapMs / 1000, 3)} s`,
     `${f(engine.overlapMs / engine.bareMs)} x bare (target <= 3)`,
   );
-  row('ours, full metrics (in-process, engine only)', `${f(engine.fullMs / 1000)} s`);
+  row('ours, full metrics (in-process, 1 thread)', `${f(engine.fullMs / 1000)} s`);
   row(
     'concord metrics, full (whole process)',
     `${f(c)} s`,
@@ -143,18 +152,21 @@ for (const name of cases) {
       `${f(plastHd / c, 1)} x concord (target > 10)`,
     );
   }
-  row(
-    'scipy reference, overlap only (process)',
-    `${f(scipyOverlap.wallS)} s`,
-    `peak ${f(scipyOverlap.peakMb, 0)} MiB`,
-  );
-  row(
-    'scipy reference, full (process)',
-    `${f(scipyFull.wallS)} s`,
-    `${f(scipyFull.wallS / c, 1)} x concord (target > 15); peak ${f(scipyFull.peakMb, 0)} MiB`,
-  );
-  console.log(
-    `  agreement with scipy: max |dDice| = ${dDice.toExponential(1)}, max |dHD/HD95/ASSD| = ${dDist.toExponential(1)} mm`,
-  );
+  if (scipyOverlap && scipyFull) {
+    row(
+      'scipy reference, overlap only (process)',
+      `${f(scipyOverlap.wallS)} s`,
+      `peak ${f(scipyOverlap.peakMb, 0)} MiB`,
+    );
+    row(
+      'scipy reference, full (process)',
+      `${f(scipyFull.wallS)} s`,
+      `${f(scipyFull.wallS / c, 1)} x concord (target > 15); peak ${f(scipyFull.peakMb, 0)} MiB`,
+    );
+  }
+  if (scipyFull)
+    console.log(
+      `  agreement with scipy: max |dDice| = ${dDice.toExponential(1)}, max |dHD/HD95/ASSD| = ${dDist.toExponential(1)} mm`,
+    );
 }
 rmSync(tmp, { recursive: true, force: true });

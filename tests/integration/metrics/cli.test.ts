@@ -166,7 +166,7 @@ describe('concord metrics', () => {
         '--out',
         out,
       ),
-      concord('--reference', REF, '--prediction', PRED, '--labels', '9,4,6'),
+      concord('--reference', REF, '--prediction', PRED, '--labels', '9,4,6', '--threads', '2'),
     ]);
     expect(csv.code, csv.stderr).toBe(0);
     expect(csv.stdout).toBe('');

@@ -34,7 +34,7 @@ export interface MetricsCommandOptions {
   tolerancesMm?: number[];
   format: 'json' | 'csv';
   out?: string;
-  /** Threads for the surface pass (default: available cores, at most 4). */
+  /** Threads for the surface pass (default 1). */
   threads?: number;
 }
 
@@ -200,7 +200,9 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
     ref.volume,
     aligned,
     { labels: o.labels, labelNames: o.names, tolerancesMm: o.tolerancesMm },
-    { threads: o.threads },
+    // one thread unless asked: on the shared 2-core machine of the benchmarks, a second
+    // thread was slower (no idle core to run it)
+    { threads: o.threads ?? 1 },
   );
   const series = ref.series ?? pred.series;
   const report = buildReport({
@@ -250,15 +252,11 @@ export function registerMetricsCommand(program: Command): void {
       'json',
     )
     .option('--out <file>', 'write the report here instead of stdout')
-    .option(
-      '--threads <n>',
-      'threads for the surface distances (default: cores, at most 4)',
-      (v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('must be 1-64');
-        return n;
-      },
-    )
+    .option('--threads <n>', 'threads for the surface distances (default 1)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('must be 1-64');
+      return n;
+    })
     .action(
       async (opts: {
         reference: string;
