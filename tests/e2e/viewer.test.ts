@@ -191,6 +191,11 @@ describe('viewer: sample study, overlays, metrics, model', () => {
 
   it('runs the shipped model in the browser and shows its labelmap and metrics', async () => {
     const { page } = browser;
+    // a run can be cancelled while it is in progress
+    await page.getByTestId('model-run').click();
+    await page.getByTestId('model-progress').waitFor({ timeout: 60_000 });
+    await page.getByTestId('model-cancel').click();
+    await expect.poll(() => page.getByTestId('model-error').textContent()).toBe('Cancelled');
     await page.getByTestId('model-run').click();
     await page
       .locator('[data-testid=model-result], [data-testid=model-error]')
