@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics } from '../engine/metrics.ts';
 import { box, grid, sphere, volume } from '../engine/testing/volumes.ts';
@@ -92,5 +94,17 @@ describe('concord.report/v1', () => {
     expect(lines[3]).toMatch(/^3,"'=HYPERLINK\(""x""\)",reference-empty,/);
     expect(csvField(null)).toBe('');
     expect(csvField('-1+2')).toBe("'-1+2");
+  });
+});
+
+describe('standalone validator', () => {
+  it('the committed validator is generated from the committed schema', async () => {
+    // @ts-expect-error: plain ESM script without types
+    const { generate } = await import('../../scripts/generate-report-validator.mjs');
+    const committed = readFileSync(
+      fileURLToPath(new URL('../schema/validateReport.generated.js', import.meta.url)),
+      'utf8',
+    );
+    expect(committed).toBe(await generate());
   });
 });

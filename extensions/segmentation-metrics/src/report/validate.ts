@@ -1,20 +1,20 @@
-import Ajv, { type ValidateFunction } from 'ajv';
 import schema from '../schema/report.schema.json' with { type: 'json' };
+// Standalone ajv output (no eval at runtime: the viewer's CSP forbids it); regenerate with
+// scripts/generate-report-validator.mjs after editing the schema (a test checks it is current).
+import { validate } from '../schema/validateReport.generated.js';
 import type { EvaluationReport } from './report.ts';
 
 /** The shipped JSON Schema of `concord.report/v1`. */
 export const REPORT_JSON_SCHEMA: object = schema;
 
-let compiled: ValidateFunction | null = null;
-
 /** Validates against the shipped schema; returns the list of problems (empty when valid). */
 export function reportProblems(report: unknown): string[] {
-  // compiled on first use: ajv generates code, which a strict CSP may forbid at import time
-  compiled ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
-  if (compiled(report)) return [];
-  return (compiled.errors ?? []).map(
-    (e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`,
-  );
+  if (validate(report)) return [];
+  return (validate.errors ?? []).map((e) => {
+    const extra =
+      e.keyword === 'additionalProperties' ? ` "${String(e.params?.additionalProperty)}"` : '';
+    return `${e.instancePath || '/'} ${e.message ?? e.keyword}${extra}`;
+  });
 }
 
 /** Type guard for a valid `concord.report/v1` object. */
