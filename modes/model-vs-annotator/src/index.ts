@@ -22,6 +22,15 @@ export interface ModeDefinition {
   };
   /** Panel module entries shown right of the viewports, top to bottom. */
   rightPanels: string[];
+  /** Toolbar: layouts and the tools the primary mouse button can take. */
+  toolbar: {
+    layouts: Array<{ id: 'stack' | 'mpr'; label: string }>;
+    tools: Array<{
+      id: 'WindowLevel' | 'Pan' | 'Zoom' | 'Crosshairs';
+      label: string;
+      mprOnly?: boolean;
+    }>;
+  };
   /** Hotkeys bound through OHIF's HotkeysManager to the viewer's commands. */
   hotkeys: Array<{
     commandName: string;
@@ -36,6 +45,19 @@ export const PANELS = {
   model: '@concord/extension-onnx-inference.panelModule.model',
   metrics: '@concord/extension-segmentation-metrics.panelModule.metrics',
 } as const;
+
+export const TOOLBAR: ModeDefinition['toolbar'] = {
+  layouts: [
+    { id: 'stack', label: 'Stack' },
+    { id: 'mpr', label: 'MPR' },
+  ],
+  tools: [
+    { id: 'WindowLevel', label: 'W/L' },
+    { id: 'Pan', label: 'Pan' },
+    { id: 'Zoom', label: 'Zoom' },
+    { id: 'Crosshairs', label: 'Crosshairs', mprOnly: true },
+  ],
+};
 
 export const HOTKEYS: ModeDefinition['hotkeys'] = [
   {
@@ -96,6 +118,7 @@ export function modeFactory(): ModeDefinition {
     },
     isValidMode,
     rightPanels: [PANELS.model, PANELS.metrics],
+    toolbar: TOOLBAR,
     hotkeys: HOTKEYS,
   };
 }

@@ -334,32 +334,29 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
       <section className="center">
         <div className="toolbar" role="toolbar" data-testid="toolbar">
           <div className="group">
-            <button
-              type="button"
-              aria-pressed={layout === 'stack'}
-              onClick={() => setLayout('stack')}
-            >
-              Stack
-            </button>
-            <button
-              type="button"
-              data-testid="layout-mpr"
-              aria-pressed={layout === 'mpr'}
-              onClick={() => setLayout('mpr')}
-            >
-              MPR
-            </button>
+            {mode.toolbar.layouts.map((l) => (
+              <button
+                key={l.id}
+                type="button"
+                data-testid={`layout-${l.id}`}
+                aria-pressed={layout === l.id}
+                onClick={() => setLayout(l.id)}
+              >
+                {l.label}
+              </button>
+            ))}
           </div>
           <div className="group">
-            {(['WindowLevel', 'Pan', 'Zoom', 'Crosshairs'] as PrimaryTool[]).map((t) => (
+            {mode.toolbar.tools.map((t) => (
               <button
-                key={t}
+                key={t.id}
                 type="button"
-                aria-pressed={state?.tool === t}
-                disabled={t === 'Crosshairs' && layout !== 'mpr'}
-                onClick={() => setTool(t)}
+                data-testid={`tool-${t.id}`}
+                aria-pressed={state?.tool === t.id}
+                disabled={t.mprOnly && layout !== 'mpr'}
+                onClick={() => setTool(t.id)}
               >
-                {t === 'WindowLevel' ? 'W/L' : t}
+                {t.label}
               </button>
             ))}
           </div>
