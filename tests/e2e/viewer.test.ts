@@ -124,6 +124,15 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     await expect
       .poll(async () => countColour(await viewportPixels(page), FRONTAL), { timeout: 10_000 })
       .toBeGreaterThan(frontalBefore * 0.9);
+    // the whole source off: no overlay pixel left; on again: all of it back
+    await page.getByTestId('overlay-reference-visible').uncheck();
+    await expect
+      .poll(async () => countColoured(await viewportPixels(page)), { timeout: 10_000 })
+      .toBeLessThan(50);
+    await page.getByTestId('overlay-reference-visible').check();
+    await expect
+      .poll(async () => countColour(await viewportPixels(page), FRONTAL), { timeout: 10_000 })
+      .toBeGreaterThan(frontalBefore * 0.9);
   });
 
   it('shows the same metrics as `concord metrics` for the same inputs', async () => {
