@@ -264,6 +264,8 @@ describe('viewer: sample study, overlays, metrics, model', () => {
         .toBeGreaterThan(200);
     }
     await saveScreenshot(page, 'viewer-mpr');
+    // the whole flow so far (open, overlays, metrics, model, mismatch, MPR) logged no error
+    expect(browser.errors).toEqual([]);
   });
 
   it('renders a PatientName made of markup as text and runs nothing', async () => {
