@@ -28,6 +28,10 @@ export interface ViewerBridge {
     title: string,
     origin?: OverlayOrigin,
   ): LabelVolume;
+  /** Index of the displayed stack image (= slice k of the image volume and its labelmaps). */
+  getSliceIndex(): number;
+  /** Moves the viewport to slice k (e.g. a worst slice of the Disagreement panel). */
+  setSliceIndex(index: number): void;
   /** Overlay state changes (a new reference or prediction, visibility, style). */
   subscribe(fn: (overlays: OverlayState[]) => void): () => void;
   overlays: OverlayManager;

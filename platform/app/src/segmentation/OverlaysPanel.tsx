@@ -8,6 +8,7 @@ import type { OverlayManager, OverlaySource, OverlayState } from './overlayManag
 const SOURCE_TITLE: Record<OverlaySource, string> = {
   reference: 'Reference (annotator)',
   prediction: 'Model',
+  disagreement: 'Disagreement',
 };
 
 export function OverlaysPanel({

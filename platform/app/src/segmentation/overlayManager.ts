@@ -7,7 +7,8 @@ import { imageLoader, type Types } from '@cornerstonejs/core';
 import { segmentation, Enums as ToolEnums } from '@cornerstonejs/tools';
 import { alignToReference, type Grid, type LabelInfo, type LabelVolume } from '@concord/core';
 
-export type OverlaySource = 'reference' | 'prediction';
+/** `disagreement`: the per-structure TP/FP/FN layer of the Disagreement panel (its own colours). */
+export type OverlaySource = 'reference' | 'prediction' | 'disagreement';
 
 export interface OverlayStyle {
   fill: boolean;
@@ -44,6 +45,7 @@ export interface OverlayState {
 export const DEFAULT_STYLES: Record<OverlaySource, OverlayStyle> = {
   reference: { fill: false, outline: true, opacity: 0.5 },
   prediction: { fill: true, outline: false, opacity: 0.45 },
+  disagreement: { fill: true, outline: false, opacity: 0.7 },
 };
 
 const LABELMAP = ToolEnums.SegmentationRepresentations.Labelmap;
@@ -99,7 +101,7 @@ export class OverlayManager {
   }
 
   list(): OverlayState[] {
-    return (['reference', 'prediction'] as const)
+    return (['reference', 'prediction', 'disagreement'] as const)
       .map((s) => this.states.get(s))
       .filter((s): s is OverlayState => !!s);
   }

@@ -253,6 +253,8 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
         return overlays.setLabelmap(source, volume, labelmap, title, origin);
       },
       subscribe: (fn) => overlays.subscribe(fn),
+      getSliceIndex: () => controller.currentImageIndex(),
+      setSliceIndex: (index) => controller.jumpToImage(index),
     };
   }, [controller, overlays, activeSeries, studyUID, config.models]);
 

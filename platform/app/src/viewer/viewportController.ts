@@ -299,6 +299,18 @@ export class ViewportController {
     }
   }
 
+  /** Index of the stack's displayed image (= k of the image volume). */
+  currentImageIndex(): number {
+    return this.state.imageIndex;
+  }
+
+  /** Moves the stack (or, in MPR, the first viewport) to an image index (Disagreement panel). */
+  jumpToImage(index: number) {
+    const id = this.viewportIds()[0];
+    const vp = id ? this.engine.getViewport(id) : undefined;
+    if (vp?.element) void utilities.jumpToSlice(vp.element, { imageIndex: index });
+  }
+
   resize() {
     this.engine.resize(true, false);
   }
