@@ -198,9 +198,11 @@ async function runTiles(
     // a fresh buffer per call: ORT's proxy worker detaches the one it is given
     const input = new Float32Array(group.length * patchN).fill(padValue);
     group.forEach((start, b) => {
-      forEachRow(start, plan, (dst, src, len) =>
-        input.set(data.subarray(src, src + len), b * patchN + dst),
-      );
+      forEachRow(start, plan, (dst, src, len) => {
+        // plain loops: a subarray per row costs an allocation for each of ~10^5 rows
+        const o = b * patchN + dst;
+        for (let i = 0; i < len; i++) input[o + i] = data[src + i];
+      });
     });
     const shape = [group.length, ...plan.batchShape.slice(1)];
     const t2 = now();
@@ -215,9 +217,11 @@ async function runTiles(
         if (direct) {
           for (let c = 0; c < C; c++) {
             const o = (b * C + c) * patchN + dst;
-            acc.set(out.subarray(o, o + len), c * nm + src);
+            const a = c * nm + src;
+            for (let i = 0; i < len; i++) acc[a + i] = out[o + i];
           }
-          acc.fill(1, C * nm + src, C * nm + src + len);
+          const wb = C * nm + src;
+          for (let i = 0; i < len; i++) acc[wb + i] = 1;
           return;
         }
         for (let c = 0; c < C; c++) {
