@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { squaredEdt } from './edt.ts';
+import { directedDistances, edtBuffers, squaredEdt } from './edt.ts';
 
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -66,5 +66,62 @@ describe('squaredEdt (Felzenszwalb–Huttenlocher, anisotropic)', () => {
     const flags = new Uint8Array(27).fill(8);
     const out = squaredEdt(flags, 4, [3, 3, 3], [1, 1, 1], new Float32Array(27));
     expect(Array.from(out).every((d) => d === Infinity)).toBe(true);
+  });
+
+  it('directedDistances (ring search + plane fallback) matches exhaustive search', () => {
+    const rnd = lcg(11);
+    for (const [dims, spacing] of [
+      [
+        [17, 13, 9],
+        [0.8, 1.3, 2.1],
+      ],
+      [
+        [30, 4, 6],
+        [1, 1, 1],
+      ],
+    ] as [[number, number, number], [number, number, number]][]) {
+      const n = dims[0] * dims[1] * dims[2];
+      const flags = new Uint8Array(n);
+      for (let o = 0; o < n; o++) {
+        if (rnd() < 0.01) flags[o] |= 4;
+        if (rnd() < 0.2) flags[o] |= 8;
+      }
+      flags[0] |= 4;
+      const P = (o: number) => [
+        o % dims[0],
+        Math.floor(o / dims[0]) % dims[1],
+        Math.floor(o / dims[0] / dims[1]),
+      ];
+      const feats: number[][] = [];
+      const want: number[] = [];
+      for (let o = 0; o < n; o++) if (flags[o] & 4) feats.push(P(o));
+      for (let o = 0; o < n; o++) {
+        if (!(flags[o] & 8)) continue;
+        const p = P(o);
+        let best = Infinity;
+        for (const f of feats)
+          best = Math.min(
+            best,
+            ((p[0] - f[0]) * spacing[0]) ** 2 +
+              ((p[1] - f[1]) * spacing[1]) ** 2 +
+              ((p[2] - f[2]) * spacing[2]) ** 2,
+          );
+        want.push(Math.sqrt(best));
+      }
+      for (const maxRing of [0, 1, 3, 100]) {
+        const out = new Float64Array(want.length);
+        directedDistances(
+          flags,
+          4,
+          8,
+          dims,
+          spacing,
+          edtBuffers(n, dims[0] * dims[1], 40),
+          out,
+          maxRing,
+        );
+        out.forEach((d, q) => expect(d).toBeCloseTo(want[q], 9));
+      }
+    }
   });
 });

@@ -230,3 +230,115 @@ export function squaredEdt(
   });
   return out;
 }
+
+/**
+ * Distance (mm) from every voxel with `queryBit` to the nearest voxel with `featureBit`, in
+ * box scan order, written to `out` (length = number of query voxels). Exact, and usually much
+ * cheaper than a whole-box transform when the queries are near features (surface distances of
+ * a reasonable prediction): after the k-line counts (pass 1), each query searches its plane in
+ * square rings of growing radius and stops as soon as the ring's smallest possible in-plane
+ * distance exceeds the best found. Queries not settled within `maxRing` rings are finished by
+ * the exact plane passes of edtByPlane, for their planes only.
+ */
+export function directedDistances(
+  flags: Uint8Array,
+  featureBit: number,
+  queryBit: number,
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+  buffers: EdtBuffers,
+  out: Float64Array,
+  maxRing?: number,
+): void {
+  const [nx, ny, nz] = dims;
+  const [sx, sy, sz] = spacing;
+  const nxy = nx * ny;
+  const c = buffers.counts;
+  // a ring of radius r costs ~8r probes, the exact passes of a plane ~12 per pixel: give up on
+  // rings early in small planes, late in large ones; after a few give-ups in a plane the rest of
+  // its queries go straight to the plane passes (bounded cost when distances are large)
+  const rings = maxRing ?? Math.min(48, Math.max(4, Math.round(Math.sqrt(nxy) / 4)));
+  const maxFailures = 16;
+  edtCounts(flags, featureBit, dims, c);
+  const sx2 = sx * sx;
+  const sy2 = sy * sy;
+  const sz2 = sz * sz;
+  const step2 = Math.min(sx, sy) ** 2;
+  const unresolved: number[] = []; // planes with a query the ring search gave up on
+  let a = 0;
+  for (let k = 0; k < nz; k++) {
+    const base = k * nxy;
+    let failures = 0;
+    for (let j = 0, o = base; j < ny; j++) {
+      for (let i = 0; i < nx; i++, o++) {
+        if (!(flags[o] & queryBit)) continue;
+        if (failures >= maxFailures) {
+          out[a++] = -1;
+          continue;
+        }
+        const own = c[o];
+        let best = own === NONE ? Infinity : own * own * sz2;
+        let settled = false;
+        const maxR = Math.max(i, nx - 1 - i, j, ny - 1 - j);
+        for (let r = 1; ; r++) {
+          if (r > maxR || r * r * step2 >= best) {
+            settled = true;
+            break;
+          }
+          if (r > rings) break;
+          // rows j - r and j + r, columns i - r .. i + r
+          const i0 = Math.max(0, i - r);
+          const i1 = Math.min(nx - 1, i + r);
+          for (let dj = -r; dj <= r; dj += 2 * r) {
+            const jj = j + dj;
+            if (jj < 0 || jj >= ny) continue;
+            const row = base + jj * nx;
+            for (let ii = i0; ii <= i1; ii++) {
+              const cnt = c[row + ii];
+              if (cnt === NONE) continue;
+              const d2 = (ii - i) * (ii - i) * sx2 + dj * dj * sy2 + cnt * cnt * sz2;
+              if (d2 < best) best = d2;
+            }
+          }
+          // columns i - r and i + r, rows j - r + 1 .. j + r - 1
+          const j0 = Math.max(0, j - r + 1);
+          const j1 = Math.min(ny - 1, j + r - 1);
+          for (let di = -r; di <= r; di += 2 * r) {
+            const ii = i + di;
+            if (ii < 0 || ii >= nx) continue;
+            for (let jj = j0; jj <= j1; jj++) {
+              const cnt = c[base + jj * nx + ii];
+              if (cnt === NONE) continue;
+              const d2 = di * di * sx2 + (jj - j) * (jj - j) * sy2 + cnt * cnt * sz2;
+              if (d2 < best) best = d2;
+            }
+          }
+        }
+        if (settled) out[a] = Math.sqrt(best);
+        else {
+          out[a] = -1;
+          failures++;
+        }
+        a++;
+      }
+    }
+    if (failures) unresolved.push(k);
+  }
+  if (unresolved.length === 0) return;
+  // exact plane passes for the planes with unsettled queries; fill those entries in order
+  const firstQuery = new Int32Array(nz + 1);
+  for (let k = 0, q = 0; k < nz; k++) {
+    firstQuery[k] = q;
+    for (let o = k * nxy, end = o + nxy; o < end; o++) if (flags[o] & queryBit) q++;
+  }
+  for (const k of unresolved) {
+    edtPlanes(flags, dims, spacing, buffers, queryBit, k, k + 1, (_k, plane) => {
+      let q = firstQuery[k];
+      for (let o = 0; o < nxy; o++) {
+        if (!(flags[k * nxy + o] & queryBit)) continue;
+        if (out[q] < 0) out[q] = Math.sqrt(plane[o]);
+        q++;
+      }
+    });
+  }
+}

@@ -1,4 +1,4 @@
-import { edtBuffers, edtByPlane, type EdtBuffers } from './edt.ts';
+import { directedDistances, edtBuffers, type EdtBuffers } from './edt.ts';
 import type { IndexBox } from './types.ts';
 
 type Labels = Uint8Array | Uint16Array;
@@ -135,13 +135,7 @@ function directed(
   count: number,
 ): Float64Array {
   const out = new Float64Array(count);
-  const { flags } = ws;
-  const nxy = bv.dims[0] * bv.dims[1];
-  let a = 0;
-  edtByPlane(flags, featureBit, bv.dims, spacing, ws.edt, queryBit, (k, plane) => {
-    const base = k * nxy;
-    for (let o = 0; o < nxy; o++) if (flags[base + o] & queryBit) out[a++] = Math.sqrt(plane[o]);
-  });
+  directedDistances(ws.flags, featureBit, queryBit, bv.dims, spacing, ws.edt, out);
   return out;
 }
 
