@@ -205,6 +205,7 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     await page.getByTestId('model-progress').waitFor({ timeout: 60_000 });
     await page.getByTestId('model-cancel').click();
     await expect.poll(() => page.getByTestId('model-error').textContent()).toBe('Cancelled');
+    const runClicked = Date.now();
     await page.getByTestId('model-run').click();
     await page
       .locator('[data-testid=model-result], [data-testid=model-error]')
@@ -220,8 +221,23 @@ describe('viewer: sample study, overlays, metrics, model', () => {
         timeout: 60_000,
       })
       .toBe(true);
+    const runToMetricsMs = Date.now() - runClicked;
     const rows = await metricsTable(page);
     expect(Number(rows['1'].dice)).toBeGreaterThan(0.5);
+    await writeFile(
+      'test-results/viewer-run-to-metrics.json',
+      JSON.stringify(
+        {
+          model: await page.getByTestId('model-select').inputValue(),
+          backend: await page.getByTestId('model-backend').innerText(),
+          timings: await page.getByTestId('model-timings').innerText(),
+          runToMetricsMs,
+        },
+        null,
+        2,
+      ),
+    );
+    console.log(`Run -> metrics shown: ${runToMetricsMs} ms`);
     await saveScreenshot(page, 'viewer-model-run');
   });
 
