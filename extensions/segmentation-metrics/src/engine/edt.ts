@@ -250,7 +250,27 @@ export function directedDistances(
   out: Float64Array,
   maxRing?: number,
 ): void {
-  const [nx, ny, nz] = dims;
+  edtCounts(flags, featureBit, dims, buffers.counts);
+  ringDistances(flags, queryBit, dims, spacing, buffers, out, 0, dims[2], maxRing);
+}
+
+/**
+ * The search part of directedDistances for planes k0 <= k < k1, from the counts of edtCounts
+ * (already in `buffers.counts`); `out` receives the distances of the query voxels of those
+ * planes in scan order. Plane ranges can run on different threads over shared counts.
+ */
+export function ringDistances(
+  flags: Uint8Array,
+  queryBit: number,
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+  buffers: EdtBuffers,
+  out: Float64Array,
+  k0: number,
+  k1: number,
+  maxRing?: number,
+): void {
+  const [nx, ny] = dims;
   const [sx, sy, sz] = spacing;
   const nxy = nx * ny;
   const c = buffers.counts;
@@ -259,14 +279,13 @@ export function directedDistances(
   // its queries go straight to the plane passes (bounded cost when distances are large)
   const rings = maxRing ?? Math.min(48, Math.max(4, Math.round(Math.sqrt(nxy) / 4)));
   const maxFailures = 16;
-  edtCounts(flags, featureBit, dims, c);
   const sx2 = sx * sx;
   const sy2 = sy * sy;
   const sz2 = sz * sz;
   const step2 = Math.min(sx, sy) ** 2;
   const unresolved: number[] = []; // planes with a query the ring search gave up on
   let a = 0;
-  for (let k = 0; k < nz; k++) {
+  for (let k = k0; k < k1; k++) {
     const base = k * nxy;
     let failures = 0;
     for (let j = 0, o = base; j < ny; j++) {
@@ -326,8 +345,8 @@ export function directedDistances(
   }
   if (unresolved.length === 0) return;
   // exact plane passes for the planes with unsettled queries; fill those entries in order
-  const firstQuery = new Int32Array(nz + 1);
-  for (let k = 0, q = 0; k < nz; k++) {
+  const firstQuery = new Int32Array(k1 + 1);
+  for (let k = k0, q = 0; k < k1; k++) {
     firstQuery[k] = q;
     for (let o = k * nxy, end = o + nxy; o < end; o++) if (flags[o] & queryBit) q++;
   }

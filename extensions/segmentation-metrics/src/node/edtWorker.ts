@@ -1,6 +1,6 @@
-/** Worker body of the EDT pool: passes 2-3 of the plane-wise EDT for a range of planes. */
+/** Worker body of the EDT pool: surface distances (ring search) for a range of planes. */
 import { parentPort } from 'node:worker_threads';
-import { edtBuffers, edtPlanes, type EdtBuffers } from '../engine/edt.ts';
+import { edtBuffers, ringDistances, type EdtBuffers } from '../engine/edt.ts';
 import type { EdtJob } from './pool.ts';
 
 let buffers: EdtBuffers = edtBuffers(0, 0, 1);
@@ -14,11 +14,15 @@ parentPort!.on('message', (job: EdtJob) => {
     buffers = edtBuffers(0, nxy, Math.max(nx, ny, nz));
   }
   const out = new Float64Array(job.queries);
-  let a = 0;
-  const q = job.queryBit;
-  edtPlanes(flags, job.dims, job.spacing, { ...buffers, counts }, q, job.k0, job.k1, (k, plane) => {
-    const base = k * nxy;
-    for (let o = 0; o < nxy; o++) if (flags[base + o] & q) out[a++] = Math.sqrt(plane[o]);
-  });
+  ringDistances(
+    flags,
+    job.queryBit,
+    job.dims,
+    job.spacing,
+    { ...buffers, counts },
+    out,
+    job.k0,
+    job.k1,
+  );
   parentPort!.postMessage({ id: job.id, distances: out }, [out.buffer]);
 });

@@ -1,13 +1,13 @@
 /**
- * computeMetrics on several threads (Node worker_threads): the surface pass of each structure
- * splits its planes between this thread and the pool's workers, over shared flags and k-line
- * counts, so memory stays one box (3 bytes per voxel) as in the single-threaded engine.
+ * computeMetrics on several threads (Node worker_threads): the surface-distance search of each
+ * structure splits its planes between this thread and the pool's workers, over shared flags and
+ * k-line counts, so memory stays one box (3 bytes per voxel) as in the single-threaded engine.
  * Same numbers as computeMetrics (up to the summation order of ASSD).
  */
 import { availableParallelism } from 'node:os';
 import { gridOf, voxelCount, voxelVolumeMm3, type LabelVolume } from '@concord/core';
 import { confusionMatrix, countJoint, labelCounts, type LabelCounts } from '../engine/confusion.ts';
-import { edtBuffers, edtCounts, edtPlanes, type EdtBuffers } from '../engine/edt.ts';
+import { edtBuffers, edtCounts, ringDistances, type EdtBuffers } from '../engine/edt.ts';
 import {
   applyProbabilities,
   applySurfaceDistances,
@@ -110,19 +110,15 @@ async function directed(
         }),
   );
   const mine = new Float64Array(ranges[0].queries);
-  let a = 0;
-  edtPlanes(
+  ringDistances(
     flags,
+    queryBit,
     bv.dims,
     spacing,
     { ...ws.local, counts },
-    queryBit,
+    mine,
     ranges[0].k0,
     ranges[0].k1,
-    (kk, plane) => {
-      const base = kk * nxy;
-      for (let o = 0; o < nxy; o++) if (flags[base + o] & queryBit) mine[a++] = Math.sqrt(plane[o]);
-    },
   );
   const rest = await Promise.all(jobs);
   const out = new Float64Array(total);
