@@ -3,6 +3,7 @@
  * (createInferenceClient) and runs it on a volume served next to the page.
  */
 import { createInferenceClient, fetchModel } from '@concord/extension-onnx-inference/worker';
+import { webGpuAdapterKind } from '@concord/extension-onnx-inference/web';
 import type { Direction, Vec3 } from '@concord/core';
 
 export interface HarnessRequest {
@@ -22,6 +23,8 @@ export interface HarnessResult {
   threads: number;
   crossOriginIsolated: boolean;
   hasGpu: boolean;
+  /** What navigator.gpu.requestAdapter() gave on the page. */
+  adapter: 'hardware' | 'fallback' | null;
   labelsBase64: string;
   /** Timings of the last run. */
   timings: Record<string, number>;
@@ -98,6 +101,7 @@ async function run(req: HarnessRequest): Promise<HarnessResult> {
       threads: result.threads,
       crossOriginIsolated: globalThis.crossOriginIsolated,
       hasGpu: 'gpu' in navigator,
+      adapter: await webGpuAdapterKind(),
       labelsBase64: toBase64(new Uint8Array(result.labels.data.buffer)),
       timings: { ...result.timings },
       progressEvents,

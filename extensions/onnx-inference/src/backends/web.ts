@@ -25,20 +25,38 @@ export function defaultWasmThreads(g: WorkerLikeGlobal = globalThis as WorkerLik
   return Math.max(1, Math.min(g.navigator?.hardwareConcurrency ?? 1, 4));
 }
 
-/** True when `navigator.gpu` hands out an adapter (WebGPU usable). */
-export async function hasWebGpuAdapter(
-  g: WorkerLikeGlobal = globalThis as WorkerLikeGlobal,
-): Promise<boolean> {
-  try {
-    return Boolean(await g.navigator?.gpu?.requestAdapter());
-  } catch {
-    return false;
-  }
+interface AdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { isFallbackAdapter?: boolean };
 }
 
 /**
- * onnxruntime-web backend for a browser worker (or Node): WebGPU first when an adapter exists
- * (auto), else WASM. The returned backend's `name` is the one that actually got a session.
+ * What `navigator.gpu.requestAdapter()` gives: a 'hardware' adapter, a software 'fallback'
+ * (SwiftShader: correct but 20-90x slower than WASM here, DESIGN §7), or null.
+ */
+export async function webGpuAdapterKind(
+  g: WorkerLikeGlobal = globalThis as WorkerLikeGlobal,
+): Promise<'hardware' | 'fallback' | null> {
+  try {
+    const a = (await g.navigator?.gpu?.requestAdapter()) as AdapterLike | null | undefined;
+    if (!a) return null;
+    return a.info?.isFallbackAdapter || a.isFallbackAdapter ? 'fallback' : 'hardware';
+  } catch {
+    return null;
+  }
+}
+
+/** True when `navigator.gpu` hands out any adapter. */
+export async function hasWebGpuAdapter(
+  g: WorkerLikeGlobal = globalThis as WorkerLikeGlobal,
+): Promise<boolean> {
+  return (await webGpuAdapterKind(g)) !== null;
+}
+
+/**
+ * onnxruntime-web backend for a browser worker (or Node): 'auto' = WebGPU when a hardware
+ * adapter exists, else WASM (a software fallback adapter is slower than WASM; ask for 'webgpu'
+ * to use it anyway). The returned backend's `name` is the one that actually got a session.
  */
 export async function createWebBackend(
   ort: Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor' | 'env'>,
@@ -53,7 +71,8 @@ export async function createWebBackend(
   // the model bytes may be transferred to ORT: hash first, give each attempt its own copy
   await checkModelSha256(manifest, modelBytes);
   const tryWebGpu =
-    preference === 'webgpu' || (preference === 'auto' && (await hasWebGpuAdapter()));
+    preference === 'webgpu' ||
+    (preference === 'auto' && (await webGpuAdapterKind()) === 'hardware');
   if (tryWebGpu) {
     try {
       return await createOrtBackend(ort, manifest, modelBytes.slice(), {
