@@ -119,6 +119,15 @@ describe('readNiftiLabels', () => {
     expect(l.data).toBeInstanceOf(Uint16Array);
     expect(l.data[0]).toBe(1000);
   });
+  it('reads an uncompressed file given as a Node Buffer that is a view into a larger pool', () => {
+    const bytes = fixture('labels_uint16.nii');
+    const pool = Buffer.alloc(bytes.length + 4096);
+    pool.set(bytes, 2048);
+    const view = pool.subarray(2048, 2048 + bytes.length);
+    const l = readNiftiLabels(view);
+    expect(l.data.length).toBe(l.dims[0] * l.dims[1] * l.dims[2]);
+    expect(Array.from(l.data)).toEqual(Array.from(readNiftiLabels(bytes).data));
+  });
   it('reads AAL labels', () => {
     const l = readNiftiLabels(new Uint8Array(readFileSync(path.join(TEMPLATES, 'aal.nii.gz'))));
     expect(Math.max(...new Set(l.data))).toBeGreaterThan(100);

@@ -66,8 +66,9 @@ function decodeVoxels(
   le: boolean,
 ): TypedArray {
   const size = datatypeBytes(datatype);
-  // copy so the result is aligned and independent of the input buffer
-  const buf = bytes.slice(offset, offset + n * size);
+  // copy so the result is aligned and independent of the input buffer (not bytes.slice():
+  // on a Node Buffer that returns a view into the whole file)
+  const buf = new Uint8Array(bytes.subarray(offset, offset + n * size));
   if (!le && size > 1) {
     for (let i = 0; i < buf.length; i += size) {
       for (let a = i, b = i + size - 1; a < b; a++, b--) {
