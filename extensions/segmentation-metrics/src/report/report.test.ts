@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { computeMetrics } from '../engine/metrics.ts';
 import { box, grid, sphere, volume } from '../engine/testing/volumes.ts';
-import { buildReport, csvField, finiteOnly, reportToCsv } from './report.ts';
+import { buildReport, finiteOnly } from './report.ts';
 import { isValidReport, reportProblems } from './validate.ts';
 
 function sampleReport() {
@@ -81,19 +81,6 @@ describe('concord.report/v1', () => {
       b: [1, null],
       c: { d: null, e: 2 },
     });
-  });
-
-  it('CSV: one row per structure, same column names, safe text', () => {
-    const csv = reportToCsv(sampleReport());
-    const lines = csv.trimEnd().split('\n');
-    expect(lines).toHaveLength(5);
-    expect(lines[0]).toBe(
-      'label,name,status,tp,fp,fn,tn,dice,jaccard,precision,recall,specificity,volumeRefMl,volumePredMl,volumeSoftMl,volumeDiffMl,volumeDiffPct,hd,hd95,assd,nsd@0.5,nsd@1,nsd@2.5,softDice,surfaceRefVoxels,surfacePredVoxels',
-    );
-    expect(lines[1]).toMatch(/^1,"Left, ""kidney""",ok,/);
-    expect(lines[3]).toMatch(/^3,"'=HYPERLINK\(""x""\)",reference-empty,/);
-    expect(csvField(null)).toBe('');
-    expect(csvField('-1+2')).toBe("'-1+2");
   });
 });
 

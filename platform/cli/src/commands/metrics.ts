@@ -16,10 +16,10 @@ import { computeMetricsParallel } from '@concord/extension-segmentation-metrics/
 import {
   buildReport,
   reportProblems,
-  reportToCsv,
   type EvaluationReport,
   type InputKind,
 } from '@concord/extension-segmentation-metrics';
+import { writeReportCsv } from '@concord/extension-report-export';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export interface MetricsCommandOptions {
@@ -222,7 +222,7 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
 /** `concord metrics`: the report as JSON or CSV on stdout or in --out. */
 export async function runMetrics(o: MetricsCommandOptions): Promise<void> {
   const report = await metricsReport(o);
-  const text = o.format === 'csv' ? reportToCsv(report) : JSON.stringify(report, null, 2) + '\n';
+  const text = o.format === 'csv' ? writeReportCsv(report) : JSON.stringify(report, null, 2) + '\n';
   if (o.out) writeFileSync(o.out, text);
   else process.stdout.write(text);
 }
