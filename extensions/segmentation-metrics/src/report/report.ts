@@ -1,6 +1,5 @@
 import type { Grid } from '@concord/core';
 import packageJson from '../../package.json' with { type: 'json' };
-import { toleranceKey } from '../engine/metrics.ts';
 import type {
   ConfusionMatrix,
   MetricDefinitions,
