@@ -44,6 +44,9 @@ export interface ModeDefinition {
 export const PANELS = {
   model: '@concord/extension-onnx-inference.panelModule.model',
   metrics: '@concord/extension-segmentation-metrics.panelModule.metrics',
+  disagreement: '@concord/extension-disagreement.panelModule.disagreement',
+  volumeBias: '@concord/extension-disagreement.panelModule.volumeBias',
+  export: '@concord/extension-report-export.panelModule.export',
 } as const;
 
 export const TOOLBAR: ModeDefinition['toolbar'] = {
@@ -89,6 +92,9 @@ export const HOTKEYS: ModeDefinition['hotkeys'] = [
   },
   { commandName: 'setLayout', commandOptions: { layout: 'mpr' }, keys: ['3'], label: 'MPR layout' },
   { commandName: 'resetViewport', keys: ['r'], label: 'Reset view' },
+  // commands of @concord/extension-disagreement (structure chosen in its panel)
+  { commandName: 'nextWorstSlice', keys: [']'], label: 'Next worst slice' },
+  { commandName: 'previousWorstSlice', keys: ['['], label: 'Previous worst slice' },
 ];
 
 /** Modalities that carry images the model can run on (SEG/SR/PR are not image series). */
@@ -117,7 +123,13 @@ export function modeFactory(): ModeDefinition {
       '@concord/extension-report-export': '^0.1.0',
     },
     isValidMode,
-    rightPanels: [PANELS.model, PANELS.metrics],
+    rightPanels: [
+      PANELS.model,
+      PANELS.metrics,
+      PANELS.disagreement,
+      PANELS.volumeBias,
+      PANELS.export,
+    ],
     toolbar: TOOLBAR,
     hotkeys: HOTKEYS,
   };

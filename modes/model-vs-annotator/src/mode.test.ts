@@ -13,7 +13,11 @@ describe('model-vs-annotator mode', () => {
     expect(m.rightPanels).toEqual([
       '@concord/extension-onnx-inference.panelModule.model',
       '@concord/extension-segmentation-metrics.panelModule.metrics',
+      '@concord/extension-disagreement.panelModule.disagreement',
+      '@concord/extension-disagreement.panelModule.volumeBias',
+      '@concord/extension-report-export.panelModule.export',
     ]);
+    expect(m.hotkeys.find((h) => h.keys.includes(']'))?.commandName).toBe('nextWorstSlice');
     expect(m.toolbar.tools.map((t) => t.id)).toEqual(['WindowLevel', 'Pan', 'Zoom', 'Crosshairs']);
     const keys = m.hotkeys.flatMap((h) => h.keys);
     expect(new Set(keys).size).toBe(keys.length); // no key bound twice

@@ -1,0 +1,315 @@
+/**
+ * The Disagreement panel: per structure the FP/FN slice profile along the stack (click a bar to
+ * go to that slice; hotkeys step through the worst slices), the TP/FP/FN layer on the viewport
+ * with its legend, boundary-vs-gross error volumes at a threshold τ, and the structure-by-
+ * structure confusion matrix in mL. Everything heavy runs in the disagreement worker.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { ViewerPanelProps } from '@concord/app';
+import { sliceProfileChart } from '../charts/charts.ts';
+import type { BoundaryGrossVolumes } from '../engine/classify.ts';
+import { confusionMatrixMl } from '../engine/confusion.ts';
+import { disagreementLegend } from '../engine/style.ts';
+import { setWorstSliceNavigation, stepToWorstSlice, worstSliceRanking } from './session.ts';
+import { SvgChart } from './SvgChart.tsx';
+import { useSession } from './useSession.ts';
+
+const fmt = (v: number, digits = 2) => v.toFixed(digits);
+
+export default function DisagreementPanel({ viewer }: ViewerPanelProps) {
+  const { session, state } = useSession(viewer);
+  const current = state.current;
+  const [label, setLabel] = useState<number | null>(null);
+  const [tauMm, setTauMm] = useState(2);
+  const [layerOn, setLayerOn] = useState(true);
+  const [layerError, setLayerError] = useState<string | null>(null);
+  const [volumes, setVolumes] = useState<Record<number, BoundaryGrossVolumes> | null>(null);
+
+  // default structure: the one with the most disagreement
+  useEffect(() => {
+    if (!current) return setLabel(null);
+    if (label !== null && current.structures.some((s) => s.label === label)) return;
+    const worst = [...current.report.structures].sort((a, b) => b.fp + b.fn - (a.fp + a.fn))[0];
+    setLabel(worst?.label ?? null);
+  }, [current, label]);
+
+  const structure = current?.structures.find((s) => s.label === label) ?? null;
+  const ranking = useMemo(() => (structure ? worstSliceRanking(structure) : []), [structure]);
+
+  useEffect(() => {
+    setWorstSliceNavigation(structure ? { viewer, ranking } : null);
+    return () => setWorstSliceNavigation(null);
+  }, [viewer, structure, ranking]);
+
+  const chart = useMemo(
+    () =>
+      structure
+        ? sliceProfileChart({ axis: 2, fp: structure.fp, fn: structure.fn }, { width: 320 })
+        : null,
+    [structure],
+  );
+
+  // boundary-vs-gross volumes at τ, from the worker
+  useEffect(() => {
+    if (!session || !current) return setVolumes(null);
+    let alive = true;
+    session.boundaryGross(tauMm).then(
+      (v) => alive && setVolumes(v),
+      () => alive && setVolumes(null),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [session, current, tauMm]);
+
+  // the TP/FP/FN layer of the chosen structure on the viewport
+  useEffect(() => {
+    if (!session || !current || label === null) {
+      if (viewer.getLabelmap('disagreement')) viewer.overlays.remove('disagreement');
+      return;
+    }
+    if (!layerOn) {
+      viewer.overlays.setVisible('disagreement', false);
+      return;
+    }
+    let alive = true;
+    setLayerError(null);
+    session.layer(label, tauMm).then(
+      (classes) => {
+        const grid = viewer.getLabelmap('reference');
+        if (!alive || !grid) return;
+        const name = current.structures.find((s) => s.label === label)?.name ?? `Label ${label}`;
+        const t0 = performance.now();
+        viewer.showLabelmap(
+          'disagreement',
+          {
+            dims: grid.dims,
+            spacing: grid.spacing,
+            origin: grid.origin,
+            direction: grid.direction,
+            frameOfReferenceUID: grid.frameOfReferenceUID,
+            data: classes,
+            labels: disagreementLegend(tauMm).map((l) => ({
+              label: l.cls,
+              name: l.label,
+              color: l.color,
+            })),
+          },
+          `Disagreement: ${name} (τ = ${tauMm} mm)`,
+        );
+        performance.measure('concord:disagreement:layer', { start: t0 });
+      },
+      (e: unknown) => alive && setLayerError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [session, viewer, current, label, tauMm, layerOn]);
+
+  const confusion = useMemo(() => {
+    const c = current?.report.confusion;
+    if (!c || !current) return null;
+    const [sx, sy, sz] = current.report.grid.spacing;
+    const cells = confusionMatrixMl(c.counts.flat(), c.labels, sx * sy * sz);
+    const ml = new Map(cells.map((x) => [`${x.referenceLabel}/${x.predictedLabel}`, x.volumeMl]));
+    const names = new Map(current.report.structures.map((s) => [s.label, s.name]));
+    names.set(0, 'background');
+    return { labels: c.labels, ml, names };
+  }, [current]);
+
+  const status = state.status;
+  return (
+    <section className="panel disagreement-panel" data-testid="disagreement-panel">
+      <h2>Disagreement</h2>
+      {status.kind === 'waiting' && (
+        <p className="muted">Shown when both a reference and a model labelmap are loaded.</p>
+      )}
+      {status.kind === 'running' && (
+        <p className="muted" data-testid="disagreement-running">
+          Computing…
+        </p>
+      )}
+      {status.kind === 'error' && (
+        <p className="error" role="alert">
+          {status.message}
+        </p>
+      )}
+      {current && (
+        <>
+          <p className="muted small" data-testid="disagreement-status">
+            {current.model} · {status.kind === 'done' && status.cached ? 'cached' : 'computed'} in{' '}
+            {Math.round(current.ms)} ms
+          </p>
+          <div className="row">
+            <label>
+              Structure{' '}
+              <select
+                data-testid="disagreement-structure"
+                value={label ?? ''}
+                onChange={(e) => setLabel(Number(e.target.value))}
+              >
+                {current.report.structures.map((s) => (
+                  <option key={s.label} value={s.label}>
+                    {s.name} ({s.fp + s.fn} errors)
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <h3>FP / FN voxels per slice</h3>
+          <SvgChart
+            svg={chart}
+            testId="slice-profile"
+            onClick={(t) => {
+              const s = t.closest('[data-slice]')?.getAttribute('data-slice');
+              if (s) viewer.setSliceIndex(Number(s));
+            }}
+          />
+          <div className="row">
+            <button
+              type="button"
+              data-testid="worst-prev"
+              title="Previous worst slice ([)"
+              onClick={() => stepToWorstSlice(-1)}
+            >
+              ◀ worst
+            </button>
+            <button
+              type="button"
+              data-testid="worst-next"
+              title="Next worst slice (])"
+              onClick={() => stepToWorstSlice(1)}
+            >
+              worst ▶
+            </button>
+            <span className="muted small" data-testid="worst-slices">
+              worst: {ranking.slice(0, 5).join(', ') || '—'}
+            </span>
+          </div>
+          <h3>Layer</h3>
+          <div className="row">
+            <label>
+              <input
+                type="checkbox"
+                data-testid="disagreement-layer-toggle"
+                checked={layerOn}
+                onChange={(e) => setLayerOn(e.target.checked)}
+              />{' '}
+              show on the image
+            </label>{' '}
+            <label title="FP/FN voxels within τ of the reference surface are boundary errors, farther ones gross errors">
+              τ{' '}
+              <input
+                type="number"
+                data-testid="disagreement-tau"
+                min={0}
+                step={0.5}
+                value={tauMm}
+                onChange={(e) => {
+                  const v = Number(e.target.value);
+                  if (Number.isFinite(v) && v >= 0) setTauMm(v);
+                }}
+                style={{ width: '4em' }}
+              />{' '}
+              mm
+            </label>
+          </div>
+          {layerError && <p className="error">{layerError}</p>}
+          <ul className="legend" data-testid="disagreement-legend">
+            {disagreementLegend(tauMm).map((l) => (
+              <li key={l.cls}>
+                <span
+                  className="swatch"
+                  style={{
+                    display: 'inline-block',
+                    width: '0.9em',
+                    height: '0.9em',
+                    marginRight: '0.4em',
+                    background: `rgb(${l.color.join(',')})`,
+                  }}
+                />
+                {l.label}
+              </li>
+            ))}
+          </ul>
+          <h3>Boundary vs gross errors (mL, τ = {tauMm} mm)</h3>
+          <div className="table-scroll">
+            <table data-testid="boundary-gross">
+              <thead>
+                <tr>
+                  <th>structure</th>
+                  <th title="false positives within τ of the reference surface">FP ≤ τ</th>
+                  <th title="false positives farther than τ">FP &gt; τ</th>
+                  <th title="false negatives within τ of the reference surface">FN ≤ τ</th>
+                  <th title="false negatives farther than τ">FN &gt; τ</th>
+                </tr>
+              </thead>
+              <tbody>
+                {current.report.structures.map((s) => {
+                  const v = volumes?.[s.label];
+                  return (
+                    <tr key={s.label} data-label={s.label}>
+                      <td>{s.name}</td>
+                      {(['fpBoundaryMl', 'fpGrossMl', 'fnBoundaryMl', 'fnGrossMl'] as const).map(
+                        (k) => (
+                          <td key={k} data-key={k} data-value={v ? v[k] : ''}>
+                            {v ? fmt(v[k]) : '…'}
+                          </td>
+                        ),
+                      )}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          {confusion && (
+            <>
+              <h3>Confusion matrix (mL)</h3>
+              <p className="muted small">
+                Rows: reference structure; columns: what the model labelled it.
+              </p>
+              <div className="table-scroll">
+                <table data-testid="confusion-matrix" className="confusion">
+                  <thead>
+                    <tr>
+                      <th>ref \ model</th>
+                      {confusion.labels.map((p) => (
+                        <th key={p} title={confusion.names.get(p)}>
+                          {p}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {confusion.labels.map((r) => (
+                      <tr key={r}>
+                        <th title={confusion.names.get(r)}>
+                          {r} {confusion.names.get(r)}
+                        </th>
+                        {confusion.labels.map((p) => {
+                          const v = confusion.ml.get(`${r}/${p}`) ?? 0;
+                          return (
+                            <td
+                              key={p}
+                              data-ref={r}
+                              data-pred={p}
+                              data-value={v}
+                              className={r !== p && v > 0 ? 'off-diagonal' : undefined}
+                            >
+                              {v === 0 ? '·' : fmt(v, 1)}
+                            </td>
+                          );
+                        })}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

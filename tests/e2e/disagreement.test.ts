@@ -1,0 +1,349 @@
+/**
+ * The disagreement and volumetric-bias views end to end (issue 7): `concord serve` on the
+ * sample, Debian Chromium. Runs the shipped cross-entropy model in the browser while a
+ * PerformanceObserver records long main-thread tasks, checks the TP/FP/FN layer's colours on
+ * screen, navigates by the slice profile and the worst-slice hotkeys, and compares the
+ * confusion matrix and the volumes with `concord infer` + `concord metrics` on the same inputs.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNiftiFrames } from '@concord/core';
+import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
+import { startConcordServer, type RunningServer } from '../helpers/server.ts';
+import { COLIN_DIR } from './viewer/fixtures.ts';
+import { openStudyFromList, viewportPixels, type Pixels } from './viewer/page.ts';
+
+const run = promisify(execFile);
+const CE_MANIFEST = 'extensions/onnx-inference/models/unet2d-colin27-ce.json';
+const CE_MODEL = 'unet2d-colin27-ce 1.0.0';
+
+interface LongTask {
+  start: number;
+  duration: number;
+}
+interface FrameScript {
+  start: number;
+  duration: number;
+  invoker: string;
+  source: string;
+}
+
+/**
+ * Records every long task (> 50 ms) of the main thread from the first script on, and the
+ * scripts of long animation frames (which callback ran how long) to attribute them.
+ */
+function installLongTaskObserver() {
+  const w = window as unknown as { __longtasks: LongTask[]; __frameScripts: FrameScript[] };
+  w.__longtasks = [];
+  w.__frameScripts = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      w.__longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const scripts = (e as unknown as { scripts: Array<Record<string, unknown>> }).scripts;
+      for (const x of scripts)
+        w.__frameScripts.push({
+          start: x.startTime as number,
+          duration: x.duration as number,
+          invoker: String(x.invoker),
+          source: `${String(x.sourceFunctionName)} ${String(x.sourceURL).split('/').pop()}`,
+        });
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true });
+}
+
+/**
+ * Time of a long task spent in requestAnimationFrame callbacks: Cornerstone renders there, and
+ * with SwiftShader (software WebGL) copying a frame to the viewport canvas alone takes
+ * 200-400 ms. Everything else in the task is our script, React, GC.
+ */
+function renderTime(task: LongTask, scripts: FrameScript[]): number {
+  let t = 0;
+  for (const s of scripts) {
+    if (s.invoker !== 'FrameRequestCallback') continue;
+    const overlap =
+      Math.min(task.start + task.duration, s.start + s.duration) - Math.max(task.start, s.start);
+    if (overlap > 0) t += overlap;
+  }
+  return t;
+}
+
+/** Pixels whose colour is clearly the FP (warm: orange/vermillion) or FN (blue) styles. */
+function countFpFn(p: Pixels): { fp: number; fn: number } {
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < p.data.length; i += p.channels) {
+    const r = p.data[i];
+    const g = p.data[i + 1];
+    const b = p.data[i + 2];
+    if (r - b > 90 && r >= g) fp++;
+    else if (b - r > 90 && b >= g - 10) fn++;
+  }
+  return { fp, fn };
+}
+
+async function imageIndex(page: Page): Promise<number> {
+  const text = await page.getByTestId('viewport-status').innerText();
+  const m = text.match(/Image (\d+)\//);
+  return m ? Number(m[1]) - 1 : -1;
+}
+
+async function tableCells(page: Page, testId: string) {
+  return page.getByTestId(testId).evaluate((table) =>
+    [...table.querySelectorAll('td[data-value]')].map((td) => {
+      const el = td as HTMLElement;
+      const tr = el.closest('tr') as HTMLElement;
+      return {
+        ref: el.dataset.ref,
+        pred: el.dataset.pred,
+        key: el.dataset.key,
+        label: tr.dataset.label,
+        model: tr.dataset.model,
+        value: el.dataset.value ?? '',
+      };
+    }),
+  );
+}
+
+type CliReport = {
+  grid: { spacing: number[] };
+  confusion: { labels: number[]; counts: number[][] };
+  structures: Array<{ label: number; volumeRefMl: number; volumePredMl: number }>;
+};
+
+describe('disagreement and volumetric-bias views', () => {
+  let server: RunningServer;
+  let browser: BrowserSession;
+  let tmp: string;
+  let cli: CliReport;
+  let cliSoftMl: Record<number, number>;
+  const predictionFile = () => path.join(tmp, 'ce-prediction.nii.gz');
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'concord-disagreement-e2e-'));
+    server = await startConcordServer();
+    browser = await openBrowser();
+    // the CLI on the same inputs: the shipped CE model on the sample series (WASM, as in the
+    // browser), then the metric engine against the reference labels
+    const probs = path.join(tmp, 'ce-probabilities.nii.gz');
+    await run(process.execPath, [
+      'platform/cli/bin/concord.mjs',
+      'infer',
+      '--model',
+      CE_MANIFEST,
+      '--input',
+      path.join(COLIN_DIR, 'dicom'),
+      '--out',
+      predictionFile(),
+      '--probabilities',
+      probs,
+      '--backend',
+      'wasm',
+      '--threads',
+      '1',
+    ]);
+    const { stdout } = await run(
+      process.execPath,
+      [
+        'platform/cli/bin/concord.mjs',
+        'metrics',
+        '--reference',
+        path.join(COLIN_DIR, 'reference-labels.nii.gz'),
+        '--prediction',
+        predictionFile(),
+      ],
+      { maxBuffer: 64 << 20 },
+    );
+    cli = JSON.parse(stdout) as CliReport;
+    // soft volume = Σ p · v from the CLI's quantised probabilities (p = q / 255, as in the viewer)
+    const { grid, frames } = readNiftiFrames(new Uint8Array(await readFile(probs)));
+    const v = grid.spacing[0] * grid.spacing[1] * grid.spacing[2];
+    cliSoftMl = {};
+    for (const s of cli.structures) {
+      let sum = 0;
+      const q = frames[s.label] as ArrayLike<number>;
+      for (let i = 0; i < q.length; i++) sum += q[i];
+      cliSoftMl[s.label] = (sum * v) / 1000; // frames are p (the file stores q with slope 1/255)
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('runs the CE model with no main-thread task over 100 ms, then shows the views', async () => {
+    const { page } = browser;
+    await page.addInitScript(installLongTaskObserver);
+    await page.goto(server.url);
+    await openStudyFromList(page, 'Colin27');
+    await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
+    await page.getByTestId('model-select').selectOption({ label: CE_MODEL });
+    const t0 = await page.evaluate(() => performance.now());
+    await page.getByTestId('model-run').click();
+    await page.getByTestId('model-result').waitFor({ timeout: 170_000 });
+    await page.getByTestId('metrics-table').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid=slice-profile] [data-slice]').first().waitFor({
+      timeout: 60_000,
+    });
+    await page.getByTestId('volume-bias-table').waitFor({ timeout: 60_000 });
+    const t1 = await page.evaluate(() => performance.now());
+    const { tasks, scripts } = await page.evaluate(() => {
+      const w = window as unknown as { __longtasks: LongTask[]; __frameScripts: FrameScript[] };
+      return { tasks: w.__longtasks, scripts: w.__frameScripts };
+    });
+    const during = tasks
+      .filter((t) => t.start >= t0 && t.start <= t1)
+      .map((t) => ({
+        ...t,
+        renderMs: renderTime(t, scripts),
+        other: t.duration - renderTime(t, scripts),
+      }));
+    await mkdir('test-results', { recursive: true });
+    await writeFile(
+      'test-results/disagreement-longtasks.json',
+      JSON.stringify(
+        {
+          runToViewsMs: t1 - t0,
+          longTasks: during,
+          longScripts: scripts.filter((x) => x.start >= t0 && x.start <= t1 && x.duration > 50),
+        },
+        null,
+        2,
+      ),
+    );
+    console.log(
+      `run -> disagreement, bias and metrics shown: ${Math.round(t1 - t0)} ms; long tasks ` +
+        during
+          .map((t) => `${Math.round(t.duration)} (render ${Math.round(t.renderMs)})`)
+          .join(', '),
+    );
+    // The disagreement views' own main-thread work (posting to their worker, showing the
+    // layer) is marked with performance measures: no long task over 100 ms may contain it.
+    const ours = await page.evaluate(() =>
+      performance
+        .getEntriesByType('measure')
+        .filter((m) => m.name.startsWith('concord:disagreement'))
+        .map((m) => ({ name: m.name, start: m.startTime, duration: m.duration })),
+    );
+    expect(ours.length).toBeGreaterThan(1);
+    const containsOurs = (t: LongTask) =>
+      ours.some((m) => m.start < t.start + t.duration && m.start + m.duration > t.start);
+    expect(during.filter((t) => t.duration > 100 && containsOurs(t))).toEqual([]);
+    // Over the whole page, only the software renderer's frames may be longer. Known today
+    // (measured, see test-results/disagreement-longtasks.json): the Model panel turning the
+    // inference result into probability arrays and the Metrics panel posting them to its
+    // worker in one message each take 150-250 ms; they are reported here, not hidden.
+    const others = during.filter((t) => t.other > 100);
+    if (others.length > 0)
+      console.warn(
+        'long non-render tasks outside the disagreement views: ' +
+          others
+            .map((t) => {
+              const s = scripts.find((x) => x.start >= t.start && x.start < t.start + t.duration);
+              return `${Math.round(t.duration)} ms (${s?.invoker ?? '?'})`;
+            })
+            .join(', '),
+      );
+  });
+
+  it('shows FP and FN colours of the disagreement layer on the image', async () => {
+    const { page } = browser;
+    // only the disagreement layer: reference outline and model fill off
+    await page.getByTestId('overlay-reference-visible').uncheck();
+    await page.getByTestId('overlay-prediction-visible').uncheck();
+    const worst = Number(
+      (await page.getByTestId('worst-slices').innerText()).match(/worst: (\d+)/)?.[1],
+    );
+    await page.locator(`[data-testid=slice-profile] [data-slice="${worst}"]`).first().click();
+    await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(worst);
+    await expect
+      .poll(async () => countFpFn(await viewportPixels(page)).fp, { timeout: 30_000 })
+      .toBeGreaterThan(20);
+    const { fp, fn } = countFpFn(await viewportPixels(page));
+    expect(fn).toBeGreaterThan(20);
+    expect(fp).toBeGreaterThan(20);
+    await saveScreenshot(page, 'disagreement-layer');
+    // the toggle hides it
+    await page.getByTestId('disagreement-layer-toggle').uncheck();
+    await expect
+      .poll(
+        async () =>
+          countFpFn(await viewportPixels(page)).fp + countFpFn(await viewportPixels(page)).fn,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBeLessThan(5);
+    await page.getByTestId('disagreement-layer-toggle').check();
+  });
+
+  it('moves the viewport to the clicked bar and steps through the worst slices by hotkey', async () => {
+    const { page } = browser;
+    const ranking = (await page.getByTestId('worst-slices').innerText())
+      .replace(/^worst:\s*/, '')
+      .split(',')
+      .map((s) => Number(s.trim()));
+    expect(ranking.length).toBeGreaterThan(2);
+    const target = ranking[2];
+    await page.locator(`[data-testid=slice-profile] [data-slice="${target}"]`).first().click();
+    await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(target);
+    // hotkeys through OHIF's HotkeysManager: ']' next worst, '[' previous worst
+    await page.getByTestId('viewport-stack').hover();
+    await page.keyboard.press(']');
+    await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(ranking[3]);
+    await page.keyboard.press('[');
+    await page.keyboard.press('[');
+    await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(ranking[1]);
+  });
+
+  it('shows the volumes of `concord infer` + `concord metrics` for the same model and series', async () => {
+    const { page } = browser;
+    const cells = await tableCells(page, 'volume-bias-table');
+    for (const s of cli.structures) {
+      const get = (key: string) =>
+        Number(
+          cells.find((c) => c.label === String(s.label) && c.model === CE_MODEL && c.key === key)
+            ?.value,
+        );
+      expect(get('referenceMl'), `${s.label} reference`).toBeCloseTo(s.volumeRefMl, 9);
+      // the browser's WASM run and the CLI's WASM run label the same voxels
+      expect(get('hardMl'), `${s.label} hard`).toBeCloseTo(s.volumePredMl, 9);
+      expect(get('softMl'), `${s.label} soft`).toBeCloseTo(cliSoftMl[s.label], 3);
+    }
+    expect(await page.getByTestId('hard-vs-soft-help').innerText()).toMatch(/soft volume/);
+  });
+
+  it('shows the confusion matrix of `concord metrics` for the CLI prediction', async () => {
+    const { page } = browser;
+    await page
+      .locator('[data-testid=overlay-prediction] input[type=file]')
+      .setInputFiles(predictionFile());
+    await expect
+      .poll(async () => page.getByTestId('disagreement-status').innerText(), { timeout: 60_000 })
+      .toMatch(/ce-prediction\.nii\.gz/);
+    const cells = await tableCells(page, 'confusion-matrix');
+    const voxelMl = cli.grid.spacing.reduce((a, b) => a * b, 1) / 1000;
+    const { labels, counts } = cli.confusion;
+    let compared = 0;
+    labels.forEach((r, i) =>
+      labels.forEach((p, j) => {
+        const cell = cells.find((c) => c.ref === String(r) && c.pred === String(p));
+        expect(Number(cell?.value), `ref ${r} pred ${p}`).toBeCloseTo(counts[i][j] * voxelMl, 9);
+        compared++;
+      }),
+    );
+    expect(compared).toBe(labels.length ** 2);
+    // both predictions of this study are listed side by side in the volumetric-bias view
+    expect(await page.getByTestId('volume-bias-models').innerText()).toMatch(
+      /unet2d-colin27-ce 1\.0\.0.*ce-prediction\.nii\.gz/,
+    );
+  });
+});
