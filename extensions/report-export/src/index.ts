@@ -1,4 +1,5 @@
 /** Exports evaluation results as CSV, JSON, PDF, DICOM SR and DICOM SEG. */
+import { lazy } from 'react';
 import type { OhifExtension } from '@concord/core/ohif';
 import { EXTENSION_ID } from './id.ts';
 
@@ -72,8 +73,19 @@ export {
   type WindowLevel,
 } from './raster/renderSlice.ts';
 
+/** Panel module entry `<id>.panelModule.export`; the panel's code is a lazy chunk. */
+export const EXPORT_PANEL = 'export';
+
 const extension: OhifExtension = {
   id: EXTENSION_ID,
+  getPanelModule: () => [
+    {
+      name: EXPORT_PANEL,
+      label: 'Export',
+      iconName: 'tab-export',
+      component: lazy(() => import('./panels/ExportPanel.tsx')),
+    },
+  ],
 };
 
 export default extension;

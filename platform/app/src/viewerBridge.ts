@@ -3,7 +3,7 @@
  * as a @concord/core Volume, the overlays, and a way to show a prediction. Panels live in
  * the extensions and import this type only (`import type { ViewerBridge } from '@concord/app'`).
  */
-import type { LabelVolume, Volume } from '@concord/core';
+import type { DicomSeriesResult, LabelVolume, Volume } from '@concord/core';
 import type {
   OverlayManager,
   OverlayOrigin,
@@ -19,6 +19,13 @@ export interface ViewerBridge {
   models: ModelConfig[];
   /** The displayed series on its image grid (waits until every slice is loaded). */
   getImageVolume(): Promise<Volume>;
+  /**
+   * The displayed series as @concord/core describes a read series: the image volume plus
+   * each slice's instance attributes (UIDs, patient/study) — what a SEG or SR referencing it needs.
+   */
+  getSeries(): Promise<DicomSeriesResult>;
+  /** Absolute URL of the active data source's DICOMweb root (same origin), if it is DICOMweb: STOW-RS goes there. */
+  dicomWebRoot?: string;
   /** The labelmap of a source on the image grid, if one is shown. */
   getLabelmap(source: OverlaySource): LabelVolume | undefined;
   /** Shows a labelmap as one source's overlay (resampled onto the image grid if needed). */

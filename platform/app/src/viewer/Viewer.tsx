@@ -31,6 +31,26 @@ import { readSegForVolume } from '../segmentation/referenceSeg.ts';
 import { Thumbnail } from '../studyList/Thumbnail.tsx';
 import type { LabelVolume } from '@concord/core';
 import type { ViewerBridge, ViewerPanelProps } from '../viewerBridge.ts';
+import { getInstanceMetadata } from '../cornerstone/metadataProvider.ts';
+import type { DataSourceConfig } from '../dataSources/types.ts';
+import { displayedSeries } from './displayedSeries.ts';
+
+/** A loaded Cornerstone volume as a @concord/core Volume. */
+function imageVolumeOf(v: Types.IImageVolume): Volume {
+  return {
+    dims: [...v.dimensions] as Volume['dims'],
+    spacing: [...v.spacing] as Volume['spacing'],
+    origin: [...v.origin] as Volume['origin'],
+    direction: [...v.direction] as Volume['direction'],
+    frameOfReferenceUID: v.metadata?.FrameOfReferenceUID,
+    data: v.voxelManager?.getCompleteScalarDataArray?.() as Volume['data'],
+  };
+}
+
+/** STOW-RS target of a DICOMweb data source (absolute, same origin through the proxy). */
+function dicomWebRootOf(ds: DataSourceConfig | undefined): string | undefined {
+  return ds?.type === 'dicomweb' ? new URL(ds.root, location.href).href : undefined;
+}
 
 export interface ViewerProps {
   core: CoreApp;
@@ -235,17 +255,13 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
       seriesInstanceUID: activeSeries,
       models: config.models,
       overlays,
-      async getImageVolume(): Promise<Volume> {
+      getImageVolume: () => controller.loadedVolume().then(imageVolumeOf),
+      async getSeries() {
         const v = await controller.loadedVolume();
-        return {
-          dims: [...v.dimensions] as Volume['dims'],
-          spacing: [...v.spacing] as Volume['spacing'],
-          origin: [...v.origin] as Volume['origin'],
-          direction: [...v.direction] as Volume['direction'],
-          frameOfReferenceUID: v.metadata?.FrameOfReferenceUID,
-          data: v.voxelManager?.getCompleteScalarDataArray?.() as Volume['data'],
-        };
+        const metas = v.imageIds.map((id) => getInstanceMetadata(id) ?? {});
+        return displayedSeries(imageVolumeOf(v), metas, studyUID, activeSeries);
       },
+      dicomWebRoot: dicomWebRootOf(config.dataSources.find((d) => d.name === dataSourceName)),
       getLabelmap: (source) => overlays.labelVolume(source),
       showLabelmap: (source, labelmap, title, origin) => {
         const volume = controller.currentVolume();
@@ -256,7 +272,15 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
       getSliceIndex: () => controller.currentImageIndex(),
       setSliceIndex: (index) => controller.jumpToImage(index),
     };
-  }, [controller, overlays, activeSeries, studyUID, config.models]);
+  }, [
+    controller,
+    overlays,
+    activeSeries,
+    studyUID,
+    config.models,
+    config.dataSources,
+    dataSourceName,
+  ]);
 
   const loadOverlayFile = useCallback(
     (source: OverlaySource, file: File) => {

@@ -1,0 +1,244 @@
+/**
+ * The Export panel: once a reference and a model labelmap are shown, builds the report (PDF,
+ * CSV, JSON), the model's DICOM SEG and the TID 1500 SR in a worker and offers each as a
+ * download; optionally sends the SEG and SR to the active DICOMweb server (STOW-RS through the
+ * same-origin proxy). A refused or failed upload loses nothing: the downloads stay.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { OverlayState, ViewerPanelProps } from '@concord/app';
+import { userMessage } from '@concord/core';
+import { EXPORT_MEDIA_TYPES, type ExportKind } from '../bundle/buildEvaluationExports.ts';
+import { fetchStowStore, stowExports } from '../stow/stowExports.ts';
+import { ExportClient } from './exportClient.ts';
+import { EXPORT_FILE_NAMES, EXPORT_ITEMS, exportJob, formatBytes } from './job.ts';
+import type { ExportStage } from './protocol.ts';
+
+interface Built {
+  /** overlay generations + PHI choice the files were built for */
+  key: string;
+  urls: Record<ExportKind, string>;
+  sizes: Record<ExportKind, number>;
+  seg: Uint8Array;
+  sr: Uint8Array;
+  ms: { metrics: number; exports: number; total: number };
+}
+
+type Status =
+  | { kind: 'idle' }
+  | { kind: 'running'; stage: ExportStage | 'series' }
+  | { kind: 'error'; message: string };
+
+type Stow =
+  | { kind: 'idle' }
+  | { kind: 'sending' }
+  | { kind: 'done'; stored: string[]; url: string }
+  | { kind: 'error'; message: string };
+
+const STAGE_TEXT: Record<ExportStage | 'series', string> = {
+  series: 'Reading the series…',
+  metrics: 'Computing the report…',
+  exports: 'Writing SEG, SR, JSON, CSV and PDF…',
+};
+
+function revoke(b: Built | null) {
+  if (b) for (const u of Object.values(b.urls)) URL.revokeObjectURL(u);
+}
+
+export default function ExportPanel({ viewer }: ViewerPanelProps) {
+  const client = useRef<ExportClient | null>(null);
+  const [overlays, setOverlays] = useState<OverlayState[]>([]);
+  const [includePhi, setIncludePhi] = useState(false);
+  const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  const [built, setBuilt] = useState<Built | null>(null);
+  const [stow, setStow] = useState<Stow>({ kind: 'idle' });
+
+  useEffect(() => viewer.subscribe(setOverlays), [viewer]);
+  useEffect(() => {
+    client.current = new ExportClient();
+    return () => client.current?.terminate();
+  }, []);
+
+  const ref = overlays.find((o) => o.source === 'reference');
+  const pred = overlays.find((o) => o.source === 'prediction');
+  const key = ref && pred ? `${ref.generation}/${pred.generation}/${includePhi}` : null;
+
+  // files built for other labelmaps (or another PHI choice) are dropped, never offered
+  useEffect(() => {
+    if (built && built.key !== key) {
+      revoke(built);
+      setBuilt(null);
+      setStow({ kind: 'idle' });
+    }
+  }, [key, built]);
+  useEffect(() => () => revoke(built), [built]);
+
+  async function build() {
+    if (!ref || !pred || !key || !client.current) return;
+    setStatus({ kind: 'running', stage: 'series' });
+    setStow({ kind: 'idle' });
+    const t0 = performance.now();
+    try {
+      const job = await exportJob(viewer, ref, pred, includePhi);
+      if (!job) throw new Error('Both a reference and a model labelmap must be shown');
+      const t1 = performance.now();
+      // user timings: where the main thread spends its part of an export
+      performance.measure('concord-export:inputs', { start: t0, end: t1 });
+      const res = await client.current.run(job, (stage) => setStatus({ kind: 'running', stage }));
+      const t2 = performance.now();
+      performance.measure('concord-export:worker', { start: t1, end: t2 });
+      if (res.kind === 'error') {
+        setStatus({ kind: 'error', message: res.error });
+        return;
+      }
+      const urls = {} as Record<ExportKind, string>;
+      const sizes = {} as Record<ExportKind, number>;
+      for (const { kind } of EXPORT_ITEMS) {
+        const bytes = res.files[kind];
+        urls[kind] = URL.createObjectURL(
+          new Blob([bytes as Uint8Array<ArrayBuffer>], { type: EXPORT_MEDIA_TYPES[kind] }),
+        );
+        sizes[kind] = bytes.byteLength;
+      }
+      setBuilt((old) => {
+        revoke(old);
+        return {
+          key,
+          urls,
+          sizes,
+          seg: res.files.seg,
+          sr: res.files.sr,
+          ms: { ...res.ms, total: performance.now() - t0 },
+        };
+      });
+      setStatus({ kind: 'idle' });
+      performance.measure('concord-export:blobs', { start: t2 });
+    } catch (e) {
+      setStatus({ kind: 'error', message: userMessage(e) });
+    }
+  }
+
+  async function send() {
+    if (!built || !viewer.dicomWebRoot) return;
+    const url = viewer.dicomWebRoot;
+    setStow({ kind: 'sending' });
+    try {
+      const { stored } = await stowExports(
+        fetchStowStore(url),
+        [
+          { name: 'prediction SEG', bytes: built.seg },
+          { name: 'measurement report SR', bytes: built.sr },
+        ],
+        'the download list above',
+      );
+      setStow({ kind: 'done', stored, url });
+    } catch (e) {
+      setStow({ kind: 'error', message: userMessage(e) });
+    }
+  }
+
+  const running = status.kind === 'running';
+  return (
+    <section className="panel export-panel" data-testid="export-panel">
+      <h2>Export</h2>
+      {!key && (
+        <p className="muted">Available when both a reference and a model labelmap are loaded.</p>
+      )}
+      <label className="small">
+        <input
+          type="checkbox"
+          data-testid="export-include-phi"
+          checked={includePhi}
+          disabled={running}
+          onChange={(e) => setIncludePhi(e.target.checked)}
+        />{' '}
+        include patient data (name, ID, birth date) in the CSV and PDF
+      </label>
+      <p>
+        <button
+          type="button"
+          data-testid="export-build"
+          disabled={!key || running}
+          onClick={() => void build()}
+        >
+          {built ? 'Rebuild exports' : 'Build exports'}
+        </button>
+        {running && (
+          <>
+            {' '}
+            <button type="button" onClick={() => client.current?.cancel()}>
+              Cancel
+            </button>
+          </>
+        )}
+      </p>
+      {running && (
+        <p className="muted" data-testid="export-progress" aria-live="polite">
+          {STAGE_TEXT[status.stage]}
+        </p>
+      )}
+      {status.kind === 'error' && (
+        <p className="error" role="alert" data-testid="export-error">
+          {status.message}
+        </p>
+      )}
+      {built && (
+        <>
+          <ul className="export-files" data-testid="export-files">
+            {EXPORT_ITEMS.map(({ kind, caption }) => (
+              <li key={kind}>
+                <a
+                  href={built.urls[kind]}
+                  download={EXPORT_FILE_NAMES[kind]}
+                  data-testid={`export-download-${kind}`}
+                >
+                  {caption}
+                </a>{' '}
+                <span className="muted small">{formatBytes(built.sizes[kind])}</span>
+              </li>
+            ))}
+          </ul>
+          <p
+            className="muted small"
+            data-testid="export-timing"
+            data-total-ms={Math.round(built.ms.total)}
+            data-metrics-ms={Math.round(built.ms.metrics)}
+            data-exports-ms={Math.round(built.ms.exports)}
+          >
+            built in {(built.ms.total / 1000).toFixed(1)} s (report{' '}
+            {(built.ms.metrics / 1000).toFixed(1)} s, files {(built.ms.exports / 1000).toFixed(1)}{' '}
+            s){includePhi ? ' · with patient data' : ' · de-identified'}
+          </p>
+          {viewer.dicomWebRoot ? (
+            <p>
+              <button
+                type="button"
+                data-testid="export-stow"
+                disabled={stow.kind === 'sending'}
+                onClick={() => void send()}
+              >
+                Send SEG + SR to PACS
+              </button>
+            </p>
+          ) : (
+            <p className="muted small" data-testid="export-stow-unavailable">
+              Sending to a PACS needs a DICOMweb data source; this study comes from a file source.
+            </p>
+          )}
+          {stow.kind === 'sending' && (
+            <p className="muted" data-testid="export-stow-progress">
+              Sending…
+            </p>
+          )}
+          {stow.kind === 'done' && (
+            <p data-testid="export-stow-done">Stored {stow.stored.join(' and ')} on the PACS.</p>
+          )}
+          {stow.kind === 'error' && (
+            <p className="error" role="alert" data-testid="export-stow-error">
+              {stow.message}
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * What the Export panel sends its worker, read from the viewer: the same reference, prediction,
+ * probabilities and provenance the Metrics panel computes its report from, plus the displayed
+ * series (SEG/SR reference it) and the model's classes (SEG segments).
+ */
+import type { LabelInfo, SegmentDefinition } from '@concord/core';
+import type { OverlayState, ViewerBridge } from '@concord/app';
+import type { ExportJob } from './exportClient.ts';
+import { EXPORT_FILE_NAMES, type ExportKind } from '../bundle/buildEvaluationExports.ts';
+
+/** Download list order and captions. */
+export const EXPORT_ITEMS: Array<{ kind: ExportKind; caption: string }> = [
+  { kind: 'pdf', caption: 'Report (PDF)' },
+  { kind: 'csv', caption: 'Metrics table (CSV)' },
+  { kind: 'json', caption: 'Report (JSON, concord.report/v1)' },
+  { kind: 'seg', caption: 'Model labelmap (DICOM SEG)' },
+  { kind: 'sr', caption: 'Measurement report (DICOM SR, TID 1500)' },
+];
+
+export { EXPORT_FILE_NAMES };
+
+/** SEG segments: the model's classes (label, name, colour), background excluded. */
+export function segmentsOf(labels: LabelInfo[]): SegmentDefinition[] {
+  return labels
+    .filter((l) => l.label !== 0)
+    .sort((a, b) => a.label - b.label)
+    .map((l) => ({ label: l.label, name: l.name, ...(l.color ? { color: l.color } : {}) }));
+}
+
+/** The worker job for the current overlays; undefined while either labelmap is missing. */
+export async function exportJob(
+  viewer: ViewerBridge,
+  ref: OverlayState,
+  pred: OverlayState,
+  includePhi: boolean,
+): Promise<ExportJob | undefined> {
+  const reference = viewer.getLabelmap('reference');
+  const prediction = viewer.getLabelmap('prediction');
+  if (!reference || !prediction) return undefined;
+  const series = await viewer.getSeries();
+  const labels = prediction.labels?.length ? prediction.labels : pred.labels;
+  const model = pred.origin.model;
+  return {
+    series,
+    reference,
+    prediction,
+    probabilities: pred.origin.probabilities,
+    referenceSource: { kind: ref.origin.kind, source: ref.title },
+    predictionSource: {
+      kind: pred.origin.kind,
+      source: pred.title,
+      ...(model ? { model } : {}),
+      ...(pred.origin.backend ? { backend: pred.origin.backend } : {}),
+      ...(pred.origin.inferenceMs !== undefined ? { inferenceMs: pred.origin.inferenceMs } : {}),
+    },
+    case: {
+      studyInstanceUID: viewer.studyInstanceUID,
+      seriesInstanceUID: viewer.seriesInstanceUID,
+    },
+    segments: segmentsOf(labels),
+    algorithm: model
+      ? { name: model.name, version: model.version }
+      : { name: pred.title || 'labelmap', version: '1' },
+    includePhi,
+  };
+}
+
+/** "1.2 MB" */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,67 @@
+/**
+ * The displayed series as a @concord/core `DicomSeriesResult` (image volume + per-slice
+ * instance attributes), from the metadata the data source registered for each imageId. Exports
+ * that reference the series (the model's SEG, the TID 1500 SR) need its UIDs and patient/study.
+ */
+import type { DicomInstanceMetadata, DicomSeriesResult, Vec3, Volume } from '@concord/core';
+import type { NaturalMetadata } from '../cornerstone/metadataProvider.ts';
+
+const str = (v: unknown): string | undefined =>
+  v === undefined || v === null || v === '' ? undefined : String(v);
+
+function vec(v: unknown): number[] | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const list = (Array.isArray(v) ? v : String(v).split('\\')).map(Number);
+  return list.every(Number.isFinite) ? list : undefined;
+}
+
+/** One instance's attributes, coerced to the types core's writers read (manifests may hold strings). */
+export function instanceOf(m: NaturalMetadata): DicomInstanceMetadata {
+  const num = (v: unknown) => vec(v)?.[0];
+  return {
+    ...(m as object),
+    SOPClassUID: String(m.SOPClassUID ?? ''),
+    SOPInstanceUID: String(m.SOPInstanceUID ?? ''),
+    StudyInstanceUID: String(m.StudyInstanceUID ?? ''),
+    SeriesInstanceUID: String(m.SeriesInstanceUID ?? ''),
+    FrameOfReferenceUID: str(m.FrameOfReferenceUID),
+    NumberOfFrames: num(m.NumberOfFrames) ?? 1,
+    ImagePositionPatient: vec(m.ImagePositionPatient) as Vec3 | undefined,
+    ImageOrientationPatient: vec(m.ImageOrientationPatient) as
+      DicomInstanceMetadata['ImageOrientationPatient'] | undefined,
+    PixelSpacing: vec(m.PixelSpacing) as [number, number] | undefined,
+    SliceThickness: num(m.SliceThickness),
+    PatientName: str(m.PatientName),
+    PatientID: str(m.PatientID),
+    PatientBirthDate: str(m.PatientBirthDate),
+    PatientSex: str(m.PatientSex),
+  } as DicomInstanceMetadata;
+}
+
+/** `metas[k]` = attributes of slice k of `volume` (the volume's imageIds order). */
+export function displayedSeries(
+  volume: Volume,
+  metas: NaturalMetadata[],
+  studyUID: string,
+  seriesUID: string,
+): DicomSeriesResult {
+  const instances = metas.map(instanceOf);
+  const first = instances[0];
+  return {
+    volume,
+    studyInstanceUID: first?.StudyInstanceUID || studyUID,
+    seriesInstanceUID: first?.SeriesInstanceUID || seriesUID,
+    frameOfReferenceUID: volume.frameOfReferenceUID ?? first?.FrameOfReferenceUID,
+    modality: first?.Modality,
+    sopClassUID: first?.SOPClassUID ?? '',
+    sopInstanceUIDs: instances.map((m) => m.SOPInstanceUID),
+    instanceMetadata: instances,
+    slices: instances.map((m) => ({
+      sopInstanceUID: m.SOPInstanceUID,
+      frameIndex: 0,
+      file: '',
+      position: m.ImagePositionPatient ?? ([0, 0, 0] as Vec3),
+    })),
+    warnings: [],
+  };
+}
