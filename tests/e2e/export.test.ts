@@ -27,7 +27,7 @@ import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/bro
 import { dicomFolder, startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';
 import { dciodvfy } from '../integration/report-export/dciodvfy.ts';
-import { COLIN_DIR } from './viewer/fixtures.ts';
+import { COLIN_DIR, writeShiftedPrediction } from './viewer/fixtures.ts';
 import { metricsTable, openStudyFromList } from './viewer/page.ts';
 
 const dcmjs = dcmjsModule as unknown as {
@@ -276,5 +276,56 @@ describe('Export panel', () => {
     const again = await saveDownloads(page, path.join(tmp, 'after-failure'));
     expect(JSON.parse(await readFile(again.json, 'utf8')).summary).toEqual(report.summary);
     expect(browser.errors.filter((e) => !/502|Bad Gateway/.test(e))).toEqual([]);
+  });
+});
+
+describe('Export panel on the file data source, prediction from a labelmap file', () => {
+  let server: RunningServer;
+  let browser: BrowserSession;
+  let tmp: string;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'concord-export-local-e2e-'));
+    server = await startConcordServer();
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('exports valid SEG, SR and report from the DICOM JSON sample; no PACS to send to', async () => {
+    const { page } = browser;
+    await page.goto(server.url);
+    await openStudyFromList(page, 'Colin27');
+    await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid=overlay-prediction] input[type=file]')
+      .setInputFiles(await writeShiftedPrediction(path.join(tmp, 'prediction.nii')));
+    await page.getByTestId('metrics-table').waitFor({ timeout: 60_000 });
+    await page.getByTestId('export-build').click();
+    await page.getByTestId('export-files').waitFor({ timeout: 120_000 });
+    const files = await saveDownloads(page, path.join(tmp, 'out'));
+    for (const k of ['seg', 'sr'] as const) {
+      const v = dciodvfy(files[k]);
+      expect(v.errors, v.output).toEqual([]);
+    }
+    const report = JSON.parse(await readFile(files.json, 'utf8')) as EvaluationReport;
+    expect(reportProblems(report)).toEqual([]);
+    const shown = await metricsTable(page);
+    for (const s of report.structures)
+      expect(shown[String(s.label)].dice).toBe(s.dice === null ? '' : String(s.dice));
+    // structure 3 is absent from this prediction: an empty segment keeps its SR measurements
+    expect(report.structures.find((s) => s.label === 3)?.status).toBe('prediction-empty');
+    const sr = readMeasurementReportSr(new Uint8Array(await readFile(files.sr)));
+    expect(sr.groups.map((g) => g.label).sort()).toEqual(
+      report.structures.map((s) => s.label).sort(),
+    );
+    expect(sr.groups.find((g) => g.label === 3)?.values.dice).toBe(0);
+    expect(await page.getByTestId('export-sr-skipped').count()).toBe(0);
+    expect(await page.getByTestId('export-stow').count()).toBe(0);
+    expect(await page.getByTestId('export-stow-unavailable').innerText()).toMatch(/DICOMweb/);
+    expect(browser.errors).toEqual([]);
   });
 });

@@ -20,6 +20,8 @@ interface Built {
   sizes: Record<ExportKind, number>;
   seg: Uint8Array;
   sr: Uint8Array;
+  /** structures the SR has no measurements for (no segment in the SEG) */
+  skipped: number[];
   ms: { metrics: number; exports: number; total: number };
 }
 
@@ -107,6 +109,7 @@ export default function ExportPanel({ viewer }: ViewerPanelProps) {
           sizes,
           seg: res.files.seg,
           sr: res.files.sr,
+          skipped: res.sr.skippedLabels,
           ms: { ...res.ms, total: performance.now() - t0 },
         };
       });
@@ -208,6 +211,12 @@ export default function ExportPanel({ viewer }: ViewerPanelProps) {
             {(built.ms.metrics / 1000).toFixed(1)} s, files {(built.ms.exports / 1000).toFixed(1)}{' '}
             s){includePhi ? ' · with patient data' : ' · de-identified'}
           </p>
+          {built.skipped.length > 0 && (
+            <p className="muted small" data-testid="export-sr-skipped">
+              The SR has no measurements for label {built.skipped.join(', ')} (no segment in the
+              SEG).
+            </p>
+          )}
           {viewer.dicomWebRoot ? (
             <p>
               <button

@@ -19,9 +19,16 @@ export const EXPORT_ITEMS: Array<{ kind: ExportKind; caption: string }> = [
 
 export { EXPORT_FILE_NAMES };
 
-/** SEG segments: the model's classes (label, name, colour), background excluded. */
-export function segmentsOf(labels: LabelInfo[]): SegmentDefinition[] {
-  return labels
+/**
+ * SEG segments: the prediction's classes (label, name, colour), then any reference structure
+ * the prediction lacks (an empty segment, so that the SR still has its measurements),
+ * background excluded.
+ */
+export function segmentsOf(prediction: LabelInfo[], reference: LabelInfo[]): SegmentDefinition[] {
+  const byLabel = new Map<number, LabelInfo>();
+  for (const l of [...reference, ...prediction])
+    byLabel.set(l.label, { ...byLabel.get(l.label), ...l });
+  return [...byLabel.values()]
     .filter((l) => l.label !== 0)
     .sort((a, b) => a.label - b.label)
     .map((l) => ({ label: l.label, name: l.name, ...(l.color ? { color: l.color } : {}) }));
@@ -39,6 +46,7 @@ export async function exportJob(
   if (!reference || !prediction) return undefined;
   const series = await viewer.getSeries();
   const labels = prediction.labels?.length ? prediction.labels : pred.labels;
+  const refLabels = reference.labels?.length ? reference.labels : ref.labels;
   const model = pred.origin.model;
   return {
     series,
@@ -57,7 +65,7 @@ export async function exportJob(
       studyInstanceUID: viewer.studyInstanceUID,
       seriesInstanceUID: viewer.seriesInstanceUID,
     },
-    segments: segmentsOf(labels),
+    segments: segmentsOf(labels, refLabels),
     algorithm: model
       ? { name: model.name, version: model.version }
       : { name: pred.title || 'labelmap', version: '1' },
