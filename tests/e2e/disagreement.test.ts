@@ -75,11 +75,22 @@ function renderTime(task: LongTask, scripts: FrameScript[]): number {
   return t;
 }
 
-/** Pixels whose colour is clearly the FP (warm: orange/vermillion) or FN (blue) styles. */
-function countFpFn(p: Pixels): { fp: number; fn: number } {
+type Box = { x: number; y: number; width: number; height: number };
+
+/**
+ * Pixels whose colour is clearly the FP (warm: orange/vermillion) or FN (blue) styles, outside
+ * `mask` (the on-image legend, whose swatches carry the same colours).
+ */
+function countFpFn(p: Pixels, mask: Box | null = null): { fp: number; fn: number } {
   let fp = 0;
   let fn = 0;
   for (let i = 0; i < p.data.length; i += p.channels) {
+    if (mask) {
+      const px = (i / p.channels) % p.width;
+      const py = Math.floor(i / p.channels / p.width);
+      if (px >= mask.x && px < mask.x + mask.width && py >= mask.y && py < mask.y + mask.height)
+        continue;
+    }
     const r = p.data[i];
     const g = p.data[i + 1];
     const b = p.data[i + 2];
@@ -195,6 +206,7 @@ describe('disagreement and volumetric-bias views', () => {
     });
     await page.getByTestId('volume-bias-table').waitFor({ timeout: 60_000 });
     const t1 = await page.evaluate(() => performance.now());
+    await page.waitForTimeout(1500); // the last frames' entries are delivered asynchronously
     const { tasks, scripts } = await page.evaluate(() => {
       const w = window as unknown as { __longtasks: LongTask[]; __frameScripts: FrameScript[] };
       return { tasks: w.__longtasks, scripts: w.__frameScripts };
@@ -264,15 +276,28 @@ describe('disagreement and volumetric-bias views', () => {
     );
     await page.locator(`[data-testid=slice-profile] [data-slice="${worst}"]`).first().click();
     await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(worst);
+    // the legend is on the image; its box (relative to the viewport) is left out of the count
+    const legend = page.getByTestId('disagreement-legend-viewport');
+    await legend.waitFor();
+    expect(await legend.innerText()).toMatch(/FP gross \(> τ = 2 mm\)/);
+    const vp = (await page.getByTestId('viewport-stack').boundingBox()) as Box;
+    const lb = (await legend.boundingBox()) as Box;
+    const mask = {
+      x: lb.x - vp.x - 2,
+      y: lb.y - vp.y - 2,
+      width: lb.width + 4,
+      height: lb.height + 4,
+    };
     await expect
-      .poll(async () => countFpFn(await viewportPixels(page)).fp, { timeout: 30_000 })
+      .poll(async () => countFpFn(await viewportPixels(page), mask).fp, { timeout: 30_000 })
       .toBeGreaterThan(20);
-    const { fp, fn } = countFpFn(await viewportPixels(page));
+    const { fp, fn } = countFpFn(await viewportPixels(page), mask);
     expect(fn).toBeGreaterThan(20);
     expect(fp).toBeGreaterThan(20);
     await saveScreenshot(page, 'disagreement-layer');
     // the toggle hides it
     await page.getByTestId('disagreement-layer-toggle').uncheck();
+    await legend.waitFor({ state: 'detached' });
     await expect
       .poll(
         async () =>
@@ -345,5 +370,29 @@ describe('disagreement and volumetric-bias views', () => {
     expect(await page.getByTestId('volume-bias-models').innerText()).toMatch(
       /unet2d-colin27-ce 1\.0\.0.*ce-prediction\.nii\.gz/,
     );
+  });
+
+  it('puts the soft-Dice model next to the CE model and shows CE again from the cache', async () => {
+    const { page } = browser;
+    await page.getByTestId('model-select').selectOption({ label: 'unet2d-colin27-dice 1.0.0' });
+    await page.getByTestId('model-run').click();
+    await expect
+      .poll(async () => page.getByTestId('volume-bias-models').innerText(), { timeout: 170_000 })
+      .toMatch(/unet2d-colin27-dice 1\.0\.0/);
+    const cells = await tableCells(page, 'volume-bias-table');
+    const soft = (model: string, label: number) =>
+      Number(
+        cells.find((c) => c.model === model && c.label === String(label) && c.key === 'softMl')
+          ?.value,
+      );
+    expect(soft('unet2d-colin27-dice 1.0.0', 1)).toBeGreaterThan(0);
+    expect(soft(CE_MODEL, 1)).toBeGreaterThan(0);
+    // back to CE: the disagreement results come from the cache, not from the worker
+    await page.getByTestId('model-select').selectOption({ label: CE_MODEL });
+    await page.getByTestId('model-run').click();
+    await expect
+      .poll(async () => page.getByTestId('disagreement-status').innerText(), { timeout: 170_000 })
+      .toMatch(/unet2d-colin27-ce 1\.0\.0 · cached/);
+    await saveScreenshot(page, 'disagreement-two-models');
   });
 });

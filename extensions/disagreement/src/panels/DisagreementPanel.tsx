@@ -5,6 +5,7 @@
  * structure confusion matrix in mL. Everything heavy runs in the disagreement worker.
  */
 import { useEffect, useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { ViewerPanelProps } from '@concord/app';
 import { sliceProfileChart } from '../charts/charts.ts';
 import type { BoundaryGrossVolumes } from '../engine/classify.ts';
@@ -117,10 +118,58 @@ export default function DisagreementPanel({ viewer }: ViewerPanelProps) {
     return { labels: c.labels, ml, names };
   }, [current]);
 
+  // the legend sits on the image while the layer is shown
+  const [legendHost, setLegendHost] = useState<HTMLElement | null>(null);
+  useEffect(() => {
+    setLegendHost(document.querySelector<HTMLElement>('[data-testid=viewport-stack]'));
+  }, []);
+  const viewportLegend =
+    legendHost && current && layerOn && label !== null
+      ? createPortal(
+          <ul
+            className="disagreement-legend-viewport"
+            data-testid="disagreement-legend-viewport"
+            style={{
+              position: 'absolute',
+              right: 8,
+              bottom: 8,
+              zIndex: 5,
+              margin: 0,
+              padding: '4px 8px',
+              listStyle: 'none',
+              background: 'rgba(0, 0, 0, 0.7)',
+              color: '#e6e8f2',
+              fontSize: 11,
+              pointerEvents: 'none',
+            }}
+          >
+            <li>
+              <strong>{current.structures.find((s) => s.label === label)?.name}</strong>
+            </li>
+            {disagreementLegend(tauMm).map((l) => (
+              <li key={l.cls}>
+                <span
+                  style={{
+                    display: 'inline-block',
+                    width: 10,
+                    height: 10,
+                    marginRight: 4,
+                    background: `rgb(${l.color.join(',')})`,
+                  }}
+                />
+                {l.label}
+              </li>
+            ))}
+          </ul>,
+          legendHost,
+        )
+      : null;
+
   const status = state.status;
   return (
     <section className="panel disagreement-panel" data-testid="disagreement-panel">
       <h2>Disagreement</h2>
+      {viewportLegend}
       {status.kind === 'waiting' && (
         <p className="muted">Shown when both a reference and a model labelmap are loaded.</p>
       )}
