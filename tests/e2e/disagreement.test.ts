@@ -295,6 +295,27 @@ describe('disagreement and volumetric-bias views', () => {
     expect(fn).toBeGreaterThan(20);
     expect(fp).toBeGreaterThan(20);
     await saveScreenshot(page, 'disagreement-layer');
+    // coloured by distance to the reference surface: FP and FN ramps
+    await page.getByTestId('disagreement-by-distance').check();
+    await expect.poll(() => legend.innerText(), { timeout: 15_000 }).toMatch(/FP, 0 → ≥ 10 mm/);
+    const lb2 = (await legend.boundingBox()) as Box;
+    const mask2 = {
+      x: lb2.x - vp.x - 2,
+      y: lb2.y - vp.y - 2,
+      width: lb2.width + 4,
+      height: lb2.height + 4,
+    };
+    await expect
+      .poll(
+        async () => {
+          const c = countFpFn(await viewportPixels(page), mask2);
+          return Math.min(c.fp, c.fn);
+        },
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(20);
+    await saveScreenshot(page, 'disagreement-layer-distance');
+    await page.getByTestId('disagreement-by-distance').uncheck();
     // the toggle hides it
     await page.getByTestId('disagreement-layer-toggle').uncheck();
     await legend.waitFor({ state: 'detached' });

@@ -13,9 +13,42 @@ import { confusionMatrixMl } from '../engine/confusion.ts';
 import { disagreementLegend } from '../engine/style.ts';
 import { setWorstSliceNavigation, stepToWorstSlice, worstSliceRanking } from './session.ts';
 import { SvgChart } from './SvgChart.tsx';
+import { distanceLabelInfo } from './distanceLayer.ts';
 import { useSession } from './useSession.ts';
 
 const fmt = (v: number, digits = 2) => v.toFixed(digits);
+/** Distance at which the distance colouring reaches the gross colour. */
+const DISTANCE_MAX_MM = 10;
+
+/** Legend rows: the classes at τ, or the two distance ramps. */
+function legendRows(tauMm: number, byDistance: boolean) {
+  if (!byDistance)
+    return disagreementLegend(tauMm).map((l) => ({
+      key: String(l.cls),
+      label: l.label,
+      background: `rgb(${l.color.join(',')})`,
+    }));
+  const ramp = (kind: 'FP' | 'FN') => {
+    const stops = distanceLabelInfo(DISTANCE_MAX_MM)
+      .filter((l) => l.name.startsWith(kind))
+      .map((l) => `rgb(${(l.color ?? [0, 0, 0]).join(',')})`);
+    return `linear-gradient(to right, ${stops.join(', ')})`;
+  };
+  const [tp] = disagreementLegend(tauMm);
+  return [
+    { key: 'tp', label: tp.label, background: `rgb(${tp.color.join(',')})` },
+    {
+      key: 'fp',
+      label: `FP, 0 → ≥ ${DISTANCE_MAX_MM} mm from the reference surface`,
+      background: ramp('FP'),
+    },
+    {
+      key: 'fn',
+      label: `FN, 0 → ≥ ${DISTANCE_MAX_MM} mm from the reference surface`,
+      background: ramp('FN'),
+    },
+  ];
+}
 
 export default function DisagreementPanel({ viewer }: ViewerPanelProps) {
   const { session, state } = useSession(viewer);
@@ -23,6 +56,7 @@ export default function DisagreementPanel({ viewer }: ViewerPanelProps) {
   const [label, setLabel] = useState<number | null>(null);
   const [tauMm, setTauMm] = useState(2);
   const [layerOn, setLayerOn] = useState(true);
+  const [byDistance, setByDistance] = useState(false);
   const [layerError, setLayerError] = useState<string | null>(null);
   const [volumes, setVolumes] = useState<Record<number, BoundaryGrossVolumes> | null>(null);
 
@@ -75,7 +109,7 @@ export default function DisagreementPanel({ viewer }: ViewerPanelProps) {
     }
     let alive = true;
     setLayerError(null);
-    session.layer(label, tauMm).then(
+    session.layer(label, tauMm, byDistance ? DISTANCE_MAX_MM : undefined).then(
       (classes) => {
         const grid = viewer.getLabelmap('reference');
         if (!alive || !grid) return;
@@ -90,13 +124,17 @@ export default function DisagreementPanel({ viewer }: ViewerPanelProps) {
             direction: grid.direction,
             frameOfReferenceUID: grid.frameOfReferenceUID,
             data: classes,
-            labels: disagreementLegend(tauMm).map((l) => ({
-              label: l.cls,
-              name: l.label,
-              color: l.color,
-            })),
+            labels: byDistance
+              ? distanceLabelInfo(DISTANCE_MAX_MM)
+              : disagreementLegend(tauMm).map((l) => ({
+                  label: l.cls,
+                  name: l.label,
+                  color: l.color,
+                })),
           },
-          `Disagreement: ${name} (τ = ${tauMm} mm)`,
+          byDistance
+            ? `Disagreement: ${name} (distance to the reference surface)`
+            : `Disagreement: ${name} (τ = ${tauMm} mm)`,
         );
         performance.measure('concord:disagreement:layer', { start: t0 });
       },
@@ -105,7 +143,7 @@ export default function DisagreementPanel({ viewer }: ViewerPanelProps) {
     return () => {
       alive = false;
     };
-  }, [session, viewer, current, label, tauMm, layerOn]);
+  }, [session, viewer, current, label, tauMm, layerOn, byDistance]);
 
   const confusion = useMemo(() => {
     const c = current?.report.confusion;
@@ -146,15 +184,15 @@ export default function DisagreementPanel({ viewer }: ViewerPanelProps) {
             <li>
               <strong>{current.structures.find((s) => s.label === label)?.name}</strong>
             </li>
-            {disagreementLegend(tauMm).map((l) => (
-              <li key={l.cls}>
+            {legendRows(tauMm, byDistance).map((l) => (
+              <li key={l.key}>
                 <span
                   style={{
                     display: 'inline-block',
-                    width: 10,
+                    width: byDistance && l.key !== 'tp' ? 30 : 10,
                     height: 10,
                     marginRight: 4,
-                    background: `rgb(${l.color.join(',')})`,
+                    background: l.background,
                   }}
                 />
                 {l.label}
@@ -261,20 +299,29 @@ export default function DisagreementPanel({ viewer }: ViewerPanelProps) {
                 style={{ width: '4em' }}
               />{' '}
               mm
+            </label>{' '}
+            <label title="Colour FP/FN voxels by their distance to the reference surface instead of boundary/gross at τ">
+              <input
+                type="checkbox"
+                data-testid="disagreement-by-distance"
+                checked={byDistance}
+                onChange={(e) => setByDistance(e.target.checked)}
+              />{' '}
+              by distance
             </label>
           </div>
           {layerError && <p className="error">{layerError}</p>}
           <ul className="legend" data-testid="disagreement-legend">
-            {disagreementLegend(tauMm).map((l) => (
-              <li key={l.cls}>
+            {legendRows(tauMm, byDistance).map((l) => (
+              <li key={l.key}>
                 <span
                   className="swatch"
                   style={{
                     display: 'inline-block',
-                    width: '0.9em',
+                    width: byDistance && l.key !== 'tp' ? '2.7em' : '0.9em',
                     height: '0.9em',
                     marginRight: '0.4em',
-                    background: `rgb(${l.color.join(',')})`,
+                    background: l.background,
                   }}
                 />
                 {l.label}

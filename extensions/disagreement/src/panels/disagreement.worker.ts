@@ -12,6 +12,7 @@ import {
   type StructureDisagreement,
 } from '@concord/extension-segmentation-metrics';
 import { boundaryGrossVolumes, classifyDisagreement } from '../engine/classify.ts';
+import { distanceLabels } from './distanceLayer.ts';
 import type { DisagreementRequest, DisagreementResponse, StructureSummary } from './protocol.ts';
 
 interface Products {
@@ -84,7 +85,10 @@ function handle(req: DisagreementRequest): void {
     const d = p.structures.find((s) => s.label === req.label);
     if (!d) throw new Error(`No structure with label ${req.label}`);
     const full = expandDisagreement(d, p.dims);
-    const classes = classifyDisagreement(full.codes, full.distancesMm, req.tauMm, full.codes);
+    const classes =
+      req.distanceMaxMm !== undefined
+        ? distanceLabels(full.codes, full.distancesMm, req.distanceMaxMm, full.codes)
+        : classifyDisagreement(full.codes, full.distancesMm, req.tauMm, full.codes);
     post({ type: 'layer', id: req.id, ok: true, classes }, [classes.buffer]);
     return;
   }

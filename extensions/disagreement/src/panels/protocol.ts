@@ -33,7 +33,15 @@ export type DisagreementRequest =
    * with every class (tens of MB to clone) would block the main thread for > 100 ms.
    */
   | { type: 'probability'; id: number; label: number; data: Float32Array }
-  | { type: 'layer'; id: number; key: string; label: number; tauMm: number }
+  | {
+      type: 'layer';
+      id: number;
+      key: string;
+      label: number;
+      tauMm: number;
+      /** Colour FP/FN by distance bins up to this many mm instead of boundary/gross at τ. */
+      distanceMaxMm?: number;
+    }
   | { type: 'boundaryGross'; id: number; key: string; tauMm: number };
 
 export type DisagreementResponse =

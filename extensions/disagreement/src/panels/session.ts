@@ -246,11 +246,14 @@ export class DisagreementSession {
     return out;
   }
 
-  /** DisagreementClass per voxel of the image grid, for one structure at threshold τ. */
-  layer(label: number, tauMm: number): Promise<Uint8Array> {
+  /**
+   * DisagreementClass per voxel of the image grid, for one structure at threshold τ; or, with
+   * `distanceMaxMm`, the distance-binned labels of `distanceLabels`.
+   */
+  layer(label: number, tauMm: number, distanceMaxMm?: number): Promise<Uint8Array> {
     const key = this.state.current?.key;
     if (!key) return Promise.reject(new Error('No disagreement result'));
-    return this.withProducts({ type: 'layer', key, label, tauMm }, (r) =>
+    return this.withProducts({ type: 'layer', key, label, tauMm, distanceMaxMm }, (r) =>
       r.type === 'layer' && r.ok ? r.classes : undefined,
     );
   }
