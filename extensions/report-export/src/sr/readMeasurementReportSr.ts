@@ -3,7 +3,7 @@
  * measurement groups with their referenced segment and numbers, by concept code.
  */
 import { InvalidInputError } from '@concord/core';
-import { readPart10, type NaturalDataset } from '../dicom/dcmjs.ts';
+import { readPart10, type NaturalDataset } from '@concord/core';
 import {
   CODES,
   SOP_CLASS,

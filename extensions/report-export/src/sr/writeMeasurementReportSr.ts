@@ -7,7 +7,7 @@
 import type { EvaluationReport } from '../report/types.ts';
 import { stripControlChars } from '../text/sanitize.ts';
 import { dsString, newUid } from '@concord/core';
-import { dicomDateTime, writePart10, type NaturalDataset } from '../dicom/dcmjs.ts';
+import { dicomDateTime, writePart10, type NaturalDataset } from '@concord/core';
 import { CODES, PRIVATE_SCHEME, SOP_CLASS, SR_MEASUREMENTS, type Code } from './codes.ts';
 
 /** Patient and study of the source series: the SR joins that study (copied, as a SEG does). */

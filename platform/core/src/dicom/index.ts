@@ -24,3 +24,11 @@ export {
   type DicomSlice,
   type SeriesInstanceSource,
 } from './series.ts';
+export {
+  writePart10,
+  readPart10,
+  dicomDateTime,
+  type NaturalDataset,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  CONCORD_IMPLEMENTATION_CLASS_UID,
+} from './dcmjs.ts';

@@ -1,6 +1,6 @@
 export { readDicomSeg, type DicomSegResult } from './read.ts';
 export { writeDicomSeg, type WriteDicomSegOptions } from './write.ts';
-export { rgbToDicomLab, dicomLabToRgb } from './dcmjs.ts';
+export { rgbToDicomLab, dicomLabToRgb } from '../dicom/dcmjs.ts';
 export { dsString, newUid } from './ds.ts';
 export {
   DEFAULT_CATEGORY,

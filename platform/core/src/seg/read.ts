@@ -7,7 +7,7 @@ import {
   type LabelVolume,
   type Vec3,
 } from '../geometry/index.ts';
-import { dcmjs, dicomLabToRgb, type NaturalDataset } from './dcmjs.ts';
+import { dcmjs, dicomLabToRgb, fixUtf8InSequences, type NaturalDataset } from '../dicom/dcmjs.ts';
 import { SEG_SOP_CLASS_UID, type CodedConcept, type SegmentInfo } from './types.ts';
 
 export interface DicomSegResult {
@@ -44,7 +44,7 @@ function parseSeg(bytes: Uint8Array): { ds: NaturalDataset; transferSyntax: stri
     throw new InvalidInputError(`Not a readable DICOM file (${msg.split('\n')[0]})`);
   }
   const meta = dcmjs.data.DicomMetaDictionary.naturalizeDataset(parsed.meta);
-  const ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(parsed.dict);
+  const ds = fixUtf8InSequences(dcmjs.data.DicomMetaDictionary.naturalizeDataset(parsed.dict));
   return { ds, transferSyntax: String(meta.TransferSyntaxUID ?? '') };
 }
 

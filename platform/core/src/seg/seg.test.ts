@@ -16,7 +16,7 @@ import {
   type DicomSeriesResult,
   type LabelVolume,
 } from '../index.ts';
-import { dcmjs } from './dcmjs.ts';
+import { dcmjs } from '../dicom/dcmjs.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const FIXTURES = path.join(ROOT, 'tests/fixtures/io/dicom');
@@ -155,6 +155,16 @@ describe('writeDicomSeg / readDicomSeg', () => {
     ]);
     const remap = [0, 0, 0, 0, 0, 1, 0, 0, 0, 2];
     expect(Array.from(back.labels.data)).toEqual(Array.from(labels.data, (v) => remap[v]));
+  });
+
+  it('keeps non-ASCII segment names (UTF-8 strings inside sequences read back intact)', async () => {
+    const series = await readDicomSeries(folder(path.join(FIXTURES, 'ct-axial')));
+    const labels = labelsFor(series, (i) => (i < 4 ? 1 : 0));
+    const seg = writeDicomSeg(labels, series, {
+      seriesDescription: 'utf-8',
+      segments: [{ label: 1, name: 'Lobus frontalis – Müller ß 前頭葉' }],
+    });
+    expect(readDicomSeg(seg, series).segments[0].name).toBe('Lobus frontalis – Müller ß 前頭葉');
   });
 
   it('reports overlapping segments and returns each segment on its own', async () => {

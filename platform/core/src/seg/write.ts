@@ -1,7 +1,7 @@
 import type { DicomSeriesResult } from '../dicom/index.ts';
 import { GeometryMismatchError, InvalidInputError } from '../errors/index.ts';
 import { describeGrid, gridDifference, type LabelVolume } from '../geometry/index.ts';
-import { dcmjs, rgbToDicomLab, type NaturalDataset } from './dcmjs.ts';
+import { rgbToDicomLab, writePart10, type NaturalDataset } from '../dicom/dcmjs.ts';
 import { dicomDateTime, dsString, newUid } from './ds.ts';
 import {
   DEFAULT_CATEGORY,
@@ -286,21 +286,4 @@ function packFrames(
 function newUidFrom(uid: string, n: number): string {
   const s = `${uid}.${n}`;
   return s.length <= 64 ? s : newUid();
-}
-
-const IMPLEMENTATION_CLASS_UID = '2.25.256823451297437203962870227498541190617';
-
-function writePart10(dataset: NaturalDataset): Uint8Array {
-  const { DicomDict, DicomMetaDictionary } = dcmjs.data;
-  const meta = DicomMetaDictionary.denaturalizeDataset({
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: dataset.SOPClassUID,
-    MediaStorageSOPInstanceUID: dataset.SOPInstanceUID,
-    TransferSyntaxUID: '1.2.840.10008.1.2.1',
-    ImplementationClassUID: IMPLEMENTATION_CLASS_UID,
-    ImplementationVersionName: 'CONCORD_0_1',
-  });
-  const dict = new DicomDict(meta);
-  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
-  return new Uint8Array(dict.write());
 }

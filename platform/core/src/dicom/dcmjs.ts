@@ -1,6 +1,7 @@
 /**
- * The part of dcmjs the DICOM writers use, typed here (dcmjs ships no types). Naturalised
- * datasets are plain objects keyed by attribute keyword.
+ * The part of dcmjs Concord's DICOM codecs use (SEG, SR), typed here (dcmjs ships no types),
+ * and the Part 10 read/write both go through. Naturalised datasets are plain objects keyed by
+ * attribute keyword; sequences are arrays of such objects.
  */
 // eslint-disable-next-line @typescript-eslint/ban-ts-comment
 // @ts-ignore -- untyped package; the surface we use is declared by DcmjsApi below
@@ -26,10 +27,24 @@ interface DcmjsApi {
       naturalizeDataset(d: Record<string, unknown>): NaturalDataset;
       denaturalizeDataset(d: NaturalDataset): Record<string, unknown>;
     };
+    Colors: {
+      rgb82DICOMLAB(rgb: ArrayLike<number>): number[];
+      dicomlab2RGB8(lab: ArrayLike<number>): number[];
+    };
   };
 }
 
 export const dcmjs = dcmjsModule as unknown as DcmjsApi;
+
+/** sRGB (0..255) -> DICOM CIELab PCS values (0..65535, D50 via Bradford, as DCMTK/highdicom). */
+export function rgbToDicomLab(rgb: readonly [number, number, number]): [number, number, number] {
+  return dcmjs.data.Colors.rgb82DICOMLAB(rgb) as [number, number, number];
+}
+
+/** DICOM CIELab PCS values (0..65535) -> sRGB (0..255), rounded and clamped. */
+export function dicomLabToRgb(lab: readonly number[]): [number, number, number] {
+  return dcmjs.data.Colors.dicomlab2RGB8(lab) as [number, number, number];
+}
 
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 /** Implementation Class UID of files Concord writes (a 2.25 UUID-derived root). */
@@ -55,7 +70,14 @@ export function writePart10(dataset: NaturalDataset): Uint8Array {
 export function readPart10(bytes: Uint8Array): NaturalDataset {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const file = dcmjs.data.DicomMessage.readFile(buffer as ArrayBuffer);
-  const ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(file.dict);
+  return fixUtf8InSequences(dcmjs.data.DicomMetaDictionary.naturalizeDataset(file.dict));
+}
+
+/**
+ * For a UTF-8 (ISO_IR 192) dataset, re-decodes the strings inside sequence items that dcmjs
+ * decoded with the wrong character set (see below). Returns the same, mended, dataset.
+ */
+export function fixUtf8InSequences(ds: NaturalDataset): NaturalDataset {
   const charset = ([] as unknown[]).concat(ds.SpecificCharacterSet ?? []).join('\\');
   if (/ISO_IR 192/.test(charset)) {
     for (const v of Object.values(ds)) if (Array.isArray(v)) v.forEach(redecodeItem);
