@@ -262,6 +262,21 @@ describe('Export panel', () => {
     }
   });
 
+  it('reopening the study after the send keeps the annotator SEG as the reference, not the model SEG', async () => {
+    const title = (p: typeof browser.page) =>
+      p.getByTestId('overlay-reference').locator('.overlay-title').innerText();
+    const before = await title(browser.page);
+    const page = await browser.context.newPage();
+    try {
+      await page.goto(server.url);
+      await openStudyFromList(page, 'Colin27');
+      await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
+      expect(await title(page)).toBe(before);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('with the PACS down, says so and keeps the downloads', async () => {
     const { page } = browser;
     await orthanc?.stop();

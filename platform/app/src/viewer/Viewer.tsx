@@ -213,6 +213,8 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
   }, [controller, overlays, displayed]);
 
   // The study's DICOM SEG that references the displayed series becomes the reference overlay.
+  // An annotator's SEG (MANUAL/SEMIAUTOMATIC segments) wins over a model's (all AUTOMATIC, e.g.
+  // one this viewer sent to the PACS earlier), which is used only when it is the only one.
   useEffect(() => {
     if (!controller || !overlays || !series || !activeSeries || !dataSource || displayed === 0)
       return;
@@ -222,26 +224,30 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
     (async () => {
       const volume = await controller.ensureVolume();
       const problems: string[] = [];
+      let modelSeg: { labels: LabelVolume; title: string } | null = null;
+      const show = (labels: LabelVolume, title: string) => {
+        overlays.setLabelmap('reference', volume, labels, title, { kind: 'dicom-seg' });
+        setOverlayStatus(null);
+      };
       for (const seg of segs) {
         setOverlayStatus(`Loading ${seg.SeriesDescription || 'the reference SEG'}…`);
         try {
           const [bytes] = await dataSource.retrieveInstances(studyUID, seg.SeriesInstanceUID);
           if (!alive) return;
           const result = readSegForVolume(bytes, volume, activeSeries);
-          overlays.setLabelmap(
-            'reference',
-            volume,
-            result.labels,
-            seg.SeriesDescription || 'DICOM SEG',
-            { kind: 'dicom-seg' },
-          );
-          setOverlayStatus(null);
-          return;
+          const title = seg.SeriesDescription || 'DICOM SEG';
+          if (result.segments.every((s) => s.algorithmType === 'AUTOMATIC')) {
+            modelSeg ??= { labels: result.labels, title };
+            continue;
+          }
+          return show(result.labels, title);
         } catch (e) {
           problems.push(`${seg.SeriesDescription || seg.SeriesInstanceUID}: ${userMessage(e)}`);
         }
       }
-      if (alive) setOverlayStatus(`No reference SEG for this series. ${problems.join('; ')}`);
+      if (!alive) return;
+      if (modelSeg) return show(modelSeg.labels, modelSeg.title);
+      setOverlayStatus(`No reference SEG for this series. ${problems.join('; ')}`);
     })().catch((e) => alive && setOverlayStatus(`Reference SEG: ${userMessage(e)}`));
     return () => {
       alive = false;
