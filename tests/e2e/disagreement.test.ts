@@ -207,9 +207,14 @@ describe('disagreement and volumetric-bias views', () => {
     await page.getByTestId('volume-bias-table').waitFor({ timeout: 60_000 });
     const t1 = await page.evaluate(() => performance.now());
     await page.waitForTimeout(1500); // the last frames' entries are delivered asynchronously
-    const { tasks, scripts } = await page.evaluate(() => {
+    const { tasks, scripts, measures } = await page.evaluate(() => {
       const w = window as unknown as { __longtasks: LongTask[]; __frameScripts: FrameScript[] };
-      return { tasks: w.__longtasks, scripts: w.__frameScripts };
+      // our panels' marked main-thread work (showing the prediction, posting to workers)
+      const measures = performance
+        .getEntriesByType('measure')
+        .filter((m) => m.name.startsWith('concord:'))
+        .map((m) => ({ name: m.name, start: m.startTime, duration: m.duration }));
+      return { tasks: w.__longtasks, scripts: w.__frameScripts, measures };
     });
     const during = tasks
       .filter((t) => t.start >= t0 && t.start <= t1)
@@ -226,6 +231,7 @@ describe('disagreement and volumetric-bias views', () => {
           runToViewsMs: t1 - t0,
           longTasks: during,
           longScripts: scripts.filter((x) => x.start >= t0 && x.start <= t1 && x.duration > 50),
+          measures: measures.filter((m) => m.start >= t0 && m.start <= t1),
         },
         null,
         2,
@@ -249,21 +255,20 @@ describe('disagreement and volumetric-bias views', () => {
     const containsOurs = (t: LongTask) =>
       ours.some((m) => m.start < t.start + t.duration && m.start + m.duration > t.start);
     expect(during.filter((t) => t.duration > 100 && containsOurs(t))).toEqual([]);
-    // Over the whole page, only the software renderer's frames may be longer. Known today
-    // (measured, see test-results/disagreement-longtasks.json): the Model panel turning the
-    // inference result into probability arrays and the Metrics panel posting them to its
-    // worker in one message each take 150-250 ms; they are reported here, not hidden.
+    // Over the whole page, only the software renderer's frames may be longer: a task counts
+    // as rendering for the time its requestAnimationFrame callbacks ran (Cornerstone draws
+    // there; SwiftShader's canvas copy alone takes 200-400 ms). Everything else in any task
+    // (the Model panel showing the result, the Metrics panel posting to its worker, React,
+    // GC) must stay under 100 ms.
     const others = during.filter((t) => t.other > 100);
-    if (others.length > 0)
-      console.warn(
-        'long non-render tasks outside the disagreement views: ' +
-          others
-            .map((t) => {
-              const s = scripts.find((x) => x.start >= t.start && x.start < t.start + t.duration);
-              return `${Math.round(t.duration)} ms (${s?.invoker ?? '?'})`;
-            })
-            .join(', '),
+    const describeTask = (t: (typeof during)[number]) => {
+      const s = scripts.filter((x) => x.start >= t.start && x.start < t.start + t.duration);
+      return (
+        `${Math.round(t.duration)} ms (render ${Math.round(t.renderMs)}; ` +
+        `${s.map((x) => `${x.invoker} ${x.source} ${Math.round(x.duration)}`).join(', ') || '?'})`
       );
+    };
+    expect(others.map(describeTask)).toEqual([]);
   });
 
   it('shows FP and FN colours of the disagreement layer on the image', async () => {

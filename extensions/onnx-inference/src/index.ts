@@ -14,7 +14,7 @@ export {
   type InferenceClient,
   type ModelSource,
 } from './worker/client.ts';
-export type { LoadOptions, RunOptions } from './worker/protocol.ts';
+export type { LoadOptions, RunOptions, WorkerInferenceResult } from './worker/protocol.ts';
 
 /** Panel module entry `<id>.panelModule.model`; the panel (and ORT) load lazily. */
 export const MODEL_PANEL = 'model';

@@ -35,6 +35,17 @@ export interface ViewerBridge {
     title: string,
     origin?: OverlayOrigin,
   ): LabelVolume;
+  /**
+   * `showLabelmap` spread over several short main-thread tasks (for a model's result: millions
+   * of voxels to copy into the viewer). The previous overlay stays until the new one is shown;
+   * a later show of the same source supersedes it (this one then rejects with an AbortError).
+   */
+  showLabelmapInTasks(
+    source: OverlaySource,
+    labelmap: LabelVolume,
+    title: string,
+    origin?: OverlayOrigin,
+  ): Promise<LabelVolume>;
   /** Index of the displayed stack image (= slice k of the image volume and its labelmaps). */
   getSliceIndex(): number;
   /** Moves the viewport to slice k (e.g. a worst slice of the Disagreement panel). */

@@ -7,3 +7,4 @@ export { normaliseIntensity, percentiles } from './intensity.ts';
 export { orientationMapping, reorientGrid, type AxisMap } from './orientation.ts';
 export { resampleToSpacing, resampleBack, resampledSize } from './resample.ts';
 export { tileStarts, blendWeights } from './tiling.ts';
+export { toProbabilityArrays } from './probabilities.ts';

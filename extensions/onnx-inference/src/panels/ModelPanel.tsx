@@ -15,7 +15,7 @@ import {
 } from '../worker/client.ts';
 import { parseManifest } from '../manifest/validate.ts';
 import type { WebBackendPreference } from '../backends/web.ts';
-import type { ClassProbabilities, InferenceProgress, InferenceResult } from '../engine/types.ts';
+import type { InferenceProgress, InferenceResult } from '../engine/types.ts';
 
 type RunState =
   | { kind: 'idle' }
@@ -32,17 +32,21 @@ type RunState =
 
 const LOCAL = '__local__';
 
-/** Quantised probabilities (p ≈ q/255) to one float array per label, for soft metrics. */
-export function toProbabilityArrays(p: ClassProbabilities): Record<number, Float32Array> {
-  const out: Record<number, Float32Array> = {};
-  p.labels.forEach((label, c) => {
-    if (label === 0) return;
-    const q = p.data[c];
-    const f = new Float32Array(q.length);
-    for (let i = 0; i < q.length; i++) f[i] = q[i] / p.scale;
-    out[label] = f;
+/**
+ * Resolves in a new task (scheduler.yield where the browser has it, else a MessageChannel
+ * message), so that work before and after it are separate main-thread tasks.
+ */
+export function nextTask(): Promise<void> {
+  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof s?.yield === 'function') return s.yield();
+  return new Promise((resolve) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => {
+      c.port1.close();
+      resolve();
+    };
+    c.port2.postMessage(null);
   });
-  return out;
 }
 
 export function progressText(p?: InferenceProgress): string {
@@ -97,11 +101,18 @@ export default function ModelPanel({ viewer }: ViewerPanelProps) {
       setState({ kind: 'running' });
       const result = await client.current.client.run(volume, {
         probabilities: true,
+        // p as floats comes converted and transferred from the worker: no per-voxel work here
+        floatProbabilities: true,
         signal: controller.signal,
         onProgress: (progress) => setState({ kind: 'running', progress }),
       });
+      // showing the labelmap is a task of its own, not part of the one that got the result
+      await nextTask();
+      if (controller.signal.aborted) throw new DOMException('Inference cancelled', 'AbortError');
+      const t0 = performance.now();
       const classes = source.manifest.classes.filter((c) => c.label !== 0);
-      viewer.showLabelmap(
+      // millions of voxels into the viewer: in short tasks, not one long one
+      await viewer.showLabelmapInTasks(
         'prediction',
         {
           ...result.labels,
@@ -113,11 +124,12 @@ export default function ModelPanel({ viewer }: ViewerPanelProps) {
           model: result.model,
           backend: `${result.backend} (${result.threads} thread${result.threads === 1 ? '' : 's'})`,
           inferenceMs: Math.round(result.timings.totalMs),
-          probabilities: result.probabilities
-            ? toProbabilityArrays(result.probabilities)
-            : undefined,
+          probabilities: result.probabilityArrays,
         },
       );
+      // span of showing the prediction (several tasks), for the e2e long-task record
+      performance.measure('concord:model:show', { start: t0 });
+      await nextTask();
       setState({ kind: 'done', result });
     } catch (e) {
       const cancelled = e instanceof DOMException && e.name === 'AbortError';

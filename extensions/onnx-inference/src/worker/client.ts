@@ -7,10 +7,17 @@ import {
 } from '@concord/core';
 import type { ModelManifest } from '../manifest/types.ts';
 import { parseManifest } from '../manifest/validate.ts';
-import type { InferenceProgress, InferenceResult } from '../engine/types.ts';
-import type { FromWorker, LoadOptions, RunOptions, SerializedError, ToWorker } from './protocol.ts';
+import type { InferenceProgress } from '../engine/types.ts';
+import type {
+  FromWorker,
+  LoadOptions,
+  RunOptions,
+  SerializedError,
+  ToWorker,
+  WorkerInferenceResult,
+} from './protocol.ts';
 
-export type { LoadOptions, RunOptions } from './protocol.ts';
+export type { LoadOptions, RunOptions, WorkerInferenceResult } from './protocol.ts';
 
 export interface ModelSource {
   manifest: ModelManifest;
@@ -24,7 +31,7 @@ export interface InferenceClient {
   run(
     volume: Volume,
     options?: RunOptions & { signal?: AbortSignal; onProgress?: (p: InferenceProgress) => void },
-  ): Promise<InferenceResult>;
+  ): Promise<WorkerInferenceResult>;
   /** Frees the session and terminates the worker. */
   dispose(): Promise<void>;
 }

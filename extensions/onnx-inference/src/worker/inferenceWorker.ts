@@ -8,9 +8,10 @@ import { isConcordError } from '@concord/core';
 import { createWebBackend } from '../backends/web.ts';
 import type { OrtBackend } from '../backends/ort.ts';
 import { runInference } from '../engine/runInference.ts';
+import { toProbabilityArrays } from '../engine/probabilities.ts';
 import type { ModelManifest } from '../manifest/types.ts';
 import { validateManifest } from '../manifest/validate.ts';
-import type { FromWorker, SerializedError, ToWorker } from './protocol.ts';
+import type { FromWorker, SerializedError, ToWorker, WorkerInferenceResult } from './protocol.ts';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
@@ -53,14 +54,27 @@ async function handle(msg: ToWorker): Promise<void> {
       running.set(msg.id, ctrl);
       const current = backend;
       try {
-        const result = await runInference(msg.volume, manifest, {
-          ...msg.options,
+        const { floatProbabilities, ...options } = msg.options;
+        const full = await runInference(msg.volume, manifest, {
+          ...options,
           backend: current,
           signal: ctrl.signal,
           onProgress: (progress) => scope.postMessage({ type: 'progress', id: msg.id, progress }),
         });
+        // the float conversion is per-voxel work: here, not on the page
+        const result: WorkerInferenceResult =
+          floatProbabilities && full.probabilities
+            ? {
+                ...full,
+                probabilities: undefined,
+                probabilityArrays: toProbabilityArrays(full.probabilities),
+              }
+            : full;
+        // every array is transferred (no copy on either side)
         const transfer: Transferable[] = [result.labels.data.buffer as ArrayBuffer];
         for (const p of result.probabilities?.data ?? []) transfer.push(p.buffer as ArrayBuffer);
+        for (const p of Object.values(result.probabilityArrays ?? {}))
+          transfer.push(p.buffer as ArrayBuffer);
         scope.postMessage({ type: 'result', id: msg.id, result }, transfer);
       } catch (e) {
         // a cancelled run has released the session (runInference frees it on abort)

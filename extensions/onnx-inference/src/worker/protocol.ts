@@ -3,6 +3,12 @@ import type { ModelManifest } from '../manifest/types.ts';
 import type { WebBackendPreference } from '../backends/web.ts';
 import type { InferenceProgress, InferenceResult } from '../engine/types.ts';
 
+/** A run's result as the worker returns it. */
+export interface WorkerInferenceResult extends InferenceResult {
+  /** With `floatProbabilities`: label -> p on the source grid (background left out). */
+  probabilityArrays?: Record<number, Float32Array>;
+}
+
 /** Messages between `createInferenceClient()` and `inferenceWorker.ts`. */
 export interface LoadOptions {
   /** 'auto' = WebGPU when an adapter exists, else WASM. */
@@ -15,6 +21,12 @@ export interface LoadOptions {
 
 export interface RunOptions {
   probabilities?: boolean;
+  /**
+   * With `probabilities`: the worker also turns them into one Float32Array per foreground
+   * label (p = q / 255) and returns those instead of the quantised ones, so the page does no
+   * per-voxel work when the result arrives.
+   */
+  floatProbabilities?: boolean;
   batchSize?: number;
   memoryLimitBytes?: number;
 }
@@ -40,6 +52,6 @@ export interface SerializedError {
 export type FromWorker =
   | { type: 'loaded'; id: number; backend: string; threads: number }
   | { type: 'progress'; id: number; progress: InferenceProgress }
-  | { type: 'result'; id: number; result: InferenceResult }
+  | { type: 'result'; id: number; result: WorkerInferenceResult }
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'disposed'; id: number };

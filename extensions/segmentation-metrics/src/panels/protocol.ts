@@ -14,6 +14,19 @@ export interface MetricsRequest {
   case: { studyInstanceUID: string; seriesInstanceUID: string };
 }
 
+/** `reference`, `prediction` or `p<label>` (a class's probabilities). */
+export type MetricsPartName = 'reference' | 'prediction' | `p${number}`;
+export type MetricsPartData = LabelVolume['data'] | Float32Array;
+
+/**
+ * What the panel posts: the big arrays one message each, a task apart (one structured clone
+ * of all of them blocked the main thread for > 100 ms), then the request whose arrays are
+ * empty placeholders for them.
+ */
+export type MetricsInput =
+  | { id: number; kind: 'part'; name: MetricsPartName; data: MetricsPartData }
+  | { id: number; kind: 'run'; request: MetricsRequest };
+
 export type MetricsResponse =
   | { id: number; ok: true; report: EvaluationReport; ms: number }
   | { id: number; ok: false; error: string };

@@ -7,6 +7,23 @@ import { imageLoader, type Types } from '@cornerstonejs/core';
 import { segmentation, Enums as ToolEnums } from '@cornerstonejs/tools';
 import { alignToReference, type Grid, type LabelInfo, type LabelVolume } from '@concord/core';
 
+/**
+ * Resolves in a new task (scheduler.yield where the browser has it, else a MessageChannel
+ * message), so that work before and after it are separate main-thread tasks.
+ */
+export function nextTask(): Promise<void> {
+  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof s?.yield === 'function') return s.yield();
+  return new Promise((resolve) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => {
+      c.port1.close();
+      resolve();
+    };
+    c.port2.postMessage(null);
+  });
+}
+
 /** `disagreement`: the per-structure TP/FP/FN layer of the Disagreement panel (its own colours). */
 export type OverlaySource = 'reference' | 'prediction' | 'disagreement';
 
@@ -91,6 +108,8 @@ export class OverlayManager {
   private listeners = new Set<Listener>();
   private viewportIds: string[] = [];
   private generation = 0;
+  /** The latest `setLabelmapInTasks` per source (an earlier one still filling gives up). */
+  private pendingShow = new Map<OverlaySource, object>();
 
   constructor(private readonly seriesKey: string) {}
 
@@ -126,24 +145,54 @@ export class OverlayManager {
     title: string,
     origin: OverlayOrigin = { kind: 'labelmap' },
   ): LabelVolume {
-    const grid = volumeGrid(imageVolume);
-    const aligned = alignToReference(labelmap, grid);
+    const aligned = alignToReference(labelmap, volumeGrid(imageVolume));
+    this.pendingShow.delete(source); // supersedes a `setLabelmapInTasks` still filling
     this.remove(source);
-    const segmentationId = `${source}:${this.seriesKey}:${++this.generation}`;
-    const [nx, ny, nz] = grid.dims;
-    const sliceSize = nx * ny;
-    const images = imageLoader.createAndCacheDerivedLabelmapImages(imageVolume.imageIds);
-    const counts: Record<number, number> = {};
-    for (let k = 0; k < nz; k++) {
-      const slice = aligned.data.subarray(k * sliceSize, (k + 1) * sliceSize);
-      const vm = images[k].voxelManager as Types.IVoxelManager<number> | undefined;
-      const target = vm?.getScalarData() as Types.PixelDataTypedArray | undefined;
-      if (target) target.set(slice);
-      for (let i = 0; i < slice.length; i++) {
-        const v = slice[i];
-        if (v) counts[v] = (counts[v] ?? 0) + 1;
-      }
+    const fill = new SliceFill(imageVolume, aligned);
+    fill.run(fill.nz);
+    return this.register(source, fill, labelmap, title, origin);
+  }
+
+  /**
+   * Like `setLabelmap`, but the per-slice work (Cornerstone's derived images, copying and
+   * counting millions of voxels) is spread over main-thread tasks of about `budgetMs` each. The previous overlay of `source` stays until the new one is
+   * ready; a later call for the same source supersedes this one (it then rejects).
+   */
+  async setLabelmapInTasks(
+    source: OverlaySource,
+    imageVolume: Types.IImageVolume,
+    labelmap: LabelVolume,
+    title: string,
+    origin: OverlayOrigin,
+    budgetMs = 30,
+  ): Promise<LabelVolume> {
+    const token = {};
+    this.pendingShow.set(source, token);
+    const aligned = alignToReference(labelmap, volumeGrid(imageVolume));
+    const fill = new SliceFill(imageVolume, aligned);
+    while (fill.done < fill.nz) {
+      const t0 = performance.now();
+      while (fill.done < fill.nz && performance.now() - t0 < budgetMs) fill.run(1);
+      await nextTask();
+      if (this.pendingShow.get(source) !== token)
+        throw new DOMException('Superseded by a newer labelmap', 'AbortError');
     }
+    this.pendingShow.delete(source);
+    this.remove(source);
+    return this.register(source, fill, labelmap, title, origin);
+  }
+
+  /** Adds the filled slices as `source`'s segmentation and announces it. */
+  private register(
+    source: OverlaySource,
+    fill: SliceFill,
+    labelmap: LabelVolume,
+    title: string,
+    origin: OverlayOrigin,
+  ): LabelVolume {
+    const { aligned, images } = fill;
+    const counts = fill.counts();
+    const segmentationId = `${source}:${this.seriesKey}:${++this.generation}`;
     const present = Object.keys(counts).map(Number);
     const known = new Map((labelmap.labels ?? []).map((l) => [l.label, l]));
     const labels: LabelInfo[] = [...new Set([...known.keys(), ...present])]
@@ -284,5 +333,54 @@ export class OverlayManager {
   destroy() {
     for (const s of [...this.segmentationIds.keys()]) this.remove(s);
     this.listeners.clear();
+  }
+}
+
+/**
+ * Cornerstone labelmap images derived from the displayed series, filled slice by slice from a
+ * labelmap on the image grid, with voxel counts per label (a typed histogram: no object
+ * property lookups per voxel).
+ */
+class SliceFill {
+  readonly images: Types.IImage[] = [];
+  readonly nz: number;
+  done = 0;
+  private readonly sliceSize: number;
+  private readonly hist: Float64Array;
+
+  constructor(
+    private readonly imageVolume: Types.IImageVolume,
+    readonly aligned: LabelVolume,
+  ) {
+    const [nx, ny, nz] = aligned.dims;
+    this.nz = nz;
+    this.sliceSize = nx * ny;
+    // Uint8Array / Uint16Array labelmaps: at most 65536 labels
+    this.hist = new Float64Array(aligned.data instanceof Uint8Array ? 256 : 65536);
+  }
+
+  /** Fills the next `n` slices. */
+  run(n: number) {
+    const end = Math.min(this.nz, this.done + n);
+    for (let k = this.done; k < end; k++) {
+      const image = imageLoader.createAndCacheDerivedLabelmapImage(this.imageVolume.imageIds[k], {
+        instanceNumber: k + 1,
+      });
+      this.images.push(image);
+      const slice = this.aligned.data.subarray(k * this.sliceSize, (k + 1) * this.sliceSize);
+      const vm = image.voxelManager as Types.IVoxelManager<number> | undefined;
+      const target = vm?.getScalarData() as Types.PixelDataTypedArray | undefined;
+      if (target) target.set(slice);
+      const hist = this.hist;
+      for (let i = 0; i < slice.length; i++) hist[slice[i]]++;
+    }
+    this.done = end;
+  }
+
+  /** Voxel count per label present (background left out). */
+  counts(): Record<number, number> {
+    const out: Record<number, number> = {};
+    for (let v = 1; v < this.hist.length; v++) if (this.hist[v] > 0) out[v] = this.hist[v];
+    return out;
   }
 }

@@ -274,6 +274,11 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
         if (!volume) throw new Error('The series is still loading');
         return overlays.setLabelmap(source, volume, labelmap, title, origin);
       },
+      async showLabelmapInTasks(source, labelmap, title, origin = { kind: 'labelmap' }) {
+        const volume = controller.currentVolume();
+        if (!volume) throw new Error('The series is still loading');
+        return overlays.setLabelmapInTasks(source, volume, labelmap, title, origin);
+      },
       subscribe: (fn) => overlays.subscribe(fn),
       getSliceIndex: () => controller.currentImageIndex(),
       setSliceIndex: (index) => controller.jumpToImage(index),
