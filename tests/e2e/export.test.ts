@@ -154,6 +154,8 @@ describe('Export panel', () => {
     );
     await saveScreenshot(page, 'viewer-export');
     expect(ms.totalMs).toBeGreaterThan(0);
+    // the Metrics panel had shown its report for these labelmaps: the export used it
+    expect(await timing.getAttribute('data-report-reused')).toBe('true');
     expect(longest, JSON.stringify(during)).toBeLessThan(200);
   });
 

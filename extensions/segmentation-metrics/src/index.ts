@@ -7,6 +7,7 @@ export { EXTENSION_ID };
 export * from './engine/index.ts';
 export * from './report/report.ts';
 export * from './report/validate.ts';
+export { publishReport, publishedReport } from './panels/sharedReport.ts';
 
 /** Panel module entry `<id>.panelModule.metrics`; the panel's code is a lazy chunk. */
 export const METRICS_PANEL = 'metrics';

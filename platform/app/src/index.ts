@@ -1,4 +1,4 @@
 /** Types the extensions' panels use (type-only imports; the app is not a runtime dependency). */
-export type { ViewerBridge, ViewerPanelProps } from './viewerBridge.ts';
+export type { SharedResults, ViewerBridge, ViewerPanelProps } from './viewerBridge.ts';
 export type { OverlaySource, OverlayState, OverlayStyle } from './segmentation/overlayManager.ts';
 export type { ModelConfig, AppConfig } from './appConfig.ts';

@@ -12,6 +12,29 @@ import type {
 } from './segmentation/overlayManager.ts';
 import type { ModelConfig } from './appConfig.ts';
 
+/**
+ * Results one panel computed that others may reuse instead of computing them again (the
+ * Metrics panel's report for the Export panel). One entry per name, the latest; a value is
+ * only returned under the key it was stored with: the key names its inputs (study, series,
+ * overlay generations), so a stale result is never handed out.
+ */
+export interface SharedResults {
+  get(name: string, key: string): unknown;
+  set(name: string, key: string, value: unknown): void;
+}
+
+/** A SharedResults in memory (one per viewer bridge). */
+export function createSharedResults(): SharedResults {
+  const latest = new Map<string, { key: string; value: unknown }>();
+  return {
+    get: (name, key) => {
+      const e = latest.get(name);
+      return e && e.key === key ? e.value : undefined;
+    },
+    set: (name, key, value) => void latest.set(name, { key, value }),
+  };
+}
+
 export interface ViewerBridge {
   studyInstanceUID: string;
   seriesInstanceUID: string;
@@ -53,6 +76,8 @@ export interface ViewerBridge {
   /** Overlay state changes (a new reference or prediction, visibility, style). */
   subscribe(fn: (overlays: OverlayState[]) => void): () => void;
   overlays: OverlayManager;
+  /** Results shared between panels (see SharedResults), for this bridge's overlays. */
+  shared: SharedResults;
 }
 
 /** Props every panel component of the mode receives. */

@@ -23,6 +23,8 @@ interface Built {
   /** structures the SR has no measurements for (no segment in the SEG) */
   skipped: number[];
   ms: { metrics: number; exports: number; total: number };
+  /** the report came from the Metrics panel (not recomputed) */
+  reportReused: boolean;
 }
 
 type Status =
@@ -111,6 +113,7 @@ export default function ExportPanel({ viewer }: ViewerPanelProps) {
           sr: res.files.sr,
           skipped: res.sr.skippedLabels,
           ms: { ...res.ms, total: performance.now() - t0 },
+          reportReused: res.reportReused,
         };
       });
       setStatus({ kind: 'idle' });
@@ -206,10 +209,14 @@ export default function ExportPanel({ viewer }: ViewerPanelProps) {
             data-total-ms={Math.round(built.ms.total)}
             data-metrics-ms={Math.round(built.ms.metrics)}
             data-exports-ms={Math.round(built.ms.exports)}
+            data-report-reused={built.reportReused}
           >
             built in {(built.ms.total / 1000).toFixed(1)} s (report{' '}
-            {(built.ms.metrics / 1000).toFixed(1)} s, files {(built.ms.exports / 1000).toFixed(1)}{' '}
-            s){includePhi ? ' · with patient data' : ' · de-identified'}
+            {built.reportReused
+              ? 'from the Metrics panel'
+              : `${(built.ms.metrics / 1000).toFixed(1)} s`}
+            , files {(built.ms.exports / 1000).toFixed(1)} s)
+            {includePhi ? ' · with patient data' : ' · de-identified'}
           </p>
           {built.skipped.length > 0 && (
             <p className="muted small" data-testid="export-sr-skipped">

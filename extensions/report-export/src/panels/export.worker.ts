@@ -5,7 +5,11 @@
  * writers `concord evaluate` uses. The files go back as transferred buffers.
  */
 import { userMessage } from '@concord/core';
-import { buildReport, computeMetrics } from '@concord/extension-segmentation-metrics';
+import {
+  buildReport,
+  computeMetrics,
+  type EvaluationReport,
+} from '@concord/extension-segmentation-metrics';
 import { buildEvaluationExports } from '../bundle/buildEvaluationExports.ts';
 import type { ExportInput, ExportMessage, ExportRequest, PartData, PartName } from './protocol.ts';
 
@@ -47,24 +51,13 @@ self.onmessage = (e: MessageEvent<ExportInput>) => {
 
 async function build(req: ExportRequest) {
   try {
-    post({ id: req.id, kind: 'progress', stage: 'metrics' });
     const t0 = performance.now();
-    const names = Object.fromEntries(
-      [...(req.reference.labels ?? []), ...(req.prediction.labels ?? [])].map((l) => [
-        l.label,
-        l.name,
-      ]),
-    );
-    const result = computeMetrics(req.reference, req.prediction, {
-      labelNames: names,
-      probabilities: req.probabilities,
-    });
-    const report = buildReport({
-      result,
-      reference: req.referenceSource,
-      prediction: req.predictionSource,
-      case: req.case,
-    });
+    // the Metrics panel's report when it has one for these labelmaps, else computed here
+    let report = req.report;
+    if (!report) {
+      post({ id: req.id, kind: 'progress', stage: 'metrics' });
+      report = computeReport(req);
+    }
     const t1 = performance.now();
     post({ id: req.id, kind: 'progress', stage: 'exports' });
     const out = await buildEvaluationExports({
@@ -77,10 +70,40 @@ async function build(req: ExportRequest) {
       includePhi: req.includePhi,
     });
     const ms = { metrics: t1 - t0, exports: performance.now() - t1 };
-    post({ id: req.id, kind: 'done', report, files: out.files, seg: out.seg, sr: out.sr, ms }, [
-      ...new Set(Object.values(out.files).map((f) => f.buffer as ArrayBuffer)),
-    ]);
+    post(
+      {
+        id: req.id,
+        kind: 'done',
+        report,
+        reportReused: !!req.report,
+        files: out.files,
+        seg: out.seg,
+        sr: out.sr,
+        ms,
+      },
+      [...new Set(Object.values(out.files).map((f) => f.buffer as ArrayBuffer))],
+    );
   } catch (err) {
     post({ id: req.id, kind: 'error', error: userMessage(err) });
   }
+}
+
+/** The report the Metrics panel shows, from the same engine and inputs. */
+function computeReport(req: ExportRequest): EvaluationReport {
+  const names = Object.fromEntries(
+    [...(req.reference.labels ?? []), ...(req.prediction.labels ?? [])].map((l) => [
+      l.label,
+      l.name,
+    ]),
+  );
+  const result = computeMetrics(req.reference, req.prediction, {
+    labelNames: names,
+    probabilities: req.probabilities,
+  });
+  return buildReport({
+    result,
+    reference: req.referenceSource,
+    prediction: req.predictionSource,
+    case: req.case,
+  });
 }

@@ -5,6 +5,7 @@
  */
 import type { LabelInfo, SegmentDefinition } from '@concord/core';
 import type { OverlayState, ViewerBridge } from '@concord/app';
+import { publishedReport } from '@concord/extension-segmentation-metrics';
 import type { ExportJob } from './exportClient.ts';
 import { EXPORT_FILE_NAMES, type ExportKind } from '../bundle/buildEvaluationExports.ts';
 
@@ -48,11 +49,14 @@ export async function exportJob(
   const labels = prediction.labels?.length ? prediction.labels : pred.labels;
   const refLabels = reference.labels?.length ? reference.labels : ref.labels;
   const model = pred.origin.model;
+  // the Metrics panel's report of these very labelmaps, if it has one: no recomputation,
+  // and then the probabilities (only needed for it) are not sent to the worker either
+  const report = publishedReport(viewer, ref, pred);
   return {
     series,
     reference,
     prediction,
-    probabilities: pred.origin.probabilities,
+    ...(report ? { report } : { probabilities: pred.origin.probabilities }),
     referenceSource: { kind: ref.origin.kind, source: ref.title },
     predictionSource: {
       kind: pred.origin.kind,

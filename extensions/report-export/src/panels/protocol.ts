@@ -13,6 +13,11 @@ export interface ExportRequest {
   series: DicomSeriesResult;
   reference: LabelVolume;
   prediction: LabelVolume;
+  /**
+   * The Metrics panel's report for these labelmaps, used as is; when absent the worker
+   * computes it (and needs `probabilities` for the soft metrics).
+   */
+  report?: EvaluationReport;
   /** per-class probabilities on the image grid, for soft metrics (as the Metrics panel) */
   probabilities?: Record<number, Float32Array>;
   referenceSource: ReportSource;
@@ -46,6 +51,8 @@ export type ExportMessage =
       id: number;
       kind: 'done';
       report: EvaluationReport;
+      /** true: the Metrics panel's report was used (no metrics computed here) */
+      reportReused: boolean;
       files: Record<ExportKind, Uint8Array>;
       seg: { sopInstanceUID: string; seriesInstanceUID: string };
       sr: { sopInstanceUID: string; seriesInstanceUID: string; skippedLabels: number[] };

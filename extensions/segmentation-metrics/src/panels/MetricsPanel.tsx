@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ViewerPanelProps, OverlayState } from '@concord/app';
 import type { EvaluationReport } from '../report/report.ts';
 import { MetricsClient } from './metricsClient.ts';
+import { publishReport } from './sharedReport.ts';
 import { compareValues, formatValue, metricColumns } from './columns.ts';
 
 type Status =
@@ -67,6 +68,8 @@ export default function MetricsPanel({ viewer }: ViewerPanelProps) {
       .then((res) => {
         if (!alive) return;
         if (res.ok) {
+          // the Export panel reuses it for these labelmaps instead of recomputing it
+          publishReport(viewer, ref, pred, res.report);
           setReport(res.report);
           setStatus({ kind: 'done', ms: res.ms });
         } else {

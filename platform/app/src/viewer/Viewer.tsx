@@ -30,7 +30,7 @@ import { OverlaysPanel } from '../segmentation/OverlaysPanel.tsx';
 import { readSegForVolume } from '../segmentation/referenceSeg.ts';
 import { Thumbnail } from '../studyList/Thumbnail.tsx';
 import type { LabelVolume } from '@concord/core';
-import type { ViewerBridge, ViewerPanelProps } from '../viewerBridge.ts';
+import { createSharedResults, type ViewerBridge, type ViewerPanelProps } from '../viewerBridge.ts';
 import { getInstanceMetadata } from '../cornerstone/metadataProvider.ts';
 import type { DataSourceConfig } from '../dataSources/types.ts';
 import { displayedSeries } from './displayedSeries.ts';
@@ -282,6 +282,8 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
       subscribe: (fn) => overlays.subscribe(fn),
       getSliceIndex: () => controller.currentImageIndex(),
       setSliceIndex: (index) => controller.jumpToImage(index),
+      // keyed by overlay generations, which are this overlay manager's: new bridge, new store
+      shared: createSharedResults(),
     };
   }, [
     controller,
