@@ -12,9 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// eslint-disable-next-line @typescript-eslint/ban-ts-comment
-// @ts-ignore -- dcmjs ships no types; the surface used is declared below
-import dcmjsModule from 'dcmjs';
+import { readPart10 } from '@concord/core';
 import { isValidReport, reportProblems } from '@concord/extension-segmentation-metrics';
 import {
   EXPORT_FILE_NAMES,
@@ -29,13 +27,6 @@ import { startConcordServer, type RunningServer } from '../helpers/server.ts';
 import { dciodvfy } from '../integration/report-export/dciodvfy.ts';
 import { COLIN_DIR, writeShiftedPrediction } from './viewer/fixtures.ts';
 import { metricsTable, openStudyFromList } from './viewer/page.ts';
-
-const dcmjs = dcmjsModule as unknown as {
-  data: {
-    DicomMessage: { readFile(b: ArrayBuffer): { dict: Record<string, unknown> } };
-    DicomMetaDictionary: { naturalizeDataset(d: Record<string, unknown>): Record<string, unknown> };
-  };
-};
 
 const CE_MODEL = 'unet2d-colin27-ce 1.0.0';
 const KINDS = Object.keys(EXPORT_FILE_NAMES) as ExportKind[];
@@ -73,10 +64,7 @@ async function saveDownloads(page: Page, dir: string): Promise<Record<ExportKind
 }
 
 function sopInstanceUID(bytes: Uint8Array): string {
-  const msg = dcmjs.data.DicomMessage.readFile(
-    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-  );
-  return String(dcmjs.data.DicomMetaDictionary.naturalizeDataset(msg.dict).SOPInstanceUID);
+  return String(readPart10(bytes).SOPInstanceUID);
 }
 
 describe('Export panel', () => {

