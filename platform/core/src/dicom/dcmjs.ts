@@ -3,9 +3,7 @@
  * and the Part 10 read/write both go through. Naturalised datasets are plain objects keyed by
  * attribute keyword; sequences are arrays of such objects.
  */
-// eslint-disable-next-line @typescript-eslint/ban-ts-comment
-// @ts-ignore -- untyped package; the surface we use is declared by DcmjsApi below
-import dcmjsModule from 'dcmjs';
+import dcmjsModule from 'dcmjs'; // untyped (see dcmjs-module.d.ts); typed by DcmjsApi below
 
 export type NaturalDataset = Record<string, unknown>;
 
