@@ -15,7 +15,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { indexToWorld, readNifti, type Vec3, type Volume } from '@concord/core';
+import { readNifti } from '@concord/core';
+import { cropFloat32 as crop } from '../../tests/helpers/volumes.ts';
 import type { InferenceTimings } from '@concord/extension-onnx-inference';
 import { createStaticServer, listen } from '../../platform/cli/src/server/staticServer.ts';
 import { copyOrtAssets } from '../copy-ort-assets.mjs';
@@ -86,21 +87,6 @@ function nodeRow(kind: 'native' | 'wasm', threads: number, level?: 'all'): Row {
     perSliceSamples: out.perSliceSamples,
     input: 'sample 112x96 slices',
     ...wholeOf(out.runs),
-  };
-}
-
-function crop(v: Volume, [i0, j0, k0]: Vec3, [n, m, l]: Vec3): Volume<Float32Array> {
-  const data = new Float32Array(n * m * l);
-  let o = 0;
-  for (let k = k0; k < k0 + l; k++)
-    for (let j = j0; j < j0 + m; j++)
-      for (let i = i0; i < i0 + n; i++) data[o++] = v.data[(k * v.dims[1] + j) * v.dims[0] + i];
-  return {
-    dims: [n, m, l],
-    spacing: v.spacing,
-    origin: indexToWorld(v, [i0, j0, k0]),
-    direction: v.direction,
-    data,
   };
 }
 

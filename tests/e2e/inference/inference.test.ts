@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexToWorld, readNifti, type Vec3, type Volume } from '@concord/core';
+import { readNifti, type Volume } from '@concord/core';
+import { cropFloat32 as crop } from '../../helpers/volumes.ts';
 import { runInference, type ModelManifest } from '@concord/extension-onnx-inference';
 import { createNodeBackend, loadModelFromFile } from '@concord/extension-onnx-inference/node';
 import { createStaticServer, listen } from '../../../platform/cli/src/server/staticServer.ts';
@@ -18,22 +19,6 @@ import type { HarnessRequest, HarnessResult } from '../inference-harness/main.ts
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const MODELS = path.join(ROOT, 'extensions/onnx-inference/models');
-
-/** The box [i0, i0 + n) x [j0, j0 + m) x [k0, k0 + l) of a volume, with its grid. */
-function crop(v: Volume, [i0, j0, k0]: Vec3, [n, m, l]: Vec3): Volume<Float32Array> {
-  const data = new Float32Array(n * m * l);
-  let o = 0;
-  for (let k = k0; k < k0 + l; k++)
-    for (let j = j0; j < j0 + m; j++)
-      for (let i = i0; i < i0 + n; i++) data[o++] = v.data[(k * v.dims[1] + j) * v.dims[0] + i];
-  return {
-    dims: [n, m, l],
-    spacing: v.spacing,
-    origin: indexToWorld(v, [i0, j0, k0]),
-    direction: v.direction,
-    data,
-  };
-}
 
 const ceManifest = async (): Promise<ModelManifest> =>
   JSON.parse(await readFile(path.join(MODELS, 'unet2d-colin27-ce.json'), 'utf8'));
