@@ -20,5 +20,5 @@ build_app() {
   if [ -f "$REPO_ROOT/scripts/copy-ort-assets.mjs" ]; then
     (cd "$REPO_ROOT" && node scripts/copy-ort-assets.mjs) || return 1
   fi
-  (cd "$REPO_ROOT" && npx --no-install vite build --config platform/app/vite.config.ts --logLevel warn)
+  (cd "$REPO_ROOT" && npx --no-install vite build --configLoader runner --config platform/app/vite.config.ts --logLevel warn)
 }

@@ -2,7 +2,7 @@ import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { ohifCoreAlias } from '../../vitest.shared.ts';
-import { SECURITY_HEADERS } from './src/securityHeaders.ts';
+import { SECURITY_HEADERS } from '@concord/core/security';
 
 const appRoot = path.dirname(fileURLToPath(import.meta.url));
 

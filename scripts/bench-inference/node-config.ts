@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { readNifti } from '@concord/core';
-import { runInference, type InferenceTimings } from '@concord/extension-onnx-inference';
-import { createNodeBackend, loadModelFromFile } from '@concord/extension-onnx-inference/node';
+import { runInference, type InferenceTimings } from '@concord/inference';
+import { createNodeBackend, loadModelFromFile } from '@concord/inference/node';
 
 const [kind, threadsArg, manifestPath, volumePath, repeatsArg, levelArg] = process.argv.slice(2);
 const threads = Number(threadsArg);

@@ -17,14 +17,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readNifti } from '@concord/core';
 import { cropFloat32 as crop } from '../../tests/helpers/volumes.ts';
-import type { InferenceTimings } from '@concord/extension-onnx-inference';
+import type { InferenceTimings } from '@concord/inference';
 import { createStaticServer, listen } from '../../platform/cli/src/server/staticServer.ts';
 import { copyOrtAssets } from '../copy-ort-assets.mjs';
 import { openBrowser } from '../../tests/helpers/browser.ts';
 import type { HarnessRequest, HarnessResult } from '../../tests/e2e/inference-harness/main.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const MODELS = path.join(ROOT, 'extensions/onnx-inference/models');
+const MODELS = path.join(ROOT, 'platform/inference/models');
 const MANIFEST = path.join(MODELS, 'unet2d-colin27-ce.json');
 const SAMPLE = path.join(ROOT, 'samples/colin27/t1.nii.gz');
 const N = Math.max(1, Math.min(os.availableParallelism(), 4));

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readNiftiLabels } from '@concord/core';
-import { computeMetrics, computeOverlap } from '@concord/extension-segmentation-metrics';
+import { computeMetrics, computeOverlap } from '@concord/metrics';
 
 const dir = process.argv[2];
 const runs = Number(process.argv[3] ?? 3);

@@ -19,7 +19,7 @@ import { COLIN_DIR } from './viewer/fixtures.ts';
 import { openStudyFromList, viewportPixels, type Pixels } from './viewer/page.ts';
 
 const run = promisify(execFile);
-const CE_MANIFEST = 'extensions/onnx-inference/models/unet2d-colin27-ce.json';
+const CE_MANIFEST = 'platform/inference/models/unet2d-colin27-ce.json';
 const CE_MODEL = 'unet2d-colin27-ce 1.0.0';
 
 interface LongTask {

@@ -13,14 +13,14 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPart10 } from '@concord/core';
-import { isValidReport, reportProblems } from '@concord/extension-segmentation-metrics';
+import { isValidReport, reportProblems } from '@concord/metrics';
 import {
   EXPORT_FILE_NAMES,
   formatRatio,
   readMeasurementReportSr,
   type EvaluationReport,
   type ExportKind,
-} from '@concord/extension-report-export';
+} from '@concord/reports';
 import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
 import { dicomFolder, startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';

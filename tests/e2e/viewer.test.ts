@@ -243,7 +243,7 @@ describe('viewer: sample study, overlays, metrics, model', () => {
 
   it('shows a manifest/model mismatch verbatim and keeps the last result', async () => {
     const { page } = browser;
-    const models = path.resolve('extensions/onnx-inference/models');
+    const models = path.resolve('platform/inference/models');
     const manifest = JSON.parse(
       await readFile(path.join(models, 'unet2d-colin27-ce.json'), 'utf8'),
     );

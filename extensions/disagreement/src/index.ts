@@ -1,11 +1,10 @@
-/** Shows where the model and the annotator disagree, and the model's volumetric bias. */
+/** Disagreement and Volumetric-bias panels, worst-slice commands (engine: @concord/metrics). */
 import { lazy } from 'react';
 import type { OhifExtension } from '@concord/core/ohif';
 import { EXTENSION_ID } from './id.ts';
 import { getCommandsModule } from './panels/commands.ts';
 
 export { EXTENSION_ID };
-export * from './engine/index.ts';
 export {
   COMMANDS_CONTEXT,
   NEXT_WORST_SLICE,

@@ -1,78 +1,9 @@
-/** Exports evaluation results as CSV, JSON, PDF, DICOM SR and DICOM SEG. */
+/** The Export panel: report, SEG, SR, JSON, CSV, PDF downloads and STOW-RS (engine: @concord/reports). */
 import { lazy } from 'react';
 import type { OhifExtension } from '@concord/core/ohif';
 import { EXTENSION_ID } from './id.ts';
 
 export { EXTENSION_ID };
-export type {
-  EvaluationReport,
-  StructureResult,
-  PatientInfo,
-  PrivacyOptions,
-} from './report/types.ts';
-export {
-  writeReportCsv,
-  csvColumns,
-  csvField,
-  nsdColumn,
-  type CsvOptions,
-} from './csv/writeReportCsv.ts';
-export { writeReportJson, ReportSchemaError } from './json/writeReportJson.ts';
-export {
-  writeReportPdf,
-  TABLE_COLUMNS,
-  BIAS_BAR_COLORS,
-  type PdfReportInput,
-  type PdfOptions,
-} from './pdf/writeReportPdf.ts';
-export { formatRatio, formatMm, formatMl, formatSignedPct, NOT_AVAILABLE } from './pdf/format.ts';
-export { sliceDisagreementClasses, axialDisagreementProfile } from './raster/sliceClasses.ts';
-export {
-  writeMeasurementReportSr,
-  type SrInput,
-  type SrOptions,
-  type SrResult,
-  type DicomPatientStudy,
-  type SourceSeriesRef,
-  type SegmentationRef,
-} from './sr/writeMeasurementReportSr.ts';
-export {
-  readMeasurementReportSr,
-  type SrDocument,
-  type SrMeasurementGroup,
-} from './sr/readMeasurementReportSr.ts';
-export { CODES as SR_CODES, UNITS as SR_UNITS, SR_MEASUREMENTS } from './sr/codes.ts';
-export {
-  buildEvaluationExports,
-  patientOf,
-  EXPORT_FILE_NAMES,
-  EXPORT_MEDIA_TYPES,
-  type ExportKind,
-  type EvaluationExportInput,
-  type EvaluationExports,
-} from './bundle/buildEvaluationExports.ts';
-export {
-  stowExports,
-  fetchStowStore,
-  StowExportError,
-  type DicomWebStore,
-  type StowItem,
-  type FetchStowOptions,
-} from './stow/stowExports.ts';
-export { neutralizeFormula, stripControlChars } from './text/sanitize.ts';
-export { toWinAnsi, isWinAnsi } from './text/winAnsi.ts';
-export { encodePng, decodePng, crc32, type RasterImage } from './raster/png.ts';
-export {
-  renderSlice,
-  autoWindow,
-  labelColor,
-  magnificationFor,
-  type RenderSliceOptions,
-  type SliceVolumes,
-  type OverlayKind,
-  type WindowLevel,
-} from './raster/renderSlice.ts';
-
 /** Panel module entry `<id>.panelModule.export`; the panel's code is a lazy chunk. */
 export const EXPORT_PANEL = 'export';
 

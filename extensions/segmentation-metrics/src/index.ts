@@ -1,13 +1,9 @@
-/** Computes per-structure segmentation metrics (DESIGN §3.2) and their report (§3.3). */
+/** The Metrics panel: per-structure metrics of the evaluation (engine: @concord/metrics). */
 import { lazy } from 'react';
 import type { OhifExtension } from '@concord/core/ohif';
 import { EXTENSION_ID } from './id.ts';
 
 export { EXTENSION_ID };
-export * from './engine/index.ts';
-export * from './report/report.ts';
-export * from './report/validate.ts';
-export { publishReport, publishedReport } from './panels/sharedReport.ts';
 
 /** Panel module entry `<id>.panelModule.metrics`; the panel's code is a lazy chunk. */
 export const METRICS_PANEL = 'metrics';

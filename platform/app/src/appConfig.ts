@@ -1,12 +1,8 @@
 /** The viewer's single configuration: data sources, models and the default mode. */
+import type { ModelConfig } from '@concord/core';
 import type { DataSourceConfig } from './dataSources/types.ts';
 
-export interface ModelConfig {
-  /** Shown in the Model panel. */
-  name: string;
-  /** URL of the concord.model/v1 manifest (the .onnx sits next to it). */
-  manifestUrl: string;
-}
+export type { ModelConfig };
 
 export interface AppConfig {
   defaultMode: string;

@@ -9,3 +9,5 @@ export * from './codecs/index.ts';
 export * from './dicom/index.ts';
 export * from './seg/index.ts';
 export * from './datasources/index.ts';
+export * from './host/index.ts';
+export * from './rpc/index.ts';

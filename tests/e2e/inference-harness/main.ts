@@ -2,8 +2,8 @@
  * Minimal page for the inference e2e test: loads a model with the real inference worker
  * (createInferenceClient) and runs it on a volume served next to the page.
  */
-import { createInferenceClient, fetchModel } from '@concord/extension-onnx-inference/worker';
-import { webGpuAdapterKind } from '@concord/extension-onnx-inference/web';
+import { createInferenceClient, fetchModel } from '@concord/inference/worker';
+import { webGpuAdapterKind } from '@concord/inference/web';
 import type { Direction, Vec3 } from '@concord/core';
 
 export interface HarnessRequest {

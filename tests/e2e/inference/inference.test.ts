@@ -10,15 +10,15 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNifti, type Volume } from '@concord/core';
 import { cropFloat32 as crop } from '../../helpers/volumes.ts';
-import { runInference, type ModelManifest } from '@concord/extension-onnx-inference';
-import { createNodeBackend, loadModelFromFile } from '@concord/extension-onnx-inference/node';
-import { createStaticServer, listen } from '../../../platform/cli/src/server/staticServer.ts';
+import { runInference, type ModelManifest } from '@concord/inference';
+import { createNodeBackend, loadModelFromFile } from '@concord/inference/node';
+import { createStaticServer, listen } from '@concord/cli/server';
 import { copyOrtAssets } from '../../../scripts/copy-ort-assets.mjs';
 import { openBrowser, type BrowserSession } from '../../helpers/browser.ts';
 import type { HarnessRequest, HarnessResult } from '../inference-harness/main.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const MODELS = path.join(ROOT, 'extensions/onnx-inference/models');
+const MODELS = path.join(ROOT, 'platform/inference/models');
 
 const ceManifest = async (): Promise<ModelManifest> =>
   JSON.parse(await readFile(path.join(MODELS, 'unet2d-colin27-ce.json'), 'utf8'));

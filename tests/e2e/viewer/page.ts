@@ -1,6 +1,6 @@
 /** Page helpers for the viewer e2e tests: open a study, read the viewport's pixels. */
 import type { Page } from 'playwright-core';
-import { decodePng } from '@concord/extension-report-export';
+import { decodePng } from '@concord/reports';
 
 export interface Pixels {
   width: number;

@@ -13,7 +13,7 @@ import { readDicomSeg, readDicomSeries, readNiftiLabels } from '@concord/core';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = path.join(ROOT, 'platform/cli/bin/concord.mjs');
-const MODEL = path.join(ROOT, 'extensions/onnx-inference/models/unet2d-colin27-ce.json');
+const MODEL = path.join(ROOT, 'platform/inference/models/unet2d-colin27-ce.json');
 const COLIN = path.join(ROOT, 'samples/colin27');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'concord-infer-cli-'));
 

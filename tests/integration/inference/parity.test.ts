@@ -6,16 +6,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNifti, type Volume } from '@concord/core';
-import { runInference, type InferenceBackend } from '@concord/extension-onnx-inference';
-import {
-  createNodeBackend,
-  loadModelFromFile,
-  type LoadedModel,
-} from '@concord/extension-onnx-inference/node';
+import { runInference, type InferenceBackend } from '@concord/inference';
+import { createNodeBackend, loadModelFromFile, type LoadedModel } from '@concord/inference/node';
 
-const MODELS = fileURLToPath(
-  new URL('../../../extensions/onnx-inference/models/', import.meta.url),
-);
+const MODELS = fileURLToPath(new URL('../../../platform/inference/models/', import.meta.url));
 const SAMPLE = fileURLToPath(new URL('../../../samples/colin27/t1.nii.gz', import.meta.url));
 
 /** Runs both runtimes on every batch, records the logit differences, returns the WASM output. */

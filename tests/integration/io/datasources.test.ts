@@ -11,7 +11,7 @@ import {
   readDicomSeries,
   type DicomJsonManifest,
 } from '@concord/core';
-import { main } from '../../../platform/cli/src/main.ts';
+import { main } from '@concord/cli';
 import { dicomFolder } from '../../helpers/orthanc.ts';
 
 const SAMPLES = fileURLToPath(new URL('../../../samples/', import.meta.url));

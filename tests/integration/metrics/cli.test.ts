@@ -12,7 +12,7 @@ import {
   type LabelVolume,
   type Vec3,
 } from '@concord/core';
-import { reportProblems, type EvaluationReport } from '@concord/extension-segmentation-metrics';
+import { reportProblems, type EvaluationReport } from '@concord/metrics';
 
 const BIN = path.resolve('platform/cli/bin/concord.mjs');
 const F = path.resolve('tests/fixtures/metrics');

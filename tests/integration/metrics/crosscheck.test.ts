@@ -12,7 +12,7 @@ import {
   computeMetrics,
   reportProblems,
   type StructureMetrics,
-} from '@concord/extension-segmentation-metrics';
+} from '@concord/metrics';
 
 const FIXTURES = path.resolve('tests/fixtures/metrics');
 

@@ -5,11 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readDicomSeries, readNiftiLabels, writeDicomSeg } from '@concord/core';
-import {
-  computeMetrics,
-  reportProblems,
-  type EvaluationReport,
-} from '@concord/extension-segmentation-metrics';
+import { computeMetrics, reportProblems, type EvaluationReport } from '@concord/metrics';
 
 const BIN = path.resolve('platform/cli/bin/concord.mjs');
 const COLIN = path.resolve('samples/colin27');

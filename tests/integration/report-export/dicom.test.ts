@@ -3,12 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  readMeasurementReportSr,
-  writeMeasurementReportSr,
-} from '@concord/extension-report-export';
+import { readMeasurementReportSr, writeMeasurementReportSr } from '@concord/reports';
 import { dciodvfy } from './dciodvfy.ts';
-import { srInput } from '../../../extensions/report-export/src/testing/srFixture.ts';
+import { srInput } from '@concord/reports/testing';
 
 describe('DICOM SR (TID 1500) with dciodvfy', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'concord-sr-'));

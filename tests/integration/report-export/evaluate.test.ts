@@ -9,17 +9,13 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readDicomSeg, readDicomSeries } from '@concord/core';
-import { isValidReport, type EvaluationReport } from '@concord/extension-segmentation-metrics';
-import {
-  EXPORT_FILE_NAMES,
-  formatRatio,
-  readMeasurementReportSr,
-} from '@concord/extension-report-export';
+import { isValidReport, type EvaluationReport } from '@concord/metrics';
+import { EXPORT_FILE_NAMES, formatRatio, readMeasurementReportSr } from '@concord/reports';
 import { startOrthanc, type RunningOrthanc } from '../../helpers/orthanc.ts';
 import { dciodvfy } from './dciodvfy.ts';
 
 const CLI = path.resolve('platform/cli/bin/concord.mjs');
-const MODEL = path.resolve('extensions/onnx-inference/models/unet2d-colin27-ce.json');
+const MODEL = path.resolve('platform/inference/models/unet2d-colin27-ce.json');
 const SERIES = path.resolve('samples/colin27/dicom');
 const REFERENCE = path.resolve('samples/colin27/reference-seg.dcm');
 const PATIENT_NAME = 'Colin27'; // PatientName Colin27^Sample, PatientID CONCORD-COLIN27

@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DISAGREEMENT_COLORS, DisagreementClass, type Rgb } from '@concord/extension-disagreement';
-import { computeDisagreement } from '@concord/extension-segmentation-metrics';
+import { DISAGREEMENT_COLORS, DisagreementClass, type Rgb } from '@concord/metrics';
+import { computeDisagreement } from '@concord/metrics';
 import {
   axialDisagreementProfile,
   decodePng,
@@ -19,12 +19,8 @@ import {
   toWinAnsi,
   writeReportPdf,
   type RasterImage,
-} from '@concord/extension-report-export';
-import {
-  SYNTHETIC_LABELS,
-  syntheticCase,
-  syntheticReport,
-} from '../../../extensions/report-export/src/testing/syntheticCase.ts';
+} from '@concord/reports';
+import { SYNTHETIC_LABELS, syntheticCase, syntheticReport } from '@concord/reports/testing';
 
 const ALPHA = 0.55; // overlay opacity the PDF writer uses on its slice images
 

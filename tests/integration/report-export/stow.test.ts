@@ -5,14 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { DicomWebSource, readDicomSeg, readDicomSeries } from '@concord/core';
-import { buildReport, computeMetrics } from '@concord/extension-segmentation-metrics';
+import { buildReport, computeMetrics } from '@concord/metrics';
 import {
   buildEvaluationExports,
   fetchStowStore,
   StowExportError,
   stowExports,
   type EvaluationExports,
-} from '@concord/extension-report-export';
+} from '@concord/reports';
 import { dicomFolder, startOrthanc, type RunningOrthanc } from '../../helpers/orthanc.ts';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';

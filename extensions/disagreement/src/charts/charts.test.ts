@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { chartToSvgText, FP_COLOR, sliceProfileChart, volumeBiasChart } from './index.ts';
-import { volumetricBias } from '../engine/index.ts';
+import { volumetricBias } from '@concord/metrics';
 
 describe('charts (Observable Plot)', () => {
   it('draws one bar per FP/FN slice count, tagged with its slice for navigation', () => {

@@ -4,9 +4,9 @@
  * (e.g. happy-dom in Node for the PDF report).
  */
 import * as Plot from '@observablehq/plot';
-import type { SliceProfile } from '../engine/sliceProfile.ts';
-import type { VolumeBiasRow } from '../engine/volumetricBias.ts';
-import { DISAGREEMENT_COLORS, DisagreementClass, type Rgb } from '../engine/style.ts';
+import type { SliceProfile } from '@concord/metrics';
+import type { VolumeBiasRow } from '@concord/metrics';
+import { DISAGREEMENT_COLORS, DisagreementClass, type Rgb } from '@concord/metrics';
 
 /** Colours readable on the dark theme. */
 export const CHART_THEME = { background: '#151a3a', text: '#e6e8f2', grid: '#3a4070' };

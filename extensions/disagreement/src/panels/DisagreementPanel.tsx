@@ -6,11 +6,11 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
-import type { ViewerPanelProps } from '@concord/app';
+import type { HostPanelProps } from '@concord/core';
 import { sliceProfileChart } from '../charts/charts.ts';
-import type { BoundaryGrossVolumes } from '../engine/classify.ts';
-import { confusionMatrixMl } from '../engine/confusion.ts';
-import { disagreementLegend } from '../engine/style.ts';
+import type { BoundaryGrossVolumes } from '@concord/metrics';
+import { confusionMatrixMl } from '@concord/metrics';
+import { disagreementLegend } from '@concord/metrics';
 import { setWorstSliceNavigation, stepToWorstSlice, worstSliceRanking } from './session.ts';
 import { SvgChart } from './SvgChart.tsx';
 import { distanceLabelInfo } from './distanceLayer.ts';
@@ -50,7 +50,7 @@ function legendRows(tauMm: number, byDistance: boolean) {
   ];
 }
 
-export default function DisagreementPanel({ viewer }: ViewerPanelProps) {
+export default function DisagreementPanel({ viewer }: HostPanelProps) {
   const { session, state } = useSession(viewer);
   const current = state.current;
   const [label, setLabel] = useState<number | null>(null);

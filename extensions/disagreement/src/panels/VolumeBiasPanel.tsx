@@ -5,9 +5,9 @@
  * as SVG or PNG.
  */
 import { useMemo } from 'react';
-import type { ViewerPanelProps } from '@concord/app';
+import type { HostPanelProps } from '@concord/core';
 import { chartToSvgText, volumeBiasChart } from '../charts/charts.ts';
-import { HARD_VS_SOFT_HELP, volumetricBias } from '../engine/volumetricBias.ts';
+import { HARD_VS_SOFT_HELP, volumetricBias } from '@concord/metrics';
 import { SvgChart } from './SvgChart.tsx';
 import { useSession } from './useSession.ts';
 
@@ -37,7 +37,7 @@ async function svgToPngUrl(svgText: string, width: number, height: number): Prom
   return canvas.toDataURL('image/png');
 }
 
-export default function VolumeBiasPanel({ viewer }: ViewerPanelProps) {
+export default function VolumeBiasPanel({ viewer }: HostPanelProps) {
   const { state } = useSession(viewer);
   const rows = useMemo(
     () =>

@@ -10,8 +10,8 @@ import {
   computeMetrics,
   expandDisagreement,
   type StructureDisagreement,
-} from '@concord/extension-segmentation-metrics';
-import { boundaryGrossVolumes, classifyDisagreement } from '../engine/classify.ts';
+} from '@concord/metrics';
+import { boundaryGrossVolumes, classifyDisagreement } from '@concord/metrics';
 import { distanceLabels } from './distanceLayer.ts';
 import type { DisagreementRequest, DisagreementResponse, StructureSummary } from './protocol.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OverlapCode } from '../engine/classify.ts';
-import { DISAGREEMENT_COLORS, DisagreementClass } from '../engine/style.ts';
+import { OverlapCode } from '@concord/metrics';
+import { DISAGREEMENT_COLORS, DisagreementClass } from '@concord/metrics';
 import { DISTANCE_BINS, distanceLabelInfo, distanceLabels } from './distanceLayer.ts';
 
 describe('distance-coloured disagreement layer', () => {

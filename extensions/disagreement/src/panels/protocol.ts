@@ -1,11 +1,7 @@
 /** Messages between the disagreement panels and their worker. */
 import type { LabelVolume } from '@concord/core';
-import type {
-  EvaluationReport,
-  ReportPrediction,
-  ReportSource,
-} from '@concord/extension-segmentation-metrics';
-import type { BoundaryGrossVolumes } from '../engine/classify.ts';
+import type { EvaluationReport, ReportPrediction, ReportSource } from '@concord/metrics';
+import type { BoundaryGrossVolumes } from '@concord/metrics';
 
 /** What the panels need of one structure, small enough to keep per study and model. */
 export interface StructureSummary {

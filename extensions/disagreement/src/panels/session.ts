@@ -3,10 +3,10 @@
  * panels and the worst-slice commands: it watches the reference and prediction overlays, runs
  * the worker, and caches results per study and model (switching back to a model is instant).
  */
-import type { OverlayState, ViewerBridge } from '@concord/app';
-import type { EvaluationReport } from '@concord/extension-segmentation-metrics';
-import type { BoundaryGrossVolumes } from '../engine/classify.ts';
-import { rankWorstSlices, stepWorstSlice } from '../engine/sliceProfile.ts';
+import type { OverlayState, ViewerHost } from '@concord/core';
+import type { EvaluationReport } from '@concord/metrics';
+import type { BoundaryGrossVolumes } from '@concord/metrics';
+import { rankWorstSlices, stepWorstSlice } from '@concord/metrics';
 import type { DisagreementRequest, DisagreementResponse, StructureSummary } from './protocol.ts';
 
 /** Distributes Omit over the request union (plain Omit would collapse it). */
@@ -112,7 +112,7 @@ export class DisagreementSession {
   private studyKey: string | null = null;
   state: SessionState = { status: { kind: 'waiting' }, current: null, models: [] };
 
-  constructor(private readonly viewer: ViewerBridge) {
+  constructor(private readonly viewer: ViewerHost) {
     this.unsubscribe = viewer.subscribe((o) => this.onOverlays(o));
   }
 
@@ -274,17 +274,17 @@ export class DisagreementSession {
   }
 }
 
-const sessions = new Map<ViewerBridge, { session: DisagreementSession; users: number }>();
+const sessions = new Map<ViewerHost, { session: DisagreementSession; users: number }>();
 
 /** The session of a viewer bridge, shared by the panels that use it; release when done. */
-export function acquireSession(viewer: ViewerBridge): DisagreementSession {
+export function acquireSession(viewer: ViewerHost): DisagreementSession {
   let s = sessions.get(viewer);
   if (!s) sessions.set(viewer, (s = { session: new DisagreementSession(viewer), users: 0 }));
   s.users++;
   return s.session;
 }
 
-export function releaseSession(viewer: ViewerBridge) {
+export function releaseSession(viewer: ViewerHost) {
   const s = sessions.get(viewer);
   if (!s || --s.users > 0) return;
   sessions.delete(viewer);
@@ -292,9 +292,9 @@ export function releaseSession(viewer: ViewerBridge) {
 }
 
 /** What the worst-slice hotkeys act on: the structure shown in the Disagreement panel. */
-let navigation: { viewer: ViewerBridge; ranking: number[] } | null = null;
+let navigation: { viewer: ViewerHost; ranking: number[] } | null = null;
 
-export function setWorstSliceNavigation(next: { viewer: ViewerBridge; ranking: number[] } | null) {
+export function setWorstSliceNavigation(next: { viewer: ViewerHost; ranking: number[] } | null) {
   navigation = next;
 }
 

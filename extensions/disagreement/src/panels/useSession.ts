@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ViewerBridge } from '@concord/app';
+import type { ViewerHost } from '@concord/core';
 import {
   acquireSession,
   releaseSession,
@@ -8,7 +8,7 @@ import {
 } from './session.ts';
 
 /** The viewer's disagreement session and its state, for a panel component. */
-export function useSession(viewer: ViewerBridge): {
+export function useSession(viewer: ViewerHost): {
   session: DisagreementSession | null;
   state: SessionState;
 } {

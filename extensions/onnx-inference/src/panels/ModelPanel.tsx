@@ -6,16 +6,16 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { userMessage } from '@concord/core';
-import type { ViewerPanelProps } from '@concord/app';
+import type { HostPanelProps } from '@concord/core';
 import {
   createInferenceClient,
   fetchModel,
   type InferenceClient,
   type ModelSource,
-} from '../worker/client.ts';
-import { parseManifest } from '../manifest/validate.ts';
-import type { WebBackendPreference } from '../backends/web.ts';
-import type { InferenceProgress, InferenceResult } from '../engine/types.ts';
+} from '@concord/inference/worker';
+import { parseManifest } from '@concord/inference';
+import type { WebBackendPreference } from '@concord/inference/web';
+import type { InferenceProgress, InferenceResult } from '@concord/inference';
 
 type RunState =
   | { kind: 'idle' }
@@ -55,7 +55,7 @@ export function progressText(p?: InferenceProgress): string {
   return `${p.stage}: ${p.done}/${p.total}${p.unit ? ` ${p.unit}` : ''} (${pct}%)`;
 }
 
-export default function ModelPanel({ viewer }: ViewerPanelProps) {
+export default function ModelPanel({ viewer }: HostPanelProps) {
   const [choice, setChoice] = useState<string>(viewer.models[0]?.manifestUrl ?? LOCAL);
   const [backend, setBackend] = useState<WebBackendPreference>('wasm');
   const [state, setState] = useState<RunState>({ kind: 'idle' });

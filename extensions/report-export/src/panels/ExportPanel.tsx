@@ -5,10 +5,10 @@
  * same-origin proxy). A refused or failed upload loses nothing: the downloads stay.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { OverlayState, ViewerPanelProps } from '@concord/app';
+import type { OverlayState, HostPanelProps } from '@concord/core';
 import { userMessage } from '@concord/core';
-import { EXPORT_MEDIA_TYPES, type ExportKind } from '../bundle/buildEvaluationExports.ts';
-import { fetchStowStore, stowExports } from '../stow/stowExports.ts';
+import { EXPORT_MEDIA_TYPES, type ExportKind } from '@concord/reports';
+import { fetchStowStore, stowExports } from '@concord/reports';
 import { ExportClient } from './exportClient.ts';
 import { EXPORT_FILE_NAMES, EXPORT_ITEMS, exportJob, formatBytes } from './job.ts';
 import type { ExportStage } from './protocol.ts';
@@ -48,7 +48,7 @@ function revoke(b: Built | null) {
   if (b) for (const u of Object.values(b.urls)) URL.revokeObjectURL(u);
 }
 
-export default function ExportPanel({ viewer }: ViewerPanelProps) {
+export default function ExportPanel({ viewer }: HostPanelProps) {
   const client = useRef<ExportClient | null>(null);
   const [overlays, setOverlays] = useState<OverlayState[]>([]);
   const [includePhi, setIncludePhi] = useState(false);

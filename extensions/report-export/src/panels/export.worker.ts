@@ -5,12 +5,8 @@
  * writers `concord evaluate` uses. The files go back as transferred buffers.
  */
 import { userMessage } from '@concord/core';
-import {
-  buildReport,
-  computeMetrics,
-  type EvaluationReport,
-} from '@concord/extension-segmentation-metrics';
-import { buildEvaluationExports } from '../bundle/buildEvaluationExports.ts';
+import { buildReport, computeMetrics, type EvaluationReport } from '@concord/metrics';
+import { buildEvaluationExports } from '@concord/reports';
 import type { ExportInput, ExportMessage, ExportRequest, PartData, PartName } from './protocol.ts';
 
 const post = (msg: ExportMessage, transfer: Transferable[] = []) =>

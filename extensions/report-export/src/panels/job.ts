@@ -4,10 +4,10 @@
  * series (SEG/SR reference it) and the model's classes (SEG segments).
  */
 import type { LabelInfo, SegmentDefinition } from '@concord/core';
-import type { OverlayState, ViewerBridge } from '@concord/app';
-import { publishedReport } from '@concord/extension-segmentation-metrics';
+import type { OverlayState, ViewerHost } from '@concord/core';
+import { publishedReport } from '@concord/metrics';
 import type { ExportJob } from './exportClient.ts';
-import { EXPORT_FILE_NAMES, type ExportKind } from '../bundle/buildEvaluationExports.ts';
+import { EXPORT_FILE_NAMES, type ExportKind } from '@concord/reports';
 
 /** Download list order and captions. */
 export const EXPORT_ITEMS: Array<{ kind: ExportKind; caption: string }> = [
@@ -37,7 +37,7 @@ export function segmentsOf(prediction: LabelInfo[], reference: LabelInfo[]): Seg
 
 /** The worker job for the current overlays; undefined while either labelmap is missing. */
 export async function exportJob(
-  viewer: ViewerBridge,
+  viewer: ViewerHost,
   ref: OverlayState,
   pred: OverlayState,
   includePhi: boolean,

@@ -1,11 +1,7 @@
 /** Messages between the Export panel and its worker. */
 import type { DicomSeriesResult, LabelVolume, SegmentDefinition } from '@concord/core';
-import type {
-  EvaluationReport,
-  ReportPrediction,
-  ReportSource,
-} from '@concord/extension-segmentation-metrics';
-import type { ExportKind } from '../bundle/buildEvaluationExports.ts';
+import type { EvaluationReport, ReportPrediction, ReportSource } from '@concord/metrics';
+import type { ExportKind } from '@concord/reports';
 
 export interface ExportRequest {
   id: number;

@@ -4,10 +4,10 @@
  * labelmap changes. All names are rendered as text.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ViewerPanelProps, OverlayState } from '@concord/app';
-import type { EvaluationReport } from '../report/report.ts';
+import type { HostPanelProps, OverlayState } from '@concord/core';
+import type { EvaluationReport } from '@concord/metrics';
 import { MetricsClient } from './metricsClient.ts';
-import { publishReport } from './sharedReport.ts';
+import { publishReport } from '@concord/metrics';
 import { compareValues, formatValue, metricColumns } from './columns.ts';
 
 type Status =
@@ -16,7 +16,7 @@ type Status =
   | { kind: 'done'; ms: number }
   | { kind: 'error'; message: string };
 
-export default function MetricsPanel({ viewer }: ViewerPanelProps) {
+export default function MetricsPanel({ viewer }: HostPanelProps) {
   const client = useRef<MetricsClient | null>(null);
   const [overlays, setOverlays] = useState<OverlayState[]>([]);
   const [report, setReport] = useState<EvaluationReport | null>(null);

@@ -1,5 +1,5 @@
 /** The Metrics table's columns: every metric of DESIGN §3.2, with its definition for hover. */
-import type { StructureMetrics } from '../engine/types.ts';
+import type { StructureMetrics } from '@concord/metrics';
 
 export interface MetricColumn {
   key: string;

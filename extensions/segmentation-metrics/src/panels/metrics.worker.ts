@@ -4,8 +4,8 @@
  * `concord metrics`, so the panel shows the CLI's numbers.
  */
 import { userMessage } from '@concord/core';
-import { computeMetrics } from '../engine/metrics.ts';
-import { buildReport } from '../report/report.ts';
+import { computeMetrics } from '@concord/metrics';
+import { buildReport } from '@concord/metrics';
 import type {
   MetricsInput,
   MetricsPartData,

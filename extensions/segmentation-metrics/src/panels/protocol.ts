@@ -1,6 +1,6 @@
 /** Messages between the Metrics panel and its worker. */
 import type { LabelVolume } from '@concord/core';
-import type { EvaluationReport, ReportPrediction, ReportSource } from '../report/report.ts';
+import type { EvaluationReport, ReportPrediction, ReportSource } from '@concord/metrics';
 
 export interface MetricsRequest {
   id: number;

@@ -5,7 +5,16 @@
  */
 import { imageLoader, type Types } from '@cornerstonejs/core';
 import { segmentation, Enums as ToolEnums } from '@cornerstonejs/tools';
-import { alignToReference, type Grid, type LabelInfo, type LabelVolume } from '@concord/core';
+import {
+  alignToReference,
+  type Grid,
+  type LabelInfo,
+  type LabelVolume,
+  type OverlayOrigin,
+  type OverlaySource,
+  type OverlayState,
+  type OverlayStyle,
+} from '@concord/core';
 
 /**
  * Resolves in a new task (scheduler.yield where the browser has it, else a MessageChannel
@@ -24,40 +33,7 @@ export function nextTask(): Promise<void> {
   });
 }
 
-/** `disagreement`: the per-structure TP/FP/FN layer of the Disagreement panel (its own colours). */
-export type OverlaySource = 'reference' | 'prediction' | 'disagreement';
-
-export interface OverlayStyle {
-  fill: boolean;
-  outline: boolean;
-  /** Fill opacity 0..1 */
-  opacity: number;
-}
-
-/** Where a labelmap came from, as the report records it (DESIGN §3.3). */
-export interface OverlayOrigin {
-  kind: 'nifti' | 'dicom-seg' | 'model' | 'labelmap';
-  model?: { name: string; version: string; sha256: string };
-  backend?: string;
-  inferenceMs?: number;
-  /** Per-class probabilities on the image grid (label -> p), for soft metrics. */
-  probabilities?: Record<number, Float32Array>;
-}
-
-export interface OverlayState {
-  source: OverlaySource;
-  origin: OverlayOrigin;
-  /** Increments with every new labelmap, so panels can tell a replacement from a restyle. */
-  generation: number;
-  /** Where it came from, for the UI (file name, series description, model name). */
-  title: string;
-  labels: LabelInfo[];
-  visible: boolean;
-  hiddenLabels: number[];
-  style: OverlayStyle;
-  /** Voxel count per label on the image grid (0 = structure absent). */
-  counts: Record<number, number>;
-}
+export type { OverlaySource, OverlayStyle, OverlayOrigin, OverlayState };
 
 export const DEFAULT_STYLES: Record<OverlaySource, OverlayStyle> = {
   reference: { fill: false, outline: true, opacity: 0.5 },

@@ -17,20 +17,16 @@ import {
   type DicomSeriesResult,
   type LabelVolume,
 } from '@concord/core';
-import { runInference, type InferenceResult } from '@concord/extension-onnx-inference';
-import { createNodeBackend, loadModelFromFile } from '@concord/extension-onnx-inference/node';
-import {
-  buildReport,
-  computeMetrics,
-  type EvaluationReport,
-} from '@concord/extension-segmentation-metrics';
+import { runInference, type InferenceResult } from '@concord/inference';
+import { createNodeBackend, loadModelFromFile } from '@concord/inference/node';
+import { buildReport, computeMetrics, type EvaluationReport } from '@concord/metrics';
 import {
   buildEvaluationExports,
   EXPORT_FILE_NAMES,
   fetchStowStore,
   stowExports,
   type ExportKind,
-} from '@concord/extension-report-export';
+} from '@concord/reports';
 import packageJson from '../../package.json' with { type: 'json' };
 import { parseTolerances } from './metrics.ts';
 

@@ -19,12 +19,12 @@ import {
   type ClassProbabilities,
   type InferenceProgress,
   type InferenceResult,
-} from '@concord/extension-onnx-inference';
+} from '@concord/inference';
 import {
   createNodeBackend,
   loadModelFromFile,
   type NodeBackendKind,
-} from '@concord/extension-onnx-inference/node';
+} from '@concord/inference/node';
 
 export type InferBackendOption = 'auto' | 'wasm' | 'native';
 

@@ -12,14 +12,14 @@ import {
   type DicomSeriesResult,
   type LabelVolume,
 } from '@concord/core';
-import { computeMetricsParallel } from '@concord/extension-segmentation-metrics/node';
+import { computeMetricsParallel } from '@concord/metrics/node';
 import {
   buildReport,
   reportProblems,
   type EvaluationReport,
   type InputKind,
-} from '@concord/extension-segmentation-metrics';
-import { writeReportCsv } from '@concord/extension-report-export';
+} from '@concord/metrics';
+import { writeReportCsv } from '@concord/reports';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export interface MetricsCommandOptions {

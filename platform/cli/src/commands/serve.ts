@@ -3,7 +3,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError, buildDicomJsonManifest } from '@concord/core';
-import { SECURITY_HEADERS } from '../../../app/src/securityHeaders.ts';
+import { SECURITY_HEADERS } from '@concord/core/security';
 import { createStaticServer, listen } from '../server/staticServer.ts';
 import { parseDicomwebUrl, proxyHandler } from '../server/dicomwebProxy.ts';
 
@@ -12,7 +12,7 @@ export const APP_DIST = fileURLToPath(new URL('../../../app/dist', import.meta.u
 export const SAMPLE_DIR = fileURLToPath(new URL('../../../../samples', import.meta.url));
 /** Model manifests (+ .onnx files) offered in the viewer's Model panel. */
 export const MODELS_DIR = fileURLToPath(
-  new URL('../../../../extensions/onnx-inference/models', import.meta.url),
+  new URL('../../../../platform/inference/models', import.meta.url),
 );
 export const MODELS_PREFIX = '/models/';
 export const DATA_PREFIX = '/data/';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SECURITY_HEADERS } from '../../../app/src/securityHeaders.ts';
+import { SECURITY_HEADERS } from '@concord/core/security';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,0 +1,122 @@
+/**
+ * The host contract: what a viewer offers Concord's extensions. Concord's own viewer
+ * implements it natively (platform/app); an implementation over OHIF's services makes the same
+ * extensions run in stock OHIF. Extensions depend on this contract, never on a viewer package.
+ * Types only: no DOM, no React, no Cornerstone.
+ */
+import type { DicomSeriesResult } from '../dicom/index.ts';
+import type { LabelInfo, LabelVolume, Volume } from '../geometry/index.ts';
+
+/**
+ * An overlay source: one labelmap layer over the image. `reference` (the annotator) and
+ * `prediction` (the model) are the host's own; extensions add theirs (the Disagreement
+ * panel's TP/FP/FN layer is `disagreement`).
+ */
+export type OverlaySource = 'reference' | 'prediction' | 'disagreement';
+
+export interface OverlayStyle {
+  fill: boolean;
+  outline: boolean;
+  /** Fill opacity 0..1 */
+  opacity: number;
+}
+
+/** Where a labelmap came from, as the report records it (docs/report.md). */
+export interface OverlayOrigin {
+  kind: 'nifti' | 'dicom-seg' | 'model' | 'labelmap';
+  model?: { name: string; version: string; sha256: string };
+  backend?: string;
+  inferenceMs?: number;
+  /** Per-class probabilities on the image grid (label -> p), for soft metrics. */
+  probabilities?: Record<number, Float32Array>;
+}
+
+export interface OverlayState {
+  source: OverlaySource;
+  origin: OverlayOrigin;
+  /** Increments with every new labelmap, so panels can tell a replacement from a restyle. */
+  generation: number;
+  /** Where it came from, for the UI (file name, series description, model name). */
+  title: string;
+  labels: LabelInfo[];
+  visible: boolean;
+  hiddenLabels: number[];
+  style: OverlayStyle;
+  /** Voxel count per label on the image grid (0 = structure absent). */
+  counts: Record<number, number>;
+}
+
+/** A model the host offers (a concord.model/v1 manifest URL on the host's origin). */
+export interface ModelConfig {
+  /** Shown in the Model panel. */
+  name: string;
+  /** URL of the concord.model/v1 manifest (the .onnx sits next to it). */
+  manifestUrl: string;
+}
+
+/** The overlay layers' state and the few controls panels need on them. */
+export interface HostOverlays {
+  list(): OverlayState[];
+  remove(source: OverlaySource): void;
+  setVisible(source: OverlaySource, visible: boolean): void;
+}
+
+/**
+ * Results one panel computed that others may reuse instead of computing them again. One entry
+ * per name, the latest; a value is only returned under the key it was stored with: the key
+ * names its inputs (study, series, overlay generations), so a stale result is never handed out.
+ */
+export interface SharedResults {
+  get(name: string, key: string): unknown;
+  set(name: string, key: string, value: unknown): void;
+}
+
+export interface ViewerHost {
+  studyInstanceUID: string;
+  seriesInstanceUID: string;
+  /** Models the host offers. */
+  models: ModelConfig[];
+  /** The displayed series on its image grid (waits until every slice is loaded). */
+  getImageVolume(): Promise<Volume>;
+  /**
+   * The displayed series as @concord/core describes a read series: the image volume plus
+   * each slice's instance attributes (UIDs, patient/study) — what a SEG or SR referencing it needs.
+   */
+  getSeries(): Promise<DicomSeriesResult>;
+  /** Absolute URL of the active data source's DICOMweb root (same origin), if it is DICOMweb: STOW-RS goes there. */
+  dicomWebRoot?: string;
+  /** The labelmap of a source on the image grid, if one is shown. */
+  getLabelmap(source: OverlaySource): LabelVolume | undefined;
+  /** Shows a labelmap as one source's overlay (resampled onto the image grid if needed). */
+  showLabelmap(
+    source: OverlaySource,
+    labelmap: LabelVolume,
+    title: string,
+    origin?: OverlayOrigin,
+  ): LabelVolume;
+  /**
+   * `showLabelmap` spread over several short main-thread tasks (for a model's result: millions
+   * of voxels to copy into the viewer). The previous overlay stays until the new one is shown;
+   * a later show of the same source supersedes it (this one then rejects with an AbortError).
+   */
+  showLabelmapInTasks(
+    source: OverlaySource,
+    labelmap: LabelVolume,
+    title: string,
+    origin?: OverlayOrigin,
+  ): Promise<LabelVolume>;
+  /** Index of the displayed stack image (= slice k of the image volume and its labelmaps). */
+  getSliceIndex(): number;
+  /** Moves the viewport to slice k (e.g. a worst slice of the Disagreement panel). */
+  setSliceIndex(index: number): void;
+  /** Overlay state changes (a new reference or prediction, visibility, style). */
+  subscribe(fn: (overlays: OverlayState[]) => void): () => void;
+  overlays: HostOverlays;
+  /** Results shared between panels (see SharedResults), for this host's overlays. */
+  shared: SharedResults;
+}
+
+/** Props every panel component of a Concord mode receives. */
+export interface HostPanelProps {
+  viewer: ViewerHost;
+}

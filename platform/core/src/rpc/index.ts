@@ -1,0 +1,9 @@
+export * from './types.ts';
+export { expose, connect } from './rpc.ts';
+export {
+  serializeError,
+  reviveError,
+  registerRpcError,
+  abortError,
+  isAbortError,
+} from './errors.ts';

@@ -1,0 +1,151 @@
+/**
+ * Every export of one evaluation, built in memory (DOM-free: the CLI writes them to a folder,
+ * the viewer offers them for download and STOW-RS): the model's DICOM SEG, the TID 1500 SR
+ * that references it, and the JSON, CSV and PDF reports.
+ */
+import {
+  newUid,
+  writeDicomSeg,
+  type DicomSeriesResult,
+  type LabelVolume,
+  type SegmentDefinition,
+} from '@concord/core';
+import { computeDisagreement } from '@concord/metrics';
+import type { EvaluationReport, PatientInfo } from '../report/types.ts';
+import { writeReportCsv } from '../csv/writeReportCsv.ts';
+import { writeReportJson } from '../json/writeReportJson.ts';
+import { writeReportPdf } from '../pdf/writeReportPdf.ts';
+import { axialDisagreementProfile, sliceDisagreementClasses } from '../raster/sliceClasses.ts';
+import { writeMeasurementReportSr } from '../sr/writeMeasurementReportSr.ts';
+
+/** File names of the exports in an output folder. */
+export const EXPORT_FILE_NAMES = {
+  seg: 'prediction-seg.dcm',
+  sr: 'measurement-report-sr.dcm',
+  json: 'report.json',
+  csv: 'report.csv',
+  pdf: 'report.pdf',
+} as const;
+
+export type ExportKind = keyof typeof EXPORT_FILE_NAMES;
+
+/** Media types of the exports (downloads in the viewer, HTTP responses). */
+export const EXPORT_MEDIA_TYPES: Record<ExportKind, string> = {
+  seg: 'application/dicom',
+  sr: 'application/dicom',
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8; header=present',
+  pdf: 'application/pdf',
+};
+
+export interface EvaluationExportInput {
+  report: EvaluationReport;
+  /** the source DICOM series (image volume + instance metadata) */
+  series: DicomSeriesResult;
+  /** annotator's and model's labelmaps on the series grid */
+  reference: LabelVolume;
+  prediction: LabelVolume;
+  /** one per model class to write into the SEG (label, name, colour) */
+  segments: SegmentDefinition[];
+  /** algorithm identification of the SEG */
+  algorithm: { name: string; version: string };
+  /** put patient name/ID/birth date into CSV and PDF (JSON has no patient fields) */
+  includePhi?: boolean;
+  /** τ of the PDF's boundary/gross split (default: the report's first tolerance) */
+  tauMm?: number;
+  now?: Date;
+}
+
+export interface EvaluationExports {
+  files: Record<ExportKind, Uint8Array>;
+  seg: { sopInstanceUID: string; seriesInstanceUID: string };
+  sr: { sopInstanceUID: string; seriesInstanceUID: string; skippedLabels: number[] };
+}
+
+/** Patient identity of the source series (for the opt-in PHI fields). */
+export function patientOf(series: DicomSeriesResult): PatientInfo {
+  const m = series.instanceMetadata[0];
+  return { name: m?.PatientName, id: m?.PatientID, birthDate: m?.PatientBirthDate };
+}
+
+export async function buildEvaluationExports(
+  input: EvaluationExportInput,
+): Promise<EvaluationExports> {
+  const { report, series, reference, prediction } = input;
+  const now = input.now ?? new Date();
+  const privacy = { includePhi: input.includePhi ?? false, patient: patientOf(series) };
+
+  // the model's SEG: SegmentNumber = rank of the label among the written segments
+  const segments = [...input.segments].sort((a, b) => a.label - b.label);
+  const seg = { sopInstanceUID: newUid(), seriesInstanceUID: newUid() };
+  const segBytes = writeDicomSeg(prediction, series, {
+    seriesDescription: `${input.algorithm.name} ${input.algorithm.version} segmentation`,
+    algorithm: { ...input.algorithm, type: 'AUTOMATIC' },
+    segments,
+    seriesNumber: 900,
+    contentLabel: 'CONCORD_MODEL',
+    date: now,
+    ...seg,
+  });
+
+  const m = series.instanceMetadata[0];
+  const sr = writeMeasurementReportSr(
+    {
+      report,
+      patientStudy: {
+        patientName: m?.PatientName,
+        patientId: m?.PatientID,
+        patientBirthDate: m?.PatientBirthDate,
+        patientSex: m?.PatientSex,
+        studyInstanceUID: series.studyInstanceUID,
+        studyDate: m?.StudyDate,
+        studyTime: m?.StudyTime,
+        studyId: m?.StudyID,
+        accessionNumber: m?.AccessionNumber,
+        referringPhysicianName: m?.ReferringPhysicianName,
+      },
+      source: {
+        seriesInstanceUID: series.seriesInstanceUID,
+        instances: series.instanceMetadata.map((x) => ({
+          sopClassUID: x.SOPClassUID,
+          sopInstanceUID: x.SOPInstanceUID,
+        })),
+      },
+      segmentation: {
+        ...seg,
+        segments: segments.map((s, i) => ({ label: s.label, segmentNumber: i + 1 })),
+      },
+    },
+    { now, seriesNumber: 901 },
+  );
+
+  const tauMm = input.tauMm ?? report.definitions.tolerancesMm[0] ?? 1;
+  const products = computeDisagreement(reference, prediction, {
+    labels: report.structures.map((s) => s.label),
+  });
+  const pdf = await writeReportPdf(
+    {
+      report,
+      volumes: { image: series.volume, reference, prediction },
+      sliceProfile: axialDisagreementProfile(products, reference.dims[2]),
+      classifySlice: (k) => sliceDisagreementClasses(products, reference.dims, k, tauMm),
+    },
+    { ...privacy, tauMm },
+  );
+  const utf8 = new TextEncoder();
+  return {
+    files: {
+      seg: segBytes,
+      sr: sr.bytes,
+      json: utf8.encode(writeReportJson(report)),
+      csv: utf8.encode(writeReportCsv(report, privacy)),
+      pdf,
+    },
+    seg,
+    sr: {
+      sopInstanceUID: sr.sopInstanceUID,
+      seriesInstanceUID: sr.seriesInstanceUID,
+      skippedLabels: sr.skippedLabels,
+    },
+  };
+}
