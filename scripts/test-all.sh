@@ -30,6 +30,7 @@ run_vitest() {
 
 run_check typecheck npx --no-install tsc -p tsconfig.json --noEmit
 run_check lint npm run --silent lint
+run_check boundaries node scripts/check-boundaries.mjs
 run_vitest unit vitest.config.ts
 build_app || status=1
 run_vitest e2e vitest.e2e.config.ts

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { readNifti } from '@concord/core';
 import { cropFloat32 as crop } from '../../tests/helpers/volumes.ts';
 import type { InferenceTimings } from '@concord/inference';
-import { createStaticServer, listen } from '../../platform/cli/src/server/staticServer.ts';
+import { createStaticServer, listen } from '@concord/cli/server';
 import { copyOrtAssets } from '../copy-ort-assets.mjs';
 import { openBrowser } from '../../tests/helpers/browser.ts';
 import type { HarnessRequest, HarnessResult } from '../../tests/e2e/inference-harness/main.ts';

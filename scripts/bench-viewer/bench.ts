@@ -9,7 +9,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildDicomJsonManifest } from '@concord/core';
-import { serve } from '../../platform/cli/src/commands/serve.ts';
+import { serve } from '@concord/cli';
 import { measureFirstImage, median, type FirstImageRun } from './firstImage.ts';
 import { ensureStockOhif, serveStockOhif, STOCK_OHIF_VERSION } from './stockOhif.ts';
 import { measureRunToMetrics, type RunToMetricsRun } from './runToMetrics.ts';

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
-import { createStaticServer, listen } from '../../platform/cli/src/server/staticServer.ts';
+import { createStaticServer, listen } from '@concord/cli/server';
 
 export const STOCK_OHIF_VERSION = '3.13.2';
 
