@@ -7,4 +7,4 @@
 export * from './manifest/index.ts';
 export * from './engine/index.ts';
 export * from './backends/ort.ts';
-export type { LoadOptions, RunOptions, WorkerInferenceResult } from './worker/protocol.ts';
+export type { LoadOptions, RunOptions, WorkerInferenceResult } from './worker/api.ts';

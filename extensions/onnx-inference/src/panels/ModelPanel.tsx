@@ -5,7 +5,7 @@
  * or model mismatch included) are shown verbatim.
  */
 import { useEffect, useRef, useState } from 'react';
-import { userMessage } from '@concord/core';
+import { isAbortError, userMessage } from '@concord/core';
 import type { HostPanelProps } from '@concord/core';
 import {
   createInferenceClient,
@@ -132,7 +132,7 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
       await nextTask();
       setState({ kind: 'done', result });
     } catch (e) {
-      const cancelled = e instanceof DOMException && e.name === 'AbortError';
+      const cancelled = isAbortError(e);
       if (cancelled) {
         // the worker may be mid-run: start a fresh one next time
         void client.current?.client.dispose();

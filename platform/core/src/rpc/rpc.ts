@@ -25,7 +25,8 @@ const isResponse = (d: unknown): d is RpcResponse =>
  */
 export function expose<A extends Api>(api: A, endpoint: Endpoint): () => void {
   const running = new Map<number, AbortController>();
-  const post = (msg: RpcResponse, transfer?: Transferable[]) => endpoint.postMessage(msg, transfer);
+  const post = (msg: RpcResponse, transfer: Transferable[] = []) =>
+    endpoint.postMessage(msg, transfer);
   const onMessage = (event: { data: unknown }) => {
     const msg = event.data;
     if (!isRequest(msg)) return;
@@ -118,7 +119,7 @@ export function connect<A extends Api>(endpoint: Endpoint): Remote<A> {
       return new Promise((resolve, reject) => {
         const onAbort = () => {
           if (!pending.delete(id)) return;
-          endpoint.postMessage({ rpc: 'cancel', id } satisfies RpcRequest);
+          endpoint.postMessage({ rpc: 'cancel', id } satisfies RpcRequest, []);
           reject(abortError(signal?.reason));
         };
         signal?.addEventListener('abort', onAbort, { once: true });
@@ -128,7 +129,10 @@ export function connect<A extends Api>(endpoint: Endpoint): Remote<A> {
           onProgress,
           cleanup: () => signal?.removeEventListener('abort', onAbort),
         });
-        endpoint.postMessage({ rpc: 'call', id, method, input } satisfies RpcRequest, transfer);
+        endpoint.postMessage(
+          { rpc: 'call', id, method, input } satisfies RpcRequest,
+          transfer ?? [],
+        );
       });
     },
     close() {

@@ -10,7 +10,8 @@
 export type Transferable = ArrayBuffer | { readonly __transferable?: never; close(): void };
 
 export interface Endpoint {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
+  /** `transfer` is always given (maybe empty), so that a DOM Worker or worker scope fits as is. */
+  postMessage(message: unknown, transfer: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   /** Worker failures (uncaught error, failed module load) reach the caller through this. */

@@ -1,23 +1,11 @@
-import {
-  GeometryMismatchError,
-  InvalidInputError,
-  ModelMismatchError,
-  UnsupportedFormatError,
-  type Volume,
-} from '@concord/core';
+import { InvalidInputError, connect, type Endpoint, type Volume } from '@concord/core';
 import type { ModelManifest } from '../manifest/types.ts';
 import { parseManifest } from '../manifest/validate.ts';
 import type { InferenceProgress } from '../engine/types.ts';
-import type {
-  FromWorker,
-  LoadOptions,
-  RunOptions,
-  SerializedError,
-  ToWorker,
-  WorkerInferenceResult,
-} from './protocol.ts';
+import type { InferenceWorkerApi, LoadOptions, RunOptions, WorkerInferenceResult } from './api.ts';
 
-export type { LoadOptions, RunOptions, WorkerInferenceResult } from './protocol.ts';
+export type { LoadOptions, RunOptions, WorkerInferenceResult } from './api.ts';
+export { createInferenceWorkerApi, type InferenceWorkerApi } from './api.ts';
 
 export interface ModelSource {
   manifest: ModelManifest;
@@ -27,7 +15,11 @@ export interface ModelSource {
 export interface InferenceClient {
   /** Creates the session in the worker; resolves with the backend that actually got it. */
   load(model: ModelSource, options?: LoadOptions): Promise<{ backend: string; threads: number }>;
-  /** Runs the loaded model on a volume (copied to the worker; the caller's data stays intact). */
+  /**
+   * Runs the loaded model on a volume (copied to the worker; the caller's data stays intact).
+   * Aborting `signal` rejects with an AbortError at once and stops the run in the worker between
+   * batches, which frees the session: load again before the next run.
+   */
   run(
     volume: Volume,
     options?: RunOptions & { signal?: AbortSignal; onProgress?: (p: InferenceProgress) => void },
@@ -36,84 +28,28 @@ export interface InferenceClient {
   dispose(): Promise<void>;
 }
 
-const ERRORS: Record<string, new (m: string) => Error> = {
-  MODEL_MISMATCH: ModelMismatchError,
-  INVALID_INPUT: InvalidInputError,
-  GEOMETRY_MISMATCH: GeometryMismatchError,
-  UNSUPPORTED_FORMAT: UnsupportedFormatError,
-};
-
-function revive(e: SerializedError): Error {
-  if (e.code && ERRORS[e.code]) return new ERRORS[e.code](e.message);
-  if (e.name === 'AbortError') return new DOMException(e.message, 'AbortError');
-  const err = new Error(e.message);
-  err.name = e.name;
-  return err;
-}
-
 /**
- * Typed client of the inference worker (the viewer's Model panel uses this).
- * By default it starts `inferenceWorker.ts` as a module worker (bundled by Vite).
+ * Typed client of the inference worker (the viewer's Model panel uses this), over the core
+ * worker RPC. By default it starts `inferenceWorker.ts` as a module worker (bundled by Vite);
+ * `worker` may be any RPC endpoint serving `createInferenceWorkerApi` (a MessagePort in tests).
  */
-export function createInferenceClient(options: { worker?: Worker } = {}): InferenceClient {
-  const worker =
+export function createInferenceClient(options: { worker?: Endpoint } = {}): InferenceClient {
+  const endpoint: Endpoint =
     options.worker ??
     new Worker(new URL('./inferenceWorker.ts', import.meta.url), { type: 'module' });
-  let nextId = 1;
-  const pending = new Map<
-    number,
-    {
-      resolve: (m: FromWorker) => void;
-      reject: (e: Error) => void;
-      onProgress?: (p: InferenceProgress) => void;
-    }
-  >();
-  worker.onmessage = (e: MessageEvent<FromWorker>) => {
-    const msg = e.data;
-    const p = pending.get(msg.id);
-    if (!p) return;
-    if (msg.type === 'progress') {
-      p.onProgress?.(msg.progress);
-      return;
-    }
-    pending.delete(msg.id);
-    if (msg.type === 'error') p.reject(revive(msg.error));
-    else p.resolve(msg);
-  };
-  worker.onerror = (e: ErrorEvent) => {
-    const err = new Error(`Inference worker failed: ${e.message}`);
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  };
-  const call = (
-    msg: ToWorker,
-    transfer: Transferable[] = [],
-    onProgress?: (p: InferenceProgress) => void,
-  ): Promise<FromWorker> =>
-    new Promise((resolve, reject) => {
-      pending.set(msg.id, { resolve, reject, onProgress });
-      worker.postMessage(msg, transfer);
-    });
+  const remote = connect<InferenceWorkerApi>(endpoint);
 
   return {
-    async load(model, loadOptions = {}) {
-      const bytes = model.modelBytes.slice().buffer as ArrayBuffer;
-      const msg = await call(
-        {
-          type: 'load',
-          id: nextId++,
-          manifest: model.manifest,
-          modelBytes: bytes,
-          options: loadOptions,
-        },
-        [bytes],
+    load(model, loadOptions = {}) {
+      const modelBytes = model.modelBytes.slice().buffer as ArrayBuffer;
+      return remote.call(
+        'load',
+        { manifest: model.manifest, modelBytes, options: loadOptions },
+        { transfer: [modelBytes] },
       );
-      if (msg.type !== 'loaded') throw new Error(`Unexpected worker reply ${msg.type}`);
-      return { backend: msg.backend, threads: msg.threads };
     },
-    async run(volume, runOptions = {}) {
+    run(volume, runOptions = {}) {
       const { signal, onProgress, ...rest } = runOptions;
-      const id = nextId++;
       const data = volume.data.slice();
       const payload = {
         dims: volume.dims,
@@ -123,26 +59,17 @@ export function createInferenceClient(options: { worker?: Worker } = {}): Infere
         frameOfReferenceUID: volume.frameOfReferenceUID,
         data,
       };
-      const onAbort = () => worker.postMessage({ type: 'cancel', id } satisfies ToWorker);
-      if (signal?.aborted) throw new DOMException('Inference cancelled', 'AbortError');
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        const msg = await call(
-          { type: 'run', id, volume: payload, options: rest },
-          [data.buffer as ArrayBuffer],
-          onProgress,
-        );
-        if (msg.type !== 'result') throw new Error(`Unexpected worker reply ${msg.type}`);
-        return msg.result;
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
-      }
+      return remote.call(
+        'run',
+        { volume: payload, options: rest },
+        { transfer: [data.buffer as ArrayBuffer], signal, onProgress },
+      );
     },
     async dispose() {
       try {
-        await call({ type: 'dispose', id: nextId++ });
+        await remote.call('dispose', undefined);
       } finally {
-        worker.terminate();
+        remote.close();
       }
     },
   };
