@@ -1,53 +1,31 @@
 import { Worker } from 'node:worker_threads';
+import { connect, type Remote } from '@concord/core/rpc';
+import { nodeEndpoint } from '@concord/core/rpc/node';
+import type { EdtJob, EdtWorkerApi } from './edtWorker.ts';
 
-/** One range of planes for a pool worker (buffers are SharedArrayBuffers, not copied). */
-export interface EdtJob {
-  id: number;
-  flags: SharedArrayBuffer;
-  counts: SharedArrayBuffer;
-  dims: [number, number, number];
-  spacing: [number, number, number];
-  queryBit: number;
-  k0: number;
-  k1: number;
-  /** Number of query voxels in the range (size of the result). */
-  queries: number;
-}
+export type { EdtJob } from './edtWorker.ts';
 
-/** Worker threads that run edtPlanes on ranges of planes over shared flags and counts. */
+/** Worker threads that run ringDistances on ranges of planes over shared flags and counts. */
 export class EdtPool {
   private readonly workers: Worker[];
-  private readonly pending = new Map<
-    number,
-    { resolve: (d: Float64Array) => void; reject: (e: Error) => void }
-  >();
-  private nextId = 0;
+  private readonly remotes: Remote<EdtWorkerApi>[];
 
   constructor(readonly size: number) {
-    this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(new URL('./edtWorker.mjs', import.meta.url));
-      w.on('message', (m: { id: number; distances: Float64Array }) => {
-        this.pending.get(m.id)?.resolve(m.distances);
-        this.pending.delete(m.id);
-      });
-      w.on('error', (e) => {
-        for (const p of this.pending.values()) p.reject(e);
-        this.pending.clear();
-      });
-      return w;
-    });
+    this.workers = Array.from(
+      { length: size },
+      () => new Worker(new URL('./edtWorker.mjs', import.meta.url)),
+    );
+    this.remotes = this.workers.map((w) => connect<EdtWorkerApi>(nodeEndpoint(w)));
   }
 
-  /** Runs a job on worker `index`. */
-  run(index: number, job: Omit<EdtJob, 'id'>): Promise<Float64Array> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.workers[index].postMessage({ ...job, id });
-    });
+  /** Runs a job on worker `index`; a worker that fails rejects its pending jobs. */
+  run(index: number, job: EdtJob): Promise<Float64Array> {
+    return this.remotes[index].call('distances', job);
   }
 
+  /** Stops every worker (pending jobs reject) and waits until they have exited. */
   async close(): Promise<void> {
+    for (const r of this.remotes) r.close();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
