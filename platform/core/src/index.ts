@@ -11,3 +11,4 @@ export * from './seg/index.ts';
 export * from './datasources/index.ts';
 export * from './host/index.ts';
 export * from './rpc/index.ts';
+export * from './math/index.ts';

@@ -1,48 +1,5 @@
+import { percentileLinear } from '@concord/core';
 import type { IntensityNormalisation } from '../manifest/types.ts';
-
-/** k-th smallest value (0-based) of `a`, reordering `a` in place (Hoare quickselect). */
-export function selectKth(a: Float32Array, k: number, lo = 0, hi = a.length - 1): number {
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
-}
-
-/**
- * Percentiles with numpy's default ('linear') method: position p/100 * (n - 1), interpolated
- * between the two neighbouring order statistics. `values` is reordered.
- */
-export function percentiles(values: Float32Array, ps: number[]): number[] {
-  const n = values.length;
-  if (n === 0) return ps.map(() => 0);
-  return ps.map((p) => {
-    const pos = (p / 100) * (n - 1);
-    const k = Math.floor(pos);
-    const frac = pos - k;
-    const a = selectKth(values, k);
-    if (frac === 0 || k + 1 >= n) return a;
-    // after selection every element right of k is >= a; the next order statistic is their min
-    let b = Infinity;
-    for (let i = k + 1; i < n; i++) if (values[i] < b) b = values[i];
-    return a + (b - a) * frac;
-  });
-}
 
 function nonzeroValues(data: Float32Array): Float32Array {
   let count = 0;
@@ -93,7 +50,9 @@ export function normaliseIntensity(
     }
     case 'percentile': {
       const values = spec.nonzeroOnly ? nonzeroValues(data) : Float32Array.from(data);
-      const [lo, hi] = percentiles(values, [spec.low, spec.high]);
+      // numpy's linear percentiles (0 for no values); `values` is a copy, reordered here
+      const lo = percentileLinear(values, spec.low) ?? 0;
+      const hi = percentileLinear(values, spec.high) ?? 0;
       linearMap(data, lo, hi, spec.outputRange, spec.clip);
       return { type: 'percentile', a: lo, b: hi };
     }

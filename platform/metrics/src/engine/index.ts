@@ -15,7 +15,6 @@ export {
   type LabelCounts,
 } from './confusion.ts';
 export { squaredEdt, edt1d, edtScratch, type EdtScratch } from './edt.ts';
-export { percentileLinear, selectKth } from './percentile.ts';
 export {
   computeDisagreement,
   expandDisagreement,

@@ -3,6 +3,7 @@ import {
   gridDifference,
   gridOf,
   InvalidInputError,
+  percentileLinear,
   voxelCount,
   voxelVolumeMm3,
   type LabelVolume,
@@ -13,7 +14,6 @@ import {
   structureDisagreement,
   type StructureDisagreement,
 } from './disagreement.ts';
-import { percentileLinear } from './percentile.ts';
 import {
   boxView,
   fillMasks,

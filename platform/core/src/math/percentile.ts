@@ -1,8 +1,15 @@
 /**
- * Rearranges `a` so that a[k] is the k-th smallest value, everything before it is <= a[k] and
- * everything after it is >= a[k] (quickselect, median-of-three pivots, expected O(n)).
+ * The one percentile of Concord (numpy's default `method='linear'`), used by the metric engine
+ * (HD95) and by intensity normalisation in inference (docs/metrics.md).
  */
-export function selectKth(a: Float64Array, k: number, lo = 0, hi = a.length - 1): number {
+
+type Values = Float64Array | Float32Array;
+
+/**
+ * Rearranges `a` so that a[k] is the k-th smallest value (0-based), everything before it is
+ * <= a[k] and everything after it is >= a[k] (quickselect, median-of-three pivots, expected O(n)).
+ */
+export function selectKth(a: Values, k: number, lo = 0, hi = a.length - 1): number {
   while (hi > lo) {
     const mid = (lo + hi) >> 1;
     // median of three to a[mid]
@@ -28,7 +35,7 @@ export function selectKth(a: Float64Array, k: number, lo = 0, hi = a.length - 1)
   return a[k];
 }
 
-function swap(a: Float64Array, i: number, j: number): void {
+function swap(a: Values, i: number, j: number): void {
   const t = a[i];
   a[i] = a[j];
   a[j] = t;
@@ -38,7 +45,7 @@ function swap(a: Float64Array, i: number, j: number): void {
  * Percentile q (0..100) with linear interpolation between closest ranks — numpy's default
  * (`method='linear'`), including its two-sided lerp. Reorders `values`; null when empty.
  */
-export function percentileLinear(values: Float64Array, q: number): number | null {
+export function percentileLinear(values: Values, q: number): number | null {
   const n = values.length;
   if (n === 0) return null;
   const h = (n - 1) * (q / 100);
@@ -46,6 +53,7 @@ export function percentileLinear(values: Float64Array, q: number): number | null
   const t = h - lo;
   const a = selectKth(values, lo);
   if (t === 0 || lo + 1 >= n) return a;
+  // after selection every element right of lo is >= a: the next order statistic is their min
   let b = Infinity;
   for (let i = lo + 1; i < n; i++) if (values[i] < b) b = values[i];
   const diff = b - a;

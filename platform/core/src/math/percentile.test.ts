@@ -31,3 +31,30 @@ describe('percentileLinear (numpy method="linear")', () => {
     }
   });
 });
+
+function sortedPercentile(v: number[], p: number): number {
+  const s = [...v].sort((a, b) => a - b);
+  const pos = (p / 100) * (s.length - 1);
+  const k = Math.floor(pos);
+  return k + 1 < s.length ? s[k] + (s[k + 1] - s[k]) * (pos - k) : s[k];
+}
+
+describe('percentileLinear on Float32Array (intensity normalisation)', () => {
+  it('matches numpy on 1..100', () => {
+    const v = Float32Array.from({ length: 100 }, (_, i) => 100 - i);
+    const [a, b, c] = [0.5, 50, 99.5].map((q) => percentileLinear(v, q)!);
+    expect(a).toBeCloseTo(1.495, 6); // np.percentile(np.arange(1,101), 0.5)
+    expect(b).toBeCloseTo(50.5, 6);
+    expect(c).toBeCloseTo(99.505, 6);
+  });
+
+  it('matches a sort-based reference on random data with ties', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 50;
+    const raw = Array.from({ length: 5001 }, () => Math.round(rnd()));
+    for (const p of [0, 0.5, 13.3, 50, 99.5, 100]) {
+      const got = percentileLinear(Float32Array.from(raw), p)!;
+      expect(got).toBeCloseTo(sortedPercentile(raw, p), 5);
+    }
+  });
+});

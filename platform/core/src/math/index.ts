@@ -1,0 +1,1 @@
+export { percentileLinear, selectKth } from './percentile.ts';
