@@ -1,12 +1,17 @@
+import { VOXEL_CODE } from '../engine/disagreement.ts';
 import { DisagreementClass } from './style.ts';
 
-/** Voxel codes of a per-structure TP/FP/FN volume (0 = neither mask). */
-export enum OverlapCode {
-  Background = 0,
-  TP = 1,
-  FP = 2,
-  FN = 3,
-}
+/**
+ * Voxel codes of a per-structure TP/FP/FN volume (0 = neither mask): the engine's VOXEL_CODE
+ * under the names the disagreement products use.
+ */
+export const OverlapCode = {
+  Background: VOXEL_CODE.none,
+  TP: VOXEL_CODE.tp,
+  FP: VOXEL_CODE.fp,
+  FN: VOXEL_CODE.fn,
+} as const;
+export type OverlapCode = (typeof OverlapCode)[keyof typeof OverlapCode];
 
 /**
  * Splits FP/FN voxels into boundary (distance to the reference surface ≤ τ) and gross

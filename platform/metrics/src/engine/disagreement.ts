@@ -15,7 +15,7 @@ import {
 } from './surface.ts';
 import type { IndexBox } from './types.ts';
 
-/** Per-voxel codes of a structure's TP/FP/FN volume (same values as the disagreement extension's OverlapCode). */
+/** Per-voxel codes of a structure's TP/FP/FN volume: the one source (OverlapCode derives from it). */
 export const VOXEL_CODE = { none: 0, tp: 1, fp: 2, fn: 3 } as const;
 
 /** FP/FN (and TP) voxel counts per slice along one axis: index = slice index on the full grid. */
