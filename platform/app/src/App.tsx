@@ -1,13 +1,10 @@
 import { useEffect, useState } from 'react';
+import { userMessage } from '@concord/core';
 import { loadAppConfig } from './appConfig.ts';
 import { bootOhif, createCore, type BootedApp, type CoreApp } from './boot.ts';
 import { useLocation } from './router.ts';
 import { StudyList } from './studyList/StudyList.tsx';
 import { Viewer } from './viewer/Viewer.tsx';
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export function App() {
   const [core, setCore] = useState<CoreApp | null>(null);
@@ -19,7 +16,7 @@ export function App() {
     loadAppConfig().then((config) => {
       setCore(createCore(config));
       // OHIF managers + extensions load in parallel with the first image
-      bootOhif(config).then(setOhif, (e: unknown) => setError(errorText(e)));
+      bootOhif(config).then(setOhif, (e: unknown) => setError(userMessage(e)));
     });
   }, []);
 

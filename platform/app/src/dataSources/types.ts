@@ -1,3 +1,4 @@
+import { ConcordError } from '@concord/core';
 /** What the study list, the series browser and the viewer need from a data source. */
 export interface StudySummary {
   StudyInstanceUID: string;
@@ -36,12 +37,12 @@ export type DataSourceConfig =
   | { name: string; type: 'dicomjson'; friendlyName?: string; url: string }
   | { name: string; type: 'dicomweb'; friendlyName?: string; root: string };
 
-/** An error the UI shows as is (one line, written for the user). */
-export class DataSourceError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DataSourceError';
-  }
+/**
+ * An error the UI shows as is (one line, written for the user: `userMessage` gives its message):
+ * a data source that cannot answer (unreachable server, HTTP error, bad manifest).
+ */
+export class DataSourceError extends ConcordError {
+  readonly code = 'DATA_SOURCE';
 }
 
 /** fetch() that turns network failures and HTTP errors into one-line DataSourceErrors. */

@@ -3,6 +3,7 @@
  * as React text (escaped); nothing here sets HTML.
  */
 import { useEffect, useState } from 'react';
+import { userMessage } from '@concord/core';
 import type { BootedApp, CoreApp } from '../boot.ts';
 import type { SeriesSummary, StudySummary } from '../dataSources/types.ts';
 import { navigate, viewerUrl } from '../router.ts';
@@ -11,10 +12,6 @@ import { Thumbnail } from './Thumbnail.tsx';
 
 function formatDate(d: string): string {
   return /^\d{8}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}` : d;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 export function StudyList({
@@ -40,14 +37,14 @@ export function StudyList({
     setStudies(null);
     setError(null);
     if (!dataSource) return setError(`No data source named “${dataSourceName}” is configured`);
-    dataSource.listStudies().then(setStudies, (e) => setError(errorText(e)));
+    dataSource.listStudies().then(setStudies, (e) => setError(userMessage(e)));
   }, [dataSource, dataSourceName, reload]);
 
   useEffect(() => {
     setSeries(null);
     setSeriesError(null);
     if (!open || !dataSource) return;
-    dataSource.listSeries(open).then(setSeries, (e) => setSeriesError(errorText(e)));
+    dataSource.listSeries(open).then(setSeries, (e) => setSeriesError(userMessage(e)));
   }, [open, dataSource]);
 
   return (

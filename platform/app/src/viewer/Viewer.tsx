@@ -63,10 +63,6 @@ export interface ViewerProps {
 
 const NON_IMAGE = new Set(['SEG', 'SR', 'PR', 'RTSTRUCT', 'KO', 'DOC']);
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** Marks the first rendered image for benchmarks: performance mark + a data attribute. */
 function markFirstImage(element: HTMLElement) {
   const on = () => {
@@ -127,7 +123,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
         images.sort((a, b) => b.NumInstances - a.NumInstances);
         setActiveSeries(images[0]?.SeriesInstanceUID ?? null);
       },
-      (e) => setError(errorText(e)),
+      (e) => setError(userMessage(e)),
     );
   }, [dataSource, dataSourceName, studyUID, mode]);
 
@@ -141,7 +137,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
         setController(c);
         c.subscribe(setState);
       },
-      (e) => setError(`Could not start the renderer: ${errorText(e)}`),
+      (e) => setError(`Could not start the renderer: ${userMessage(e)}`),
     );
     return () => {
       alive = false;
