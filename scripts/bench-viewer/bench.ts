@@ -8,7 +8,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildDicomJsonManifest } from '@concord/core';
+import { buildDicomJsonManifest, type DicomJsonManifest } from '@concord/core';
 import { serve } from '@concord/cli';
 import { measureFirstImage, median, type FirstImageRun } from './firstImage.ts';
 import { ensureStockOhif, serveStockOhif, STOCK_OHIF_VERSION } from './stockOhif.ts';
@@ -84,9 +84,9 @@ async function main() {
 
 /** "Run" -> metrics shown on the sample (Colin27, 121 slices, shipped CE model). */
 async function runToMetrics() {
-  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'samples/manifest.json'), 'utf8')) as {
-    studies: Array<{ StudyInstanceUID: string; PatientName?: string }>;
-  };
+  const manifest = JSON.parse(
+    readFileSync(path.join(ROOT, 'samples/manifest.json'), 'utf8'),
+  ) as DicomJsonManifest;
   const colin = manifest.studies.find((s) => /Colin27/.test(s.PatientName ?? ''));
   if (!colin) throw new Error('samples/manifest.json has no Colin27 study');
   const server = await serve({ port: 0, host: '127.0.0.1', appDir: APP_COPY });

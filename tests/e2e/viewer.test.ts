@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DicomJsonManifest } from '@concord/core';
 import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';
 import {
@@ -49,9 +50,9 @@ describe('viewer: sample study, overlays, metrics, model', () => {
 
   it('shows the first image of a study opened by URL (cold cache), before the panels load', async () => {
     const { page } = browser;
-    const manifest = JSON.parse(await readFile(path.resolve('samples/manifest.json'), 'utf8')) as {
-      studies: Array<{ StudyInstanceUID: string; PatientName?: string }>;
-    };
+    const manifest = JSON.parse(
+      await readFile(path.resolve('samples/manifest.json'), 'utf8'),
+    ) as DicomJsonManifest;
     const colin = manifest.studies.find((s) => /Colin27/.test(s.PatientName ?? ''));
     expect(colin).toBeDefined();
     const url = `${server.url}viewer/model-vs-annotator?StudyInstanceUIDs=${encodeURIComponent(colin!.StudyInstanceUID)}`;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { sortByPosition } from './sortSlices.ts';
+import {
+  sortSlices,
+  type DicomJsonInstance,
+  type DicomJsonManifest,
+  type Vec3,
+} from '@concord/core';
+import { createDicomJsonDataSource } from './dicomJson.ts';
 import { personName } from './personName.ts';
 import {
   voiFromMetadata,
@@ -7,32 +13,50 @@ import {
   addInstanceMetadata,
 } from '../cornerstone/metadataProvider.ts';
 
-describe('sortByPosition', () => {
-  it('orders slices along the slice normal, not by InstanceNumber', () => {
-    const axial = [1, 0, 0, 0, 1, 0];
-    const entries = [
-      { item: 'b', position: [0, 0, 5], orientation: axial, instanceNumber: 1 },
-      { item: 'c', position: [0, 0, 10], orientation: axial, instanceNumber: 2 },
-      { item: 'a', position: [0, 0, -3], orientation: axial, instanceNumber: 3 },
-    ];
-    expect(sortByPosition(entries)).toEqual(['a', 'b', 'c']);
-  });
-  it('uses the oblique normal (row x column)', () => {
-    // row along y, column along z: normal along +x
-    const o = [0, 1, 0, 0, 0, 1];
-    const entries = [
-      { item: 'x2', position: [2, 9, 9], orientation: o },
-      { item: 'x1', position: [1, -9, 0], orientation: o },
-    ];
-    expect(sortByPosition(entries)).toEqual(['x1', 'x2']);
-  });
-  it('falls back to InstanceNumber without geometry', () => {
-    expect(
-      sortByPosition([
-        { item: 'two', instanceNumber: 2 },
-        { item: 'one', instanceNumber: 1 },
-      ]),
-    ).toEqual(['one', 'two']);
+describe('DICOM JSON data source', () => {
+  it("orders a series' images with core's slice order (along the normal, not manifest order or InstanceNumber)", async () => {
+    const axial: [number, number, number, number, number, number] = [1, 0, 0, 0, 1, 0];
+    const instance = (name: string, z: number, n: number): DicomJsonInstance => ({
+      url: name,
+      metadata: {
+        SOPInstanceUID: `1.2.3.${n}`,
+        ImagePositionPatient: [0, 0, z] as Vec3,
+        ImageOrientationPatient: axial,
+        InstanceNumber: n,
+      },
+    });
+    const manifest: DicomJsonManifest = {
+      studies: [
+        {
+          StudyInstanceUID: '1.2',
+          Modalities: 'MR',
+          NumInstances: 3,
+          series: [
+            {
+              SeriesInstanceUID: '1.2.3',
+              Modality: 'MR',
+              instances: [instance('b', 5, 1), instance('c', 10, 2), instance('a', -3, 3)],
+            },
+          ],
+        },
+      ],
+    };
+    const source = createDicomJsonDataSource(
+      { name: 'test', url: 'http://localhost/manifest.json' },
+      {
+        manifest,
+        resolver: { imageId: (url) => `test-order:${url}`, bytes: async () => new ArrayBuffer(0) },
+      },
+    );
+    const ids = await source.getImageIds('1.2', '1.2.3');
+    expect(ids).toEqual(['test-order:a', 'test-order:b', 'test-order:c']);
+    // the same order as core's rule on the manifest's geometry
+    const entries = manifest.studies[0].series[0].instances.map((i) => ({
+      item: `test-order:${i.url}`,
+      position: i.metadata.ImagePositionPatient as number[],
+      orientation: i.metadata.ImageOrientationPatient as number[],
+    }));
+    expect(sortSlices(entries).map((e) => e.item)).toEqual(ids);
   });
 });
 

@@ -3,8 +3,8 @@
  * instances with their metadata and a URL per Part-10 file. `concord serve` writes one for a
  * folder; the embedded sample ships one.
  */
+import { sortSlices, type DicomJsonManifest } from '@concord/core';
 import { addInstanceMetadata } from '../cornerstone/metadataProvider.ts';
-import { sortByPosition } from './sortSlices.ts';
 import { personName } from './personName.ts';
 import {
   DataSourceError,
@@ -13,29 +13,6 @@ import {
   type SeriesSummary,
   type StudySummary,
 } from './types.ts';
-
-export interface ManifestInstance {
-  url: string;
-  metadata: Record<string, unknown>;
-}
-export interface ManifestSeries {
-  SeriesInstanceUID: string;
-  Modality?: string;
-  SeriesDescription?: string;
-  SeriesNumber?: number | string;
-  instances: ManifestInstance[];
-}
-export interface ManifestStudy {
-  StudyInstanceUID: string;
-  PatientName?: unknown;
-  PatientID?: string;
-  StudyDate?: string;
-  StudyDescription?: string;
-  series: ManifestSeries[];
-}
-export interface DicomJsonManifest {
-  studies: ManifestStudy[];
-}
 
 /** The image URL of an instance: `dicomweb:` (= WADO-URI) plus an absolute URL. */
 export function instanceImageId(url: string, manifestUrl: string): string {
@@ -125,7 +102,8 @@ export function createDicomJsonDataSource(
           instanceNumber: Number(inst.metadata.InstanceNumber ?? 0),
         };
       });
-      return sortByPosition(entries);
+      // core's slice order, the one the series reader uses
+      return sortSlices(entries).map((e) => e.item);
     },
     async retrieveInstances(studyUID, seriesUID) {
       const { series } = await findSeries(studyUID, seriesUID);

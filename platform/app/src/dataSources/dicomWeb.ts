@@ -6,9 +6,8 @@
  * `concord serve --dicomweb <url>` proxies `/dicomweb/` to the server (Orthanc sends no CORS).
  */
 import { wadors } from '@cornerstonejs/dicom-image-loader';
-import { DicomWebSource, jsonAttributes, readMetadata } from '@concord/core';
+import { DicomWebSource, jsonAttributes, readMetadata, sortSlices } from '@concord/core';
 import { addInstanceMetadata } from '../cornerstone/metadataProvider.ts';
-import { sortByPosition } from './sortSlices.ts';
 import type { DataSource, SeriesSummary, StudySummary } from './types.ts';
 
 export function createDicomWebDataSource(config: {
@@ -60,7 +59,8 @@ export function createDicomWebDataSource(config: {
           instanceNumber: meta.InstanceNumber,
         };
       });
-      return sortByPosition(entries);
+      // core's slice order, the one the series reader uses
+      return sortSlices(entries).map((e) => e.item);
     },
     async retrieveInstances(studyUID, seriesUID) {
       const sops = await source.searchInstances(studyUID, seriesUID);

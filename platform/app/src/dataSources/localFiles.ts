@@ -6,7 +6,7 @@
  */
 import { wadouri } from '@cornerstonejs/dicom-image-loader';
 import { loadDroppedFiles } from '@concord/core';
-import { createDicomJsonDataSource, type DicomJsonManifest } from './dicomJson.ts';
+import { createDicomJsonDataSource } from './dicomJson.ts';
 import { DataSourceError, type DataSource } from './types.ts';
 
 export interface LocalFilesResult {
@@ -42,7 +42,7 @@ export async function createLocalFilesDataSource(
   const dataSource = createDicomJsonDataSource(
     { name, friendlyName: 'Local files', url: location.href },
     {
-      manifest: dropped.manifest as unknown as DicomJsonManifest,
+      manifest: dropped.manifest,
       resolver: {
         imageId(url) {
           const n = urlToName(url);

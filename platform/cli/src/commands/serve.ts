@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError, buildDicomJsonManifest } from '@concord/core';
+import { InvalidInputError, buildDicomJsonManifest, type DicomJsonManifest } from '@concord/core';
 import { SECURITY_HEADERS } from '@concord/core/security';
 import { createStaticServer, listen } from '../server/staticServer.ts';
 import { parseDicomwebUrl, proxyHandler } from '../server/dicomwebProxy.ts';
@@ -29,7 +29,8 @@ export interface ServeOptions {
   dicomweb?: string;
 }
 
-type Manifest = { studies: Array<{ series: Array<{ instances: Array<{ url: string }> }> }> };
+/** What rebaseManifest reads and writes of a DICOM JSON manifest: the instance URLs. */
+type InstanceUrls = { studies: Array<{ series: Array<{ instances: Array<{ url: string }> }> }> };
 
 /**
  * The folder's DICOM JSON manifest with instance URLs under /data/ on our origin: its own
@@ -37,15 +38,15 @@ type Manifest = { studies: Array<{ series: Array<{ instances: Array<{ url: strin
  */
 export async function loadManifest(
   folder: string,
-): Promise<{ manifest: Manifest; skipped: { name: string; reason: string }[] }> {
+): Promise<{ manifest: DicomJsonManifest; skipped: { name: string; reason: string }[] }> {
   const file = path.join(folder, MANIFEST_NAME);
   if (!existsSync(file)) {
     const { manifest, skipped } = await buildDicomJsonManifest(folder, { baseUrl: DATA_PREFIX });
-    return { manifest: manifest as unknown as Manifest, skipped };
+    return { manifest, skipped };
   }
-  let manifest: Manifest;
+  let manifest: DicomJsonManifest;
   try {
-    manifest = JSON.parse(await readFile(file, 'utf8')) as Manifest;
+    manifest = JSON.parse(await readFile(file, 'utf8')) as DicomJsonManifest;
   } catch (e) {
     throw new InvalidInputError(`${file} is not valid JSON: ${(e as Error).message}`);
   }
@@ -55,7 +56,7 @@ export async function loadManifest(
 }
 
 /** Relative instance URLs (relative to the folder) become `dicomweb:/data/<path>`. */
-export function rebaseManifest<M extends Manifest>(manifest: M): M {
+export function rebaseManifest<M extends InstanceUrls>(manifest: M): M {
   for (const study of manifest.studies)
     for (const series of study.series)
       for (const inst of series.instances) {

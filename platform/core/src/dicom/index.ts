@@ -12,6 +12,7 @@ export {
   type AttributeSource,
   type DicomJsonObject,
 } from './parse.ts';
+export { sortSlices, sliceNormal, slicePosition, type SliceGeometry } from './sliceOrder.ts';
 export { frameBytes, decodeDicomFrame, readDicomFrames } from './pixels.ts';
 export {
   readDicomSeries,

@@ -1,7 +1,6 @@
 import { InvalidInputError, UnsupportedFormatError } from '../errors/index.ts';
 import type { Direction, TypedArray, Vec3, Volume } from '../geometry/index.ts';
 import {
-  cross,
   parseDicomFile,
   type DicomFileInput,
   type DicomInstanceMetadata,
@@ -9,6 +8,7 @@ import {
   type ParsedDicom,
 } from './parse.ts';
 import { decodeDicomFrame } from './pixels.ts';
+import { slicePosition, sliceNormal, sortSlices } from './sliceOrder.ts';
 
 /** One slice of a series volume: which instance (and frame) it came from. */
 export interface DicomSlice {
@@ -234,9 +234,9 @@ export async function assembleDicomSeries(
   }
   const row = normalize(ori.slice(0, 3) as Vec3);
   const col = normalize(ori.slice(3, 6) as Vec3);
-  const normal = normalize(cross([...row, ...col]));
-  for (const f of frames) f.distance = dot(f.position, normal);
-  frames.sort((a, b) => a.distance - b.distance);
+  const normal = sliceNormal(ori);
+  sortSlices(frames);
+  for (const f of frames) f.distance = slicePosition(f.position, normal);
 
   const sliceSpacing = checkSpacing(frames, normal, warnings, first);
   const volumeData = await assemble(frames, first.Columns * first.Rows);
