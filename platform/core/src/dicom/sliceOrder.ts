@@ -1,5 +1,5 @@
 /**
- * The one slice order of Concord (docs/architecture.md): the series reader (`readDicomSeries`)
+ * The one slice order of Concord (docs/geometry.md, "DICOM series"): the series reader (`readDicomSeries`)
  * and the viewer's data sources order slices with it, so a labelmap computed from a series and
  * the images the viewer shows always agree slice by slice.
  */
