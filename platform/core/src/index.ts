@@ -12,3 +12,4 @@ export * from './datasources/index.ts';
 export * from './host/index.ts';
 export * from './rpc/index.ts';
 export * from './math/index.ts';
+export * from './viewer/index.ts';

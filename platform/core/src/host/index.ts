@@ -1,2 +1,3 @@
 export * from './types.ts';
 export { createSharedResults } from './sharedResults.ts';
+export * from './overlaySources.ts';

@@ -8,17 +8,36 @@ import type { DicomSeriesResult } from '../dicom/index.ts';
 import type { LabelInfo, LabelVolume, Volume } from '../geometry/index.ts';
 
 /**
- * An overlay source: one labelmap layer over the image. `reference` (the annotator) and
- * `prediction` (the model) are the host's own; extensions add theirs (the Disagreement
- * panel's TP/FP/FN layer is `disagreement`).
+ * An overlay source: one labelmap layer over the image, named by its id. `reference` (the
+ * annotator) and `prediction` (the model) are the host's own; extensions register theirs (see
+ * `OverlaySourceDefinition`), e.g. the Disagreement panel's TP/FP/FN layer `disagreement`.
  */
-export type OverlaySource = 'reference' | 'prediction' | 'disagreement';
+export type OverlaySource = 'reference' | 'prediction' | (string & {});
 
 export interface OverlayStyle {
   fill: boolean;
   outline: boolean;
   /** Fill opacity 0..1 */
   opacity: number;
+}
+
+/**
+ * What an overlay source is: the host shows each registered source as its own layer, in
+ * registration order (the host's own first).
+ * - `structures`: a structure set the user compares (reference, prediction): the host lists it
+ *   in its overlay controls and lets the user load a labelmap file into it.
+ * - `derived`: a layer an extension computes from the others (e.g. TP/FP/FN codes); shown and
+ *   removed by that extension only.
+ */
+export interface OverlaySourceDefinition {
+  id: OverlaySource;
+  /** Shown in the host's overlay controls. */
+  label: string;
+  role: 'structures' | 'derived';
+  /** Style of a newly shown labelmap of this source. */
+  defaultStyle: OverlayStyle;
+  /** Outline width in screen pixels (default 1). */
+  outlineWidth?: number;
 }
 
 /** Where a labelmap came from, as the report records it (docs/report.md). */
@@ -112,6 +131,13 @@ export interface ViewerHost {
   /** Overlay state changes (a new reference or prediction, visibility, style). */
   subscribe(fn: (overlays: OverlayState[]) => void): () => void;
   overlays: HostOverlays;
+  /**
+   * Adds an overlay source (an extension's own layer) to this host; returns a function that
+   * removes it again. A source must be registered before a labelmap is shown as it. Extensions
+   * can also declare theirs in a utility module named `OVERLAY_SOURCES_MODULE`, which the host
+   * registers when it loads the extension.
+   */
+  registerOverlaySource(definition: OverlaySourceDefinition): () => void;
   /** Results shared between panels (see SharedResults), for this host's overlays. */
   shared: SharedResults;
 }

@@ -1,10 +1,13 @@
 /**
- * The displayed series as a @concord/core `DicomSeriesResult` (image volume + per-slice
+ * The displayed series as a `DicomSeriesResult` (image volume + per-slice
  * instance attributes), from the metadata the data source registered for each imageId. Exports
  * that reference the series (the model's SEG, the TID 1500 SR) need its UIDs and patient/study.
  */
-import type { DicomInstanceMetadata, DicomSeriesResult, Vec3, Volume } from '@concord/core';
-import type { NaturalMetadata } from '../cornerstone/metadataProvider.ts';
+import type { DicomInstanceMetadata, DicomSeriesResult } from '../dicom/index.ts';
+import type { Vec3, Volume } from '../geometry/index.ts';
+
+/** One instance's attributes in the natural (keyword) form, as a viewer's metadata store holds them. */
+export type NaturalMetadata = Record<string, unknown>;
 
 const str = (v: unknown): string | undefined =>
   v === undefined || v === null || v === '' ? undefined : String(v);

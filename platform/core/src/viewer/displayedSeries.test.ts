@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Volume } from '@concord/core';
+import type { Volume } from '../geometry/index.ts';
 import { displayedSeries, instanceOf } from './displayedSeries.ts';
 
 const volume: Volume = {

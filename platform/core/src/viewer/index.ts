@@ -1,0 +1,4 @@
+/** Rules of a viewer that hosts Concord, kept free of any viewer: which series, which reference SEG. */
+export * from './imageSeries.ts';
+export * from './referenceSeg.ts';
+export * from './displayedSeries.ts';
