@@ -1,39 +1,17 @@
-/** Disagreement and Volumetric-bias panels, worst-slice commands (engine: @concord/metrics). */
-import { lazy } from 'react';
+/** Disagreement and Volumetric-bias panels, worst-slice commands and the TP/FP/FN overlay source (engine: @concord/metrics). */
 import type { OhifExtension } from '@concord/core/ohif';
 import { EXTENSION_ID } from './id.ts';
-import { getCommandsModule } from './panels/commands.ts';
+import { getPanelModule } from './getPanelModule.ts';
+import { getCommandsModule } from './getCommandsModule.ts';
+import { getUtilityModule } from './getUtilityModule.ts';
 
-export { EXTENSION_ID };
-export {
-  COMMANDS_CONTEXT,
-  NEXT_WORST_SLICE,
-  PREVIOUS_WORST_SLICE,
-  getCommandsModule,
-} from './panels/commands.ts';
-export { stepToWorstSlice } from './panels/session.ts';
-
-/** Panel module entries `<id>.panelModule.disagreement` / `.volumeBias`; lazy chunks. */
-export const DISAGREEMENT_PANEL = 'disagreement';
-export const VOLUME_BIAS_PANEL = 'volumeBias';
+export * from './ids.ts';
 
 const extension: OhifExtension = {
   id: EXTENSION_ID,
-  getPanelModule: () => [
-    {
-      name: DISAGREEMENT_PANEL,
-      label: 'Disagreement',
-      iconName: 'tab-disagreement',
-      component: lazy(() => import('./panels/DisagreementPanel.tsx')),
-    },
-    {
-      name: VOLUME_BIAS_PANEL,
-      label: 'Volumetric bias',
-      iconName: 'tab-volume-bias',
-      component: lazy(() => import('./panels/VolumeBiasPanel.tsx')),
-    },
-  ],
+  getPanelModule,
   getCommandsModule,
+  getUtilityModule,
 };
 
 export default extension;

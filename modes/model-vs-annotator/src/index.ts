@@ -1,14 +1,26 @@
 /**
  * The model-vs-annotator mode: an OHIF v3 mode object (id, routes, extension dependencies,
- * isValidMode). The viewer activates it by route.
+ * isValidMode). The viewer activates it by route. Panel, command and hotkey ids come from the
+ * extensions' `ids` entries (constants only: the mode loads none of the extensions' code).
  */
 import packageJson from '../package.json' with { type: 'json' };
+import * as inference from '@concord/extension-onnx-inference/ids';
+import * as metrics from '@concord/extension-segmentation-metrics/ids';
+import * as disagreement from '@concord/extension-disagreement/ids';
+import * as reportExport from '@concord/extension-report-export/ids';
 
 export const MODE_ID: string = packageJson.name;
 export const MODE_ROUTE = 'model-vs-annotator';
 
 export interface ModeSeriesSummary {
   Modality: string;
+}
+
+export interface ModeHotkey {
+  commandName: string;
+  commandOptions?: Record<string, unknown>;
+  keys: string[];
+  label: string;
 }
 
 export interface ModeDefinition {
@@ -31,22 +43,37 @@ export interface ModeDefinition {
       mprOnly?: boolean;
     }>;
   };
-  /** Hotkeys bound through OHIF's HotkeysManager to the viewer's commands. */
-  hotkeys: Array<{
-    commandName: string;
-    commandOptions?: Record<string, unknown>;
-    keys: string[];
-    label: string;
-  }>;
+  /** Hotkeys bound through OHIF's HotkeysManager to the viewer's and the extensions' commands. */
+  hotkeys: ModeHotkey[];
 }
 
 /** Panel module entry ids (`<extension id>.panelModule.<name>`), as OHIF modes name them. */
 export const PANELS = {
-  model: '@concord/extension-onnx-inference.panelModule.model',
-  metrics: '@concord/extension-segmentation-metrics.panelModule.metrics',
-  disagreement: '@concord/extension-disagreement.panelModule.disagreement',
-  volumeBias: '@concord/extension-disagreement.panelModule.volumeBias',
-  export: '@concord/extension-report-export.panelModule.export',
+  model: inference.PANEL_IDS.model,
+  metrics: metrics.PANEL_IDS.metrics,
+  disagreement: disagreement.PANEL_IDS.disagreement,
+  volumeBias: disagreement.PANEL_IDS.volumeBias,
+  export: reportExport.PANEL_IDS.export,
+} as const;
+
+/** The extensions the mode needs, by id. */
+export const EXTENSIONS: Record<string, string> = {
+  [inference.EXTENSION_ID]: '^0.1.0',
+  [metrics.EXTENSION_ID]: '^0.1.0',
+  [disagreement.EXTENSION_ID]: '^0.1.0',
+  [reportExport.EXTENSION_ID]: '^0.1.0',
+};
+
+/** Context of the commands the hosting viewer itself offers (stack, tools, layout). */
+export const VIEWER_COMMANDS_CONTEXT = 'VIEWER';
+
+/** Commands the mode's hotkeys expect the hosting viewer to offer in `VIEWER_COMMANDS_CONTEXT`. */
+export const VIEWER_COMMANDS = {
+  setToolActive: 'setToolActive',
+  nextImage: 'nextImage',
+  previousImage: 'previousImage',
+  setLayout: 'setLayout',
+  resetViewport: 'resetViewport',
 } as const;
 
 export const TOOLBAR: ModeDefinition['toolbar'] = {
@@ -64,37 +91,47 @@ export const TOOLBAR: ModeDefinition['toolbar'] = {
 
 export const HOTKEYS: ModeDefinition['hotkeys'] = [
   {
-    commandName: 'setToolActive',
+    commandName: VIEWER_COMMANDS.setToolActive,
     commandOptions: { toolName: 'WindowLevel' },
     keys: ['w'],
     label: 'Window/level',
   },
-  { commandName: 'setToolActive', commandOptions: { toolName: 'Pan' }, keys: ['p'], label: 'Pan' },
   {
-    commandName: 'setToolActive',
+    commandName: VIEWER_COMMANDS.setToolActive,
+    commandOptions: { toolName: 'Pan' },
+    keys: ['p'],
+    label: 'Pan',
+  },
+  {
+    commandName: VIEWER_COMMANDS.setToolActive,
     commandOptions: { toolName: 'Zoom' },
     keys: ['z'],
     label: 'Zoom',
   },
   {
-    commandName: 'setToolActive',
+    commandName: VIEWER_COMMANDS.setToolActive,
     commandOptions: { toolName: 'Crosshairs' },
     keys: ['c'],
     label: 'Crosshairs (MPR)',
   },
-  { commandName: 'nextImage', keys: ['down'], label: 'Next image' },
-  { commandName: 'previousImage', keys: ['up'], label: 'Previous image' },
+  { commandName: VIEWER_COMMANDS.nextImage, keys: ['down'], label: 'Next image' },
+  { commandName: VIEWER_COMMANDS.previousImage, keys: ['up'], label: 'Previous image' },
   {
-    commandName: 'setLayout',
+    commandName: VIEWER_COMMANDS.setLayout,
     commandOptions: { layout: 'stack' },
     keys: ['1'],
     label: 'Stack layout',
   },
-  { commandName: 'setLayout', commandOptions: { layout: 'mpr' }, keys: ['3'], label: 'MPR layout' },
-  { commandName: 'resetViewport', keys: ['r'], label: 'Reset view' },
+  {
+    commandName: VIEWER_COMMANDS.setLayout,
+    commandOptions: { layout: 'mpr' },
+    keys: ['3'],
+    label: 'MPR layout',
+  },
+  { commandName: VIEWER_COMMANDS.resetViewport, keys: ['r'], label: 'Reset view' },
   // commands of @concord/extension-disagreement (structure chosen in its panel)
-  { commandName: 'nextWorstSlice', keys: [']'], label: 'Next worst slice' },
-  { commandName: 'previousWorstSlice', keys: ['['], label: 'Previous worst slice' },
+  disagreement.HOTKEYS.nextWorstSlice,
+  disagreement.HOTKEYS.previousWorstSlice,
 ];
 
 /** Modalities that carry images the model can run on (SEG/SR/PR are not image series). */
@@ -116,12 +153,7 @@ export function modeFactory(): ModeDefinition {
     id: MODE_ID,
     routeName: MODE_ROUTE,
     displayName: 'Model vs annotator',
-    extensions: {
-      '@concord/extension-onnx-inference': '^0.1.0',
-      '@concord/extension-segmentation-metrics': '^0.1.0',
-      '@concord/extension-disagreement': '^0.1.0',
-      '@concord/extension-report-export': '^0.1.0',
-    },
+    extensions: EXTENSIONS,
     isValidMode,
     rightPanels: [
       PANELS.model,

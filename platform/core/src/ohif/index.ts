@@ -40,6 +40,8 @@ export type OhifExtension = Ohif.OhifExtension;
 export type OhifExtensionParams = Ohif.OhifExtensionParams;
 export type OhifCommandsModule = Ohif.OhifCommandsModule;
 export type OhifCommandDefinition = Ohif.OhifCommandDefinition;
+export type OhifPanelEntry = Ohif.OhifPanelEntry;
+export type OhifUtilityEntry = Ohif.OhifUtilityEntry;
 
 export interface OhifManagers {
   commandsManager: Ohif.CommandsManager;

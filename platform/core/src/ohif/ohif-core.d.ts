@@ -25,6 +25,20 @@ export interface OhifExtensionParams {
   configuration?: Record<string, unknown>;
 }
 
+/** One entry of an extension's panel module (`<extension id>.panelModule.<name>`). */
+export interface OhifPanelEntry {
+  name: string;
+  label?: string;
+  iconName?: string;
+  component: unknown;
+}
+
+/** One entry of an extension's utility module (`<extension id>.utilityModule.<name>`). */
+export interface OhifUtilityEntry {
+  name: string;
+  exports: Record<string, unknown>;
+}
+
 /** The OHIF v3 extension contract (the subset Concord implements). */
 export interface OhifExtension {
   id: string;
@@ -32,15 +46,8 @@ export interface OhifExtension {
   onModeEnter?: (params: OhifExtensionParams) => void;
   onModeExit?: (params: OhifExtensionParams) => void;
   getCommandsModule?: (params: OhifExtensionParams) => OhifCommandsModule;
-  getPanelModule?: (params: OhifExtensionParams) => Array<{
-    name: string;
-    label?: string;
-    iconName?: string;
-    component: unknown;
-  }>;
-  getUtilityModule?: (
-    params: OhifExtensionParams,
-  ) => Array<{ name: string; exports: Record<string, unknown> }>;
+  getPanelModule?: (params: OhifExtensionParams) => OhifPanelEntry[];
+  getUtilityModule?: (params: OhifExtensionParams) => OhifUtilityEntry[];
   getDataSourcesModule?: (
     params: OhifExtensionParams,
   ) => Array<{ name: string; type: string; createDataSource: (config: unknown) => unknown }>;
@@ -112,7 +119,7 @@ export class ExtensionManager {
   ): Promise<void>;
   registerExtensions(extensions: OhifExtension[], dataSources?: unknown[]): Promise<void>;
   getModuleEntry(id: string): unknown;
-  getModulesByType(type: string): Array<{ extensionId: string; module: unknown }>;
+  getModulesByType(type: string): Array<{ extensionId: string; module: unknown }> | undefined;
 }
 
 export interface PubSubSubscription {
