@@ -1,22 +1,22 @@
 /**
- * The Overlays panel: one block per source (reference, model) with visibility, fill/outline,
- * opacity and a per-structure toggle list in the SEG / manifest colours.
+ * The Overlays panel: one block per structure source (reference, model: the registered sources
+ * of role `structures`) with visibility, fill/outline, opacity, a file loader and a
+ * per-structure toggle list in the SEG / manifest colours. Derived layers (an extension's)
+ * are controlled by their extension's panel.
  */
 import { useEffect, useState } from 'react';
+import type { OverlaySourceDefinition } from '@concord/core';
 import type { OverlayManager, OverlaySource, OverlayState } from './overlayManager.ts';
-
-const SOURCE_TITLE: Record<OverlaySource, string> = {
-  reference: 'Reference (annotator)',
-  prediction: 'Model',
-  disagreement: 'Disagreement',
-};
 
 export function OverlaysPanel({
   overlays,
+  sources,
   onLoadFile,
   status,
 }: {
   overlays: OverlayManager | null;
+  /** The registered overlay sources; the panel shows those of role `structures`. */
+  sources: readonly OverlaySourceDefinition[];
   onLoadFile: (source: OverlaySource, file: File) => void;
   status: string | null;
 }) {
@@ -27,100 +27,102 @@ export function OverlaysPanel({
     <section className="panel" data-testid="overlays-panel">
       <h2>Overlays</h2>
       {status && <p className="muted">{status}</p>}
-      {(['reference', 'prediction'] as const).map((source) => {
-        const s = states.find((x) => x.source === source);
-        return (
-          <div key={source} className="overlay-source" data-testid={`overlay-${source}`}>
-            <div className="overlay-head">
-              <label>
-                <input
-                  type="checkbox"
-                  data-testid={`overlay-${source}-visible`}
-                  disabled={!s}
-                  checked={!!s?.visible}
-                  onChange={(e) => overlays?.setVisible(source, e.target.checked)}
-                />{' '}
-                <strong>{SOURCE_TITLE[source]}</strong>
-              </label>
-              <label className="file-button" title="Load a NIfTI labelmap or a DICOM SEG">
-                Load…
-                <input
-                  type="file"
-                  accept=".nii,.nii.gz,.gz,.dcm,application/dicom"
-                  hidden
-                  onChange={(e) => {
-                    const f = e.target.files?.[0];
-                    if (f) onLoadFile(source, f);
-                    e.target.value = '';
-                  }}
-                />
-              </label>
+      {sources
+        .filter((d) => d.role === 'structures')
+        .map(({ id: source, label: title }) => {
+          const s = states.find((x) => x.source === source);
+          return (
+            <div key={source} className="overlay-source" data-testid={`overlay-${source}`}>
+              <div className="overlay-head">
+                <label>
+                  <input
+                    type="checkbox"
+                    data-testid={`overlay-${source}-visible`}
+                    disabled={!s}
+                    checked={!!s?.visible}
+                    onChange={(e) => overlays?.setVisible(source, e.target.checked)}
+                  />{' '}
+                  <strong>{title}</strong>
+                </label>
+                <label className="file-button" title="Load a NIfTI labelmap or a DICOM SEG">
+                  Load…
+                  <input
+                    type="file"
+                    accept=".nii,.nii.gz,.gz,.dcm,application/dicom"
+                    hidden
+                    onChange={(e) => {
+                      const f = e.target.files?.[0];
+                      if (f) onLoadFile(source, f);
+                      e.target.value = '';
+                    }}
+                  />
+                </label>
+              </div>
+              {!s && <p className="muted">None loaded.</p>}
+              {s && (
+                <>
+                  <p className="muted overlay-title">{s.title}</p>
+                  <div className="overlay-style">
+                    <label>
+                      <input
+                        type="checkbox"
+                        checked={s.style.fill}
+                        data-testid={`overlay-${source}-fill`}
+                        onChange={(e) => overlays?.setStyle(source, { fill: e.target.checked })}
+                      />{' '}
+                      fill
+                    </label>
+                    <label>
+                      <input
+                        type="checkbox"
+                        checked={s.style.outline}
+                        data-testid={`overlay-${source}-outline`}
+                        onChange={(e) => overlays?.setStyle(source, { outline: e.target.checked })}
+                      />{' '}
+                      outline
+                    </label>
+                    <label>
+                      opacity{' '}
+                      <input
+                        type="range"
+                        min={0}
+                        max={1}
+                        step={0.05}
+                        value={s.style.opacity}
+                        aria-label={`${source} opacity`}
+                        onChange={(e) =>
+                          overlays?.setStyle(source, { opacity: Number(e.target.value) })
+                        }
+                      />
+                    </label>
+                  </div>
+                  <ul className="structure-list">
+                    {s.labels.map((l) => (
+                      <li key={l.label}>
+                        <label>
+                          <input
+                            type="checkbox"
+                            data-testid={`overlay-${source}-label-${l.label}`}
+                            checked={!s.hiddenLabels.includes(l.label)}
+                            onChange={(e) =>
+                              overlays?.setLabelVisible(source, l.label, e.target.checked)
+                            }
+                          />
+                          <span
+                            className="swatch"
+                            style={{ background: `rgb(${(l.color ?? [255, 255, 255]).join(',')})` }}
+                          />
+                          {l.name}
+                          {!s.counts[l.label] && <span className="muted"> (empty)</span>}
+                        </label>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
             </div>
-            {!s && <p className="muted">None loaded.</p>}
-            {s && (
-              <>
-                <p className="muted overlay-title">{s.title}</p>
-                <div className="overlay-style">
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={s.style.fill}
-                      data-testid={`overlay-${source}-fill`}
-                      onChange={(e) => overlays?.setStyle(source, { fill: e.target.checked })}
-                    />{' '}
-                    fill
-                  </label>
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={s.style.outline}
-                      data-testid={`overlay-${source}-outline`}
-                      onChange={(e) => overlays?.setStyle(source, { outline: e.target.checked })}
-                    />{' '}
-                    outline
-                  </label>
-                  <label>
-                    opacity{' '}
-                    <input
-                      type="range"
-                      min={0}
-                      max={1}
-                      step={0.05}
-                      value={s.style.opacity}
-                      aria-label={`${source} opacity`}
-                      onChange={(e) =>
-                        overlays?.setStyle(source, { opacity: Number(e.target.value) })
-                      }
-                    />
-                  </label>
-                </div>
-                <ul className="structure-list">
-                  {s.labels.map((l) => (
-                    <li key={l.label}>
-                      <label>
-                        <input
-                          type="checkbox"
-                          data-testid={`overlay-${source}-label-${l.label}`}
-                          checked={!s.hiddenLabels.includes(l.label)}
-                          onChange={(e) =>
-                            overlays?.setLabelVisible(source, l.label, e.target.checked)
-                          }
-                        />
-                        <span
-                          className="swatch"
-                          style={{ background: `rgb(${(l.color ?? [255, 255, 255]).join(',')})` }}
-                        />
-                        {l.name}
-                        {!s.counts[l.label] && <span className="muted"> (empty)</span>}
-                      </label>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
-          </div>
-        );
-      })}
+          );
+        })}
     </section>
   );
 }

@@ -1,7 +1,9 @@
 /**
  * Labelmap overlays on the viewer: the annotator's reference and the model's prediction at
- * the same time, each its own Cornerstone segmentation (labelmap images derived from the
- * displayed series), each styled separately, toggleable per source and per structure.
+ * the same time, and the layers extensions register (e.g. the Disagreement panel's TP/FP/FN
+ * codes), each its own Cornerstone segmentation (labelmap images derived from the displayed
+ * series), each styled separately, toggleable per source and per structure. Which sources
+ * there are, their default style and order come from an `OverlaySourceRegistry`.
  */
 import { imageLoader, type Types } from '@cornerstonejs/core';
 import { segmentation, Enums as ToolEnums } from '@cornerstonejs/tools';
@@ -12,6 +14,7 @@ import {
   type LabelVolume,
   type OverlayOrigin,
   type OverlaySource,
+  type OverlaySourceRegistry,
   type OverlayState,
   type OverlayStyle,
 } from '@concord/core';
@@ -34,12 +37,6 @@ export function nextTask(): Promise<void> {
 }
 
 export type { OverlaySource, OverlayStyle, OverlayOrigin, OverlayState };
-
-export const DEFAULT_STYLES: Record<OverlaySource, OverlayStyle> = {
-  reference: { fill: false, outline: true, opacity: 0.5 },
-  prediction: { fill: true, outline: false, opacity: 0.45 },
-  disagreement: { fill: true, outline: false, opacity: 0.7 },
-};
 
 const LABELMAP = ToolEnums.SegmentationRepresentations.Labelmap;
 
@@ -87,7 +84,10 @@ export class OverlayManager {
   /** The latest `setLabelmapInTasks` per source (an earlier one still filling gives up). */
   private pendingShow = new Map<OverlaySource, object>();
 
-  constructor(private readonly seriesKey: string) {}
+  constructor(
+    private readonly seriesKey: string,
+    private readonly sources: OverlaySourceRegistry,
+  ) {}
 
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
@@ -95,10 +95,11 @@ export class OverlayManager {
     return () => this.listeners.delete(fn);
   }
 
+  /** The shown overlays, in the order of their sources' registration. */
   list(): OverlayState[] {
-    return (['reference', 'prediction', 'disagreement'] as const)
-      .map((s) => this.states.get(s))
-      .filter((s): s is OverlayState => !!s);
+    const order = this.sources.list().map((d) => d.id);
+    const rank = (s: OverlaySource) => (order.includes(s) ? order.indexOf(s) : order.length);
+    return [...this.states.values()].sort((a, b) => rank(a.source) - rank(b.source));
   }
 
   labelVolume(source: OverlaySource): LabelVolume | undefined {
@@ -121,6 +122,7 @@ export class OverlayManager {
     title: string,
     origin: OverlayOrigin = { kind: 'labelmap' },
   ): LabelVolume {
+    this.sources.require(source);
     const aligned = alignToReference(labelmap, volumeGrid(imageVolume));
     this.pendingShow.delete(source); // supersedes a `setLabelmapInTasks` still filling
     this.remove(source);
@@ -142,6 +144,7 @@ export class OverlayManager {
     origin: OverlayOrigin,
     budgetMs = 30,
   ): Promise<LabelVolume> {
+    this.sources.require(source);
     const token = {};
     this.pendingShow.set(source, token);
     const aligned = alignToReference(labelmap, volumeGrid(imageVolume));
@@ -201,7 +204,7 @@ export class OverlayManager {
       labels,
       visible: true,
       hiddenLabels: [],
-      style: { ...DEFAULT_STYLES[source] },
+      style: { ...this.sources.require(source).defaultStyle },
       counts,
     });
     this.attachOne(source);
@@ -239,6 +242,7 @@ export class OverlayManager {
     const segmentationId = this.segmentationIds.get(source);
     const state = this.states.get(source);
     if (!segmentationId || !state) return;
+    const outlineWidth = this.sources.get(source)?.outlineWidth ?? 1;
     for (const viewportId of this.viewportIds) {
       // first the whole source: this also resets every segment's visibility
       segmentation.config.visibility.setSegmentationRepresentationVisibility(
@@ -269,12 +273,12 @@ export class OverlayManager {
           renderOutline: state.style.outline,
           fillAlpha: state.style.opacity,
           outlineOpacity: 1,
-          outlineWidth: source === 'reference' ? 2 : 1,
+          outlineWidth,
           renderFillInactive: state.style.fill,
           renderOutlineInactive: state.style.outline,
           fillAlphaInactive: state.style.opacity,
           outlineOpacityInactive: 1,
-          outlineWidthInactive: source === 'reference' ? 2 : 1,
+          outlineWidthInactive: outlineWidth,
         },
       );
     }

@@ -1,6 +1,7 @@
 /**
  * Reads a DICOM SEG onto the displayed series with @concord/core's reader, describing the
  * series from what Cornerstone already knows (geometry, SOP Instance UIDs per slice).
+ * Which SEG of a study becomes the reference is @concord/core's rule (`chooseReferenceSeg`).
  */
 import { metaData, type Types } from '@cornerstonejs/core';
 import {
