@@ -59,7 +59,7 @@ export {
 } from './stow/stowExports.ts';
 export { neutralizeFormula, stripControlChars } from './text/sanitize.ts';
 export { toWinAnsi, isWinAnsi } from './text/winAnsi.ts';
-export { encodePng, decodePng, crc32, type RasterImage } from './raster/png.ts';
+export { encodePng, decodePng, type RasterImage } from './raster/png.ts';
 export {
   renderSlice,
   autoWindow,
