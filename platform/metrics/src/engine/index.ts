@@ -1,6 +1,23 @@
 /** Headless metric engine (DESIGN §3.2): typed arrays in, plain objects out; no DOM. */
 export * from './types.ts';
 export {
+  METRICS,
+  STRUCTURE_STATUSES,
+  VALUE_SCHEMAS,
+  metricSpec,
+  isNumericMetric,
+  nsdColumn,
+  nsdColumnSpec,
+  type MetricSpec,
+  type MetricKey,
+  type MetricRow,
+  type MetricUnit,
+  type MetricPresence,
+  type MetricValueType,
+  type MetricValueTypes,
+  type NumericMetricKey,
+} from './registry.ts';
+export {
   computeMetrics,
   computeOverlap,
   DEFAULT_TOLERANCES_MM,

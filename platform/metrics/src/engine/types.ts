@@ -1,8 +1,8 @@
 import type { Grid } from '@concord/core';
 import type { StructureDisagreement } from './disagreement.ts';
+import type { MetricRow, StructureStatus } from './registry.ts';
 
-/** Per-structure status (DESIGN §3.2). */
-export type StructureStatus = 'ok' | 'both-empty' | 'reference-empty' | 'prediction-empty';
+export type { StructureStatus };
 
 /** Per-class probability volumes (same voxel order and grid as the reference), keyed by label. */
 export type ProbabilityVolumes =
@@ -23,38 +23,11 @@ export interface MetricsOptions {
   disagreement?: boolean;
 }
 
-/** Metrics of one structure; field names are those of the `concord.report/v1` JSON and CSV. */
-export interface StructureMetrics {
-  label: number;
-  name: string;
-  status: StructureStatus;
-  tp: number;
-  fp: number;
-  fn: number;
-  tn: number;
-  dice: number;
-  jaccard: number;
-  precision: number | null;
-  recall: number | null;
-  specificity: number | null;
-  volumeRefMl: number;
-  volumePredMl: number;
-  volumeSoftMl?: number;
-  volumeDiffMl: number;
-  volumeDiffPct: number | null;
-  /** Hausdorff distance, mm (null unless both masks are non-empty). */
-  hd: number | null;
-  /** max of the two directed linear-interpolated 95th percentiles, mm. */
-  hd95: number | null;
-  /** Average symmetric surface distance, mm. */
-  assd: number | null;
-  /** Normalised surface Dice per tolerance; keys are the tolerances in mm as written by String(). */
-  nsd: Record<string, number | null>;
-  softDice?: number | null;
-  /** |∂A| and |∂B|: surface voxel counts of reference and prediction. */
-  surfaceRefVoxels: number;
-  surfacePredVoxels: number;
-}
+/**
+ * Metrics of one structure: the fields, value types and order of the METRICS registry
+ * (registry.ts), which are those of the `concord.report/v1` JSON and CSV.
+ */
+export type StructureMetrics = MetricRow;
 
 /** Case summary: macro means over structures with status `ok`, pooled Dice over all evaluated. */
 export interface MetricsSummary {

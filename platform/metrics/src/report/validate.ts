@@ -1,6 +1,7 @@
 import schema from '../schema/report.schema.json' with { type: 'json' };
-// Standalone ajv output (no eval at runtime: the viewer's CSP forbids it); regenerate with
-// scripts/generate-report-validator.mjs after editing the schema (a test checks it is current).
+// Standalone ajv output (no eval at runtime: the viewer's CSP forbids it). Both files are
+// generated from src/schema/reportSchema.ts and the METRICS registry by
+// scripts/generate-report-schema.ts (a test checks they are current).
 import { validate } from '../schema/validateReport.generated.js';
 import type { EvaluationReport } from './report.ts';
 

@@ -36,10 +36,16 @@ function parseCsv(text: string): string[][] {
 describe('writeReportCsv', () => {
   it('writes the report column names and one row per structure, like the metrics CSV', () => {
     const rows = parseCsv(writeReportCsv(report));
-    // the JSON report's structure field names (DESIGN §3.3), NSD flattened per tolerance
+    // the JSON report's structure field names (docs/report.md), NSD flattened per tolerance
     const fields = Object.keys(report.structures[0]).filter((k) => k !== 'nsd');
     expect(rows[0]).toEqual(expect.arrayContaining(fields));
     expect(rows[0].slice(0, 3)).toEqual(['label', 'name', 'status']);
+    // the exact header, in the order the CSV has always had (read from the METRICS registry)
+    expect(rows[0].join(',')).toBe(
+      'label,name,status,tp,fp,fn,tn,dice,jaccard,precision,recall,specificity,volumeRefMl,' +
+        'volumePredMl,volumeSoftMl,volumeDiffMl,volumeDiffPct,hd,hd95,assd,nsd@1,nsd@2,softDice,' +
+        'surfaceRefVoxels,surfacePredVoxels',
+    );
     expect(rows[0]).toEqual(expect.arrayContaining(['label', 'name', 'status', 'dice', 'hd95']));
     expect(rows[0]).toContain('nsd@1');
     expect(rows[0]).toContain('volumeSoftMl');

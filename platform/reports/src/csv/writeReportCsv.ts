@@ -1,5 +1,8 @@
+import { METRICS, nsdColumn } from '@concord/metrics';
 import type { EvaluationReport, PrivacyOptions } from '../report/types.ts';
 import { neutralizeFormula, stripControlChars } from '../text/sanitize.ts';
+
+export { nsdColumn };
 
 export interface CsvOptions extends PrivacyOptions {
   /** Prefix a UTF-8 byte order mark (helps old Excel detect UTF-8). Default false. */
@@ -8,41 +11,11 @@ export interface CsvOptions extends PrivacyOptions {
 
 type Cell = string | number | null | undefined;
 
-/** Column name of the normalised surface Dice at tolerance τ (mm), e.g. `nsd@1`. */
-export function nsdColumn(tolerance: string | number): string {
-  return `nsd@${tolerance}`;
-}
-
 /**
- * Structure fields in column order (DESIGN §3.3 and the metrics engine's extra counts); optional
+ * Structure fields in column order: the METRICS registry's order (the report row's); optional
  * ones appear only when some structure carries them, unknown extra fields are appended.
  */
-const ORDER = [
-  'label',
-  'name',
-  'status',
-  'tp',
-  'fp',
-  'fn',
-  'tn',
-  'dice',
-  'jaccard',
-  'precision',
-  'recall',
-  'specificity',
-  'volumeRefMl',
-  'volumePredMl',
-  'volumeSoftMl',
-  'volumeDiffMl',
-  'volumeDiffPct',
-  'hd',
-  'hd95',
-  'assd',
-  'nsd',
-  'softDice',
-  'surfaceRefVoxels',
-  'surfacePredVoxels',
-];
+const ORDER: readonly string[] = METRICS.map((m) => m.key);
 
 /** The CSV columns of a report: the structure fields, `nsd` flattened to `nsd@<τ>`. */
 export function csvColumns(report: EvaluationReport, options: PrivacyOptions = {}): string[] {
@@ -71,7 +44,7 @@ function nsdTolerances(report: EvaluationReport): string[] {
 export function csvField(value: Cell): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') {
-    // JSON never carries NaN/Infinity (DESIGN §3.2); an empty cell is the honest CSV equivalent.
+    // JSON never carries NaN/Infinity (docs/metrics.md); an empty cell is the honest CSV equivalent.
     return Number.isFinite(value) ? String(value) : '';
   }
   const text = neutralizeFormula(stripControlChars(value));

@@ -1,6 +1,6 @@
 /**
  * The writers' inputs. The report itself is the metrics extension's `concord.report/v1` type
- * (DESIGN §3.3); the writers only read it.
+ * (docs/report.md); the writers only read it.
  */
 import type { EvaluationReport, StructureMetrics } from '@concord/metrics';
 
