@@ -26,7 +26,7 @@ import { dicomFolder, startOrthanc, type RunningOrthanc } from '../helpers/ortha
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';
 import { dciodvfy } from '../integration/report-export/dciodvfy.ts';
 import { COLIN_DIR, writeShiftedPrediction } from './viewer/fixtures.ts';
-import { metricsTable, openStudyFromList } from './viewer/page.ts';
+import { metricsTable, openStudyFromList, tableMetricKeys } from './viewer/page.ts';
 
 const CE_MODEL = 'unet2d-colin27-ce 1.0.0';
 const KINDS = Object.keys(EXPORT_FILE_NAMES) as ExportKind[];
@@ -156,22 +156,7 @@ describe('Export panel', () => {
     expect(Object.keys(shown).sort()).toEqual(report.structures.map((s) => String(s.label)).sort());
     for (const s of report.structures) {
       const row = shown[String(s.label)];
-      for (const key of [
-        'dice',
-        'jaccard',
-        'precision',
-        'recall',
-        'hd',
-        'hd95',
-        'assd',
-        'volumeRefMl',
-        'volumePredMl',
-        'volumeDiffMl',
-        'tp',
-        'fp',
-        'fn',
-        'softDice',
-      ] as const) {
+      for (const key of tableMetricKeys(true)) {
         const v = s[key];
         expect(row[key], `${s.name} ${key}`).toBe(v === null || v === undefined ? '' : String(v));
       }

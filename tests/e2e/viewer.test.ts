@@ -25,6 +25,7 @@ import {
   countColoured,
   metricsTable,
   openStudyFromList,
+  tableMetricKeys,
   viewportPixels,
 } from './viewer/page.ts';
 
@@ -164,23 +165,7 @@ describe('viewer: sample study, overlays, metrics, model', () => {
       >;
     };
     expect(Object.keys(shown).sort()).toEqual(cli.structures.map((s) => String(s.label)).sort());
-    const keys = [
-      'dice',
-      'jaccard',
-      'precision',
-      'recall',
-      'specificity',
-      'volumeRefMl',
-      'volumePredMl',
-      'volumeDiffMl',
-      'volumeDiffPct',
-      'hd',
-      'hd95',
-      'assd',
-      'tp',
-      'fp',
-      'fn',
-    ];
+    const keys = tableMetricKeys(false);
     for (const s of cli.structures) {
       const row = shown[String(s.label)];
       expect(row.status).toBe(s.status);

@@ -1,5 +1,6 @@
 /** Page helpers for the viewer e2e tests: open a study, read the viewport's pixels. */
 import type { Page } from 'playwright-core';
+import { isNumericMetric, METRICS, type NumericMetricKey } from '@concord/metrics';
 import { decodePng } from '@concord/reports';
 
 export interface Pixels {
@@ -55,6 +56,19 @@ export async function openStudyFromList(page: Page, rowText: string): Promise<nu
     timeout: 60_000,
   });
   return Number(await page.evaluate(() => document.body.dataset.firstImageMs));
+}
+
+/**
+ * The one-number metrics the Metrics table shows as columns (from the METRICS registry): every
+ * field a report row always has, plus the soft ones when the model gave probabilities.
+ */
+export function tableMetricKeys(soft: boolean): NumericMetricKey[] {
+  return METRICS.filter(
+    (m) =>
+      isNumericMetric(m) &&
+      m.key !== 'label' &&
+      (m.presence === 'required' || (soft && m.presence === 'soft')),
+  ).map((m) => m.key as NumericMetricKey);
 }
 
 /** Metrics table rows as {label -> {column key -> value}} from the cells' data-value. */

@@ -7,8 +7,12 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB }
 import type { LabelVolume, Volume } from '@concord/core';
 import {
   disagreementLegend,
+  isNumericMetric,
+  metricSpec,
   rankWorstSlices,
   volumetricBias,
+  type MetricKey,
+  type MetricUnit,
   type SliceProfile,
 } from '@concord/metrics';
 import type { EvaluationReport, PrivacyOptions } from '../report/types.ts';
@@ -189,25 +193,60 @@ function definitions(l: Layout, report: EvaluationReport): void {
   }
 }
 
-interface Column {
+export interface Column {
+  /** The registry field this column shows. */
+  key: MetricKey;
   title: string;
   width: number;
   align: 'left' | 'right';
   value: (s: EvaluationReport['structures'][number]) => string;
 }
 
+/** How the PDF writes a value of each unit (tests format expected values with these). */
+const integer = (v: number | null | undefined): string =>
+  v === null || v === undefined ? NOT_AVAILABLE : String(v);
+const FORMAT_BY_UNIT: Record<MetricUnit, (v: number | null | undefined) => string> = {
+  '': formatRatio,
+  mm: formatMm,
+  mL: formatMl,
+  '%': formatSignedPct,
+  voxels: integer,
+};
+
+/**
+ * A table column of registry field `key`: the heading is the registry's label followed by its
+ * unit (mm, mL, %) unless `title` is given; labels and counts are written as integers, other
+ * numbers by their unit's format.
+ */
+function metricColumn(key: MetricKey, width: number, title?: string): Column {
+  const m = metricSpec(key);
+  const numeric = isNumericMetric(m);
+  const format = m.type === 'label' ? integer : FORMAT_BY_UNIT[m.unit];
+  const unit = m.unit === '' || m.unit === 'voxels' ? '' : ` ${m.unit}`;
+  return {
+    key,
+    title: title ?? `${m.label}${unit}`,
+    width,
+    align: numeric ? 'right' : 'left',
+    value: (s) => {
+      const v = s[key as keyof typeof s];
+      return numeric ? format(v as number | null | undefined) : String(v);
+    },
+  };
+}
+
 /** The per-structure table columns (also what the pdftotext test looks for). */
 export const TABLE_COLUMNS: Column[] = [
-  { title: 'Label', width: 28, align: 'right', value: (s) => String(s.label) },
-  { title: 'Structure', width: 105, align: 'left', value: (s) => s.name },
-  { title: 'Status', width: 62, align: 'left', value: (s) => s.status },
-  { title: 'Dice', width: 38, align: 'right', value: (s) => formatRatio(s.dice) },
-  { title: 'Jaccard', width: 38, align: 'right', value: (s) => formatRatio(s.jaccard) },
-  { title: 'HD95 mm', width: 40, align: 'right', value: (s) => formatMm(s.hd95) },
-  { title: 'ASSD mm', width: 40, align: 'right', value: (s) => formatMm(s.assd) },
-  { title: 'Ref mL', width: 40, align: 'right', value: (s) => formatMl(s.volumeRefMl) },
-  { title: 'Model mL', width: 42, align: 'right', value: (s) => formatMl(s.volumePredMl) },
-  { title: 'Diff %', width: 38, align: 'right', value: (s) => formatSignedPct(s.volumeDiffPct) },
+  metricColumn('label', 28, 'Label'),
+  metricColumn('name', 105),
+  metricColumn('status', 62),
+  metricColumn('dice', 38),
+  metricColumn('jaccard', 38),
+  metricColumn('hd95', 40),
+  metricColumn('assd', 40),
+  metricColumn('volumeRefMl', 40, 'Ref mL'),
+  metricColumn('volumePredMl', 42, 'Model mL'),
+  metricColumn('volumeDiffPct', 38, 'Diff %'),
 ];
 
 function table(l: Layout, report: EvaluationReport): void {
