@@ -16,7 +16,6 @@ import {
   formatMm,
   formatRatio,
   sliceDisagreementClasses,
-  toWinAnsi,
   writeReportPdf,
   type RasterImage,
 } from '@concord/reports';
@@ -70,9 +69,7 @@ describe('PDF report (poppler-utils)', () => {
     expect(text).toContain('onnxruntime-node (cpu)');
     expect(text).toContain('6-connected');
     for (const s of report.structures) {
-      const line = text
-        .split('\n')
-        .find((l) => l.includes(toWinAnsi(s.name)) && l.includes(s.status));
+      const line = text.split('\n').find((l) => l.includes(s.name) && l.includes(s.status));
       expect(line, `table row of ${s.name}`).toBeDefined();
       for (const v of [
         formatRatio(s.dice),
@@ -87,6 +84,38 @@ describe('PDF report (poppler-utils)', () => {
     }
     expect(text).toContain('Volumetric bias');
     expect(text).toContain('Slices with the most disagreement');
+  });
+
+  it('names in any script appear verbatim; fonts are embedded only when needed, as subsets', async () => {
+    const r = structuredClone(report);
+    r.structures[0].name = 'Hippocampus – gauche ½ 海马';
+    r.structures[1].name = 'Łódź Ωmega ≤ миндалина';
+    const pdf = await writeReportPdf(
+      { report: r },
+      { includePhi: true, patient: { name: '山田^太郎', id: 'ID-Ж' } },
+    );
+    const unicodeFile = path.join(dir, 'unicode.pdf');
+    writeFileSync(unicodeFile, pdf);
+    const text = execFileSync('pdftotext', ['-layout', unicodeFile, '-'], { encoding: 'utf8' });
+    for (const s of r.structures) {
+      const line = text.split('\n').find((l) => l.includes(s.name) && l.includes(s.status));
+      expect(line, `table row of ${s.name}`).toBeDefined();
+    }
+    expect(text).toContain('山田^太郎');
+    expect(text).toContain('ID-Ж');
+    expect(text).not.toContain('?');
+    const fonts = execFileSync('pdffonts', [unicodeFile], { encoding: 'utf8' });
+    expect(fonts).toMatch(/DejaVuSans/);
+    expect(fonts).toMatch(/Unifont/i);
+    // subset: a few kB of glyphs, not the 0.7 MB and 3 MB font files
+    expect(pdf.length).toBeLessThan(60_000);
+    // a WinAnsi-only report embeds no font at all
+    const plain = structuredClone(report);
+    plain.structures.forEach((s, i) => (s.name = `Structure ${i + 1}`));
+    const plainFile = path.join(dir, 'plain.pdf');
+    writeFileSync(plainFile, await writeReportPdf({ report: plain }));
+    const plainFonts = execFileSync('pdffonts', [plainFile], { encoding: 'utf8' });
+    expect(plainFonts).not.toMatch(/DejaVu|Unifont/i);
   });
 
   it('pdftoppm shows the reference, model and disagreement overlay colours', () => {

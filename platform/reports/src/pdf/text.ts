@@ -1,25 +1,36 @@
-import type { PDFFont } from 'pdf-lib';
-import { toWinAnsi } from '../text/winAnsi.ts';
+import { cleanText } from './fonts.ts';
 
-/** Shortens `text` (already WinAnsi) with an ellipsis so it fits `maxWidth` points. */
-export function fitText(text: string, font: PDFFont, size: number, maxWidth: number): string {
-  const safe = toWinAnsi(text);
-  if (font.widthOfTextAtSize(safe, size) <= maxWidth) return safe;
-  let lo = 0;
-  let hi = safe.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (font.widthOfTextAtSize(safe.slice(0, mid) + '…', size) <= maxWidth) lo = mid;
-    else hi = mid - 1;
-  }
-  return safe.slice(0, lo) + '…';
+/** What the text helpers need of a font (a `MixedFont` or a pdf-lib font). */
+export interface MeasuringFont {
+  widthOfTextAtSize(text: string, size: number): number;
 }
 
-/** Greedy word wrap of WinAnsi-safe text into lines no wider than `maxWidth`. */
-export function wrapText(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
+/** `text` on one line, shortened with an ellipsis so that it fits `maxWidth` points. */
+export function fitText(text: string, font: MeasuringFont, size: number, maxWidth: number): string {
+  const safe = cleanText(text);
+  if (font.widthOfTextAtSize(safe, size) <= maxWidth) return safe;
+  // cut between code points, never inside a surrogate pair
+  const chars = Array.from(safe);
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (font.widthOfTextAtSize(chars.slice(0, mid).join('') + '…', size) <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  return chars.slice(0, lo).join('') + '…';
+}
+
+/** Greedy word wrap into lines no wider than `maxWidth`. */
+export function wrapText(
+  text: string,
+  font: MeasuringFont,
+  size: number,
+  maxWidth: number,
+): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of toWinAnsi(text).split(/ +/)) {
+  for (const word of cleanText(text).split(/ +/)) {
     const candidate = line ? `${line} ${word}` : word;
     if (font.widthOfTextAtSize(candidate, size) <= maxWidth || !line) line = candidate;
     else {

@@ -1,9 +1,10 @@
 /**
- * The evaluation report as PDF (pdf-lib, standard fonts, no browser): case header, model and
- * backend, metric definitions, per-structure table, volumetric-bias chart, and the slices with
- * the most disagreement rendered with reference / model / disagreement overlays and a legend.
+ * The evaluation report as PDF (pdf-lib, no browser; text in any script, see ./fonts.ts): case
+ * header, model and backend, metric definitions, per-structure table, volumetric-bias chart, and
+ * the slices with the most disagreement rendered with reference / model / disagreement overlays
+ * and a legend.
  */
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+import { PDFDocument, StandardFonts, rgb, type PDFPage, type RGB } from 'pdf-lib';
 import type { LabelVolume, Volume } from '@concord/core';
 import {
   disagreementLegend,
@@ -25,6 +26,7 @@ import {
   type Rgb,
 } from '../raster/renderSlice.ts';
 import { fitText, wrapText } from './text.ts';
+import { reportFonts, type MixedFont } from './fonts.ts';
 import { formatMl, formatMm, formatRatio, formatSignedPct, NOT_AVAILABLE } from './format.ts';
 
 export interface PdfReportInput {
@@ -69,8 +71,8 @@ class Layout {
 
   constructor(
     readonly doc: PDFDocument,
-    readonly font: PDFFont,
-    readonly bold: PDFFont,
+    readonly font: MixedFont,
+    readonly bold: MixedFont,
   ) {
     this.newPage();
   }
@@ -90,11 +92,10 @@ class Layout {
     this.ensure(size * 1.4);
     this.y -= size * 1.25;
     const x = MARGIN + (opts.x ?? 0);
-    this.page.drawText(fitText(s, font, size, this.width - (opts.x ?? 0)), {
+    font.drawText(this.page, fitText(s, font, size, this.width - (opts.x ?? 0)), {
       x,
       y: this.y,
       size,
-      font,
       color: opts.color ?? INK,
     });
     this.y -= size * 0.25;
@@ -120,18 +121,16 @@ class Layout {
   keyValue(key: string, value: string): void {
     this.ensure(12);
     this.y -= 11;
-    this.page.drawText(fitText(key, this.bold, 8.5, 130), {
+    this.bold.drawText(this.page, fitText(key, this.bold, 8.5, 130), {
       x: MARGIN,
       y: this.y,
       size: 8.5,
-      font: this.bold,
       color: MUTED,
     });
-    this.page.drawText(fitText(value, this.font, 8.5, this.width - 135), {
+    this.font.drawText(this.page, fitText(value, this.font, 8.5, this.width - 135), {
       x: MARGIN + 135,
       y: this.y,
       size: 8.5,
-      font: this.font,
       color: INK,
     });
     this.y -= 2;
@@ -255,7 +254,7 @@ function table(l: Layout, report: EvaluationReport): void {
   const rowH = 12;
   const totalW = TABLE_COLUMNS.reduce((n, c) => n + c.width, 0);
   const gap = (l.width - totalW) / (TABLE_COLUMNS.length - 1);
-  const drawRow = (cells: string[], font: PDFFont, shade: boolean) => {
+  const drawRow = (cells: string[], font: MixedFont, shade: boolean) => {
     l.ensure(rowH);
     l.y -= rowH;
     if (shade) {
@@ -271,11 +270,10 @@ function table(l: Layout, report: EvaluationReport): void {
     TABLE_COLUMNS.forEach((c, i) => {
       const t = fitText(cells[i], font, size, c.width);
       const w = font.widthOfTextAtSize(t, size);
-      l.page.drawText(t, {
+      font.drawText(l.page, t, {
         x: c.align === 'right' ? x + c.width - w : x,
         y: l.y,
         size,
-        font,
         color: INK,
       });
       x += c.width + gap;
@@ -327,18 +325,17 @@ function biasChart(l: Layout, report: EvaluationReport): void {
   ];
   for (const [name, c] of legend) {
     l.page.drawRectangle({ x: lx, y: l.y, width: 8, height: 8, color: toPdfColor(c) });
-    l.page.drawText(name, { x: lx + 11, y: l.y + 1, size: 7.5, font: l.font, color: INK });
+    l.font.drawText(l.page, name, { x: lx + 11, y: l.y + 1, size: 7.5, color: INK });
     lx += 22 + l.font.widthOfTextAtSize(name, 7.5);
   }
   l.y -= 6;
   for (const r of rows) {
     l.ensure(groupH);
     const top = l.y;
-    l.page.drawText(fitText(`${r.label} ${r.name}`, l.font, 7.5, labelW - 6), {
+    l.font.drawText(l.page, fitText(`${r.label} ${r.name}`, l.font, 7.5, labelW - 6), {
       x: MARGIN,
       y: top - barH * 1.5,
       size: 7.5,
-      font: l.font,
       color: INK,
     });
     const values: Array<[number | null, Rgb]> = [
@@ -356,20 +353,18 @@ function biasChart(l: Layout, report: EvaluationReport): void {
         height: barH - 1,
         color: toPdfColor(c),
       });
-      l.page.drawText(formatMl(v), {
+      l.font.drawText(l.page, formatMl(v), {
         x: MARGIN + labelW + w + 3,
         y: y + 0.5,
         size: 5.5,
-        font: l.font,
         color: MUTED,
       });
     });
     const diff = r.hardDiffPct === null ? NOT_AVAILABLE : `${formatSignedPct(r.hardDiffPct)}%`;
-    l.page.drawText(diff, {
+    l.font.drawText(l.page, diff, {
       x: MARGIN + l.width - l.font.widthOfTextAtSize(diff, 7),
       y: top - barH * 1.5,
       size: 7,
-      font: l.font,
       color: INK,
     });
     l.y -= groupH;
@@ -421,11 +416,10 @@ async function slicePage(
     const captions = ['Reference', 'Model', 'Disagreement'];
     l.y -= 2;
     for (let c = 0; c < 3; c++) {
-      l.page.drawText(captions[c], {
+      l.font.drawText(l.page, captions[c], {
         x: MARGIN + c * (panelW + gap),
         y: l.y - 8,
         size: 7.5,
-        font: l.font,
         color: MUTED,
       });
     }
@@ -478,7 +472,7 @@ function legend(l: Layout, input: PdfReportInput, tauMm: number): void {
         l.y -= 11;
       }
       l.page.drawRectangle({ x, y: l.y, width: 9, height: 9, color: toPdfColor(c) });
-      l.page.drawText(label, { x: x + 12, y: l.y + 1.5, size: 7.5, font: l.font, color: INK });
+      l.font.drawText(l.page, label, { x: x + 12, y: l.y + 1.5, size: 7.5, color: INK });
       x += w;
     }
     l.y -= 6;
@@ -497,14 +491,23 @@ export async function writeReportPdf(
   doc.setCreator(report.tool.name);
   const created = new Date(report.generatedAt);
   if (!Number.isNaN(created.getTime())) doc.setCreationDate(created);
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const tauMm = options.tauMm ?? report.definitions.tolerancesMm[0] ?? 1;
+  // every text drawn that is not fixed English comes from these: the fonts cover them all
+  const { font, bold } = await reportFonts(
+    doc,
+    await doc.embedFont(StandardFonts.Helvetica),
+    await doc.embedFont(StandardFonts.HelveticaBold),
+    [
+      JSON.stringify(report),
+      JSON.stringify(options.includePhi ? (options.patient ?? {}) : {}),
+      ...disagreementLegend(tauMm).map((e) => e.label),
+    ],
+  );
   const l = new Layout(doc, font, bold);
   header(l, report, options);
   definitions(l, report);
   table(l, report);
   biasChart(l, report);
-  const tauMm = options.tauMm ?? report.definitions.tolerancesMm[0] ?? 1;
   await slicePage(l, input, options, tauMm);
   return doc.save();
 }
