@@ -6,8 +6,10 @@
  * (Latin, Greek, Cyrillic, symbols), then GNU Unifont (UnifontEX: the whole Basic Multilingual
  * Plane, CJK included). A character no font has is transliterated as `toWinAnsi` does.
  */
-import fontkit from '@pdf-lib/fontkit';
 import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
+
+/** fontkit (about 0.7 MB of code) is loaded only for a report that needs a fallback font. */
+const loadFontkit = () => import('@pdf-lib/fontkit').then((m) => m.default);
 import { loadFontFile } from '#font-files';
 import { stripControlChars } from '../text/sanitize.ts';
 import { isWinAnsi, toWinAnsi } from '../text/winAnsi.ts';
@@ -87,7 +89,7 @@ function loadFont(name: FallbackFontName): Promise<LoadedFont> {
     font = loadFontFile(name).then(async (file) => {
       const woff = new DataView(file.buffer, file.byteOffset, 4).getUint32(0) === WOFF_SIGNATURE;
       const bytes = woff ? await woffToSfnt(file) : file;
-      const parsed = fontkit.create(bytes);
+      const parsed = (await loadFontkit()).create(bytes);
       return { bytes, has: (cp: number) => parsed.hasGlyphForCodePoint(cp) };
     });
     font.catch(() => loaded.delete(name));
@@ -159,7 +161,7 @@ export async function reportFonts(
     for (const ch of cleanText(t)) if (!isWinAnsi(ch)) missing.add(ch.codePointAt(0)!);
   }
   const fallbacks: Fallback[] = [];
-  if (missing.size > 0) doc.registerFontkit(fontkit);
+  if (missing.size > 0) doc.registerFontkit(await loadFontkit());
   for (const name of FALLBACK_FONTS) {
     if (missing.size === 0) break;
     const { bytes, has } = await loadFont(name);
