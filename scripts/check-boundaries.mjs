@@ -51,7 +51,8 @@ for (const m of output.modules) {
   const pkgDir = match[0];
   for (const d of m.dependencies) {
     const spec = d.module;
-    if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('node:')) continue;
+    // relative paths, node builtins and the package's own subpath imports ("#...")
+    if (/^(\.|\/|node:|#)/.test(spec)) continue;
     if (builtins.has(spec) || builtins.has(spec.split('/')[0])) continue;
     const name = packageName(spec.replace(/\?.*$/, ''));
     if (declared(pkgDir).has(name)) continue;
