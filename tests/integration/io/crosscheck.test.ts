@@ -10,6 +10,8 @@ import {
   readDicomSeries,
   writeDicomSeg,
   writeNifti,
+  writeNiftiFrames,
+  NIFTI_INTENT,
   type Direction,
   type Grid,
   type Vec3,
@@ -74,6 +76,42 @@ describe('writeNifti read by nibabel', () => {
       expect(nib.first).toBe(data[1]);
     });
   }
+});
+
+describe('writeNiftiFrames (4D) read by nibabel', () => {
+  it('per-class probabilities: 4D shape, RAS affine, intent ESTIMATE, scl_slope 1/255 applied', () => {
+    const g: Grid = {
+      dims: [5, 4, 3],
+      spacing: [0.9, 1.3, 2.2],
+      origin: [10, -20.5, 33],
+      direction: rotation(),
+    };
+    const n = g.dims[0] * g.dims[1] * g.dims[2];
+    const frames = [0, 1, 2].map((c) =>
+      Uint8Array.from({ length: n }, (_, i) => (i * 7 + c * 50) % 256),
+    );
+    const file = path.join(tmp, 'probabilities.nii.gz');
+    writeFileSync(
+      file,
+      writeNiftiFrames(g, frames, {
+        gzip: true,
+        scale: { slope: 1 / 255, inter: 0 },
+        intent: NIFTI_INTENT.estimate,
+      }),
+    );
+    const nib = python('nifti', file);
+    expect(nib.shape).toEqual([...g.dims, 3]);
+    expect(nib.dtype).toBe('uint8');
+    expect(nib.intentCode).toBe(1001);
+    expect(nib.sclSlope).toBeCloseTo(1 / 255, 9);
+    const expected = gridToRasAffine(g);
+    for (const m of [nib.affine, nib.sform, nib.qform] as number[][][]) {
+      m.flat().forEach((x, i) => expect(x).toBeCloseTo(expected[i], 4));
+    }
+    const stored = frames.reduce((s, f) => s + f.reduce((a, v) => a + v, 0), 0);
+    expect(nib.sum).toBeCloseTo(stored / 255, 3);
+    expect(nib.first).toBeCloseTo(frames[0][1] / 255, 5);
+  });
 });
 
 describe('writeDicomSeg read by pydicom', () => {

@@ -29,17 +29,34 @@ function datatypeOf(data: TypedArray): { code: number; bitpix: number } {
  */
 export function writeNifti(volume: Volume, options: WriteNiftiOptions = {}): Uint8Array {
   assertVolumeShape(volume);
-  return writeNiftiData(volume, volume.data, 1, options);
+  return writeNiftiData(volume, volume.data, 0, options);
 }
 
+export interface WriteNiftiFramesOptions extends WriteNiftiOptions {
+  /** scl_slope / scl_inter: readers see stored * slope + inter (default identity) */
+  scale?: { slope: number; inter: number };
+  /** intent_code, e.g. NIFTI_INTENT.estimate for per-class probabilities (default 0, none) */
+  intent?: number;
+}
+
+/** NIfTI-1 intent codes Concord writes (nifti1.h). */
+export const NIFTI_INTENT = {
+  none: 0,
+  /** NIFTI_INTENT_ESTIMATE: each voxel is an estimate of some parameter (e.g. a probability) */
+  estimate: 1001,
+  /** NIFTI_INTENT_LABEL: voxel values are labels */
+  label: 1002,
+} as const;
+
 /**
- * Writes 3D frames on one grid as a 4D NIfTI (dim[4] = frames.length), e.g. per-class
- * probabilities; `scale` sets scl_slope/scl_inter (readers see stored * slope + inter).
+ * Writes 3D frames on one grid as a 4D NIfTI (dim[0] = 4, dim[4] = frames.length, even for one
+ * frame), e.g. per-class probabilities; `scale` sets scl_slope/scl_inter (readers see
+ * stored * slope + inter), `intent` the intent_code.
  */
 export function writeNiftiFrames(
   grid: Grid,
   frames: TypedArray[],
-  options: WriteNiftiOptions & { scale?: { slope: number; inter: number } } = {},
+  options: WriteNiftiFramesOptions = {},
 ): Uint8Array {
   if (frames.length === 0) throw new InvalidInputError('No frames to write');
   const n = grid.dims[0] * grid.dims[1] * grid.dims[2];
@@ -53,15 +70,16 @@ export function writeNiftiFrames(
     }
     data.set(f, t * n);
   });
-  return writeNiftiData(grid, data, frames.length, options, options.scale);
+  return writeNiftiData(grid, data, frames.length, options, options);
 }
 
+/** `nt` 0: a 3D volume; otherwise a 4D one with nt frames. */
 function writeNiftiData(
   volume: Grid,
   data: TypedArray,
   nt: number,
   options: WriteNiftiOptions,
-  scale?: { slope: number; inter: number },
+  { scale, intent = 0 }: Pick<WriteNiftiFramesOptions, 'scale' | 'intent'> = {},
 ): Uint8Array {
   const { code, bitpix } = datatypeOf(data);
   const voxOffset = NIFTI1_HEADER_SIZE + 4;
@@ -71,11 +89,13 @@ function writeNiftiData(
   const f32 = (o: number, x: number) => v.setFloat32(o, x, true);
   v.setInt32(0, NIFTI1_HEADER_SIZE, true);
   out[38] = 'r'.charCodeAt(0);
-  const dims = [nt > 1 ? 4 : 3, volume.dims[0], volume.dims[1], volume.dims[2], nt, 1, 1, 1];
+  const dims = [nt ? 4 : 3, volume.dims[0], volume.dims[1], volume.dims[2], nt || 1, 1, 1, 1];
   if (dims.slice(1, 4).some((d) => d > 32767)) {
     throw new InvalidInputError(`Volume dimension above 32767 does not fit NIfTI-1`);
   }
+  if (nt > 32767) throw new InvalidInputError(`${nt} frames do not fit NIfTI-1 (at most 32767)`);
   dims.forEach((d, i) => i16(40 + 2 * i, d));
+  i16(68, intent);
   i16(70, code);
   i16(72, bitpix);
   const affine = gridToRasAffine(volume);
