@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -8,3 +9,10 @@ export const ohifCoreAlias = {
   find: /^@ohif\/core$/,
   replacement: path.join(root, 'node_modules/@ohif/core/dist/ohif-core.umd.js'),
 };
+
+/**
+ * Workspace packages resolve to their TypeScript sources through the `source` export condition
+ * (their `default` is the built dist/ that npm consumers get).
+ */
+export const SOURCE_CLIENT_CONDITIONS = ['source', ...defaultClientConditions];
+export const SOURCE_SERVER_CONDITIONS = ['source', ...defaultServerConditions];

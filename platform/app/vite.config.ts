@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ohifCoreAlias } from '../../vitest.shared.ts';
+import { ohifCoreAlias, SOURCE_CLIENT_CONDITIONS } from '../../vitest.shared.ts';
 import { SECURITY_HEADERS } from '@concord/core/security';
 
 const appRoot = path.dirname(fileURLToPath(import.meta.url));
@@ -13,7 +13,12 @@ export default defineConfig({
   publicDir: path.join(appRoot, 'public'),
   // Cornerstone's metadata/utils packages nest their own dcmjs 0.52.0; one copy (0.52.2, the
   // one @concord/core's SEG codec uses) instead of three in the bundle.
-  resolve: { alias: [ohifCoreAlias], dedupe: ['dcmjs', 'fflate'] },
+  // workspace packages from their TypeScript sources (the `source` export condition)
+  resolve: {
+    alias: [ohifCoreAlias],
+    dedupe: ['dcmjs', 'fflate'],
+    conditions: SOURCE_CLIENT_CONDITIONS,
+  },
   // In development the data, models, app config and DICOMweb proxy come from a running
   // `concord serve` (npm start), default http://127.0.0.1:8080: same origin for the page.
   server: {

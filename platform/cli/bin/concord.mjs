@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx (no build step). tsconfig.runtime.json maps
-// @ohif/core to its UMD bundle for Node.
-import { register } from 'tsx/esm/api';
-import { fileURLToPath } from 'node:url';
+// The `concord` command: runs the built JavaScript in dist/. In a checkout (src/ next to dist/)
+// it first rebuilds the workspace packages when their sources changed (scripts/ensure-built.mjs).
+import { existsSync } from 'node:fs';
 
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.runtime.json', import.meta.url)) });
-const { main } = await import('../src/main.ts');
+if (existsSync(new URL('../src/', import.meta.url))) {
+  const { ensureBuilt } = await import('../scripts/ensure-built.mjs');
+  await ensureBuilt();
+}
+const { main } = await import('../dist/main.js');
 process.exitCode = await main(process.argv);

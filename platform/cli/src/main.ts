@@ -1,21 +1,22 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { isConcordError, userMessage } from '@concord/core';
-import { serve } from './commands/serve.ts';
-import { registerMetricsCommand } from './commands/metrics.ts';
-import { registerInferCommand } from './commands/infer.ts';
-import { registerEvaluateCommand } from './commands/evaluate.ts';
-import { registerIndexCommand } from './commands/index.ts';
+/**
+ * The `concord` program (docs/cli.md). Building it loads only commander and the option parsers:
+ * each command imports its engines when it runs, so `--version` and `--help` start fast.
+ */
+import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import {
+  parseBackend,
+  parseFormat,
+  parseLabelList,
+  parseMetricThreads,
+  parsePort,
+  parseThreads,
+  parseTolerances,
+  type BackendOption,
+} from './options.ts';
 
-/** Exit codes of DESIGN §3.5. */
+/** Exit codes of `concord` (docs/cli.md). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, invalidInput: 3 } as const;
-
-function parsePort(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new InvalidArgumentError('must be an integer 0-65535');
-  return n;
-}
 
 export function buildProgram(): Command {
   const program = new Command('concord')
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
         folder: string | undefined,
         opts: { port: number; host: string; dicomweb?: string },
       ) => {
+        const { serve } = await import('./commands/serve.ts');
         const { url, skipped } = await serve({ ...opts, folder });
         if (skipped.length)
           process.stderr.write(`concord serve: skipped ${skipped.length} unreadable files\n`);
@@ -47,10 +49,104 @@ export function buildProgram(): Command {
       },
     );
 
-  registerMetricsCommand(program);
-  registerInferCommand(program);
-  registerEvaluateCommand(program);
-  registerIndexCommand(program);
+  program
+    .command('metrics')
+    .description('per-structure segmentation metrics of a prediction against a reference')
+    .requiredOption('--reference <file>', 'reference labelmap (.nii, .nii.gz or DICOM SEG)')
+    .requiredOption('--prediction <file>', 'predicted labelmap (.nii, .nii.gz or DICOM SEG)')
+    .option('--series <dir>', 'DICOM series folder that DICOM SEG inputs refer to')
+    .option(
+      '--labels <list|names.json>',
+      'evaluate exactly these labels: 1,2,5 or a JSON name map (default: labels present in either)',
+      (v: string) => (/\.json$/i.test(v) ? v : parseLabelList(v)),
+    )
+    .option('--names <names.json>', 'label names only (all present labels are evaluated)')
+    .option('--tolerance <mm,...>', 'NSD tolerances in mm', parseTolerances, [1, 2])
+    .option('--format <json|csv>', 'output format', parseFormat, 'json')
+    .option('--out <file>', 'write the report here instead of stdout')
+    .option('--threads <n>', 'threads for the surface distances (default 1)', parseMetricThreads)
+    .action(async (opts) => {
+      const { metricsAction } = await import('./commands/metrics.ts');
+      await metricsAction(opts);
+    });
+
+  program
+    .command('infer')
+    .description('run a segmentation model (concord.model/v1 manifest + ONNX) on a volume')
+    .requiredOption('--model <manifest>', 'model manifest (.json next to the .onnx)')
+    .requiredOption('--input <path>', 'DICOM series folder or NIfTI (.nii, .nii.gz)')
+    .requiredOption('--out <file>', 'DICOM SEG (.dcm, needs a DICOM input) or NIfTI labelmap')
+    .option(
+      '--probabilities <file>',
+      'also write per-class probabilities (4D .nii.gz, uint8 / 255)',
+    )
+    .option(
+      '--backend <name>',
+      'auto (= native in Node) | wasm (onnxruntime-web, as in the browser) | native (onnxruntime-node)',
+      parseBackend,
+      'auto',
+    )
+    .option('--threads <n>', 'runtime threads (default min(cores, 4))', parseThreads)
+    .action(
+      async (opts: {
+        model: string;
+        input: string;
+        out: string;
+        probabilities?: string;
+        backend: BackendOption;
+        threads?: number;
+      }) => {
+        const { infer, describeInference } = await import('./commands/infer.ts');
+        const result = await infer(opts);
+        process.stdout.write(describeInference(result, opts.out));
+      },
+    );
+
+  program
+    .command('evaluate')
+    .description(
+      'run a model on a DICOM series, compare with the reference and write SEG, SR, JSON, CSV and PDF',
+    )
+    .requiredOption('--model <manifest>', 'model manifest (.json next to the .onnx)')
+    .requiredOption('--input <series>', 'DICOM series folder')
+    .requiredOption('--reference <seg>', 'reference DICOM SEG of the series (or NIfTI labelmap)')
+    .requiredOption('--out <dir>', 'output folder (created when missing)')
+    .option('--include-phi', 'put patient name, ID and birth date into the CSV and PDF', false)
+    .option('--dicomweb <url>', 'also STOW-RS the SEG and SR to this DICOMweb server')
+    .option('--tolerance <mm>', 'NSD tolerances in mm, e.g. 1,2', parseTolerances)
+    .option(
+      '--backend <name>',
+      'auto | wasm (onnxruntime-web) | native (onnxruntime-node)',
+      parseBackend,
+      'auto',
+    )
+    .action(
+      async (opts: {
+        model: string;
+        input: string;
+        reference: string;
+        out: string;
+        includePhi: boolean;
+        dicomweb?: string;
+        tolerance?: number[];
+        backend: BackendOption;
+      }) => {
+        const { evaluate, evaluateSummary } = await import('./commands/evaluate.ts');
+        const result = await evaluate({ ...opts, tolerancesMm: opts.tolerance });
+        process.stdout.write(evaluateSummary(result, opts.out, opts.dicomweb));
+      },
+    );
+
+  program
+    .command('index')
+    .description('index a folder of DICOM files into a DICOM JSON manifest (OHIF dicomjson)')
+    .argument('<folder>', 'folder of DICOM files (searched recursively)')
+    .option('--out <file>', 'manifest file to write (default: <folder>/manifest.json)')
+    .option('--base-url <url>', 'prefix of instance URLs, e.g. /data/ (default: relative paths)')
+    .action(async (folder: string, opts: { out?: string; baseUrl?: string }) => {
+      const { indexAction } = await import('./commands/index.ts');
+      await indexAction(folder, opts);
+    });
 
   return program;
 }
@@ -65,6 +161,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    const { isConcordError, userMessage } = await import('@concord/core');
     process.stderr.write(`concord: ${userMessage(e)}\n`);
     return isConcordError(e) ? e.exitCode : EXIT.failure;
   }

@@ -1,22 +1,18 @@
 /**
- * `concord evaluate` (DESIGN §3.5): runs a model on a DICOM series, compares its labelmap with
+ * `concord evaluate` (docs/cli.md): runs a model on a DICOM series, compares its labelmap with
  * the annotator's reference (DICOM SEG or NIfTI) and writes every export into one folder:
  * prediction SEG, report JSON, CSV, PDF and the TID 1500 SR.
  */
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
 import {
   alignToReference,
-  groupDicomFilesBySeries,
-  InvalidInputError,
-  readDicomSeg,
-  readDicomSeries,
-  readNiftiLabels,
+  type DicomSegResult,
   type DicomSeriesResult,
   type LabelVolume,
 } from '@concord/core';
+import { readLabelFile, readSeriesFolder, type LabelFileKind } from '@concord/core/node';
 import { runInference, type InferenceResult } from '@concord/inference';
 import { createNodeBackend, loadModelFromFile } from '@concord/inference/node';
 import { buildReport, computeMetrics, type EvaluationReport } from '@concord/metrics';
@@ -28,7 +24,7 @@ import {
   type ExportKind,
 } from '@concord/reports';
 import packageJson from '../../package.json' with { type: 'json' };
-import { parseTolerances } from './metrics.ts';
+import type { BackendOption } from '../options.ts';
 
 export interface EvaluateOptions {
   model: string;
@@ -38,7 +34,7 @@ export interface EvaluateOptions {
   includePhi?: boolean;
   /** DICOMweb server to STOW the SEG and SR to, after the local files are written */
   dicomweb?: string;
-  backend?: 'auto' | 'wasm' | 'native';
+  backend?: BackendOption;
   threads?: number;
   tolerancesMm?: number[];
   /** Show a progress bar (default: when stderr is a TTY). */
@@ -79,57 +75,19 @@ function stageProgress(enabled: boolean) {
   return { at, stop: () => bar?.stop() };
 }
 
-async function readSeriesFolder(dir: string): Promise<DicomSeriesResult> {
-  let info;
-  try {
-    info = await stat(dir);
-  } catch {
-    throw new InvalidInputError(`Input ${dir} does not exist`);
-  }
-  if (!info.isDirectory()) {
-    throw new InvalidInputError(
-      `Input ${dir}: concord evaluate needs a DICOM series folder (its SEG and SR reference the series)`,
-    );
-  }
-  const names = (await readdir(dir, { withFileTypes: true }))
-    .filter((d) => d.isFile() && !d.name.startsWith('.'))
-    .map((d) => d.name)
-    .sort();
-  const files = await Promise.all(
-    names.map(async (name) => ({
-      name,
-      bytes: new Uint8Array(await readFile(path.join(dir, name))),
-    })),
-  );
-  const { series } = groupDicomFilesBySeries(files);
-  const images = series.filter((s) => s.modality !== 'SEG' && s.modality !== 'SR');
-  if (images.length === 0) throw new InvalidInputError(`No DICOM image series in ${dir}`);
-  if (images.length > 1) {
-    throw new InvalidInputError(
-      `${dir} holds ${images.length} image series (${images.map((s) => s.seriesInstanceUID).join(', ')}); give a folder with one`,
-    );
-  }
-  return readDicomSeries(images[0].files);
-}
-
 /** The reference labelmap on the series grid: a DICOM SEG of that series, or a NIfTI labelmap. */
 async function readReference(
   file: string,
   series: DicomSeriesResult,
   classNames: Map<number, string>,
-): Promise<LabelVolume> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file));
-  } catch (e) {
-    throw new InvalidInputError(
-      `Cannot read reference ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`,
-    );
-  }
-  if (/\.nii(\.gz)?$/i.test(file)) {
-    return alignToReference(readNiftiLabels(bytes), series.volume);
-  }
-  const seg = readDicomSeg(bytes, series);
+): Promise<{ volume: LabelVolume; kind: LabelFileKind }> {
+  const ref = await readLabelFile(file, { what: 'reference', series });
+  if (!ref.seg) return { volume: alignToReference(ref.volume, series.volume), kind: ref.kind };
+  return { volume: segOnClassLabels(ref.seg, classNames), kind: ref.kind };
+}
+
+/** A SEG's segments named like the model's classes get the class labels (else keep their numbers). */
+function segOnClassLabels(seg: DicomSegResult, classNames: Map<number, string>): LabelVolume {
   // segments named like the model's classes are matched by name, otherwise by number
   const byName = new Map([...classNames].map(([l, n]) => [n.trim().toLowerCase(), l]));
   const map = new Map<number, number>();
@@ -152,7 +110,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     const series = await readSeriesFolder(options.input);
     const classes = manifest.classes.filter((c) => c.label !== 0);
     const names = new Map(classes.map((c) => [c.label, c.name]));
-    const reference = await readReference(options.reference, series, names);
+    const { volume: reference, kind: referenceKind } = await readReference(
+      options.reference,
+      series,
+      names,
+    );
 
     progress.at('inference');
     const backend = await createNodeBackend(options.backend === 'wasm' ? 'wasm' : 'native', model, {
@@ -190,7 +152,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     const report = buildReport({
       result,
       reference: {
-        kind: /\.nii(\.gz)?$/i.test(options.reference) ? 'nifti' : 'dicom-seg',
+        kind: referenceKind,
         source: path.basename(options.reference),
       },
       prediction: {
@@ -258,47 +220,4 @@ export function evaluateSummary(r: EvaluateResult, out: string, dicomweb?: strin
     (r.stored.length ? `; sent ${r.stored.join(' and ')} to ${dicomweb}` : '') +
     '\n'
   );
-}
-
-function parseBackend(v: string): 'auto' | 'wasm' | 'native' {
-  if (v !== 'auto' && v !== 'wasm' && v !== 'native')
-    throw new InvalidArgumentError('must be auto, wasm or native');
-  return v;
-}
-
-/** Registers `concord evaluate` (DESIGN §3.5). */
-export function registerEvaluateCommand(program: Command): void {
-  program
-    .command('evaluate')
-    .description(
-      'run a model on a DICOM series, compare with the reference and write SEG, SR, JSON, CSV and PDF',
-    )
-    .requiredOption('--model <manifest>', 'model manifest (.json next to the .onnx)')
-    .requiredOption('--input <series>', 'DICOM series folder')
-    .requiredOption('--reference <seg>', 'reference DICOM SEG of the series (or NIfTI labelmap)')
-    .requiredOption('--out <dir>', 'output folder (created when missing)')
-    .option('--include-phi', 'put patient name, ID and birth date into the CSV and PDF', false)
-    .option('--dicomweb <url>', 'also STOW-RS the SEG and SR to this DICOMweb server')
-    .option('--tolerance <mm>', 'NSD tolerances in mm, e.g. 1,2', parseTolerances)
-    .option(
-      '--backend <name>',
-      'auto | wasm (onnxruntime-web) | native (onnxruntime-node)',
-      parseBackend,
-      'auto',
-    )
-    .action(
-      async (opts: {
-        model: string;
-        input: string;
-        reference: string;
-        out: string;
-        includePhi: boolean;
-        dicomweb?: string;
-        tolerance?: number[];
-        backend: 'auto' | 'wasm' | 'native';
-      }) => {
-        const result = await evaluate({ ...opts, tolerancesMm: opts.tolerance });
-        process.stdout.write(evaluateSummary(result, opts.out, opts.dicomweb));
-      },
-    );
 }

@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { buildDicomJsonManifest, type DicomJsonIndex } from '@concord/core';
 
 export interface IndexOptions {
@@ -24,20 +23,13 @@ export async function indexFolder(
   return { ...index, out };
 }
 
-export function registerIndexCommand(program: Command): void {
-  program
-    .command('index')
-    .description('index a folder of DICOM files into a DICOM JSON manifest (OHIF dicomjson)')
-    .argument('<folder>', 'folder of DICOM files (searched recursively)')
-    .option('--out <file>', 'manifest file to write (default: <folder>/manifest.json)')
-    .option('--base-url <url>', 'prefix of instance URLs, e.g. /data/ (default: relative paths)')
-    .action(async (folder: string, opts: { out?: string; baseUrl?: string }) => {
-      const { manifest, skipped, out } = await indexFolder(folder, opts);
-      const series = manifest.studies.reduce((n, s) => n + s.series.length, 0);
-      const instances = manifest.studies.reduce((n, s) => n + s.NumInstances, 0);
-      process.stdout.write(
-        `${out}: ${manifest.studies.length} studies, ${series} series, ${instances} instances\n`,
-      );
-      for (const s of skipped) process.stderr.write(`skipped ${s.name}: ${s.reason}\n`);
-    });
+/** `concord index <folder>`: writes the manifest and prints what it holds. */
+export async function indexAction(folder: string, opts: IndexOptions): Promise<void> {
+  const { manifest, skipped, out } = await indexFolder(folder, opts);
+  const series = manifest.studies.reduce((n, s) => n + s.series.length, 0);
+  const instances = manifest.studies.reduce((n, s) => n + s.NumInstances, 0);
+  process.stdout.write(
+    `${out}: ${manifest.studies.length} studies, ${series} series, ${instances} instances\n`,
+  );
+  for (const s of skipped) process.stderr.write(`skipped ${s.name}: ${s.reason}\n`);
 }

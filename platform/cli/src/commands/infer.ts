@@ -1,19 +1,17 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { gzipSync } from 'fflate';
+import { stat, writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
 import {
-  groupDicomFilesBySeries,
   InvalidInputError,
-  readDicomSeries,
+  NIFTI_INTENT,
   readNifti,
   writeDicomSeg,
   writeNifti,
+  writeNiftiFrames,
   type DicomSeriesResult,
-  type LabelVolume,
+  type Grid,
   type Volume,
 } from '@concord/core';
+import { readFileBytes, readSeriesFolder } from '@concord/core/node';
 import {
   runInference,
   type ClassProbabilities,
@@ -25,8 +23,9 @@ import {
   loadModelFromFile,
   type NodeBackendKind,
 } from '@concord/inference/node';
+import type { BackendOption } from '../options.ts';
 
-export type InferBackendOption = 'auto' | 'wasm' | 'native';
+export type InferBackendOption = BackendOption;
 
 export interface InferOptions {
   model: string;
@@ -57,48 +56,26 @@ export async function readInputVolume(
       throw new InvalidInputError(
         `Input ${input}: expected a .nii/.nii.gz file or a DICOM series folder`,
       );
-    return { volume: readNifti(new Uint8Array(await readFile(input))) };
+    return { volume: readNifti(readFileBytes(input, 'input')) };
   }
-  const names = (await readdir(input, { withFileTypes: true }))
-    .filter((d) => d.isFile() && !d.name.startsWith('.'))
-    .map((d) => d.name)
-    .sort();
-  const files = await Promise.all(
-    names.map(async (name) => ({
-      name,
-      bytes: new Uint8Array(await readFile(path.join(input, name))),
-    })),
-  );
-  const { series } = groupDicomFilesBySeries(files);
-  if (series.length === 0) throw new InvalidInputError(`No DICOM image series in ${input}`);
-  if (series.length > 1)
-    throw new InvalidInputError(
-      `${input} holds ${series.length} series (${series.map((s) => s.seriesInstanceUID).join(', ')}); give a folder with one`,
-    );
-  const result = await readDicomSeries(series[0].files);
-  return { volume: result.volume, series: result };
+  const series = await readSeriesFolder(input);
+  return { volume: series.volume, series };
 }
 
 /**
- * Per-class probabilities as one 4D NIfTI (x, y, z, class), uint8 with scl_slope 1/255, so that
- * readers get p in [0, 1]. The 3D header comes from writeNifti; only dim/slope are extended.
+ * Per-class probabilities as one 4D NIfTI (x, y, z, class), uint8 with scl_slope 1/255 so that
+ * readers get p in [0, 1], intent NIFTI_INTENT_ESTIMATE.
  */
 export function probabilitiesToNifti(
-  grid: LabelVolume,
+  grid: Grid,
   probs: ClassProbabilities,
   gzip: boolean,
 ): Uint8Array {
-  const n = grid.dims[0] * grid.dims[1] * grid.dims[2];
-  const header = writeNifti({ ...grid, data: probs.data[0] }).subarray(0, 352);
-  const out = new Uint8Array(352 + n * probs.data.length);
-  out.set(header);
-  const v = new DataView(out.buffer);
-  v.setInt16(40, 4, true); // dim[0]: 4D
-  v.setInt16(48, probs.data.length, true); // dim[4]: classes
-  v.setFloat32(112, 1 / 255, true); // scl_slope
-  v.setInt16(68, 1001, true); // intent_code NIFTI_INTENT_ESTIMATE
-  probs.data.forEach((d, c) => out.set(d, 352 + c * n));
-  return gzip ? gzipSync(out, { level: 6 }) : out;
+  return writeNiftiFrames(grid, probs.data, {
+    gzip,
+    scale: { slope: 1 / probs.scale, inter: 0 },
+    intent: NIFTI_INTENT.estimate,
+  });
 }
 
 function progressReporter(enabled: boolean): {
@@ -205,42 +182,4 @@ export function describeInference(r: InferenceResult, out: string): string {
     ),
   ];
   return lines.join('\n') + '\n';
-}
-
-function parseBackend(v: string): InferBackendOption {
-  if (v !== 'auto' && v !== 'wasm' && v !== 'native')
-    throw new InvalidArgumentError('must be auto, wasm or native');
-  return v;
-}
-
-function parseThreads(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 64)
-    throw new InvalidArgumentError('must be an integer 1-64');
-  return n;
-}
-
-/** Registers `concord infer` (DESIGN §3.5). */
-export function registerInferCommand(program: Command): void {
-  program
-    .command('infer')
-    .description('run a segmentation model (concord.model/v1 manifest + ONNX) on a volume')
-    .requiredOption('--model <manifest>', 'model manifest (.json next to the .onnx)')
-    .requiredOption('--input <path>', 'DICOM series folder or NIfTI (.nii, .nii.gz)')
-    .requiredOption('--out <file>', 'DICOM SEG (.dcm, needs a DICOM input) or NIfTI labelmap')
-    .option(
-      '--probabilities <file>',
-      'also write per-class probabilities (4D .nii.gz, uint8 / 255)',
-    )
-    .option(
-      '--backend <name>',
-      'auto (= native in Node) | wasm (onnxruntime-web, as in the browser) | native (onnxruntime-node)',
-      parseBackend,
-      'auto',
-    )
-    .option('--threads <n>', 'runtime threads (default min(cores, 4))', parseThreads)
-    .action(async (opts: Omit<InferOptions, 'progress'>) => {
-      const result = await infer(opts);
-      process.stdout.write(describeInference(result, opts.out));
-    });
 }

@@ -1,25 +1,12 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { CommanderError, InvalidArgumentError, type Command } from 'commander';
-import {
-  alignToReference,
-  InvalidInputError,
-  readDicomSeg,
-  readDicomSeries,
-  readNiftiLabels,
-  type DicomSeriesResult,
-  type LabelVolume,
-} from '@concord/core';
+import { CommanderError } from 'commander';
+import { alignToReference, InvalidInputError, type DicomSeriesResult } from '@concord/core';
+import { readLabelFile, readSeriesFolder, type LabelFile } from '@concord/core/node';
 import { computeMetricsParallel } from '@concord/metrics/node';
-import {
-  buildReport,
-  reportProblems,
-  type EvaluationReport,
-  type InputKind,
-} from '@concord/metrics';
-import { writeReportCsv } from '@concord/reports';
+import { buildReport, reportProblems, type EvaluationReport } from '@concord/metrics';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export interface MetricsCommandOptions {
@@ -36,26 +23,6 @@ export interface MetricsCommandOptions {
   out?: string;
   /** Threads for the surface pass (default 1). */
   threads?: number;
-}
-
-/** `--tolerance 1,2` -> [1, 2] (mm, non-negative). */
-export function parseTolerances(v: string): number[] {
-  const parts = v.split(',').map((s) => s.trim());
-  const out = parts.map(Number);
-  if (parts.some((s) => s === '') || out.some((x) => !Number.isFinite(x) || x < 0)) {
-    throw new InvalidArgumentError('expected non-negative numbers in mm, e.g. 1,2');
-  }
-  return out;
-}
-
-/** `--labels 1,2,5` -> [1, 2, 5]. */
-export function parseLabelList(v: string): number[] {
-  const parts = v.split(',').map((s) => s.trim());
-  const out = parts.map(Number);
-  if (parts.some((s) => s === '') || out.some((x) => !Number.isInteger(x) || x < 1 || x > 65535)) {
-    throw new InvalidArgumentError('expected labels 1-65535 separated by commas, e.g. 1,2,5');
-  }
-  return out;
 }
 
 /**
@@ -90,59 +57,6 @@ export function readLabelNames(file: string): Map<number, string> {
   return names;
 }
 
-function readBytes(file: string, what: string): Uint8Array {
-  try {
-    const b = readFileSync(file);
-    // a plain Uint8Array view (no copy): Buffer#slice would not copy, Uint8Array#slice does
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InvalidInputError(`cannot read ${what} ${file}${code ? ` (${code})` : ''}`);
-  }
-}
-
-function isDicom(bytes: Uint8Array): boolean {
-  return (
-    bytes.length > 132 &&
-    bytes[128] === 0x44 &&
-    bytes[129] === 0x49 &&
-    bytes[130] === 0x43 &&
-    bytes[131] === 0x4d
-  );
-}
-
-/** Reads every DICOM file of a folder (recursively) as one series. */
-async function readSeriesFolder(dir: string): Promise<DicomSeriesResult> {
-  const files: { name: string; bytes: Uint8Array }[] = [];
-  const walk = (d: string) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(d);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new InvalidInputError(`cannot read series folder ${d}${code ? ` (${code})` : ''}`);
-    }
-    for (const n of entries.sort()) {
-      const f = path.join(d, n);
-      if (statSync(f).isDirectory()) walk(f);
-      else {
-        const bytes = readBytes(f, 'series file');
-        if (isDicom(bytes)) files.push({ name: n, bytes });
-      }
-    }
-  };
-  walk(dir);
-  if (files.length === 0) throw new InvalidInputError(`no DICOM files in series folder ${dir}`);
-  return readDicomSeries(files);
-}
-
-/** What a labelmap file held: the volume, its kind, and (for a SEG) its series. */
-export interface LabelInput {
-  volume: LabelVolume;
-  kind: InputKind;
-  series?: DicomSeriesResult;
-}
-
 /** Shown with exit code 2 when an input needs an option that was not given. */
 function usageError(message: string): never {
   process.stderr.write(`concord: ${message}\n`);
@@ -153,23 +67,23 @@ function usageError(message: string): never {
  * Reads a labelmap file: NIfTI (.nii, .nii.gz), or a DICOM SEG mapped onto the grid of the
  * series in `seriesDir` (read once and shared through `cache`).
  */
-export async function readLabelFile(
+export function readLabelInput(
   file: string,
   what: 'reference' | 'prediction',
   seriesDir: string | undefined,
   cache: { series?: Promise<DicomSeriesResult> } = {},
-): Promise<LabelInput> {
-  const bytes = readBytes(file, what);
-  if (!isDicom(bytes)) return { volume: readNiftiLabels(bytes), kind: 'nifti' };
-  if (!seriesDir) {
-    usageError(
-      `${what} ${file} is DICOM: give the folder of the series it segments with --series <dir>`,
-    );
-  }
-  cache.series ??= readSeriesFolder(seriesDir);
-  const series = await cache.series;
-  const seg = readDicomSeg(bytes, series);
-  return { volume: seg.labels, kind: 'dicom-seg', series };
+): Promise<LabelFile> {
+  return readLabelFile(file, {
+    what,
+    series: () => {
+      if (!seriesDir) {
+        usageError(
+          `${what} ${file} is DICOM: give the folder of the series it segments with --series <dir>`,
+        );
+      }
+      return (cache.series ??= readSeriesFolder(seriesDir, { what: 'series folder' }));
+    },
+  });
 }
 
 /**
@@ -189,11 +103,11 @@ function collectGarbage(): void {
 /** Computes the report of `concord metrics` (no output). */
 export async function metricsReport(o: MetricsCommandOptions): Promise<EvaluationReport> {
   const cache = {};
-  const ref = await readLabelFile(o.reference, 'reference', o.series, cache);
+  const ref = await readLabelInput(o.reference, 'reference', o.series, cache);
   collectGarbage();
-  const pred = await readLabelFile(o.prediction, 'prediction', o.series, cache);
+  const pred = await readLabelInput(o.prediction, 'prediction', o.series, cache);
   collectGarbage();
-  // DESIGN §3.1: compared in world space; a prediction stored flipped, permuted or on a smaller
+  // compared in world space (docs/metrics.md); a prediction stored flipped, permuted or on a smaller
   // field of view is resampled (nearest neighbour) onto the reference grid
   const aligned = alignToReference(pred.volume, ref.volume);
   const result = await computeMetricsParallel(
@@ -222,72 +136,47 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
 /** `concord metrics`: the report as JSON or CSV on stdout or in --out. */
 export async function runMetrics(o: MetricsCommandOptions): Promise<void> {
   const report = await metricsReport(o);
-  const text = o.format === 'csv' ? writeReportCsv(report) : JSON.stringify(report, null, 2) + '\n';
+  // the reports package (PDF, SR, ...) is loaded only for CSV output
+  const text =
+    o.format === 'csv'
+      ? (await import('@concord/reports')).writeReportCsv(report)
+      : JSON.stringify(report, null, 2) + '\n';
   if (o.out) writeFileSync(o.out, text);
   else process.stdout.write(text);
 }
 
-/** Adds `concord metrics` (DESIGN §3.5) to the program. */
-export function registerMetricsCommand(program: Command): void {
-  program
-    .command('metrics')
-    .description('per-structure segmentation metrics of a prediction against a reference')
-    .requiredOption('--reference <file>', 'reference labelmap (.nii, .nii.gz or DICOM SEG)')
-    .requiredOption('--prediction <file>', 'predicted labelmap (.nii, .nii.gz or DICOM SEG)')
-    .option('--series <dir>', 'DICOM series folder that DICOM SEG inputs refer to')
-    .option(
-      '--labels <list|names.json>',
-      'evaluate exactly these labels: 1,2,5 or a JSON name map (default: labels present in either)',
-      (v: string) => (/\.json$/i.test(v) ? v : parseLabelList(v)),
-    )
-    .option('--names <names.json>', 'label names only (all present labels are evaluated)')
-    .option('--tolerance <mm,...>', 'NSD tolerances in mm', parseTolerances, [1, 2])
-    .option(
-      '--format <json|csv>',
-      'output format',
-      (v: string) => {
-        if (v !== 'json' && v !== 'csv') throw new InvalidArgumentError('must be json or csv');
-        return v;
-      },
-      'json',
-    )
-    .option('--out <file>', 'write the report here instead of stdout')
-    .option('--threads <n>', 'threads for the surface distances (default 1)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('must be 1-64');
-      return n;
-    })
-    .action(
-      async (opts: {
-        reference: string;
-        prediction: string;
-        series?: string;
-        labels?: number[] | string;
-        names?: string;
-        tolerance: number[];
-        format: 'json' | 'csv';
-        out?: string;
-        threads?: number;
-      }) => {
-        let labels: number[] | undefined;
-        let names: Map<number, string> | undefined;
-        if (Array.isArray(opts.labels)) labels = opts.labels;
-        else if (opts.labels !== undefined) {
-          names = readLabelNames(opts.labels);
-          labels = [...names.keys()];
-        }
-        if (opts.names) names = new Map([...(names ?? []), ...readLabelNames(opts.names)]);
-        await runMetrics({
-          reference: opts.reference,
-          prediction: opts.prediction,
-          series: opts.series,
-          labels,
-          names,
-          tolerancesMm: opts.tolerance,
-          format: opts.format,
-          out: opts.out,
-          threads: opts.threads,
-        });
-      },
-    );
+/** The options of `concord metrics` as commander parses them. */
+export interface MetricsCliOptions {
+  reference: string;
+  prediction: string;
+  series?: string;
+  labels?: number[] | string;
+  names?: string;
+  tolerance: number[];
+  format: 'json' | 'csv';
+  out?: string;
+  threads?: number;
+}
+
+/** `concord metrics` (docs/cli.md): reads the label names, then runs the metrics. */
+export async function metricsAction(opts: MetricsCliOptions): Promise<void> {
+  let labels: number[] | undefined;
+  let names: Map<number, string> | undefined;
+  if (Array.isArray(opts.labels)) labels = opts.labels;
+  else if (opts.labels !== undefined) {
+    names = readLabelNames(opts.labels);
+    labels = [...names.keys()];
+  }
+  if (opts.names) names = new Map([...(names ?? []), ...readLabelNames(opts.names)]);
+  await runMetrics({
+    reference: opts.reference,
+    prediction: opts.prediction,
+    series: opts.series,
+    labels,
+    names,
+    tolerancesMm: opts.tolerance,
+    format: opts.format,
+    out: opts.out,
+    threads: opts.threads,
+  });
 }

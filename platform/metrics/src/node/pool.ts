@@ -5,6 +5,10 @@ import type { EdtJob, EdtWorkerApi } from './edtWorker.ts';
 
 export type { EdtJob } from './edtWorker.ts';
 
+// from the TypeScript sources (tsx, Vitest) the .mjs shim loads edtWorker.ts through tsx; the
+// built package (dist/) runs its edtWorker.js directly
+const WORKER_FILE = import.meta.url.endsWith('.ts') ? './edtWorker.mjs' : './edtWorker.js';
+
 /** Worker threads that run ringDistances on ranges of planes over shared flags and counts. */
 export class EdtPool {
   private readonly workers: Worker[];
@@ -13,7 +17,7 @@ export class EdtPool {
   constructor(readonly size: number) {
     this.workers = Array.from(
       { length: size },
-      () => new Worker(new URL('./edtWorker.mjs', import.meta.url)),
+      () => new Worker(new URL(WORKER_FILE, import.meta.url)),
     );
     this.remotes = this.workers.map((w) => connect<EdtWorkerApi>(nodeEndpoint(w)));
   }
