@@ -65,6 +65,8 @@ function nodeRow(kind: 'native' | 'wasm', threads: number, level?: 'all'): Row {
   const r = spawnSync(
     process.execPath,
     [
+      // workspace packages from their TypeScript sources
+      '--conditions=source',
       '--import',
       'tsx',
       path.join(ROOT, 'scripts/bench-inference/node-config.ts'),

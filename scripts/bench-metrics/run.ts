@@ -58,8 +58,14 @@ for (const name of cases) {
   const pred = path.join(dir, 'prediction.nii');
 
   const engine = JSON.parse(
-    timed(process.execPath, ['--import', 'tsx', 'scripts/bench-metrics/engine-timing.ts', dir, '3'])
-      .stdout,
+    timed(process.execPath, [
+      '--conditions=source', // workspace packages from their TypeScript sources
+      '--import',
+      'tsx',
+      'scripts/bench-metrics/engine-timing.ts',
+      dir,
+      '3',
+    ]).stdout,
   ) as { voxels: number; bareMs: number; overlapMs: number; fullMs: number };
   const inputsMb = (2 * engine.voxels) / 2 ** 20;
   const concord = timed(process.execPath, [
@@ -95,7 +101,7 @@ for (const name of cases) {
       ]).wallS;
     }
   }
-  // the same CLI process with no data: Node + tsx + modules (not part of the data footprint)
+  // the same CLI process with no data: Node + the CLI's modules (not part of the data footprint)
   const idle = timed(process.execPath, ['platform/cli/bin/concord.mjs', '--version']);
   // BENCH_SCIPY=0 skips the scipy reference (minutes on the big case) when re-running
   const withScipy = process.env.BENCH_SCIPY !== '0';

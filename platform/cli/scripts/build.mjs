@@ -10,7 +10,7 @@
  *   node platform/cli/scripts/build.mjs --types  also the .d.ts files (tsc, for npm pack)
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -77,15 +77,41 @@ async function buildPackage(name) {
   rmSync(old, { recursive: true, force: true });
 }
 
+/** Copies the .d.ts files of `from` into `to`, relative `./x.ts` imports made `./x.js`. */
+function copyDeclarations(from, to) {
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, e.name);
+    const dst = path.join(to, e.name);
+    if (e.isDirectory()) copyDeclarations(src, dst);
+    else if (e.name.endsWith('.d.ts')) {
+      mkdirSync(to, { recursive: true });
+      const text = readFileSync(src, 'utf8').replace(
+        /((?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]*)\.ts(['"])/g,
+        '$1.js$2',
+      );
+      writeFileSync(dst, text);
+    }
+  }
+}
+
+/** The .d.ts files of every package: one tsc program over their sources (tsconfig.build.json). */
+function buildDeclarations() {
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  for (const name of PACKAGES) {
+    const pkg = path.join(ROOT, 'platform', name);
+    // hand-written declarations (generated validators, module shims) next to the sources
+    copyDeclarations(path.join(pkg, 'src'), path.join(pkg, 'dist'));
+    copyDeclarations(path.join(ROOT, '.types', name, 'src'), path.join(pkg, 'dist'));
+  }
+}
+
 export async function buildAll({ types = false } = {}) {
   for (const name of PACKAGES) await buildPackage(name);
-  if (types) {
-    execFileSync(
-      process.execPath,
-      [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
-      { cwd: ROOT, stdio: 'inherit' },
-    );
-  }
+  if (types) buildDeclarations();
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

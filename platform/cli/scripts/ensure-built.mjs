@@ -22,6 +22,7 @@ function mtime(f) {
 function newest(dir) {
   let t = mtime(dir);
   for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.endsWith('.test.ts')) continue; // tests are not built
     const f = path.join(dir, e.name);
     t = Math.max(t, e.isDirectory() ? newest(f) : mtime(f));
   }
