@@ -16,6 +16,8 @@ ensure_node_modules() {
 # Builds the viewer (production bundle) into platform/app/dist.
 build_app() {
   echo "==> building the viewer"
+  # the Vite config imports @concord/core/security, which Node resolves to its built dist/
+  (cd "$REPO_ROOT" && node platform/cli/scripts/ensure-built.mjs) || return 1
   # onnxruntime-web's wasm/mjs files are served from the app's own public/ort/ (DESIGN §7)
   if [ -f "$REPO_ROOT/scripts/copy-ort-assets.mjs" ]; then
     (cd "$REPO_ROOT" && node scripts/copy-ort-assets.mjs) || return 1
