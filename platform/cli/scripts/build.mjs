@@ -105,7 +105,10 @@ function buildDeclarations() {
     const pkg = path.join(ROOT, 'platform', name);
     // hand-written declarations (generated validators, module shims) next to the sources
     copyDeclarations(path.join(pkg, 'src'), path.join(pkg, 'dist'));
-    copyDeclarations(path.join(ROOT, 'node_modules/.cache/concord-types', name, 'src'), path.join(pkg, 'dist'));
+    copyDeclarations(
+      path.join(ROOT, 'node_modules/.cache/concord-types', name, 'src'),
+      path.join(pkg, 'dist'),
+    );
   }
 }
 
