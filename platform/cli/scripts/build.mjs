@@ -7,7 +7,8 @@
  * CLI's start-up loads only what the command it runs needs.
  *
  *   node platform/cli/scripts/build.mjs          JavaScript only (what `concord` runs)
- *   node platform/cli/scripts/build.mjs --types  also the .d.ts files (tsc, for npm pack)
+ *   node platform/cli/scripts/build.mjs --types  the JavaScript when stale, then the .d.ts files
+ *                                                (tsc, for npm pack)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,5 +119,13 @@ export async function buildAll({ types = false } = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await buildAll({ types: process.argv.includes('--types') });
+  if (process.argv.includes('--types')) {
+    // JavaScript only when stale (under the lock that concurrent `concord` runs share), then the
+    // declarations next to it: a fresh dist/ is never swapped under a running CLI
+    const { ensureBuilt } = await import('./ensure-built.mjs');
+    await ensureBuilt();
+    buildDeclarations();
+  } else {
+    await buildAll();
+  }
 }
