@@ -5,9 +5,14 @@ import type { EdtJob, EdtWorkerApi } from './edtWorker.ts';
 
 export type { EdtJob } from './edtWorker.ts';
 
-// from the TypeScript sources (tsx, Vitest) the .mjs shim loads edtWorker.ts through tsx; the
-// built package (dist/) runs its edtWorker.js directly
-const WORKER_FILE = import.meta.url.endsWith('.ts') ? './edtWorker.mjs' : './edtWorker.js';
+// From the TypeScript sources (tsx, Vitest) the .mjs shim loads edtWorker.ts through tsx, and
+// the worker resolves workspace packages to their sources too (the `source` export condition);
+// the built package (dist/) runs its edtWorker.js directly.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_FILE = FROM_SOURCE ? './edtWorker.mjs' : './edtWorker.js';
+const WORKER_OPTIONS = FROM_SOURCE
+  ? { execArgv: [...process.execArgv, '--conditions=source'] }
+  : undefined;
 
 /** Worker threads that run ringDistances on ranges of planes over shared flags and counts. */
 export class EdtPool {
@@ -17,7 +22,7 @@ export class EdtPool {
   constructor(readonly size: number) {
     this.workers = Array.from(
       { length: size },
-      () => new Worker(new URL(WORKER_FILE, import.meta.url)),
+      () => new Worker(new URL(WORKER_FILE, import.meta.url), WORKER_OPTIONS),
     );
     this.remotes = this.workers.map((w) => connect<EdtWorkerApi>(nodeEndpoint(w)));
   }
