@@ -28,7 +28,7 @@ run_vitest() {
     --outputFile.json="$results/$name.vitest.json" || status=1
 }
 
-run_check typecheck npx --no-install tsc -p tsconfig.json --noEmit
+run_check typecheck npm run --silent typecheck
 run_check lint npm run --silent lint
 run_check boundaries node scripts/check-boundaries.mjs
 run_vitest unit vitest.config.ts

@@ -2,6 +2,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DicomJsonManifest } from '@concord/core';
 import {
   listModels,
   loadManifest,
@@ -82,9 +83,13 @@ describe('concord serve', () => {
 
     const s = await serve({ host: '127.0.0.1', port: 0, appDir, folder: data });
     try {
-      const config = await (await fetch(`${s.url}app-config.json`)).json();
+      const config = (await (await fetch(`${s.url}app-config.json`)).json()) as {
+        dataSources: Array<{ friendlyName: string }>;
+      };
       expect(config.dataSources[0].friendlyName).toBe('data');
-      const served = await (await fetch(`${s.url}data/manifest.json`)).json();
+      const served = (await (
+        await fetch(`${s.url}data/manifest.json`)
+      ).json()) as DicomJsonManifest;
       expect(served.studies[0].series[0].instances).toHaveLength(2);
       const file = await fetch(`${s.url}data/sub/brain_001.dcm`);
       expect(file.status).toBe(200);

@@ -1,3 +1,4 @@
+/// <reference path="./cornerstone-codecs.d.ts" />
 import { UnsupportedFormatError, InvalidInputError } from '../errors/index.ts';
 import type { TypedArray } from '../geometry/index.ts';
 import { decodeRleFrame } from './rle.ts';

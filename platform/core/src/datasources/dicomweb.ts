@@ -12,6 +12,12 @@ import {
 import { ConcordError, InvalidInputError } from '../errors/index.ts';
 
 /** The DICOMweb server is unreachable or answered with an error status. */
+/** The part of the XMLHttpRequest dicomweb-client hands its request hooks that we use (core is DOM-free). */
+interface PendingRequest {
+  abort(): void;
+  addEventListener(type: 'loadend', listener: () => void): void;
+}
+
 export class DicomWebError extends ConcordError {
   readonly code = 'DICOMWEB_ERROR';
   override readonly exitCode = 1;
@@ -117,11 +123,11 @@ export class DicomWebSource {
       singlepart: false,
       verbose: false,
       // dicomweb-client calls hooks with (request, metadata) after open(), before send()
-      requestHooks: [(request: XMLHttpRequest, _metadata: unknown) => this.armTimeout(request)],
+      requestHooks: [(request: PendingRequest, _metadata: unknown) => this.armTimeout(request)],
     }) as unknown as Client;
   }
 
-  private armTimeout(request: XMLHttpRequest): XMLHttpRequest {
+  private armTimeout(request: PendingRequest): PendingRequest {
     if (this.timeoutMs > 0) {
       // frees the connection of a request that call() has given up on
       const timer = setTimeout(() => request.abort(), this.timeoutMs);

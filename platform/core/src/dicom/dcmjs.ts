@@ -3,6 +3,7 @@
  * and the Part 10 read/write both go through. Naturalised datasets are plain objects keyed by
  * attribute keyword; sequences are arrays of such objects.
  */
+/// <reference path="./dcmjs-module.d.ts" />
 import dcmjsModule from 'dcmjs'; // untyped (see dcmjs-module.d.ts); typed by DcmjsApi below
 
 export type NaturalDataset = Record<string, unknown>;

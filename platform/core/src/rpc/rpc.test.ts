@@ -4,10 +4,13 @@ import { InvalidInputError } from '../errors/index.ts';
 import { connect, expose, transfer, type CallContext, type Endpoint } from './index.ts';
 import { nodeEndpoint } from './nodeEndpoint.ts';
 
+/** A port of the global MessageChannel (Node's or the browser's). */
+type Port = InstanceType<typeof MessageChannel>['port1'];
+
 /** Two ends of a MessageChannel as endpoints (the same structured clone a Worker uses). */
 function channel(): [Endpoint, Endpoint] {
   const { port1, port2 } = new MessageChannel();
-  const wrap = (p: MessagePort): Endpoint => {
+  const wrap = (p: Port): Endpoint => {
     p.start();
     return {
       postMessage: (m, t) => p.postMessage(m, (t ?? []) as ArrayBuffer[]),

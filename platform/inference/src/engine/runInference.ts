@@ -44,10 +44,11 @@ function yieldToEvents(): Promise<void> {
   if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
   return new Promise((resolve) => {
     const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
+    ch.port1.addEventListener('message', () => {
       ch.port1.close();
       resolve();
-    };
+    });
+    ch.port1.start();
     ch.port2.postMessage(null);
   });
 }

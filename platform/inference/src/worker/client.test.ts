@@ -17,6 +17,9 @@ import type { InferenceProgress } from '../engine/types.ts';
 import { createInferenceWorkerApi } from './api.ts';
 import { createInferenceClient, type InferenceClient, type ModelSource } from './client.ts';
 
+/** A port of the global MessageChannel (Node's or the browser's). */
+type Port = InstanceType<typeof MessageChannel>['port1'];
+
 const MODELS = new URL('../../models/', import.meta.url);
 const manifestPath = fileURLToPath(new URL('unet2d-colin27-ce.json', MODELS));
 const model: ModelSource = {
@@ -35,7 +38,7 @@ const head = () =>
 function workerPort() {
   const { port1, port2 } = new MessageChannel();
   const posted: { message: unknown; transfer: Transferable[] }[] = [];
-  const wrap = (p: MessagePort, record: boolean): Endpoint => {
+  const wrap = (p: Port, record: boolean): Endpoint => {
     p.start();
     return {
       postMessage: (m, t) => {

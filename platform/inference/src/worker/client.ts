@@ -28,6 +28,9 @@ export interface InferenceClient {
   dispose(): Promise<void>;
 }
 
+/** The browser's module Worker, as far as this entry uses it (engine packages build without the DOM lib). */
+declare const Worker: new (url: URL, options: { type: 'module'; name?: string }) => Endpoint;
+
 /**
  * Typed client of the inference worker (the viewer's Model panel uses this), over the core
  * worker RPC. By default it starts `inferenceWorker.ts` as a module worker (bundled by Vite);

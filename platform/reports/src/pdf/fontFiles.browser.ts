@@ -1,3 +1,4 @@
+/// <reference path="./assets.d.ts" />
 /**
  * The fallback font files in the browser (the Export worker): the bundler copies them as assets
  * and they are fetched only when a report needs them.

@@ -7,6 +7,7 @@
  * Plane, CJK included). A character no font has is transliterated as `toWinAnsi` does.
  */
 import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
+import { unzlibSync } from 'fflate';
 
 /** fontkit (about 0.7 MB of code) is loaded only for a report that needs a fallback font. */
 const loadFontkit = () => import('@pdf-lib/fontkit').then((m) => m.default);
@@ -21,14 +22,6 @@ export type FallbackFontName = (typeof FALLBACK_FONTS)[number];
 interface Fallback {
   font: PDFFont;
   has: (codePoint: number) => boolean;
-}
-
-/** zlib inflate with the platform's DecompressionStream (browsers, Node >= 18). */
-async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart])
-    .stream()
-    .pipeThrough(new DecompressionStream('deflate'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /**
@@ -62,7 +55,7 @@ export async function woffToSfnt(woff: Uint8Array): Promise<Uint8Array> {
   let offset = 12 + 16 * numTables;
   for (const [i, t] of tables.entries()) {
     const src = woff.subarray(t.offset, t.offset + t.compLength);
-    out.set(t.compLength < t.origLength ? await inflate(src) : src, offset);
+    out.set(t.compLength < t.origLength ? unzlibSync(src) : src, offset);
     const d = 12 + 16 * i;
     ov.setUint32(d, t.tag);
     ov.setUint32(d + 4, t.checksum);
