@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { connect, expose, type DicomSeriesResult, type Endpoint } from '@concord/core';
+import {
+  connect,
+  expose,
+  IDENTITY_DIRECTION,
+  type DicomSeriesResult,
+  type Endpoint,
+  type Grid,
+} from '@concord/core';
 import type { EvaluationReport } from '@concord/metrics';
 import { EMPTY } from '@concord/metrics/session';
 import { createExportApi, type ExportApi } from './exportApi.ts';
@@ -25,11 +32,11 @@ describe('export worker API', () => {
     const [a, b] = channel();
     expose(createExportApi(), b);
     const remote = connect<ExportApi>(a);
-    const grid = {
-      dims: [2, 2, 1] as [number, number, number],
-      spacing: [1, 1, 1] as [number, number, number],
-      origin: [0, 0, 0] as [number, number, number],
-      direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+    const grid: Grid = {
+      dims: [2, 2, 1],
+      spacing: [1, 1, 1],
+      origin: [0, 0, 0],
+      direction: [...IDENTITY_DIRECTION],
     };
     // arrays staged for another (older) build are not used
     await remote.call('stage', { token: 1, name: 'image', data: new Int16Array(4) });
