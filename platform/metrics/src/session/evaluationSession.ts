@@ -1,5 +1,5 @@
 /**
- * The evaluation session of one viewer host (docs/architecture.md#evaluation-session): it
+ * The evaluation session of one viewer host (docs/architecture.md#data-flow): it
  * watches the host's reference and prediction overlays and, for each (image series, reference
  * generation, prediction generation, probabilities), computes the `concord.report/v1` report
  * and the disagreement products once, in its one analysis worker. The Metrics, Disagreement,

@@ -1,6 +1,6 @@
 /**
  * @concord/metrics/session — the evaluation session the viewer panels share
- * (docs/architecture.md#evaluation-session), its analysis worker API, and the one-array-per-task
+ * (docs/architecture.md#data-flow), its analysis worker API, and the one-array-per-task
  * staging other workers use too. DOM-free.
  */
 export * from './evaluationSession.ts';
