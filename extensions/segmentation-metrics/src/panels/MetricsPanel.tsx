@@ -73,9 +73,11 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
             <dd>{report.summary.structuresEvaluated}</dd>
           </dl>
           <p className="muted small" title={report.definitions.text}>
-            {state.disagreement
-              ? `${state.disagreement.cached ? 'cached' : 'computed'} in ${Math.round(state.disagreement.ms)} ms · `
-              : ''}
+            {state.disagreement?.cached
+              ? 'same model as before: its result · '
+              : state.disagreement
+                ? `computed in ${Math.round(state.disagreement.ms)} ms · `
+                : ''}
             definitions: surface {report.definitions.surface}, percentile{' '}
             {report.definitions.percentile}, NSD τ = {report.definitions.tolerancesMm.join(', ')} mm
           </p>
