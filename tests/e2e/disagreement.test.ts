@@ -243,12 +243,16 @@ describe('disagreement and volumetric-bias views', () => {
           .map((t) => `${Math.round(t.duration)} (render ${Math.round(t.renderMs)})`)
           .join(', '),
     );
-    // The disagreement views' own main-thread work (posting to their worker, showing the
-    // layer) is marked with performance measures: no long task over 100 ms may contain it.
+    // The disagreement views' own main-thread work (the evaluation session posting to its
+    // worker, showing the layer) is marked with performance measures: no long task over 100 ms
+    // may contain it.
     const ours = await page.evaluate(() =>
       performance
         .getEntriesByType('measure')
-        .filter((m) => m.name.startsWith('concord:disagreement'))
+        .filter(
+          (m) =>
+            m.name.startsWith('concord:disagreement') || m.name.startsWith('concord:evaluation'),
+        )
         .map((m) => ({ name: m.name, start: m.startTime, duration: m.duration })),
     );
     expect(ours.length).toBeGreaterThan(1);

@@ -1,10 +1,8 @@
 /**
  * The host contract (ViewerHost, @concord/core) as Concord's viewer offers it to the mode's
- * panels; `createSharedResults` backs its `shared` slot.
+ * panels.
  */
-import { createSharedResults, type HostPanelProps, type ViewerHost } from '@concord/core';
-
-export { createSharedResults };
+import type { HostPanelProps, ViewerHost } from '@concord/core';
 
 /** Concord's viewer implements the host contract natively (see @concord/core host). */
 export type ViewerBridge = ViewerHost;

@@ -8,4 +8,3 @@ export * from './engine/index.ts';
 export * from './report/report.ts';
 export * from './report/validate.ts';
 export * from './disagreement/index.ts';
-export { publishReport, publishedReport } from './session/sharedReport.ts';

@@ -2,19 +2,20 @@
  * The Disagreement panel: per structure the FP/FN slice profile along the stack (click a bar to
  * go to that slice; hotkeys step through the worst slices), the TP/FP/FN layer on the viewport
  * with its legend, boundary-vs-gross error volumes at a threshold τ, and the structure-by-
- * structure confusion matrix in mL. Everything heavy runs in the disagreement worker.
+ * structure confusion matrix in mL. Everything heavy runs in the viewer's evaluation session
+ * (its analysis worker), which the Metrics, Volumetric-bias and Export panels share.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
-import type { HostPanelProps } from '@concord/core';
+import { isAbortError, type HostPanelProps } from '@concord/core';
 import { sliceProfileChart } from '../charts/charts.ts';
 import type { BoundaryGrossVolumes } from '@concord/metrics';
 import { confusionMatrixMl } from '@concord/metrics';
 import { disagreementLegend } from '@concord/metrics';
-import { setWorstSliceNavigation, stepToWorstSlice, worstSliceRanking } from './session.ts';
+import { distanceLabelInfo } from '@concord/metrics/session';
+import { worstSliceRanking } from './commands.ts';
 import { SvgChart } from './SvgChart.tsx';
-import { distanceLabelInfo } from './distanceLayer.ts';
-import { useSession } from './useSession.ts';
+import { useEvaluation } from './useEvaluation.ts';
 
 const fmt = (v: number, digits = 2) => v.toFixed(digits);
 /** Distance at which the distance colouring reaches the gross colour. */
@@ -51,8 +52,12 @@ function legendRows(tauMm: number, byDistance: boolean) {
 }
 
 export default function DisagreementPanel({ viewer }: HostPanelProps) {
-  const { session, state } = useSession(viewer);
-  const current = state.current;
+  const { session, state } = useEvaluation(viewer);
+  const { report, disagreement } = state;
+  const current = useMemo(
+    () => (report && disagreement ? { ...disagreement, report } : null),
+    [report, disagreement],
+  );
   const [label, setLabel] = useState<number | null>(null);
   const [tauMm, setTauMm] = useState(2);
   const [layerOn, setLayerOn] = useState(true);
@@ -71,10 +76,11 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
   const structure = current?.structures.find((s) => s.label === label) ?? null;
   const ranking = useMemo(() => (structure ? worstSliceRanking(structure) : []), [structure]);
 
+  // what the worst-slice hotkeys of this viewer step through
   useEffect(() => {
-    setWorstSliceNavigation(structure ? { viewer, ranking } : null);
-    return () => setWorstSliceNavigation(null);
-  }, [viewer, structure, ranking]);
+    session.setWorstSlices(structure ? ranking : null);
+    return () => session.setWorstSlices(null);
+  }, [session, structure, ranking]);
 
   const chart = useMemo(
     () =>
@@ -86,7 +92,7 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
 
   // boundary-vs-gross volumes at τ, from the worker
   useEffect(() => {
-    if (!session || !current) return setVolumes(null);
+    if (!current) return setVolumes(null);
     let alive = true;
     session.boundaryGross(tauMm).then(
       (v) => alive && setVolumes(v),
@@ -99,7 +105,7 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
 
   // the TP/FP/FN layer of the chosen structure on the viewport
   useEffect(() => {
-    if (!session || !current || label === null) {
+    if (!current || label === null) {
       if (viewer.getLabelmap('disagreement')) viewer.overlays.remove('disagreement');
       return;
     }
@@ -138,7 +144,9 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
         );
         performance.measure('concord:disagreement:layer', { start: t0 });
       },
-      (e: unknown) => alive && setLayerError(e instanceof Error ? e.message : String(e)),
+      // a newer evaluation superseded this one: its own layer follows
+      (e: unknown) =>
+        alive && !isAbortError(e) && setLayerError(e instanceof Error ? e.message : String(e)),
     );
     return () => {
       alive = false;
@@ -208,24 +216,24 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
     <section className="panel disagreement-panel" data-testid="disagreement-panel">
       <h2>Disagreement</h2>
       {viewportLegend}
-      {status.kind === 'waiting' && (
+      {status === 'idle' && (
         <p className="muted">Shown when both a reference and a model labelmap are loaded.</p>
       )}
-      {status.kind === 'running' && (
+      {status === 'computing' && (
         <p className="muted" data-testid="disagreement-running">
           Computing…
         </p>
       )}
-      {status.kind === 'error' && (
+      {status === 'error' && (
         <p className="error" role="alert">
-          {status.message}
+          {state.error}
         </p>
       )}
       {current && (
         <>
           <p className="muted small" data-testid="disagreement-status">
-            {current.model} · {status.kind === 'done' && status.cached ? 'cached' : 'computed'} in{' '}
-            {Math.round(current.ms)} ms
+            {current.model} · {current.cached ? 'cached' : 'computed'} in {Math.round(current.ms)}{' '}
+            ms
           </p>
           <div className="row">
             <label>
@@ -257,7 +265,7 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
               type="button"
               data-testid="worst-prev"
               title="Previous worst slice ([)"
-              onClick={() => stepToWorstSlice(-1)}
+              onClick={() => session.stepToWorstSlice(-1)}
             >
               ◀ worst
             </button>
@@ -265,7 +273,7 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
               type="button"
               data-testid="worst-next"
               title="Next worst slice (])"
-              onClick={() => stepToWorstSlice(1)}
+              onClick={() => session.stepToWorstSlice(1)}
             >
               worst ▶
             </button>

@@ -1,15 +1,15 @@
 /**
  * The Volumetric-bias panel: per structure the reference volume and the model's hard (argmax)
  * and soft (probability-weighted) volumes with differences in mL and %, for every model run on
- * this study (e.g. the cross-entropy and the soft-Dice model side by side). The chart exports
- * as SVG or PNG.
+ * this study (e.g. the cross-entropy and the soft-Dice model side by side), as the viewer's
+ * evaluation session keeps them. The chart exports as SVG or PNG.
  */
 import { useMemo } from 'react';
 import type { HostPanelProps } from '@concord/core';
 import { chartToSvgText, volumeBiasChart } from '../charts/charts.ts';
 import { HARD_VS_SOFT_HELP, volumetricBias } from '@concord/metrics';
 import { SvgChart } from './SvgChart.tsx';
-import { useSession } from './useSession.ts';
+import { useEvaluation } from './useEvaluation.ts';
 
 const num = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
 const signed = (v: number | null, digits = 2) =>
@@ -38,7 +38,7 @@ async function svgToPngUrl(svgText: string, width: number, height: number): Prom
 }
 
 export default function VolumeBiasPanel({ viewer }: HostPanelProps) {
-  const { state } = useSession(viewer);
+  const { state } = useEvaluation(viewer);
   const rows = useMemo(
     () =>
       volumetricBias(
@@ -74,7 +74,7 @@ export default function VolumeBiasPanel({ viewer }: HostPanelProps) {
       </p>
       {rows.length === 0 && (
         <p className="muted">
-          {state.status.kind === 'running'
+          {state.status === 'computing'
             ? 'Computing…'
             : 'Shown after a model has run on a series with a reference.'}
         </p>

@@ -1,17 +1,21 @@
 /**
- * The Export panel: once a reference and a model labelmap are shown, builds the report (PDF,
- * CSV, JSON), the model's DICOM SEG and the TID 1500 SR in a worker and offers each as a
+ * The Export panel: once a reference and a model labelmap are shown, writes the viewer's
+ * evaluation report (PDF, CSV, JSON; the evaluation session computes it once for every panel),
+ * the model's DICOM SEG and the TID 1500 SR in a worker and offers each as a
  * download; optionally sends the SEG and SR to the active DICOMweb server (STOW-RS through the
  * same-origin proxy). A refused or failed upload loses nothing: the downloads stay.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { OverlayState, HostPanelProps } from '@concord/core';
-import { userMessage } from '@concord/core';
+import { isAbortError, userMessage } from '@concord/core';
 import { EXPORT_MEDIA_TYPES, type ExportKind } from '@concord/reports';
 import { fetchStowStore, stowExports } from '@concord/reports';
 import { ExportClient } from './exportClient.ts';
 import { EXPORT_FILE_NAMES, EXPORT_ITEMS, exportJob, formatBytes } from './job.ts';
-import type { ExportStage } from './protocol.ts';
+import { useEvaluation } from './useEvaluation.ts';
+
+/** What a build is doing: reading the series, waiting for the report, writing the files. */
+type ExportStage = 'series' | 'metrics' | 'exports';
 
 interface Built {
   /** overlay generations + PHI choice the files were built for */
@@ -23,14 +27,12 @@ interface Built {
   /** structures the SR has no measurements for (no segment in the SEG) */
   skipped: number[];
   ms: { metrics: number; exports: number; total: number };
-  /** the report came from the Metrics panel (not recomputed) */
+  /** the evaluation session's report was ready when the build started (no wait for it) */
   reportReused: boolean;
 }
 
 type Status =
-  | { kind: 'idle' }
-  | { kind: 'running'; stage: ExportStage | 'series' }
-  | { kind: 'error'; message: string };
+  { kind: 'idle' } | { kind: 'running'; stage: ExportStage } | { kind: 'error'; message: string };
 
 type Stow =
   | { kind: 'idle' }
@@ -38,7 +40,7 @@ type Stow =
   | { kind: 'done'; stored: string[]; url: string }
   | { kind: 'error'; message: string };
 
-const STAGE_TEXT: Record<ExportStage | 'series', string> = {
+const STAGE_TEXT: Record<ExportStage, string> = {
   series: 'Reading the series…',
   metrics: 'Computing the report…',
   exports: 'Writing SEG, SR, JSON, CSV and PDF…',
@@ -49,7 +51,10 @@ function revoke(b: Built | null) {
 }
 
 export default function ExportPanel({ viewer }: HostPanelProps) {
+  const { session } = useEvaluation(viewer);
   const client = useRef<ExportClient | null>(null);
+  /** Cancels the build in progress (also while it waits for the report). */
+  const building = useRef<AbortController | null>(null);
   const [overlays, setOverlays] = useState<OverlayState[]>([]);
   const [includePhi, setIncludePhi] = useState(false);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
@@ -78,22 +83,30 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
 
   async function build() {
     if (!ref || !pred || !key || !client.current) return;
-    setStatus({ kind: 'running', stage: 'series' });
+    building.current?.abort();
+    const abort = new AbortController();
+    building.current = abort;
+    const reportReused = session.state.status === 'ready';
+    setStatus({ kind: 'running', stage: reportReused ? 'series' : 'metrics' });
     setStow({ kind: 'idle' });
     const t0 = performance.now();
     try {
-      const job = await exportJob(viewer, ref, pred, includePhi);
+      // the session's report of exactly these labelmaps: never computed again here
+      const evaluation = await session.whenReady(abort.signal);
+      const { referenceGeneration, predictionGeneration } = evaluation.inputs;
+      if (referenceGeneration !== ref.generation || predictionGeneration !== pred.generation)
+        throw new Error('The labelmaps changed during the build; build the exports again');
+      const tReport = performance.now();
+      setStatus({ kind: 'running', stage: 'series' });
+      const job = await exportJob(viewer, ref, pred, evaluation.report, includePhi);
       if (!job) throw new Error('Both a reference and a model labelmap must be shown');
       const t1 = performance.now();
       // user timings: where the main thread spends its part of an export
       performance.measure('concord-export:inputs', { start: t0, end: t1 });
+      if (abort.signal.aborted) throw abort.signal.reason;
       const res = await client.current.run(job, (stage) => setStatus({ kind: 'running', stage }));
       const t2 = performance.now();
       performance.measure('concord-export:worker', { start: t1, end: t2 });
-      if (res.kind === 'error') {
-        setStatus({ kind: 'error', message: res.error });
-        return;
-      }
       const urls = {} as Record<ExportKind, string>;
       const sizes = {} as Record<ExportKind, number>;
       for (const { kind } of EXPORT_ITEMS) {
@@ -112,14 +125,14 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
           seg: res.files.seg,
           sr: res.files.sr,
           skipped: res.sr.skippedLabels,
-          ms: { ...res.ms, total: performance.now() - t0 },
-          reportReused: res.reportReused,
+          ms: { metrics: tReport - t0, exports: res.ms, total: performance.now() - t0 },
+          reportReused,
         };
       });
       setStatus({ kind: 'idle' });
       performance.measure('concord-export:blobs', { start: t2 });
     } catch (e) {
-      setStatus({ kind: 'error', message: userMessage(e) });
+      setStatus({ kind: 'error', message: isAbortError(e) ? 'Cancelled' : userMessage(e) });
     }
   }
 
@@ -171,7 +184,13 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
         {running && (
           <>
             {' '}
-            <button type="button" onClick={() => client.current?.cancel()}>
+            <button
+              type="button"
+              onClick={() => {
+                building.current?.abort();
+                client.current?.cancel();
+              }}
+            >
               Cancel
             </button>
           </>
@@ -213,7 +232,7 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
           >
             built in {(built.ms.total / 1000).toFixed(1)} s (report{' '}
             {built.reportReused
-              ? 'from the Metrics panel'
+              ? 'from the evaluation session'
               : `${(built.ms.metrics / 1000).toFixed(1)} s`}
             , files {(built.ms.exports / 1000).toFixed(1)} s)
             {includePhi ? ' · with patient data' : ' · de-identified'}

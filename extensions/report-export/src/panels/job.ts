@@ -1,12 +1,12 @@
 /**
- * What the Export panel sends its worker, read from the viewer: the same reference, prediction,
- * probabilities and provenance the Metrics panel computes its report from, plus the displayed
- * series (SEG/SR reference it) and the model's classes (SEG segments).
+ * What the Export panel sends its worker, read from the viewer: the reference and prediction
+ * labelmaps with the evaluation session's report of them, plus the displayed series (SEG/SR
+ * reference it) and the model's classes (SEG segments).
  */
 import type { LabelInfo, SegmentDefinition } from '@concord/core';
 import type { OverlayState, ViewerHost } from '@concord/core';
-import { publishedReport } from '@concord/metrics';
-import type { ExportJob } from './exportClient.ts';
+import type { EvaluationReport } from '@concord/metrics';
+import type { ExportJob } from './exportApi.ts';
 import { EXPORT_FILE_NAMES, type ExportKind } from '@concord/reports';
 
 /** Download list order and captions. */
@@ -35,13 +35,17 @@ export function segmentsOf(prediction: LabelInfo[], reference: LabelInfo[]): Seg
     .map((l) => ({ label: l.label, name: l.name, ...(l.color ? { color: l.color } : {}) }));
 }
 
-/** The worker job for the current overlays; undefined while either labelmap is missing. */
+/**
+ * The worker job for the current overlays and `report` (the evaluation session's, of these
+ * overlays); undefined while either labelmap is missing.
+ */
 export async function exportJob(
   viewer: ViewerHost,
   ref: OverlayState,
   pred: OverlayState,
+  report: EvaluationReport,
   includePhi: boolean,
-): Promise<ExportJob | undefined> {
+): Promise<Omit<ExportJob, 'token'> | undefined> {
   const reference = viewer.getLabelmap('reference');
   const prediction = viewer.getLabelmap('prediction');
   if (!reference || !prediction) return undefined;
@@ -49,26 +53,11 @@ export async function exportJob(
   const labels = prediction.labels?.length ? prediction.labels : pred.labels;
   const refLabels = reference.labels?.length ? reference.labels : ref.labels;
   const model = pred.origin.model;
-  // the Metrics panel's report of these very labelmaps, if it has one: no recomputation,
-  // and then the probabilities (only needed for it) are not sent to the worker either
-  const report = publishedReport(viewer, ref, pred);
   return {
     series,
     reference,
     prediction,
-    ...(report ? { report } : { probabilities: pred.origin.probabilities }),
-    referenceSource: { kind: ref.origin.kind, source: ref.title },
-    predictionSource: {
-      kind: pred.origin.kind,
-      source: pred.title,
-      ...(model ? { model } : {}),
-      ...(pred.origin.backend ? { backend: pred.origin.backend } : {}),
-      ...(pred.origin.inferenceMs !== undefined ? { inferenceMs: pred.origin.inferenceMs } : {}),
-    },
-    case: {
-      studyInstanceUID: viewer.studyInstanceUID,
-      seriesInstanceUID: viewer.seriesInstanceUID,
-    },
+    report,
     segments: segmentsOf(labels, refLabels),
     algorithm: model
       ? { name: model.name, version: model.version }

@@ -1,87 +1,19 @@
 /**
- * The Metrics panel: per-structure table of every DESIGN §3.2 metric (sortable, definitions on
- * hover) and the case summary, computed in a worker whenever the reference or the model's
- * labelmap changes. All names are rendered as text.
+ * The Metrics panel: per-structure table of every metric of docs/metrics.md (sortable,
+ * definitions on hover) and the case summary, from the viewer's evaluation session whenever the
+ * reference or the model's labelmap changes. All names are rendered as text.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { HostPanelProps, OverlayState } from '@concord/core';
-import type { EvaluationReport } from '@concord/metrics';
-import { MetricsClient } from './metricsClient.ts';
-import { publishReport } from '@concord/metrics';
+import { useMemo, useState } from 'react';
+import type { HostPanelProps } from '@concord/core';
 import { compareValues, formatValue, metricColumns } from './columns.ts';
-
-type Status =
-  | { kind: 'waiting' }
-  | { kind: 'running' }
-  | { kind: 'done'; ms: number }
-  | { kind: 'error'; message: string };
+import { useEvaluation } from './useEvaluation.ts';
 
 export default function MetricsPanel({ viewer }: HostPanelProps) {
-  const client = useRef<MetricsClient | null>(null);
-  const [overlays, setOverlays] = useState<OverlayState[]>([]);
-  const [report, setReport] = useState<EvaluationReport | null>(null);
-  const [status, setStatus] = useState<Status>({ kind: 'waiting' });
+  // the viewer's evaluation session computes the report (once, for every panel)
+  const { session, state } = useEvaluation(viewer);
   const [sort, setSort] = useState<{ key: string; desc: boolean }>({ key: 'label', desc: false });
-  const [runs, setRuns] = useState(0);
-
-  useEffect(() => viewer.subscribe(setOverlays), [viewer]);
-  useEffect(() => {
-    client.current = new MetricsClient();
-    return () => client.current?.terminate();
-  }, []);
-
-  const ref = overlays.find((o) => o.source === 'reference');
-  const pred = overlays.find((o) => o.source === 'prediction');
-  const key = ref && pred ? `${ref.generation}/${pred.generation}/${runs}` : null;
-
-  useEffect(() => {
-    if (!key || !ref || !pred || !client.current) {
-      setStatus({ kind: 'waiting' });
-      setReport(null);
-      return;
-    }
-    const reference = viewer.getLabelmap('reference');
-    const prediction = viewer.getLabelmap('prediction');
-    if (!reference || !prediction) return;
-    let alive = true;
-    setStatus({ kind: 'running' });
-    client.current
-      .run({
-        reference,
-        prediction,
-        probabilities: pred.origin.probabilities,
-        referenceSource: { kind: ref.origin.kind, source: ref.title },
-        predictionSource: {
-          kind: pred.origin.kind,
-          source: pred.title,
-          ...(pred.origin.model ? { model: pred.origin.model } : {}),
-          ...(pred.origin.backend ? { backend: pred.origin.backend } : {}),
-          ...(pred.origin.inferenceMs !== undefined
-            ? { inferenceMs: pred.origin.inferenceMs }
-            : {}),
-        },
-        case: {
-          studyInstanceUID: viewer.studyInstanceUID,
-          seriesInstanceUID: viewer.seriesInstanceUID,
-        },
-      })
-      .then((res) => {
-        if (!alive) return;
-        if (res.ok) {
-          // the Export panel reuses it for these labelmaps instead of recomputing it
-          publishReport(viewer, ref, pred, res.report);
-          setReport(res.report);
-          setStatus({ kind: 'done', ms: res.ms });
-        } else {
-          setReport(null);
-          setStatus({ kind: 'error', message: res.error });
-        }
-      });
-    return () => {
-      alive = false;
-    };
-    // `key` (the overlay generations) identifies the labelmaps read inside
-  }, [key, viewer]);
+  const report = state.report;
+  const status = state.status;
 
   const columns = useMemo(
     () =>
@@ -101,21 +33,21 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
   return (
     <section className="panel metrics-panel" data-testid="metrics-panel">
       <h2>Metrics</h2>
-      {status.kind === 'waiting' && (
+      {status === 'idle' && (
         <p className="muted">Shown when both a reference and a model labelmap are loaded.</p>
       )}
-      {status.kind === 'running' && (
+      {status === 'computing' && (
         <p className="muted" data-testid="metrics-running">
           Computing…{' '}
-          <button type="button" onClick={() => client.current?.cancel()}>
+          <button type="button" onClick={() => session.cancel()}>
             Cancel
           </button>
         </p>
       )}
-      {status.kind === 'error' && (
+      {status === 'error' && (
         <p className="error" role="alert" data-testid="metrics-error">
-          {status.message}{' '}
-          <button type="button" onClick={() => setRuns((n) => n + 1)}>
+          {state.error}{' '}
+          <button type="button" onClick={() => session.retry()}>
             Retry
           </button>
         </p>
@@ -141,7 +73,11 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
             <dd>{report.summary.structuresEvaluated}</dd>
           </dl>
           <p className="muted small" title={report.definitions.text}>
-            {status.kind === 'done' ? `computed in ${Math.round(status.ms)} ms · ` : ''}
+            {state.disagreement?.cached
+              ? 'same model as before: its result · '
+              : state.disagreement
+                ? `computed in ${Math.round(state.disagreement.ms)} ms · `
+                : ''}
             definitions: surface {report.definitions.surface}, percentile{' '}
             {report.definitions.percentile}, NSD τ = {report.definitions.tolerancesMm.join(', ')} mm
           </p>

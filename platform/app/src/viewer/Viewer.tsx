@@ -83,7 +83,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
   });
   const loadOverlayFile = useOverlayFileLoader(bridge, controller, setOverlayStatus);
   const panels = useExtensionPanels(ohif, mode);
-  useHotkeys({ ohif, controller, mode, setLayout });
+  useHotkeys({ ohif, controller, mode, setLayout, viewer: bridge });
 
   const setTool = useCallback((t: PrimaryTool) => controller?.setPrimaryTool(t), [controller]);
 

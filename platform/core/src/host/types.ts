@@ -80,16 +80,6 @@ export interface HostOverlays {
   setVisible(source: OverlaySource, visible: boolean): void;
 }
 
-/**
- * Results one panel computed that others may reuse instead of computing them again. One entry
- * per name, the latest; a value is only returned under the key it was stored with: the key
- * names its inputs (study, series, overlay generations), so a stale result is never handed out.
- */
-export interface SharedResults {
-  get(name: string, key: string): unknown;
-  set(name: string, key: string, value: unknown): void;
-}
-
 export interface ViewerHost {
   studyInstanceUID: string;
   seriesInstanceUID: string;
@@ -138,8 +128,6 @@ export interface ViewerHost {
    * registers when it loads the extension.
    */
   registerOverlaySource(definition: OverlaySourceDefinition): () => void;
-  /** Results shared between panels (see SharedResults), for this host's overlays. */
-  shared: SharedResults;
 }
 
 /** Props every panel component of a Concord mode receives. */

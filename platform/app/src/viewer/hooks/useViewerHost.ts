@@ -9,7 +9,7 @@ import type { AppConfig } from '../../appConfig.ts';
 import { getInstanceMetadata } from '../../cornerstone/metadataProvider.ts';
 import type { DataSourceConfig } from '../../dataSources/types.ts';
 import type { OverlayManager } from '../../segmentation/overlayManager.ts';
-import { createSharedResults, type ViewerBridge } from '../../viewerBridge.ts';
+import type { ViewerBridge } from '../../viewerBridge.ts';
 import type { ViewportController } from '../viewportController.ts';
 
 /** A loaded Cornerstone volume as a @concord/core Volume. */
@@ -75,8 +75,6 @@ export function useViewerHost({
       getSliceIndex: () => controller.currentImageIndex(),
       setSliceIndex: (index) => controller.jumpToImage(index),
       registerOverlaySource: (definition) => overlaySources.register(definition),
-      // keyed by overlay generations, which are this overlay manager's: new bridge, new store
-      shared: createSharedResults(),
     };
   }, [
     controller,

@@ -4,8 +4,8 @@
  * (boundary colour at 0 mm to gross colour at `maxMm`), TP in the agreement colour.
  */
 import type { LabelInfo } from '@concord/core';
-import { OverlapCode } from '@concord/metrics';
-import { DISAGREEMENT_COLORS, DisagreementClass, distanceColor } from '@concord/metrics';
+import { OverlapCode } from '../disagreement/classify.ts';
+import { DISAGREEMENT_COLORS, DisagreementClass, distanceColor } from '../disagreement/style.ts';
 
 export const DISTANCE_BINS = 8;
 const FP_BASE = 10;

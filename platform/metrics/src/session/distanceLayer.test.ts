@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OverlapCode } from '@concord/metrics';
-import { DISAGREEMENT_COLORS, DisagreementClass } from '@concord/metrics';
+import { OverlapCode } from '../disagreement/classify.ts';
+import { DISAGREEMENT_COLORS, DisagreementClass } from '../disagreement/style.ts';
 import { DISTANCE_BINS, distanceLabelInfo, distanceLabels } from './distanceLayer.ts';
 
 describe('distance-coloured disagreement layer', () => {

@@ -1,0 +1,173 @@
+/**
+ * What the evaluation session's analysis worker computes (docs/architecture.md#workers): the
+ * `concord.report/v1` report and the disagreement products of one (reference, prediction,
+ * probabilities) with the metric engine `concord metrics` uses (same numbers), then, on
+ * request, the TP/FP/FN layer of a structure and the boundary/gross volumes at a threshold τ
+ * from the voxel products it keeps for the last few evaluations. DOM-free: `analysis.worker.ts`
+ * exposes it in a browser worker, tests expose it on a MessagePort.
+ */
+import type { LabelVolume } from '@concord/core';
+import { transfer } from '@concord/core';
+import { boundaryGrossVolumes, classifyDisagreement } from '../disagreement/classify.ts';
+import type { BoundaryGrossVolumes } from '../disagreement/classify.ts';
+import { expandDisagreement, type StructureDisagreement } from '../engine/disagreement.ts';
+import { computeMetrics } from '../engine/metrics.ts';
+import {
+  buildReport,
+  type EvaluationReport,
+  type ReportPrediction,
+  type ReportSource,
+} from '../report/report.ts';
+import { distanceLabels } from './distanceLayer.ts';
+import { PartStore, type PartData, type StageInput } from './parts.ts';
+
+/** What the panels need of one structure, small enough to keep per study and model. */
+export interface StructureSummary {
+  label: number;
+  name: string;
+  /** FP / FN voxel counts per slice along k (the stack's slice axis). */
+  fp: Uint32Array;
+  fn: Uint32Array;
+}
+
+export interface EvaluateInput {
+  /** Identifies the inputs; the worker keeps the voxel products of the latest keys. */
+  key: string;
+  /** The staging token of the arrays below (`reference`, `prediction`, `p<label>`). */
+  token: number;
+  /** Reference and prediction on the image grid; `data` arrives staged. */
+  reference: LabelVolume;
+  prediction: LabelVolume;
+  /** Labels whose probabilities were staged (`p<label>`), for the soft metrics. */
+  probabilityLabels: number[];
+  tolerancesMm?: number[];
+  referenceSource: ReportSource;
+  predictionSource: ReportPrediction;
+  case: { studyInstanceUID: string; seriesInstanceUID: string };
+}
+
+export interface EvaluateOutput {
+  report: EvaluationReport;
+  structures: StructureSummary[];
+  /** Worker time of the computation, ms. */
+  ms: number;
+}
+
+export interface LayerInput {
+  key: string;
+  label: number;
+  tauMm: number;
+  /** Colour FP/FN by distance bins up to this many mm instead of boundary/gross at τ. */
+  distanceMaxMm?: number;
+}
+
+/** Code of the error a product request gets when the worker no longer holds the key's voxels. */
+export const NOT_COMPUTED = 'NOT_COMPUTED';
+
+interface Products {
+  dims: [number, number, number];
+  voxelMm3: number;
+  structures: StructureDisagreement[];
+}
+
+/** How many evaluations' voxel products a worker keeps (each may hold tens of MB). */
+const KEEP = 2;
+
+function notComputed(key: string): Error {
+  return Object.assign(new Error(`The disagreement products of ${key} are not computed`), {
+    code: NOT_COMPUTED,
+  });
+}
+
+/** The worker's API; each worker gets its own state (staged arrays, kept products). */
+export function createAnalysisApi() {
+  const staged = new PartStore();
+  /** Recent evaluations' products, oldest first. */
+  const kept = new Map<string, Products>();
+  const productsOf = (key: string): Products => {
+    const p = kept.get(key);
+    if (!p) throw notComputed(key);
+    return p;
+  };
+
+  return {
+    stage(input: StageInput): void {
+      staged.stage(input);
+    },
+
+    evaluate(req: EvaluateInput): EvaluateOutput {
+      const got = staged.take(req.token);
+      const part = <T extends PartData>(name: string): T => {
+        const data = got.get(name);
+        if (!data) throw new Error(`The ${name} array was not sent to the analysis worker`);
+        return data as T;
+      };
+      const reference = { ...req.reference, data: part<LabelVolume['data']>('reference') };
+      const prediction = { ...req.prediction, data: part<LabelVolume['data']>('prediction') };
+      const probabilities =
+        req.probabilityLabels.length > 0
+          ? Object.fromEntries(req.probabilityLabels.map((l) => [l, part<Float32Array>(`p${l}`)]))
+          : undefined;
+      const t0 = performance.now();
+      const names = Object.fromEntries(
+        [...(reference.labels ?? []), ...(prediction.labels ?? [])].map((l) => [l.label, l.name]),
+      );
+      const result = computeMetrics(reference, prediction, {
+        tolerancesMm: req.tolerancesMm,
+        labelNames: names,
+        probabilities,
+        disagreement: true,
+      });
+      const report = buildReport({
+        result,
+        reference: req.referenceSource,
+        prediction: req.predictionSource,
+        case: req.case,
+      });
+      const products: Products = {
+        dims: [...reference.dims] as [number, number, number],
+        voxelMm3: reference.spacing[0] * reference.spacing[1] * reference.spacing[2],
+        structures: result.disagreement ?? [],
+      };
+      kept.delete(req.key);
+      kept.set(req.key, products);
+      while (kept.size > KEEP) kept.delete(kept.keys().next().value as string);
+      const structures: StructureSummary[] = products.structures.map((d) => ({
+        label: d.label,
+        name: report.structures.find((s) => s.label === d.label)?.name ?? `Label ${d.label}`,
+        fp: d.slices[2].fp,
+        fn: d.slices[2].fn,
+      }));
+      return { report, structures, ms: performance.now() - t0 };
+    },
+
+    /**
+     * DisagreementClass per voxel of the image grid for one structure at threshold τ; or, with
+     * `distanceMaxMm`, the distance-binned labels of `distanceLabels`.
+     */
+    layer(req: LayerInput) {
+      const p = productsOf(req.key);
+      const d = p.structures.find((s) => s.label === req.label);
+      if (!d) throw new Error(`No structure with label ${req.label}`);
+      const full = expandDisagreement(d, p.dims);
+      const classes =
+        req.distanceMaxMm !== undefined
+          ? distanceLabels(full.codes, full.distancesMm, req.distanceMaxMm, full.codes)
+          : classifyDisagreement(full.codes, full.distancesMm, req.tauMm, full.codes);
+      return transfer(classes, [classes.buffer as ArrayBuffer]);
+    },
+
+    /** Boundary (≤ τ) and gross (> τ) FP/FN volumes per structure. */
+    boundaryGross(req: { key: string; tauMm: number }): Record<number, BoundaryGrossVolumes> {
+      const p = productsOf(req.key);
+      return Object.fromEntries(
+        p.structures.map((d) => [
+          d.label,
+          boundaryGrossVolumes(d.codes, d.distancesMm, req.tauMm, p.voxelMm3),
+        ]),
+      );
+    },
+  };
+}
+
+export type AnalysisApi = ReturnType<typeof createAnalysisApi>;
