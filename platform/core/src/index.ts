@@ -13,3 +13,4 @@ export * from './host/index.ts';
 export * from './rpc/index.ts';
 export * from './math/index.ts';
 export * from './viewer/index.ts';
+export { nextTask } from './tasks/nextTask.ts';

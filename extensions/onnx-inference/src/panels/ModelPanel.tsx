@@ -5,7 +5,7 @@
  * or model mismatch included) are shown verbatim.
  */
 import { useEffect, useRef, useState } from 'react';
-import { isAbortError, userMessage } from '@concord/core';
+import { isAbortError, nextTask, userMessage } from '@concord/core';
 import type { HostPanelProps } from '@concord/core';
 import {
   createInferenceClient,
@@ -31,23 +31,6 @@ type RunState =
   | { kind: 'error'; message: string };
 
 const LOCAL = '__local__';
-
-/**
- * Resolves in a new task (scheduler.yield where the browser has it, else a MessageChannel
- * message), so that work before and after it are separate main-thread tasks.
- */
-export function nextTask(): Promise<void> {
-  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (typeof s?.yield === 'function') return s.yield();
-  return new Promise((resolve) => {
-    const c = new MessageChannel();
-    c.port1.onmessage = () => {
-      c.port1.close();
-      resolve();
-    };
-    c.port2.postMessage(null);
-  });
-}
 
 export function progressText(p?: InferenceProgress): string {
   if (!p) return 'Starting…';

@@ -8,6 +8,7 @@
 import { imageLoader, type Types } from '@cornerstonejs/core';
 import { segmentation, Enums as ToolEnums } from '@cornerstonejs/tools';
 import {
+  nextTask,
   alignToReference,
   type Grid,
   type LabelInfo,
@@ -18,23 +19,6 @@ import {
   type OverlayState,
   type OverlayStyle,
 } from '@concord/core';
-
-/**
- * Resolves in a new task (scheduler.yield where the browser has it, else a MessageChannel
- * message), so that work before and after it are separate main-thread tasks.
- */
-export function nextTask(): Promise<void> {
-  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (typeof s?.yield === 'function') return s.yield();
-  return new Promise((resolve) => {
-    const c = new MessageChannel();
-    c.port1.onmessage = () => {
-      c.port1.close();
-      resolve();
-    };
-    c.port2.postMessage(null);
-  });
-}
 
 export type { OverlaySource, OverlayStyle, OverlayOrigin, OverlayState };
 

@@ -87,7 +87,10 @@ function analysisWorkers() {
   let created = 0;
   let gate: Promise<void> | null = null;
   let release = () => {};
-  const endpoint = (p: MessagePort, onTerminate?: () => void): Endpoint => {
+  const endpoint = (
+    p: InstanceType<typeof MessageChannel>['port1'],
+    onTerminate?: () => void,
+  ): Endpoint => {
     p.start();
     return {
       postMessage: (m, t) => p.postMessage(m, (t ?? []) as ArrayBuffer[]),

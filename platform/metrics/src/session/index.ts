@@ -17,7 +17,6 @@ export {
 export { DISTANCE_BINS, distanceLabelInfo, distanceLabels } from './distanceLayer.ts';
 export {
   EMPTY,
-  nextTask,
   PartStore,
   stageParts,
   type PartData,

@@ -6,6 +6,7 @@
  * that uses them; the worker's PartStore hands them out for that token only.
  */
 import type { Api, CallContext, Remote, TypedArray } from '@concord/core';
+import { nextTask } from '@concord/core';
 
 /** One array a worker call needs (image voxels, labels, a class's probabilities). */
 export type PartData = TypedArray;
@@ -20,23 +21,6 @@ export interface StageInput {
 /** The worker method that receives one array; the API of such a worker has it as `stage`. */
 export interface StagingApi extends Api {
   stage(input: StageInput, ctx: CallContext): void;
-}
-
-/**
- * Resolves in a new task (scheduler.yield where the runtime has it, else a MessageChannel
- * message), so that each post below is a main-thread task of its own.
- */
-export function nextTask(): Promise<void> {
-  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (typeof s?.yield === 'function') return s.yield();
-  return new Promise((resolve) => {
-    const c = new MessageChannel();
-    c.port1.onmessage = () => {
-      c.port1.close();
-      resolve();
-    };
-    c.port2.postMessage(null);
-  });
 }
 
 /** Rejects with an AbortError when `signal` has fired. */
