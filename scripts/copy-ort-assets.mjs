@@ -3,7 +3,7 @@
 // own server serves (default platform/app/public/ort/, gitignored), so nothing comes from a CDN.
 // Idempotent: files already there with the same size and mtime are left alone.
 //   node scripts/copy-ort-assets.mjs [--out <dir>]
-// Which files (onnxruntime-web 1.30, DESIGN §7): the default import (WebGPU + WASM) loads
+// Which files (onnxruntime-web 1.30, docs/platform-notes.md): the default import (WebGPU + WASM) loads
 // ort-wasm-simd-threaded.jsep.{mjs,wasm}; `onnxruntime-web/wasm` loads ort-wasm-simd-threaded.{mjs,wasm}.
 import { copyFileSync, mkdirSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';

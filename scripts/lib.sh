@@ -18,7 +18,7 @@ build_app() {
   echo "==> building the viewer"
   # the Vite config imports @concord/core/security, which Node resolves to its built dist/
   (cd "$REPO_ROOT" && node platform/cli/scripts/ensure-built.mjs) || return 1
-  # onnxruntime-web's wasm/mjs files are served from the app's own public/ort/ (DESIGN §7)
+  # onnxruntime-web's wasm/mjs files are served from the app's own public/ort/ (docs/platform-notes.md)
   if [ -f "$REPO_ROOT/scripts/copy-ort-assets.mjs" ]; then
     (cd "$REPO_ROOT" && node scripts/copy-ort-assets.mjs) || return 1
   fi

@@ -33,7 +33,7 @@ export default defineConfig({
   },
   preview: { host: '127.0.0.1', headers: SECURITY_HEADERS },
   worker: { format: 'es' },
-  // DESIGN §7: the CommonJS codecs and dicom-parser must be pre-bundled in dev or the decode
+  // docs/platform-notes.md: the CommonJS codecs and dicom-parser must be pre-bundled in dev or the decode
   // worker dies silently; dicom-image-loader itself must not be excluded.
   optimizeDeps: {
     include: [

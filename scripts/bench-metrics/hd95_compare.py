@@ -2,7 +2,7 @@
 on one case: a committed cross-check case, tests/fixtures/metrics/<case>-*.nii.gz
 (default boundary-aniso: 2 x 2 x 3 mm, every structure dilated or eroded and shifted).
 
-  ours    max(P95{d(b, dA)}, P95{d(a, dB)})        (DESIGN §3.2; numpy linear percentile)
+  ours    max(P95{d(b, dA)}, P95{d(a, dB)})        (docs/metrics.md; numpy linear percentile)
   pooled  P95 of both directed sets concatenated    (medpy.metric.hd95, seg-metrics)
   plastimatch `dice --all`: "Percent (0.95) Hausdorff distance (boundary)" and the same
           over all mask voxels (no "boundary")

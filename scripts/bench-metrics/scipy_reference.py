@@ -1,4 +1,4 @@
-"""numpy/scipy reference for `npm run bench:metrics`: the DESIGN §3.2 metrics of every label
+"""numpy/scipy reference for `npm run bench:metrics`: the docs/metrics.md metrics of every label
 on the whole volume (no bounding boxes), with the same code as the committed cross-check
 fixtures (tests/fixtures/metrics/generate.py). Prints one JSON object.
 

@@ -18,7 +18,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const BENCH = path.join(ROOT, '.bench');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const APP_COPY = path.join(BENCH, 'viewer-app');
-/** DESIGN §7 / issue 7: stock OHIF 3.13.2 first image measured here, 4.9 s median. */
+/** docs/platform-notes.md / issue 7: stock OHIF 3.13.2 first image measured here, 4.9 s median. */
 const TARGET_RATIO = 0.5;
 
 async function runs(label: string, url: string): Promise<FirstImageRun[]> {

@@ -1,6 +1,6 @@
 /**
  * The stock OHIF viewer (prebuilt `@ohif/app` 3.13.2 `dist` from npm) as a benchmark peer,
- * configured to the same data through its DICOM JSON data source (DESIGN §7).
+ * configured to the same data through its DICOM JSON data source (docs/platform-notes.md).
  * The package is fetched with `npm pack` into .bench/ (gitignored), never committed.
  */
 import { execFileSync } from 'node:child_process';

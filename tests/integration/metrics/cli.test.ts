@@ -1,4 +1,4 @@
-/** `concord metrics` end to end: the real CLI process on NIfTI files (DESIGN §3.5). */
+/** `concord metrics` end to end: the real CLI process on NIfTI files (docs/cli.md). */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

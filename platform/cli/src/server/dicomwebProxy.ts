@@ -1,7 +1,7 @@
 /**
  * Same-origin reverse proxy to a DICOMweb server. Orthanc sends no CORS headers, so the
  * viewer talks to `/dicomweb/...` on its own origin and we forward to the configured URL.
- * Only the configured server is ever contacted (DESIGN §5).
+ * Only the configured server is ever contacted (docs/security.md).
  */
 import http from 'node:http';
 import https from 'node:https';

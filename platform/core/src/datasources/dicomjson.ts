@@ -8,7 +8,7 @@ import {
 } from '../dicom/index.ts';
 import { InvalidInputError, UnsupportedFormatError } from '../errors/index.ts';
 
-/** OHIF's `dicomjson` manifest (DESIGN §7): studies -> series -> instances {metadata, url}. */
+/** OHIF's `dicomjson` manifest (docs/platform-notes.md): studies -> series -> instances {metadata, url}. */
 export interface DicomJsonManifest {
   studies: DicomJsonStudy[];
 }

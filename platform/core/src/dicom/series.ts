@@ -140,7 +140,7 @@ export const SERIES_TOLERANCE = {
 } as const;
 
 /**
- * Reads one DICOM series into a volume (DESIGN §3.1): slices ordered by ImagePositionPatient
+ * Reads one DICOM series into a volume (docs/geometry.md): slices ordered by ImagePositionPatient
  * along the normal (never by file name or InstanceNumber), spacing from the positions,
  * RescaleSlope/Intercept applied. Single-frame series, multi-frame (enhanced or legacy) files,
  * native and compressed transfer syntaxes. Bad input is InvalidInputError /

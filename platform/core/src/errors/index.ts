@@ -1,7 +1,7 @@
 /**
  * User-facing error hierarchy. Every error Concord raises on bad input carries a
  * one-line message meant for the user (CLI stderr, viewer notification) and the
- * CLI exit code it maps to (DESIGN §3.5: 3 = invalid or incompatible input).
+ * CLI exit code it maps to (docs/cli.md: 3 = invalid or incompatible input).
  */
 export abstract class ConcordError extends Error {
   /** Stable machine-readable code, e.g. `INVALID_INPUT`. */

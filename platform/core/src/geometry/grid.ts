@@ -10,7 +10,7 @@ export interface GridTolerance {
   direction: number;
 }
 
-/** DESIGN §3.1: equal dims, origin/spacing within 1e-3 mm, direction within 1e-4. */
+/** docs/geometry.md: equal dims, origin/spacing within 1e-3 mm, direction within 1e-4. */
 export const DEFAULT_GRID_TOLERANCE: GridTolerance = { mm: 1e-3, direction: 1e-4 };
 
 /** Why two grids differ, or null when they are the same grid within tolerance. */
@@ -107,7 +107,7 @@ export function resampleLabelsNearest(
 }
 
 /**
- * Puts a prediction on the reference grid (DESIGN §3.1): returned as is when the grids match;
+ * Puts a prediction on the reference grid (docs/geometry.md): returned as is when the grids match;
  * resampled by nearest neighbour when they share a frame of reference (or both are in NIfTI
  * world space); otherwise, or when the fields of view do not overlap, GeometryMismatchError.
  */

@@ -18,7 +18,7 @@ export type Vec3 = [number, number, number];
 export type Direction = [number, number, number, number, number, number, number, number, number];
 
 /**
- * The sampling grid of a volume (DESIGN §3.1). Voxel (i, j, k) sits at
+ * The sampling grid of a volume (docs/geometry.md). Voxel (i, j, k) sits at
  * `origin + i*spacing[0]*row + j*spacing[1]*col + k*spacing[2]*slice` (mm, LPS).
  * Data is stored with i fastest, then j, then k.
  */

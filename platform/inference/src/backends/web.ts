@@ -32,7 +32,7 @@ interface AdapterLike {
 
 /**
  * What `navigator.gpu.requestAdapter()` gives: a 'hardware' adapter, a software 'fallback'
- * (SwiftShader: correct but 20-90x slower than WASM here, DESIGN §7), or null.
+ * (SwiftShader: correct but 20-90x slower than WASM here, docs/platform-notes.md), or null.
  */
 export async function webGpuAdapterKind(
   g: WorkerLikeGlobal = globalThis as WorkerLikeGlobal,

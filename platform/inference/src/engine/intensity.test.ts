@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseIntensity } from './intensity.ts';
 
-describe('normaliseIntensity (DESIGN §3.4)', () => {
+describe('normaliseIntensity (docs/manifest.md)', () => {
   it('percentile: statistics over non-zero voxels, mapped to outputRange and clipped', () => {
     const data = Float32Array.from([0, 0, 0, 0, 1, 2, 3, 4, 5]);
     const stats = normaliseIntensity(data, {

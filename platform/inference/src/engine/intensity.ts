@@ -34,7 +34,7 @@ function linearMap(
   }
 }
 
-/** Applies DESIGN §3.4 intensity normalisation in place. */
+/** Applies docs/manifest.md intensity normalisation in place. */
 export function normaliseIntensity(
   data: Float32Array,
   spec: IntensityNormalisation,

@@ -58,7 +58,7 @@ function abortError(signal: AbortSignal): unknown {
 }
 
 /**
- * Runs a segmentation model on a volume (DESIGN §3.4): reorientation to the model's voxel order,
+ * Runs a segmentation model on a volume (docs/manifest.md): reorientation to the model's voxel order,
  * trilinear resampling to its spacing, intensity normalisation, centre padding, 2D slice-wise
  * batches or 3D sliding-window patches with blending, softmax, linear resampling of the class
  * probabilities back to the source grid and argmax. DOM-free: runs in Node and in a worker.

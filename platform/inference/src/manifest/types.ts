@@ -1,4 +1,4 @@
-/** `concord.model/v1` (DESIGN §3.4): the manifest that sits next to an `.onnx` file. */
+/** `concord.model/v1` (docs/manifest.md): the manifest that sits next to an `.onnx` file. */
 export const MODEL_MANIFEST_SCHEMA_ID = 'concord.model/v1';
 
 /** Voxel order the model expects: axis 0 towards R (RAS) or L (LPS), axis 1 A/P, axis 2 S. */

@@ -8,7 +8,7 @@ const schema11 = {
   $id: 'https://concord.local/schemas/concord.model/v1.json',
   title: 'Concord model manifest (concord.model/v1)',
   description:
-    'JSON file next to an ONNX segmentation model; paths are relative to it (DESIGN §3.4).',
+    'JSON file next to an ONNX segmentation model; paths are relative to it (docs/manifest.md).',
   type: 'object',
   additionalProperties: false,
   required: [

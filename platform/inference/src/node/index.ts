@@ -1,5 +1,5 @@
 /**
- * Node-only helpers (`@concord/extension-onnx-inference/node`): load a model from disk and
+ * Node-only helpers (`@concord/inference/node`): load a model from disk and
  * create an onnxruntime-web (WASM) or onnxruntime-node (native CPU) backend.
  */
 import { readFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-/** Headless metric engine (DESIGN §3.2): typed arrays in, plain objects out; no DOM. */
+/** Headless metric engine (docs/metrics.md): typed arrays in, plain objects out; no DOM. */
 export * from './types.ts';
 export {
   METRICS,

@@ -275,7 +275,7 @@ export function computeOverlap(
 }
 
 /**
- * Every metric of DESIGN §3.2 for each structure, in one pass over both label arrays plus, per
+ * Every metric of docs/metrics.md for each structure, in one pass over both label arrays plus, per
  * structure with both masks non-empty, a surface pass restricted to the union bounding box.
  * `prediction` must already be on the reference grid (see alignToReference in @concord/core).
  */

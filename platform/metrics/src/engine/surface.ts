@@ -49,7 +49,7 @@ export function boxView(box: IndexBox): BoxView {
  * Why no margin around the box: the box is the union bounding box of both masks, so every
  * voxel of A = (reference == label) and B = (prediction == label) lies inside it. A neighbour
  * of a mask voxel that falls outside the box is therefore background — whether it is outside
- * the image (DESIGN §3.2: outside counts as background) or inside the image but outside the
+ * the image (docs/metrics.md: outside counts as background) or inside the image but outside the
  * box — so the 6-connected erosion is exact when out-of-box neighbours are read as
  * background (a 1-voxel margin would hold only zeros). Likewise both surfaces lie inside the
  * box, and the separable EDT computes exact minima over every feature voxel of a rectangular

@@ -1,2 +1,2 @@
-/** Node-only entry (`@concord/extension-segmentation-metrics/node`): multi-threaded engine. */
+/** Node-only entry (`@concord/metrics/node`): multi-threaded engine. */
 export { computeMetricsParallel, type ParallelOptions } from './parallel.ts';

@@ -24,7 +24,7 @@ export interface ReportPrediction extends ReportSource {
   inferenceMs?: number;
 }
 
-/** `concord.report/v1` (DESIGN §3.3). */
+/** `concord.report/v1` (docs/report.md). */
 export interface EvaluationReport {
   schema: typeof REPORT_SCHEMA_ID;
   generatedAt: string;
