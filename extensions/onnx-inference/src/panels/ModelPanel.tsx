@@ -78,8 +78,11 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
         await c.load(source, { backend });
         client.current = { client: c, key };
       }
+      // the worker's reply, reading the series and posting it are three short tasks, not one
+      await nextTask();
       setState({ kind: 'loading', what: 'series' });
       const volume = await viewer.getImageVolume();
+      await nextTask();
       if (controller.signal.aborted) throw new DOMException('Inference cancelled', 'AbortError');
       setState({ kind: 'running' });
       const result = await client.current.client.run(volume, {

@@ -3,6 +3,9 @@
  * and the Part 10 read/write both go through. Naturalised datasets are plain objects keyed by
  * attribute keyword; sequences are arrays of such objects.
  */
+// Ambient types of an untyped import, referenced where used so that every package compiling
+// this file (each has its own tsconfig) sees them.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./dcmjs-module.d.ts" />
 import dcmjsModule from 'dcmjs'; // untyped (see dcmjs-module.d.ts); typed by DcmjsApi below
 

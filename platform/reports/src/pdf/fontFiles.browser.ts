@@ -1,3 +1,6 @@
+// Ambient types of an untyped import, referenced where used so that every package compiling
+// this file (each has its own tsconfig) sees them.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./assets.d.ts" />
 /**
  * The fallback font files in the browser (the Export worker): the bundler copies them as assets
