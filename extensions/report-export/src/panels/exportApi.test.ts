@@ -1,35 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  channelEndpoints,
   connect,
   expose,
   IDENTITY_DIRECTION,
   type DicomSeriesResult,
-  type Endpoint,
   type Grid,
 } from '@concord/core';
 import type { EvaluationReport } from '@concord/metrics';
 import { EMPTY } from '@concord/metrics/session';
 import { createExportApi, type ExportApi } from './exportApi.ts';
 
-function channel(): [Endpoint, Endpoint] {
-  const { port1, port2 } = new MessageChannel();
-  const wrap = (p: MessagePort): Endpoint => {
-    p.start();
-    return {
-      postMessage: (m, t) => p.postMessage(m, (t ?? []) as ArrayBuffer[]),
-      addEventListener: (type: string, l: (e: { data: unknown }) => void) =>
-        type === 'message' && p.addEventListener('message', l as never),
-      removeEventListener: (type: string, l: (e: { data: unknown }) => void) =>
-        type === 'message' && p.removeEventListener('message', l as never),
-      terminate: () => p.close(),
-    } as Endpoint;
-  };
-  return [wrap(port1), wrap(port2)];
-}
-
 describe('export worker API', () => {
   it('builds only from the arrays staged for its token, and says which one is missing', async () => {
-    const [a, b] = channel();
+    const [a, b] = channelEndpoints();
     expose(createExportApi(), b);
     const remote = connect<ExportApi>(a);
     const grid: Grid = {

@@ -7,3 +7,4 @@ export {
   abortError,
   isAbortError,
 } from './errors.ts';
+export { portEndpoint, channelEndpoints, type MessagePortLike } from './portEndpoint.ts';

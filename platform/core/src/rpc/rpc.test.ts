@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError } from '../errors/index.ts';
-import { connect, expose, transfer, type CallContext, type Endpoint } from './index.ts';
+import { channelEndpoints, connect, expose, transfer, type CallContext } from './index.ts';
 import { nodeEndpoint } from './nodeEndpoint.ts';
-
-/** A port of the global MessageChannel (Node's or the browser's). */
-type Port = InstanceType<typeof MessageChannel>['port1'];
-
-/** Two ends of a MessageChannel as endpoints (the same structured clone a Worker uses). */
-function channel(): [Endpoint, Endpoint] {
-  const { port1, port2 } = new MessageChannel();
-  const wrap = (p: Port): Endpoint => {
-    p.start();
-    return {
-      postMessage: (m, t) => p.postMessage(m, (t ?? []) as ArrayBuffer[]),
-      addEventListener: (type: string, l: (e: { data: unknown }) => void) =>
-        type === 'message' && p.addEventListener('message', l as never),
-      removeEventListener: (type: string, l: (e: { data: unknown }) => void) =>
-        type === 'message' && p.removeEventListener('message', l as never),
-      terminate: () => p.close(),
-    } as Endpoint;
-  };
-  return [wrap(port1), wrap(port2)];
-}
 
 const api = {
   sum: (input: { values: Float32Array }) => input.values.reduce((a, b) => a + b, 0),
@@ -46,7 +26,7 @@ type TestApi = typeof api;
 
 describe('worker RPC', () => {
   it('returns results, moves transferred buffers and reports progress', async () => {
-    const [a, b] = channel();
+    const [a, b] = channelEndpoints();
     expose(api, b);
     const remote = connect<TestApi>(a);
     const values = new Float32Array([1, 2, 3]);
@@ -62,7 +42,7 @@ describe('worker RPC', () => {
   });
 
   it('revives Concord errors with their class and code', async () => {
-    const [a, b] = channel();
+    const [a, b] = channelEndpoints();
     expose(api, b);
     const remote = connect<TestApi>(a);
     const err = await remote.call('fails', undefined as never).catch((e: unknown) => e);
@@ -73,7 +53,7 @@ describe('worker RPC', () => {
   });
 
   it('cancels: the caller rejects with AbortError and the worker sees its signal abort', async () => {
-    const [a, b] = channel();
+    const [a, b] = channelEndpoints();
     let workerSaw = '';
     expose(
       {

@@ -7,7 +7,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ModelMismatchError, expose, type Endpoint, type Transferable } from '@concord/core';
+import {
+  ModelMismatchError,
+  expose,
+  portEndpoint,
+  type Endpoint,
+  type Transferable,
+} from '@concord/core';
 import { createNodeBackend } from '../node/index.ts';
 import { runInference } from '../engine/runInference.ts';
 import { toProbabilityArrays } from '../engine/probabilities.ts';
@@ -16,9 +22,6 @@ import { parseManifest } from '../manifest/validate.ts';
 import type { InferenceProgress } from '../engine/types.ts';
 import { createInferenceWorkerApi } from './api.ts';
 import { createInferenceClient, type InferenceClient, type ModelSource } from './client.ts';
-
-/** A port of the global MessageChannel (Node's or the browser's). */
-type Port = InstanceType<typeof MessageChannel>['port1'];
 
 const MODELS = new URL('../../models/', import.meta.url);
 const manifestPath = fileURLToPath(new URL('unet2d-colin27-ce.json', MODELS));
@@ -38,23 +41,16 @@ const head = () =>
 function workerPort() {
   const { port1, port2 } = new MessageChannel();
   const posted: { message: unknown; transfer: Transferable[] }[] = [];
-  const wrap = (p: Port, record: boolean): Endpoint => {
-    p.start();
-    return {
-      postMessage: (m, t) => {
-        if (record) posted.push({ message: m, transfer: t ?? [] });
-        p.postMessage(m, (t ?? []) as ArrayBuffer[]);
-      },
-      addEventListener: (type: string, l: (e: { data: unknown }) => void) =>
-        type === 'message' && p.addEventListener('message', l as never),
-      removeEventListener: (type: string, l: (e: { data: unknown }) => void) =>
-        type === 'message' && p.removeEventListener('message', l as never),
-      terminate: () => p.close(),
-    } as Endpoint;
+  const port = portEndpoint(port2);
+  const worker: Endpoint = {
+    ...port,
+    postMessage: (m, t) => {
+      posted.push({ message: m, transfer: t ?? [] });
+      port.postMessage(m, t);
+    },
   };
-  const worker = wrap(port2, true);
   const stop = expose(createInferenceWorkerApi({ ort }), worker);
-  return { endpoint: wrap(port1, false), posted, stop };
+  return { endpoint: portEndpoint(port1), posted, stop };
 }
 
 let client: InferenceClient | null = null;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   expose,
+  portEndpoint,
+  type MessagePortLike,
   type CallContext,
   type Endpoint,
   type LabelVolume,
@@ -87,22 +89,15 @@ function analysisWorkers() {
   let created = 0;
   let gate: Promise<void> | null = null;
   let release = () => {};
-  const endpoint = (
-    p: InstanceType<typeof MessageChannel>['port1'],
-    onTerminate?: () => void,
-  ): Endpoint => {
-    p.start();
+  const endpoint = (p: MessagePortLike, onTerminate?: () => void): Endpoint => {
+    const base = portEndpoint(p);
     return {
-      postMessage: (m, t) => p.postMessage(m, (t ?? []) as ArrayBuffer[]),
-      addEventListener: (type: string, l: (e: { data: unknown }) => void) =>
-        type === 'message' && p.addEventListener('message', l as never),
-      removeEventListener: (type: string, l: (e: { data: unknown }) => void) =>
-        type === 'message' && p.removeEventListener('message', l as never),
+      ...base,
       terminate: () => {
-        p.close();
+        base.terminate?.();
         onTerminate?.();
       },
-    } as Endpoint;
+    };
   };
   return {
     started,
