@@ -35,17 +35,69 @@ export interface Volume<T extends TypedArray = TypedArray> extends Grid {
   data: T;
 }
 
-/** Display metadata of one label in a labelmap. */
+/** A coded concept (DICOM Code Sequence item). */
+export interface CodedConcept {
+  CodeValue: string;
+  CodingSchemeDesignator: string;
+  CodeMeaning: string;
+}
+
+/**
+ * What a structure is, as codes (DICOM SEG segment, RTSTRUCT ROI, model class): the keys that
+ * pair reference and prediction structures by meaning (docs/structures.md).
+ */
+export interface StructureCodes {
+  /** SegmentedPropertyCategoryCodeSequence */
+  category?: CodedConcept;
+  /** SegmentedPropertyTypeCodeSequence */
+  type?: CodedConcept;
+  /** SegmentedPropertyTypeModifierCodeSequence (e.g. left / right) */
+  typeModifier?: CodedConcept;
+  /** AnatomicRegionSequence */
+  anatomicRegion?: CodedConcept;
+  /** AnatomicRegionModifierSequence */
+  anatomicRegionModifier?: CodedConcept;
+}
+
+/** Display metadata of one label (structure) in a labelmap. */
 export interface LabelInfo {
   label: number;
   name: string;
   /** sRGB 0..255 */
   color?: [number, number, number];
+  /**
+   * The layer that holds this label: 0 = `data`, k = `overlapLayers[k - 1]` (default 0).
+   * See LabelVolume.overlapLayers.
+   */
+  layer?: number;
+  codes?: StructureCodes;
 }
 
-/** A labelmap: non-negative integer labels, 8 or 16 bit, 0 = background. */
-export interface LabelVolume extends Volume<Uint8Array | Uint16Array> {
+/** A label array: 8 or 16 bit, 0 = background. */
+export type LabelArray = Uint8Array | Uint16Array;
+
+/**
+ * A labelmap: non-negative integer labels, 8 or 16 bit, 0 = background. It is also the
+ * structure set of the project (docs/structures.md): structures that overlap (an organ and a
+ * lesion inside it, two raters' contours in one SEG) live on further layers, `overlapLayers`,
+ * each a labelmap on the same grid in which every label occurs in one layer only. A voxel
+ * belongs to structure l when the layer of l holds l there. Without `overlapLayers` the
+ * structures are exclusive, the fast and usual case.
+ */
+export interface LabelVolume extends Volume<LabelArray> {
   labels?: LabelInfo[];
+  /** Layers 1.. (layer 0 is `data`); absent or empty when no structures overlap. */
+  overlapLayers?: LabelArray[];
+}
+
+/** Every layer of a labelmap, `data` first. */
+export function labelLayers(v: Pick<LabelVolume, 'data' | 'overlapLayers'>): LabelArray[] {
+  return v.overlapLayers?.length ? [v.data, ...v.overlapLayers] : [v.data];
+}
+
+/** True when the labelmap has structures on more than one layer (they may overlap). */
+export function hasOverlapLayers(v: Pick<LabelVolume, 'overlapLayers'>): boolean {
+  return (v.overlapLayers?.length ?? 0) > 0;
 }
 
 export const IDENTITY_DIRECTION: Direction = [1, 0, 0, 0, 1, 0, 0, 0, 1];

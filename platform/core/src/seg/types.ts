@@ -1,11 +1,6 @@
-import type { LabelInfo } from '../geometry/index.ts';
+import type { CodedConcept, LabelInfo } from '../geometry/index.ts';
 
-/** A coded concept (DICOM Code Sequence item). */
-export interface CodedConcept {
-  CodeValue: string;
-  CodingSchemeDesignator: string;
-  CodeMeaning: string;
-}
+export type { CodedConcept };
 
 export type SegmentAlgorithmType = 'AUTOMATIC' | 'SEMIAUTOMATIC' | 'MANUAL';
 
