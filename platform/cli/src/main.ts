@@ -12,7 +12,9 @@ import {
   parsePort,
   parseThreads,
   parseTolerances,
+  parseMatch,
   type BackendOption,
+  type MatchOption,
 } from './options.ts';
 
 /** Exit codes of `concord` (docs/cli.md). */
@@ -65,6 +67,12 @@ export function buildProgram(): Command {
     .option('--format <json|csv>', 'output format', parseFormat, 'json')
     .option('--out <file>', 'write the report here instead of stdout')
     .option('--threads <n>', 'threads for the surface distances (default 1)', parseMetricThreads)
+    .option(
+      '--match <how>',
+      'pair reference and prediction structures by code, name or number (default auto: code, then name, then number)',
+      parseMatch,
+      'auto',
+    )
     .action(async (opts) => {
       const { metricsAction } = await import('./commands/metrics.ts');
       await metricsAction(opts);
@@ -115,6 +123,12 @@ export function buildProgram(): Command {
     .option('--dicomweb <url>', 'also STOW-RS the SEG and SR to this DICOMweb server')
     .option('--tolerance <mm>', 'NSD tolerances in mm, e.g. 1,2', parseTolerances)
     .option(
+      '--match <how>',
+      'pair reference and prediction structures by code, name or number (default auto: code, then name, then number)',
+      parseMatch,
+      'auto',
+    )
+    .option(
       '--backend <name>',
       'auto | wasm (onnxruntime-web) | native (onnxruntime-node)',
       parseBackend,
@@ -129,6 +143,7 @@ export function buildProgram(): Command {
         includePhi: boolean;
         dicomweb?: string;
         tolerance?: number[];
+        match: MatchOption;
         backend: BackendOption;
       }) => {
         const { evaluate, evaluateSummary } = await import('./commands/evaluate.ts');

@@ -58,3 +58,11 @@ export function parseMetricThreads(v: string): number {
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('must be 1-64');
   return n;
 }
+
+/** `--match code|name|number|auto`: how reference and prediction structures are paired. */
+export type MatchOption = 'auto' | 'code' | 'name' | 'number';
+export function parseMatch(v: string): MatchOption {
+  if (v !== 'auto' && v !== 'code' && v !== 'name' && v !== 'number')
+    throw new InvalidArgumentError('must be auto, code, name or number');
+  return v;
+}

@@ -72,6 +72,9 @@ describe('concord metrics with DICOM SEG', () => {
         SERIES,
         '--labels',
         '1,2,3,4,5,6,7',
+        // "Model 1".."Model 7" share no name or code with the reference: pair by number as told
+        '--match',
+        'number',
       ),
       concord(
         '--reference',

@@ -8,7 +8,6 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import {
   alignToReference,
-  type DicomSegResult,
   type DicomSeriesResult,
   type LabelVolume,
 } from '@concord/core';
@@ -24,7 +23,7 @@ import {
   type ExportKind,
 } from '@concord/reports';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { BackendOption } from '../options.ts';
+import type { BackendOption, MatchOption } from '../options.ts';
 
 export interface EvaluateOptions {
   model: string;
@@ -37,6 +36,8 @@ export interface EvaluateOptions {
   backend?: BackendOption;
   threads?: number;
   tolerancesMm?: number[];
+  /** How reference structures are paired with the model's classes (default auto). */
+  match?: MatchOption;
   /** Show a progress bar (default: when stderr is a TTY). */
   progress?: boolean;
 }
@@ -75,31 +76,18 @@ function stageProgress(enabled: boolean) {
   return { at, stop: () => bar?.stop() };
 }
 
-/** The reference labelmap on the series grid: a DICOM SEG of that series, or a NIfTI labelmap. */
+/**
+ * The reference structure set on the series grid: a DICOM SEG of that series, or a NIfTI
+ * labelmap. Its structures are paired with the model's classes by the metric engine
+ * (code, then name, then number: docs/structures.md).
+ */
 async function readReference(
   file: string,
   series: DicomSeriesResult,
-  classNames: Map<number, string>,
 ): Promise<{ volume: LabelVolume; kind: LabelFileKind }> {
   const ref = await readLabelFile(file, { what: 'reference', series });
   if (!ref.seg) return { volume: alignToReference(ref.volume, series.volume), kind: ref.kind };
-  return { volume: segOnClassLabels(ref.seg, classNames), kind: ref.kind };
-}
-
-/** A SEG's segments named like the model's classes get the class labels (else keep their numbers). */
-function segOnClassLabels(seg: DicomSegResult, classNames: Map<number, string>): LabelVolume {
-  // segments named like the model's classes are matched by name, otherwise by number
-  const byName = new Map([...classNames].map(([l, n]) => [n.trim().toLowerCase(), l]));
-  const map = new Map<number, number>();
-  const allNamed = seg.segments.every((s) => byName.has(s.name.trim().toLowerCase()));
-  for (const s of seg.segments) {
-    map.set(s.label, allNamed ? byName.get(s.name.trim().toLowerCase())! : s.label);
-  }
-  const identity = [...map].every(([a, b]) => a === b);
-  if (identity) return seg.labels;
-  const out = new Uint16Array(seg.labels.data.length);
-  seg.labels.data.forEach((v, i) => (out[i] = v ? (map.get(v) ?? v) : 0));
-  return { ...seg.labels, data: out };
+  return { volume: ref.volume, kind: ref.kind };
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
@@ -113,7 +101,6 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     const { volume: reference, kind: referenceKind } = await readReference(
       options.reference,
       series,
-      names,
     );
 
     progress.at('inference');
@@ -143,12 +130,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
           ]),
         )
       : undefined;
+    // every class of the model is a structure of the prediction (it declares them), so each
+    // is reported even when neither input has it
     const result = computeMetrics(reference, prediction, {
-      labels: classes.map((c) => c.label),
       tolerancesMm: options.tolerancesMm,
       probabilities,
       labelNames: names,
+      match: options.match,
     });
+    for (const w of result.warnings) process.stderr.write(`concord: warning: ${w}\n`);
     const report = buildReport({
       result,
       reference: {
@@ -167,6 +157,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         seriesInstanceUID: series.seriesInstanceUID,
       },
       tool: { name: 'concord', version: packageJson.version },
+      match: options.match,
     });
 
     progress.at('exports');

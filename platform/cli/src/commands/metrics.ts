@@ -8,6 +8,7 @@ import { readLabelFile, readSeriesFolder, type LabelFile } from '@concord/core/n
 import { computeMetricsParallel } from '@concord/metrics/node';
 import { buildReport, reportProblems, type EvaluationReport } from '@concord/metrics';
 import packageJson from '../../package.json' with { type: 'json' };
+import type { MatchOption } from '../options.ts';
 
 export interface MetricsCommandOptions {
   reference: string;
@@ -23,6 +24,8 @@ export interface MetricsCommandOptions {
   out?: string;
   /** Threads for the surface pass (default 1). */
   threads?: number;
+  /** How reference and prediction structures are paired (default auto: docs/structures.md). */
+  match?: MatchOption;
 }
 
 /**
@@ -113,7 +116,7 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
   const result = await computeMetricsParallel(
     ref.volume,
     aligned,
-    { labels: o.labels, labelNames: o.names, tolerancesMm: o.tolerancesMm },
+    { labels: o.labels, labelNames: o.names, tolerancesMm: o.tolerancesMm, match: o.match },
     // one thread unless asked: on the shared 2-core machine of the benchmarks, a second
     // thread was slower (no idle core to run it)
     { threads: o.threads ?? 1 },
@@ -127,7 +130,10 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
       ? { studyInstanceUID: series.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID }
       : undefined,
     tool: { name: 'concord', version: packageJson.version },
+    match: o.match,
   });
+  // what the user must know (structures on one side only, ambiguous codes): one line each
+  for (const w of result.warnings) process.stderr.write(`concord: warning: ${w}\n`);
   const problems = reportProblems(report);
   if (problems.length) throw new Error(`internal: report breaks its schema: ${problems[0]}`);
   return report;
@@ -156,6 +162,7 @@ export interface MetricsCliOptions {
   format: 'json' | 'csv';
   out?: string;
   threads?: number;
+  match?: MatchOption;
 }
 
 /** `concord metrics` (docs/cli.md): reads the label names, then runs the metrics. */
@@ -178,5 +185,6 @@ export async function metricsAction(opts: MetricsCliOptions): Promise<void> {
     format: opts.format,
     out: opts.out,
     threads: opts.threads,
+    match: opts.match,
   });
 }

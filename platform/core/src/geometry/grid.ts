@@ -1,7 +1,7 @@
 import { GeometryMismatchError, InvalidInputError } from '../errors/index.ts';
 import { composeAffines, indexToWorldAffine, invertAffine } from './transforms.ts';
-import type { Grid, LabelVolume, Vec3 } from './types.ts';
-import { voxelCount } from './types.ts';
+import type { Grid, LabelArray, LabelVolume, Vec3 } from './types.ts';
+import { labelLayers, voxelCount } from './types.ts';
 
 export interface GridTolerance {
   /** Allowed difference of origin and spacing, mm. */
@@ -64,21 +64,32 @@ export function gridOf(g: Grid): Grid {
 }
 
 /**
- * Nearest-neighbour resampling of a label volume onto another grid, in physical space.
- * Target voxels whose centre falls outside the source grid get label 0.
- * Returns the resampled volume and how many target voxels were inside the source.
+ * Nearest-neighbour resampling of a label volume onto another grid, in physical space, every
+ * layer of a structure set alike. Target voxels whose centre falls outside the source grid get
+ * label 0. Returns the resampled volume and how many target voxels were inside the source.
  */
 export function resampleLabelsNearest(
   source: LabelVolume,
   target: Grid,
 ): { volume: LabelVolume; insideCount: number } {
+  const layers = labelLayers(source).map((src) => resampleLayer(src, source, target));
+  const [first, ...rest] = layers;
+  const volume: LabelVolume = { ...gridOf(target), data: first.out, labels: source.labels };
+  if (rest.length) volume.overlapLayers = rest.map((l) => l.out);
+  return { volume, insideCount: first.inside };
+}
+
+function resampleLayer(
+  src: LabelArray,
+  source: Grid,
+  target: Grid,
+): { out: LabelArray; inside: number } {
   const n = voxelCount(target);
-  const out = source.data instanceof Uint16Array ? new Uint16Array(n) : new Uint8Array(n);
+  const out = src instanceof Uint16Array ? new Uint16Array(n) : new Uint8Array(n);
   // target index -> world -> source index
   const m = composeAffines(invertAffine(indexToWorldAffine(source)), indexToWorldAffine(target));
   const [sx, sy, sz] = source.dims;
   const sxy = sx * sy;
-  const src = source.data;
   let inside = 0;
   let o = 0;
   const [nx, ny, nz] = target.dims;
@@ -103,7 +114,7 @@ export function resampleLabelsNearest(
       }
     }
   }
-  return { volume: { ...gridOf(target), data: out, labels: source.labels }, insideCount: inside };
+  return { out, inside };
 }
 
 /**

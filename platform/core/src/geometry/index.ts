@@ -1,3 +1,4 @@
 export * from './types.ts';
 export * from './transforms.ts';
 export * from './grid.ts';
+export * from './layers.ts';

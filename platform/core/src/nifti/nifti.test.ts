@@ -142,7 +142,7 @@ describe('readNiftiLabels', () => {
       /negative label -1 at voxel \(2, 0, 4\)/,
     );
   });
-  it('rejects 4D labelmaps with more than one volume', () => {
+  it('rejects a 4D file that is not a stack of 0/1 masks', () => {
     expect(() => readNiftiLabels(fixture('labels_4d.nii.gz'))).toThrow(InvalidInputError);
     expect(() => readNiftiLabels(fixture('labels_4d.nii.gz'))).toThrow(/4D \(4x5x6x2\)/);
     expect(() => readNifti(fixture('labels_4d.nii.gz'))).toThrow(UnsupportedFormatError);

@@ -1,6 +1,14 @@
 import { gunzipSync } from 'fflate';
 import { InvalidInputError, UnsupportedFormatError } from '../errors/index.ts';
-import type { Grid, LabelVolume, TypedArray, Vec3, Volume } from '../geometry/index.ts';
+import {
+  StructureLayers,
+  type Grid,
+  type LabelInfo,
+  type LabelVolume,
+  type TypedArray,
+  type Vec3,
+  type Volume,
+} from '../geometry/index.ts';
 import { niftiRasAffine, rasAffineToGrid } from './affine.ts';
 import { datatypeBytes, parseNiftiHeader, type NiftiHeader } from './header.ts';
 
@@ -139,21 +147,14 @@ export function readNifti(bytes: Uint8Array): Volume {
 
 /**
  * Reads a NIfTI labelmap: integer labels >= 0 as Uint8Array (max <= 255) or Uint16Array
- * (max <= 65535). Non-integer, negative or too large values, 4D files with more than one
- * volume, and empty/truncated/non-NIfTI input are InvalidInputError.
+ * (max <= 65535). A 4D file is a stack of binary masks, one per structure (volume t is
+ * structure t + 1), which may overlap: a structure set (docs/structures.md). Non-integer,
+ * negative or too large values, a 4D volume that is not 0/1, and empty/truncated/non-NIfTI
+ * input are InvalidInputError.
  */
 export function readNiftiLabels(bytes: Uint8Array): LabelVolume {
-  let raw: RawNifti;
-  try {
-    raw = readRaw(bytes);
-  } catch (e) {
-    if (e instanceof UnsupportedFormatError && /\dD \(/.test(e.message)) {
-      throw new InvalidInputError(
-        `${e.message.replace('Concord reads 3D volumes only', 'a labelmap must be a single 3D volume')}`,
-      );
-    }
-    throw e;
-  }
+  const raw = readRaw(bytes, true);
+  if (raw.frames > 1) return maskStack(raw);
   const s = scaling(raw.header);
   const values = s ? applyScaling(raw.data, s) : raw.data;
   let max = 0;
@@ -180,6 +181,48 @@ export function readNiftiLabels(bytes: Uint8Array): LabelVolume {
   }
   const data = max <= 255 ? Uint8Array.from(values) : Uint16Array.from(values);
   return toVolume(raw, data);
+}
+
+/** A 4D NIfTI of binary masks as a structure set: each mask on the first layer it fits. */
+function maskStack(raw: RawNifti & { frames: number }): LabelVolume {
+  const s = scaling(raw.header);
+  const values = s ? applyScaling(raw.data, s) : raw.data;
+  const [nx, ny, nz] = raw.dims;
+  const sliceSize = nx * ny;
+  const n = sliceSize * nz;
+  if (raw.frames > 65535) {
+    throw new InvalidInputError(
+      `NIfTI mask stack has ${raw.frames} volumes; at most 65535 structures`,
+    );
+  }
+  const layers = new StructureLayers(n, sliceSize, raw.frames);
+  const labels: LabelInfo[] = [];
+  for (let t = 0; t < raw.frames; t++) {
+    const slices = new Map<number, Uint8Array>();
+    for (let k = 0; k < nz; k++) {
+      let mask: Uint8Array | undefined;
+      const base = t * n + k * sliceSize;
+      for (let p = 0; p < sliceSize; p++) {
+        const v = values[base + p];
+        if (v === 0) continue;
+        if (v !== 1) {
+          throw new InvalidInputError(
+            `NIfTI file is ${raw.header.dim[0]}D (${raw.header.dim.slice(1, raw.header.dim[0] + 1).join('x')}), read as one binary mask per structure, but volume ${t + 1} holds the value ${v} at voxel (${p % nx}, ${Math.floor(p / nx)}, ${k}); give a 3D labelmap or 0/1 masks`,
+          );
+        }
+        (mask ??= new Uint8Array(sliceSize))[p] = 1;
+      }
+      if (mask) slices.set(k, mask);
+    }
+    const label = t + 1;
+    labels.push({ label, name: `Label ${label}`, layer: layers.place(label, slices) });
+  }
+  const [data, ...overlapLayers] = layers.arrays;
+  return {
+    ...toVolume(raw, data),
+    labels,
+    ...(overlapLayers.length ? { overlapLayers } : {}),
+  };
 }
 
 function voxelIndex(i: number, dims: Vec3): Vec3 {

@@ -2,8 +2,10 @@ import type { DicomSeriesResult } from '../dicom/index.ts';
 import { InvalidInputError, UnsupportedFormatError } from '../errors/index.ts';
 import {
   gridOf,
+  StructureLayers,
   worldToIndex,
   type LabelInfo,
+  type StructureCodes,
   type LabelVolume,
   type Vec3,
 } from '../geometry/index.ts';
@@ -11,16 +13,16 @@ import { dcmjs, dicomLabToRgb, fixUtf8InSequences, type NaturalDataset } from '.
 import { SEG_SOP_CLASS_UID, type CodedConcept, type SegmentInfo } from './types.ts';
 
 export interface DicomSegResult {
-  /** segment number per voxel; where segments overlap, the highest segment number wins */
+  /**
+   * The segments as a structure set (docs/structures.md): segment number per voxel, with
+   * segments that overlap others on further layers (`overlapLayers`, LabelInfo.layer).
+   */
   labels: LabelVolume;
   segments: SegmentInfo[];
-  /** true when any voxel belongs to more than one segment */
+  /** true when any voxel belongs to more than one segment (the labels have overlap layers) */
   overlapping: boolean;
-  /**
-   * Each segment on its own, when segments overlap or the SEG is FRACTIONAL: a 0/1 mask
-   * (Uint8Array) for BINARY, the fraction 0..1 (Float32Array) for FRACTIONAL.
-   */
-  perSegment?: { segmentNumber: number; data: Uint8Array | Float32Array }[];
+  /** FRACTIONAL SEGs only: each segment's fraction 0..1 (membership is fraction >= 0.5). */
+  perSegment?: { segmentNumber: number; data: Float32Array }[];
   segmentationType: 'BINARY' | 'FRACTIONAL';
   seriesInstanceUID: string;
   sopInstanceUID: string;
@@ -48,6 +50,21 @@ function parseSeg(bytes: Uint8Array): { ds: NaturalDataset; transferSyntax: stri
   return { ds, transferSyntax: String(meta.TransferSyntaxUID ?? '') };
 }
 
+/** The codes of a segment that say what it is (undefined when it has none). */
+function segmentCodes(s: SegmentInfo): StructureCodes | undefined {
+  const codes: StructureCodes = {};
+  for (const key of [
+    'category',
+    'type',
+    'typeModifier',
+    'anatomicRegion',
+    'anatomicRegionModifier',
+  ] as const) {
+    if (s[key]) codes[key] = s[key];
+  }
+  return Object.keys(codes).length ? codes : undefined;
+}
+
 function code(v: unknown): CodedConcept | undefined {
   const c = first(v);
   if (!c) return undefined;
@@ -61,7 +78,8 @@ function code(v: unknown): CodedConcept | undefined {
 /**
  * Reads a DICOM SEG (BINARY or FRACTIONAL) onto the grid of the series it references. Frames
  * are mapped to slices by ReferencedSOPInstanceUID (and frame number), else by
- * ImagePositionPatient. A SEG of another series, a truncated file or a non-SEG object is
+ * ImagePositionPatient. Each frame is decoded straight into the structure set's layers;
+ * overlapping segments keep every voxel (docs/structures.md). A SEG of another series, a truncated file or a non-SEG object is
  * InvalidInputError naming what is wrong.
  */
 export function readDicomSeg(
@@ -145,6 +163,11 @@ export function readDicomSeg(
       algorithmName: s.SegmentAlgorithmName ? String(s.SegmentAlgorithmName) : undefined,
       category: code(s.SegmentedPropertyCategoryCodeSequence),
       type: code(s.SegmentedPropertyTypeCodeSequence),
+      typeModifier: code(
+        first(s.SegmentedPropertyTypeCodeSequence)?.SegmentedPropertyTypeModifierCodeSequence,
+      ),
+      anatomicRegion: code(s.AnatomicRegionSequence),
+      anatomicRegionModifier: code(first(s.AnatomicRegionSequence)?.AnatomicRegionModifierSequence),
     };
   });
   if (segments.length === 0) throw new InvalidInputError('The SEG has no SegmentSequence');
@@ -172,13 +195,13 @@ export function readDicomSeg(
   const multiFrameSource = series.instanceMetadata.some((m) => m.NumberOfFrames > 1);
 
   const nVoxels = vol.dims[0] * vol.dims[1] * vol.dims[2];
-  const masks = new Map<number, Uint8Array | Float32Array>();
-  for (const s of segments)
-    masks.set(
-      s.segmentNumber,
-      type === 'BINARY' ? new Uint8Array(nVoxels) : new Float32Array(nVoxels),
-    );
+  // FRACTIONAL: the fraction of each segment is kept (soft inputs); membership is fraction >= 0.5
+  const fractions = new Map<number, Float32Array>();
+  if (type === 'FRACTIONAL')
+    for (const s of segments) fractions.set(s.segmentNumber, new Float32Array(nVoxels));
 
+  // frames of each segment with their slice; decoded segment by segment, straight into layers
+  const framesOf = new Map<number, { frame: number; slice: number }[]>();
   const sharedPos = first(shared?.PlanePositionSequence);
   perFrame.forEach((f, i) => {
     const segNo = Number(
@@ -190,23 +213,70 @@ export function readDicomSeg(
         `SEG frame ${i + 1} refers to segment ${segNo}, which is not defined`,
       );
     }
-    const k = frameSlice(f, i, sharedPos);
-    const mask = masks.get(segNo)!;
-    const base = k * sliceSize;
+    const list = framesOf.get(segNo) ?? [];
+    list.push({ frame: i, slice: frameSlice(f, i, sharedPos) });
+    framesOf.set(segNo, list);
+  });
+
+  // Decodes frame i into `out` (0/1 per pixel); returns whether any pixel is set.
+  const threshold = 0.5 * maxFraction;
+  function decodeFrame(i: number, out: Uint8Array): boolean {
+    let any = false;
     if (type === 'BINARY') {
-      let bit = i * sliceSize;
-      for (let p = 0; p < sliceSize; p++, bit++) {
-        if (pixels[bit >> 3] & (1 << (bit & 7))) mask[base + p] = 1;
+      out.fill(0);
+      const bit0 = i * sliceSize;
+      for (let p = 0; p < sliceSize;) {
+        const bit = bit0 + p;
+        // whole zero bytes are skipped: most of a mask frame is background
+        if ((bit & 7) === 0 && p + 8 <= sliceSize && pixels[bit >> 3] === 0) {
+          p += 8;
+          continue;
+        }
+        if (pixels[bit >> 3] & (1 << (bit & 7))) {
+          out[p] = 1;
+          any = true;
+        }
+        p++;
       }
     } else {
       const off = i * sliceSize;
       for (let p = 0; p < sliceSize; p++) {
-        const v = pixels[off + p] / maxFraction;
-        if (v > mask[base + p]) mask[base + p] = v;
+        const set = pixels[off + p] >= threshold ? 1 : 0;
+        out[p] = set;
+        if (set) any = true;
       }
     }
-  });
+    return any;
+  }
 
+  const layers = new StructureLayers(nVoxels, sliceSize, Math.max(...segmentNumbers));
+  const slice = new Uint8Array(sliceSize);
+  const ordered = [...segments].sort((a, b) => a.segmentNumber - b.segmentNumber);
+  const layerOf = new Map<number, number>();
+  for (const s of ordered) {
+    const frames = framesOf.get(s.segmentNumber) ?? [];
+    const frac = fractions.get(s.segmentNumber);
+    if (frac) {
+      for (const { frame, slice: k } of frames) {
+        const off = frame * sliceSize;
+        const base = k * sliceSize;
+        for (let p = 0; p < sliceSize; p++) {
+          const v = pixels[off + p] / maxFraction;
+          if (v > frac[base + p]) frac[base + p] = v;
+        }
+      }
+    }
+    // the decoded slices of this segment (several frames on one slice are OR-ed)
+    const bySlice = new Map<number, Uint8Array>();
+    for (const { frame, slice: k } of frames) {
+      if (!decodeFrame(frame, slice)) continue;
+      const have = bySlice.get(k);
+      if (have) for (let p = 0; p < sliceSize; p++) have[p] |= slice[p];
+      else bySlice.set(k, slice.slice());
+    }
+    layerOf.set(s.segmentNumber, layers.place(s.segmentNumber, bySlice));
+  }
+  const overlapping = layers.count > 1;
   function frameSlice(
     f: NaturalDataset,
     i: number,
@@ -245,34 +315,28 @@ export function readDicomSeg(
     return k;
   }
 
-  // label volume: highest segment number wins; note overlaps
-  const maxSeg = Math.max(...segmentNumbers);
-  const data = maxSeg <= 255 ? new Uint8Array(nVoxels) : new Uint16Array(nVoxels);
-  let overlapping = false;
-  const ordered = [...segments].sort((a, b) => a.segmentNumber - b.segmentNumber);
-  for (const s of ordered) {
-    const m = masks.get(s.segmentNumber)!;
-    for (let v = 0; v < nVoxels; v++) {
-      if (type === 'BINARY' ? m[v] : m[v] >= 0.5) {
-        if (data[v] !== 0) overlapping = true;
-        data[v] = s.segmentNumber;
-      }
-    }
-  }
   const labelInfo: LabelInfo[] = segments.map((s) => ({
     label: s.label,
     name: s.name,
     color: s.color,
+    layer: layerOf.get(s.segmentNumber) ?? 0,
+    codes: segmentCodes(s),
   }));
+  const [data, ...overlapLayers] = layers.arrays;
   return {
-    labels: { ...gridOf(vol), data, labels: labelInfo },
+    labels: {
+      ...gridOf(vol),
+      data,
+      labels: labelInfo,
+      ...(overlapLayers.length ? { overlapLayers } : {}),
+    },
     segments,
     overlapping,
     perSegment:
-      overlapping || type === 'FRACTIONAL'
+      type === 'FRACTIONAL'
         ? ordered.map((s) => ({
             segmentNumber: s.segmentNumber,
-            data: masks.get(s.segmentNumber)!,
+            data: fractions.get(s.segmentNumber)!,
           }))
         : undefined,
     segmentationType: type,

@@ -167,7 +167,7 @@ describe('writeDicomSeg / readDicomSeg', () => {
     expect(readDicomSeg(seg, series).segments[0].name).toBe('Lobus frontalis – Müller ß 前頭葉');
   });
 
-  it('reports overlapping segments and returns each segment on its own', async () => {
+  it('keeps overlapping segments whole: the overlapping one goes on a second layer', async () => {
     const series = await readDicomSeries(folder(path.join(FIXTURES, 'ct-axial')));
     // label 1 fills slice 0; segment 2 is empty, so the writer stores one empty frame at slice 0
     const labels = labelsFor(series, (_i, _j, k) => (k === 0 ? 1 : 0));
@@ -186,10 +186,31 @@ describe('writeDicomSeg / readDicomSeg', () => {
     for (let b = start; b < start + 20; b++) px[b >> 3] |= 1 << (b & 7);
     const back = readDicomSeg(denaturalize(ds), series);
     expect(back.overlapping).toBe(true);
-    expect(back.perSegment?.map((p) => p.segmentNumber)).toEqual([1, 2]);
-    const b = back.perSegment![1].data;
-    expect(Array.from(b.subarray(0, 21))).toEqual([...Array(20).fill(1), 0]);
-    expect(Array.from(back.labels.data.subarray(0, 21))).toEqual([...Array(20).fill(2), 1]);
+    expect(back.labels.labels?.map((l) => [l.label, l.layer])).toEqual([
+      [1, 0],
+      [2, 1],
+    ]);
+    // segment 1 is whole on layer 0 (all 192 pixels of slice 0), segment 2 on layer 1
+    const n = 16 * 12;
+    const count = (a: ArrayLike<number>, v: number) => Array.from(a).filter((x) => x === v).length;
+    expect(count(back.labels.data, 1)).toBe(n);
+    expect(count(back.labels.data, 2)).toBe(0);
+    expect(back.labels.overlapLayers).toHaveLength(1);
+    const layer1 = back.labels.overlapLayers![0];
+    expect(Array.from(layer1.subarray(0, 21))).toEqual([...Array(20).fill(2), 0]);
+    expect(count(layer1, 2)).toBe(20);
+  });
+
+  it('keeps exclusive segments on one layer', async () => {
+    const series = await readDicomSeries(folder(path.join(FIXTURES, 'ct-axial')));
+    const labels = labelsFor(series, pattern);
+    const back = readDicomSeg(
+      writeDicomSeg(labels, series, { seriesDescription: 'x', segments }),
+      series,
+    );
+    expect(back.overlapping).toBe(false);
+    expect(back.labels.overlapLayers).toBeUndefined();
+    expect(back.labels.labels?.every((l) => l.layer === 0)).toBe(true);
   });
 
   it('reads FRACTIONAL SEGs (fractions per segment, labels at >= 50%)', async () => {

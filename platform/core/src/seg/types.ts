@@ -17,6 +17,10 @@ export interface SegmentInfo {
   algorithmName?: string;
   category?: CodedConcept;
   type?: CodedConcept;
+  /** SegmentedPropertyTypeModifierCodeSequence inside the type code (e.g. left/right) */
+  typeModifier?: CodedConcept;
+  anatomicRegion?: CodedConcept;
+  anatomicRegionModifier?: CodedConcept;
 }
 
 /** What writeDicomSeg needs per label: LabelInfo plus optional DICOM coding. */

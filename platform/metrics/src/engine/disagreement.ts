@@ -1,6 +1,7 @@
 import type { LabelVolume } from '@concord/core';
-import { countJoint, labelCounts } from './confusion.ts';
-import { assertComparable, selectLabels } from './metrics.ts';
+import { assertComparable } from './metrics.ts';
+import type { MatchMode } from './pairing.ts';
+import { planEvaluation } from './plan.ts';
 import { edtByPlane } from './edt.ts';
 import {
   boxView,
@@ -13,7 +14,7 @@ import {
   SurfaceWorkspace,
   type BoxView,
 } from './surface.ts';
-import type { IndexBox } from './types.ts';
+import type { IndexBox, LabelNames } from './types.ts';
 
 /** Per-voxel codes of a structure's TP/FP/FN volume: the one source (OverlapCode derives from it). */
 export const VOXEL_CODE = { none: 0, tp: 1, fp: 2, fn: 3 } as const;
@@ -159,20 +160,18 @@ export function emptyDisagreement(
 export function computeDisagreement(
   reference: LabelVolume,
   prediction: LabelVolume,
-  options: { labels?: readonly number[] } = {},
+  options: { labels?: readonly number[]; match?: MatchMode; labelNames?: LabelNames } = {},
 ): StructureDisagreement[] {
   assertComparable(reference, prediction);
-  const joint = countJoint(reference.data, prediction.data, reference.dims, { boxes: true });
-  const labels = selectLabels(labelCounts(joint), options.labels);
+  const plan = planEvaluation(reference, prediction, options, true);
   const ws = new SurfaceWorkspace();
-  return labels.map((l) => {
-    const b = joint.boxes!.get(l);
-    if (!b) return emptyDisagreement(l, reference.dims);
-    const bv = boxView(b);
+  return plan.structures.map((s) => {
+    if (!s.box) return emptyDisagreement(s.label, reference.dims);
+    const bv = boxView(s.box);
     newWorkspaceFor(bv, ws);
-    fillMasks(reference.data, prediction.data, reference.dims, l, bv, ws.flags);
+    fillMasks(s.ref, s.pred, reference.dims, s.label, bv, ws.flags);
     const [nA] = markSurfaces(bv, ws.flags);
-    return structureDisagreement(l, bv, reference.dims, reference.spacing, ws, nA);
+    return structureDisagreement(s.label, bv, reference.dims, reference.spacing, ws, nA);
   });
 }
 

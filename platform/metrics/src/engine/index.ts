@@ -39,3 +39,24 @@ export {
   type SliceCounts,
   type StructureDisagreement,
 } from './disagreement.ts';
+export {
+  pairStructures,
+  structureEntries,
+  isGenericName,
+  isIdentityPairing,
+  codeKey,
+  nameKey,
+  MATCH_MODES,
+  type MatchMode,
+  type MatchedBy,
+  type StructureEntry,
+  type StructurePair,
+  type PairingResult,
+} from './pairing.ts';
+export {
+  planEvaluation,
+  presentLabels,
+  type EvaluationPlan,
+  type PlannedStructure,
+  type PlanOptions,
+} from './plan.ts';

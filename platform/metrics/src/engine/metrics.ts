@@ -8,7 +8,8 @@ import {
   voxelVolumeMm3,
   type LabelVolume,
 } from '@concord/core';
-import { confusionMatrix, countJoint, labelCounts, type LabelCounts } from './confusion.ts';
+import type { LabelCounts } from './confusion.ts';
+import { planEvaluation, type EvaluationPlan, type PlannedStructure } from './plan.ts';
 import {
   emptyDisagreement,
   structureDisagreement,
@@ -23,7 +24,6 @@ import {
   SurfaceWorkspace,
 } from './surface.ts';
 import type {
-  LabelNames,
   MetricsOptions,
   MetricsResult,
   MetricsSummary,
@@ -69,21 +69,6 @@ export function assertComparable(reference: LabelVolume, prediction: LabelVolume
       `prediction is not on the reference grid (${diff}); align it with alignToReference first`,
     );
   }
-}
-
-/** Labels to evaluate: the listed ones, or every non-zero label present in either input. */
-export function selectLabels(
-  counts: Map<number, LabelCounts>,
-  labels?: readonly number[],
-): number[] {
-  if (labels) {
-    for (const l of labels) {
-      if (!Number.isInteger(l) || l < 1 || l > 65535)
-        throw new InvalidInputError(`label ${l} is not an integer 1-65535`);
-    }
-    return [...new Set(labels)].sort((a, b) => a - b);
-  }
-  return [...counts.keys()].filter((l) => l !== 0).sort((a, b) => a - b);
 }
 
 /** Overlap and volume metrics of one structure (distances left null / NSD from status). */
@@ -236,21 +221,6 @@ export function validTolerances(t: readonly number[] | undefined): number[] {
   return tol;
 }
 
-/** Name of a label: the given map, then either volume's label table, then "Label <n>". */
-export function labelName(
-  names: LabelNames | undefined,
-  volumes: readonly LabelVolume[],
-  l: number,
-): string {
-  const given = lookup(names, l);
-  if (given !== undefined) return given;
-  for (const v of volumes) {
-    const n = v.labels?.find((x) => x.label === l)?.name;
-    if (n) return n;
-  }
-  return `Label ${l}`;
-}
-
 /**
  * Overlap and volume metrics only (one pass over both arrays): the per-structure fields with
  * distances null (NSD 1/0 by status). For the surface metrics use computeMetrics.
@@ -262,22 +232,16 @@ export function computeOverlap(
 ): MetricsResult {
   assertComparable(reference, prediction);
   const tolerancesMm = validTolerances(options.tolerancesMm);
-  const joint = countJoint(reference.data, prediction.data, reference.dims);
+  const plan = planEvaluation(reference, prediction, options, false);
   // disagreement products need the surface pass: use computeMetrics or computeDisagreement
-  return assemble(
-    reference,
-    prediction,
-    { ...options, disagreement: false },
-    tolerancesMm,
-    joint,
-    null,
-  );
+  return assemble(reference, plan, { ...options, disagreement: false }, tolerancesMm, null);
 }
 
 /**
- * Every metric of docs/metrics.md for each structure, in one pass over both label arrays plus, per
- * structure with both masks non-empty, a surface pass restricted to the union bounding box.
- * `prediction` must already be on the reference grid (see alignToReference in @concord/core).
+ * Every metric of docs/metrics.md for each structure pair (docs/structures.md), in one pass over
+ * both label arrays (one per pair of layers when structures overlap) plus, per structure with
+ * both masks non-empty, a surface pass restricted to the union bounding box. `prediction` must
+ * already be on the reference grid (see alignToReference in @concord/core).
  */
 export function computeMetrics(
   reference: LabelVolume,
@@ -286,33 +250,56 @@ export function computeMetrics(
 ): MetricsResult {
   assertComparable(reference, prediction);
   const tolerancesMm = validTolerances(options.tolerancesMm);
-  const joint = countJoint(reference.data, prediction.data, reference.dims, { boxes: true });
-  return assemble(reference, prediction, options, tolerancesMm, joint, new SurfaceWorkspace());
+  const plan = planEvaluation(reference, prediction, options, true);
+  return assemble(reference, plan, options, tolerancesMm, new SurfaceWorkspace());
+}
+
+/** Probabilities of a pair: those of its prediction structure (a model's class). */
+export function pairProbabilities(
+  probabilities: ProbabilityVolumes | undefined,
+  s: PlannedStructure,
+): ArrayLike<number> | undefined {
+  const n = s.pair.prediction?.number;
+  return n === undefined ? undefined : lookup(probabilities, n);
+}
+
+/** The result fields every engine entry returns besides the structures. */
+export function resultFrame(
+  reference: LabelVolume,
+  plan: EvaluationPlan,
+  tolerancesMm: number[],
+  structures: StructureMetrics[],
+): Omit<MetricsResult, 'disagreement'> {
+  return {
+    grid: gridOf(reference),
+    definitions: { surface: '6-connected', percentile: 'linear', tolerancesMm },
+    structures,
+    summary: summarize(structures, tolerancesMm),
+    confusion: plan.confusion,
+    pairs: plan.pairs,
+    warnings: plan.warnings,
+    overlap: plan.overlap,
+  };
 }
 
 function assemble(
   reference: LabelVolume,
-  prediction: LabelVolume,
+  plan: EvaluationPlan,
   options: MetricsOptions,
   tolerancesMm: number[],
-  joint: ReturnType<typeof countJoint>,
   ws: SurfaceWorkspace | null,
 ): MetricsResult {
-  const counts = labelCounts(joint);
-  const labels = selectLabels(counts, options.labels);
   const total = voxelCount(reference);
   const v = voxelVolumeMm3(reference);
-  const zero: LabelCounts = { tp: 0, fp: 0, fn: 0, ref: 0, pred: 0 };
   const disagreement: StructureDisagreement[] | undefined = options.disagreement ? [] : undefined;
   const dims = reference.dims;
-  const structures = labels.map((l) => {
-    const name = labelName(options.labelNames, [reference, prediction], l);
-    const m = overlapMetrics(l, name, counts.get(l) ?? zero, total, v, tolerancesMm);
-    const box = joint.boxes?.get(l);
-    if (ws && box && (m.status === 'ok' || disagreement)) {
-      const bv = boxView(box);
+  const structures = plan.structures.map((s) => {
+    const l = s.label;
+    const m = overlapMetrics(l, s.name, s.counts, total, v, tolerancesMm);
+    if (ws && s.box && (m.status === 'ok' || disagreement)) {
+      const bv = boxView(s.box);
       newWorkspaceFor(bv, ws);
-      fillMasks(reference.data, prediction.data, dims, l, bv, ws.flags);
+      fillMasks(s.ref, s.pred, dims, l, bv, ws.flags);
       const nSurf = markSurfaces(bv, ws.flags);
       if (m.status === 'ok') {
         const d = surfaceDistances(bv, reference.spacing, nSurf, ws);
@@ -322,16 +309,12 @@ function assemble(
     } else if (disagreement) {
       disagreement.push(emptyDisagreement(l, dims));
     }
-    const p = lookup(options.probabilities as ProbabilityVolumes | undefined, l);
-    if (p) applyProbabilities(m, p, reference.data, v);
+    const p = pairProbabilities(options.probabilities as ProbabilityVolumes | undefined, s);
+    if (p) applyProbabilities(m, p, s.ref, v);
     return m;
   });
   return {
-    grid: gridOf(reference),
-    definitions: { surface: '6-connected', percentile: 'linear', tolerancesMm },
-    structures,
-    summary: summarize(structures, tolerancesMm),
-    confusion: confusionMatrix(joint),
+    ...resultFrame(reference, plan, tolerancesMm, structures),
     ...(disagreement ? { disagreement } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { Grid } from '@concord/core';
 import type { StructureDisagreement } from './disagreement.ts';
+import type { MatchMode, StructurePair } from './pairing.ts';
 import type { MetricRow, StructureStatus } from './registry.ts';
 
 export type { StructureStatus };
@@ -18,7 +19,13 @@ export interface MetricsOptions {
   tolerancesMm?: readonly number[];
   /** Per-class probabilities p_k, for soft Dice and expected volume. */
   probabilities?: ProbabilityVolumes;
+  /**
+   * Names of labels that carry none of their own (NIfTI labels: a names file, the model's
+   * classes); a structure's own name (SEG segment label) wins.
+   */
   labelNames?: LabelNames;
+  /** How reference and prediction structures are paired (docs/structures.md); default auto. */
+  match?: MatchMode;
   /** Also return the disagreement products (TP/FP/FN codes, FP/FN distances, slice counts). */
   disagreement?: boolean;
 }
@@ -60,6 +67,12 @@ export interface MetricsResult {
   structures: StructureMetrics[];
   summary: MetricsSummary;
   confusion: ConfusionMatrix;
+  /** How every reference and prediction structure was paired (docs/structures.md). */
+  pairs: StructurePair[];
+  /** One line each: structures on one side only, ambiguous codes or names. */
+  warnings: string[];
+  /** Whether an input has overlapping structures (the confusion matrix then counts a voxel once per structure it is in). */
+  overlap: { reference: boolean; prediction: boolean };
   /** Per evaluated structure, same order as `structures`; only with options.disagreement. */
   disagreement?: StructureDisagreement[];
 }

@@ -5,21 +5,19 @@
  * Same numbers as computeMetrics (up to the summation order of ASSD).
  */
 import { availableParallelism } from 'node:os';
-import { gridOf, voxelCount, voxelVolumeMm3, type LabelVolume } from '@concord/core';
-import { confusionMatrix, countJoint, labelCounts, type LabelCounts } from '../engine/confusion.ts';
+import { voxelCount, voxelVolumeMm3, type LabelVolume } from '@concord/core';
 import { edtBuffers, edtCounts, ringDistances, type EdtBuffers } from '../engine/edt.ts';
 import {
   applyProbabilities,
   applySurfaceDistances,
   assertComparable,
   computeMetrics,
-  labelName,
-  lookup,
   overlapMetrics,
-  selectLabels,
-  summarize,
+  pairProbabilities,
+  resultFrame,
   validTolerances,
 } from '../engine/metrics.ts';
+import { planEvaluation } from '../engine/plan.ts';
 import {
   boxView,
   fillMasks,
@@ -145,40 +143,30 @@ export async function computeMetricsParallel(
   if (threads === 1 || options.disagreement) return computeMetrics(reference, prediction, options);
   assertComparable(reference, prediction);
   const tolerancesMm = validTolerances(options.tolerancesMm);
-  const joint = countJoint(reference.data, prediction.data, reference.dims, { boxes: true });
-  const counts = labelCounts(joint);
-  const labels = selectLabels(counts, options.labels);
+  const plan = planEvaluation(reference, prediction, options, true);
   const total = voxelCount(reference);
   const v = voxelVolumeMm3(reference);
-  const zero: LabelCounts = { tp: 0, fp: 0, fn: 0, ref: 0, pred: 0 };
   const pool = new EdtPool(threads - 1);
   const ws = new SharedWorkspace();
   try {
     const structures = [];
-    for (const l of labels) {
-      const name = labelName(options.labelNames, [reference, prediction], l);
-      const m = overlapMetrics(l, name, counts.get(l) ?? zero, total, v, tolerancesMm);
-      if (m.status === 'ok') {
-        const bv = boxView(joint.boxes!.get(l)!);
+    for (const s of plan.structures) {
+      const m = overlapMetrics(s.label, s.name, s.counts, total, v, tolerancesMm);
+      if (m.status === 'ok' && s.box) {
+        const bv = boxView(s.box);
         ws.ensure(bv);
-        fillMasks(reference.data, prediction.data, reference.dims, l, bv, ws.flags);
+        fillMasks(s.ref, s.pred, reference.dims, s.label, bv, ws.flags);
         markSurfaces(bv, ws.flags);
         const spacing = [...reference.spacing] as [number, number, number];
         const refToPred = await directed(bv, spacing, ws, pool, SURF_PRED, SURF_REF);
         const predToRef = await directed(bv, spacing, ws, pool, SURF_REF, SURF_PRED);
         applySurfaceDistances(m, refToPred, predToRef, tolerancesMm);
       }
-      const p = lookup(options.probabilities as ProbabilityVolumes | undefined, l);
-      if (p) applyProbabilities(m, p, reference.data, v);
+      const p = pairProbabilities(options.probabilities as ProbabilityVolumes | undefined, s);
+      if (p) applyProbabilities(m, p, s.ref, v);
       structures.push(m);
     }
-    return {
-      grid: gridOf(reference),
-      definitions: { surface: '6-connected', percentile: 'linear', tolerancesMm },
-      structures,
-      summary: summarize(structures, tolerancesMm),
-      confusion: confusionMatrix(joint),
-    };
+    return resultFrame(reference, plan, tolerancesMm, structures);
   } finally {
     await pool.close();
   }

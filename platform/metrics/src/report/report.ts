@@ -1,4 +1,5 @@
-import type { Grid } from '@concord/core';
+import type { Grid, StructureCodes } from '@concord/core';
+import type { MatchedBy, MatchMode, StructureEntry } from '../engine/pairing.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import type {
   ConfusionMatrix,
@@ -37,6 +38,31 @@ export interface EvaluationReport {
   structures: StructureMetrics[];
   summary: MetricsSummary;
   confusion?: ConfusionMatrix;
+  /** How reference and prediction structures were paired (docs/structures.md). */
+  pairing?: ReportPairing;
+  /** One line each: what the user should know about the inputs (unpaired structures, …). */
+  warnings?: string[];
+}
+
+/** One side of a structure pair in the report. */
+export interface ReportPairSide {
+  number: number;
+  name: string;
+  codes?: StructureCodes;
+}
+
+/** `pairing` of `concord.report/v1`. */
+export interface ReportPairing {
+  match: MatchMode;
+  /** whether an input has overlapping structures (then the confusion matrix counts a voxel once per structure it is in) */
+  overlap: { reference: boolean; prediction: boolean };
+  pairs: {
+    label: number;
+    name: string;
+    reference: ReportPairSide | null;
+    prediction: ReportPairSide | null;
+    matchedBy: MatchedBy;
+  }[];
 }
 
 export interface ReportInput {
@@ -48,7 +74,12 @@ export interface ReportInput {
   generatedAt?: Date;
   /** Include the label-by-label confusion matrix (default true). */
   confusion?: boolean;
+  /** The pairing mode that was asked for (default auto). */
+  match?: MatchMode;
 }
+
+const side = (e: StructureEntry | null): ReportPairSide | null =>
+  e ? { number: e.number, name: e.name, ...(e.codes ? { codes: e.codes } : {}) } : null;
 
 /** The metric definitions in words, carried by every report. */
 export function definitionsText(tolerancesMm: readonly number[]): string {
@@ -105,6 +136,18 @@ export function buildReport(input: ReportInput): EvaluationReport {
     structures: result.structures.map((s) => ({ ...s, nsd: { ...s.nsd } })),
     summary: { ...result.summary, meanNsd: { ...result.summary.meanNsd } },
     ...(input.confusion === false ? {} : { confusion: result.confusion }),
+    pairing: {
+      match: input.match ?? 'auto',
+      overlap: { ...result.overlap },
+      pairs: result.pairs.map((p) => ({
+        label: p.label,
+        name: p.name,
+        reference: side(p.reference),
+        prediction: side(p.prediction),
+        matchedBy: p.matchedBy,
+      })),
+    },
+    ...(result.warnings.length ? { warnings: [...result.warnings] } : {}),
   };
   return finiteOnly(report);
 }

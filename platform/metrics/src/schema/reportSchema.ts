@@ -216,9 +216,41 @@ export function reportJsonSchema(): object {
           },
         },
       },
+      pairing: {
+        description:
+          'How reference and prediction structures were paired (docs/structures.md): by code, name or number; a structure on one side only has the other side null.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['match', 'overlap', 'pairs'],
+        properties: {
+          match: { enum: ['auto', 'code', 'name', 'number'] },
+          overlap: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['reference', 'prediction'],
+            properties: { reference: { type: 'boolean' }, prediction: { type: 'boolean' } },
+          },
+          pairs: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['label', 'name', 'reference', 'prediction', 'matchedBy'],
+              properties: {
+                label: { type: 'integer', minimum: 1, maximum: 65535 },
+                name: { type: 'string' },
+                reference: { $ref: '#/definitions/pairSide' },
+                prediction: { $ref: '#/definitions/pairSide' },
+                matchedBy: { enum: ['code', 'name', 'number', null] },
+              },
+            },
+          },
+        },
+      },
+      warnings: { type: 'array', items: { type: 'string' } },
       confusion: {
         description:
-          'Label-by-label confusion matrix: counts[r][p] = voxels with reference labels[r] and prediction labels[p].',
+          'Label-by-label confusion matrix after pairing (labels are pair labels): counts[r][p] = voxels with reference labels[r] and prediction labels[p]. With overlapping structures a voxel counts in every cell of the structures it is in; row/column 0 = voxels in no structure of that input.',
         type: 'object',
         additionalProperties: false,
         required: ['labels', 'counts'],
@@ -290,6 +322,41 @@ export function reportJsonSchema(): object {
     count: {
       type: 'integer',
       minimum: 0,
+    },
+    code: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['CodeValue', 'CodingSchemeDesignator', 'CodeMeaning'],
+      properties: {
+        CodeValue: { type: 'string' },
+        CodingSchemeDesignator: { type: 'string' },
+        CodeMeaning: { type: 'string' },
+      },
+    },
+    pairSide: {
+      oneOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['number', 'name'],
+          properties: {
+            number: { type: 'integer', minimum: 0, maximum: 65535 },
+            name: { type: 'string' },
+            codes: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                category: { $ref: '#/definitions/code' },
+                type: { $ref: '#/definitions/code' },
+                typeModifier: { $ref: '#/definitions/code' },
+                anatomicRegion: { $ref: '#/definitions/code' },
+                anatomicRegionModifier: { $ref: '#/definitions/code' },
+              },
+            },
+          },
+        },
+      ],
     },
     nsd: {
       type: 'object',

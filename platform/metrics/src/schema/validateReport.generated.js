@@ -114,9 +114,41 @@ const schema11 = {
         structuresEvaluated: { type: 'integer', minimum: 0 },
       },
     },
+    pairing: {
+      description:
+        'How reference and prediction structures were paired (docs/structures.md): by code, name or number; a structure on one side only has the other side null.',
+      type: 'object',
+      additionalProperties: false,
+      required: ['match', 'overlap', 'pairs'],
+      properties: {
+        match: { enum: ['auto', 'code', 'name', 'number'] },
+        overlap: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['reference', 'prediction'],
+          properties: { reference: { type: 'boolean' }, prediction: { type: 'boolean' } },
+        },
+        pairs: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['label', 'name', 'reference', 'prediction', 'matchedBy'],
+            properties: {
+              label: { type: 'integer', minimum: 1, maximum: 65535 },
+              name: { type: 'string' },
+              reference: { $ref: '#/definitions/pairSide' },
+              prediction: { $ref: '#/definitions/pairSide' },
+              matchedBy: { enum: ['code', 'name', 'number', null] },
+            },
+          },
+        },
+      },
+    },
+    warnings: { type: 'array', items: { type: 'string' } },
     confusion: {
       description:
-        'Label-by-label confusion matrix: counts[r][p] = voxels with reference labels[r] and prediction labels[p].',
+        'Label-by-label confusion matrix after pairing (labels are pair labels): counts[r][p] = voxels with reference labels[r] and prediction labels[p]. With overlapping structures a voxel counts in every cell of the structures it is in; row/column 0 = voxels in no structure of that input.',
       type: 'object',
       additionalProperties: false,
       required: ['labels', 'counts'],
@@ -138,6 +170,41 @@ const schema11 = {
     unitOrNull: { oneOf: [{ $ref: '#/definitions/unit' }, { type: 'null' }] },
     mmOrNull: { oneOf: [{ type: 'number', minimum: 0 }, { type: 'null' }] },
     count: { type: 'integer', minimum: 0 },
+    code: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['CodeValue', 'CodingSchemeDesignator', 'CodeMeaning'],
+      properties: {
+        CodeValue: { type: 'string' },
+        CodingSchemeDesignator: { type: 'string' },
+        CodeMeaning: { type: 'string' },
+      },
+    },
+    pairSide: {
+      oneOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['number', 'name'],
+          properties: {
+            number: { type: 'integer', minimum: 0, maximum: 65535 },
+            name: { type: 'string' },
+            codes: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                category: { $ref: '#/definitions/code' },
+                type: { $ref: '#/definitions/code' },
+                typeModifier: { $ref: '#/definitions/code' },
+                anatomicRegion: { $ref: '#/definitions/code' },
+                anatomicRegionModifier: { $ref: '#/definitions/code' },
+              },
+            },
+          },
+        },
+      ],
+    },
     nsd: {
       type: 'object',
       propertyNames: { pattern: '^[0-9]+(\\.[0-9]+)?(e[-+]?[0-9]+)?$' },
@@ -1782,6 +1849,964 @@ function validate13(
     errors++;
   }
   validate13.errors = vErrors;
+  return errors === 0;
+}
+
+const schema32 = {
+  oneOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['number', 'name'],
+      properties: {
+        number: { type: 'integer', minimum: 0, maximum: 65535 },
+        name: { type: 'string' },
+        codes: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            category: { $ref: '#/definitions/code' },
+            type: { $ref: '#/definitions/code' },
+            typeModifier: { $ref: '#/definitions/code' },
+            anatomicRegion: { $ref: '#/definitions/code' },
+            anatomicRegionModifier: { $ref: '#/definitions/code' },
+          },
+        },
+      },
+    },
+  ],
+};
+const schema33 = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['CodeValue', 'CodingSchemeDesignator', 'CodeMeaning'],
+  properties: {
+    CodeValue: { type: 'string' },
+    CodingSchemeDesignator: { type: 'string' },
+    CodeMeaning: { type: 'string' },
+  },
+};
+
+function validate27(
+  data,
+  { instancePath = '', parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  let valid0 = false;
+  let passing0 = null;
+  const _errs1 = errors;
+  if (data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: '#/oneOf/0/type',
+      keyword: 'type',
+      params: { type: 'null' },
+      message: 'must be null',
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  if (_valid0) {
+    valid0 = true;
+    passing0 = 0;
+  }
+  const _errs3 = errors;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.number === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/oneOf/1/required',
+        keyword: 'required',
+        params: { missingProperty: 'number' },
+        message: "must have required property '" + 'number' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.name === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/oneOf/1/required',
+        keyword: 'required',
+        params: { missingProperty: 'name' },
+        message: "must have required property '" + 'name' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === 'number' || key0 === 'name' || key0 === 'codes')) {
+        const err3 = {
+          instancePath,
+          schemaPath: '#/oneOf/1/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.number !== undefined) {
+      let data0 = data.number;
+      if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
+        const err4 = {
+          instancePath: instancePath + '/number',
+          schemaPath: '#/oneOf/1/properties/number/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      if (typeof data0 == 'number' && isFinite(data0)) {
+        if (data0 > 65535 || isNaN(data0)) {
+          const err5 = {
+            instancePath: instancePath + '/number',
+            schemaPath: '#/oneOf/1/properties/number/maximum',
+            keyword: 'maximum',
+            params: { comparison: '<=', limit: 65535 },
+            message: 'must be <= 65535',
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (data0 < 0 || isNaN(data0)) {
+          const err6 = {
+            instancePath: instancePath + '/number',
+            schemaPath: '#/oneOf/1/properties/number/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.name !== undefined) {
+      if (typeof data.name !== 'string') {
+        const err7 = {
+          instancePath: instancePath + '/name',
+          schemaPath: '#/oneOf/1/properties/name/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.codes !== undefined) {
+      let data2 = data.codes;
+      if (data2 && typeof data2 == 'object' && !Array.isArray(data2)) {
+        for (const key1 in data2) {
+          if (!(
+            key1 === 'category' ||
+            key1 === 'type' ||
+            key1 === 'typeModifier' ||
+            key1 === 'anatomicRegion' ||
+            key1 === 'anatomicRegionModifier'
+          )) {
+            const err8 = {
+              instancePath: instancePath + '/codes',
+              schemaPath: '#/oneOf/1/properties/codes/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key1 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        }
+        if (data2.category !== undefined) {
+          let data3 = data2.category;
+          if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
+            if (data3.CodeValue === undefined) {
+              const err9 = {
+                instancePath: instancePath + '/codes/category',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodeValue' },
+                message: "must have required property '" + 'CodeValue' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+            if (data3.CodingSchemeDesignator === undefined) {
+              const err10 = {
+                instancePath: instancePath + '/codes/category',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodingSchemeDesignator' },
+                message: "must have required property '" + 'CodingSchemeDesignator' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+            if (data3.CodeMeaning === undefined) {
+              const err11 = {
+                instancePath: instancePath + '/codes/category',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodeMeaning' },
+                message: "must have required property '" + 'CodeMeaning' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+            for (const key2 in data3) {
+              if (!(
+                key2 === 'CodeValue' ||
+                key2 === 'CodingSchemeDesignator' ||
+                key2 === 'CodeMeaning'
+              )) {
+                const err12 = {
+                  instancePath: instancePath + '/codes/category',
+                  schemaPath: '#/definitions/code/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key2 },
+                  message: 'must NOT have additional properties',
+                };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            }
+            if (data3.CodeValue !== undefined) {
+              if (typeof data3.CodeValue !== 'string') {
+                const err13 = {
+                  instancePath: instancePath + '/codes/category/CodeValue',
+                  schemaPath: '#/definitions/code/properties/CodeValue/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err13];
+                } else {
+                  vErrors.push(err13);
+                }
+                errors++;
+              }
+            }
+            if (data3.CodingSchemeDesignator !== undefined) {
+              if (typeof data3.CodingSchemeDesignator !== 'string') {
+                const err14 = {
+                  instancePath: instancePath + '/codes/category/CodingSchemeDesignator',
+                  schemaPath: '#/definitions/code/properties/CodingSchemeDesignator/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            }
+            if (data3.CodeMeaning !== undefined) {
+              if (typeof data3.CodeMeaning !== 'string') {
+                const err15 = {
+                  instancePath: instancePath + '/codes/category/CodeMeaning',
+                  schemaPath: '#/definitions/code/properties/CodeMeaning/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err16 = {
+              instancePath: instancePath + '/codes/category',
+              schemaPath: '#/definitions/code/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data2.type !== undefined) {
+          let data7 = data2.type;
+          if (data7 && typeof data7 == 'object' && !Array.isArray(data7)) {
+            if (data7.CodeValue === undefined) {
+              const err17 = {
+                instancePath: instancePath + '/codes/type',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodeValue' },
+                message: "must have required property '" + 'CodeValue' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+            if (data7.CodingSchemeDesignator === undefined) {
+              const err18 = {
+                instancePath: instancePath + '/codes/type',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodingSchemeDesignator' },
+                message: "must have required property '" + 'CodingSchemeDesignator' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+            if (data7.CodeMeaning === undefined) {
+              const err19 = {
+                instancePath: instancePath + '/codes/type',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodeMeaning' },
+                message: "must have required property '" + 'CodeMeaning' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+            for (const key3 in data7) {
+              if (!(
+                key3 === 'CodeValue' ||
+                key3 === 'CodingSchemeDesignator' ||
+                key3 === 'CodeMeaning'
+              )) {
+                const err20 = {
+                  instancePath: instancePath + '/codes/type',
+                  schemaPath: '#/definitions/code/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key3 },
+                  message: 'must NOT have additional properties',
+                };
+                if (vErrors === null) {
+                  vErrors = [err20];
+                } else {
+                  vErrors.push(err20);
+                }
+                errors++;
+              }
+            }
+            if (data7.CodeValue !== undefined) {
+              if (typeof data7.CodeValue !== 'string') {
+                const err21 = {
+                  instancePath: instancePath + '/codes/type/CodeValue',
+                  schemaPath: '#/definitions/code/properties/CodeValue/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+            if (data7.CodingSchemeDesignator !== undefined) {
+              if (typeof data7.CodingSchemeDesignator !== 'string') {
+                const err22 = {
+                  instancePath: instancePath + '/codes/type/CodingSchemeDesignator',
+                  schemaPath: '#/definitions/code/properties/CodingSchemeDesignator/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+            }
+            if (data7.CodeMeaning !== undefined) {
+              if (typeof data7.CodeMeaning !== 'string') {
+                const err23 = {
+                  instancePath: instancePath + '/codes/type/CodeMeaning',
+                  schemaPath: '#/definitions/code/properties/CodeMeaning/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err24 = {
+              instancePath: instancePath + '/codes/type',
+              schemaPath: '#/definitions/code/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+        if (data2.typeModifier !== undefined) {
+          let data11 = data2.typeModifier;
+          if (data11 && typeof data11 == 'object' && !Array.isArray(data11)) {
+            if (data11.CodeValue === undefined) {
+              const err25 = {
+                instancePath: instancePath + '/codes/typeModifier',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodeValue' },
+                message: "must have required property '" + 'CodeValue' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+            if (data11.CodingSchemeDesignator === undefined) {
+              const err26 = {
+                instancePath: instancePath + '/codes/typeModifier',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodingSchemeDesignator' },
+                message: "must have required property '" + 'CodingSchemeDesignator' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+            if (data11.CodeMeaning === undefined) {
+              const err27 = {
+                instancePath: instancePath + '/codes/typeModifier',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodeMeaning' },
+                message: "must have required property '" + 'CodeMeaning' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+            for (const key4 in data11) {
+              if (!(
+                key4 === 'CodeValue' ||
+                key4 === 'CodingSchemeDesignator' ||
+                key4 === 'CodeMeaning'
+              )) {
+                const err28 = {
+                  instancePath: instancePath + '/codes/typeModifier',
+                  schemaPath: '#/definitions/code/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key4 },
+                  message: 'must NOT have additional properties',
+                };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+            }
+            if (data11.CodeValue !== undefined) {
+              if (typeof data11.CodeValue !== 'string') {
+                const err29 = {
+                  instancePath: instancePath + '/codes/typeModifier/CodeValue',
+                  schemaPath: '#/definitions/code/properties/CodeValue/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
+              }
+            }
+            if (data11.CodingSchemeDesignator !== undefined) {
+              if (typeof data11.CodingSchemeDesignator !== 'string') {
+                const err30 = {
+                  instancePath: instancePath + '/codes/typeModifier/CodingSchemeDesignator',
+                  schemaPath: '#/definitions/code/properties/CodingSchemeDesignator/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err30];
+                } else {
+                  vErrors.push(err30);
+                }
+                errors++;
+              }
+            }
+            if (data11.CodeMeaning !== undefined) {
+              if (typeof data11.CodeMeaning !== 'string') {
+                const err31 = {
+                  instancePath: instancePath + '/codes/typeModifier/CodeMeaning',
+                  schemaPath: '#/definitions/code/properties/CodeMeaning/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err32 = {
+              instancePath: instancePath + '/codes/typeModifier',
+              schemaPath: '#/definitions/code/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        if (data2.anatomicRegion !== undefined) {
+          let data15 = data2.anatomicRegion;
+          if (data15 && typeof data15 == 'object' && !Array.isArray(data15)) {
+            if (data15.CodeValue === undefined) {
+              const err33 = {
+                instancePath: instancePath + '/codes/anatomicRegion',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodeValue' },
+                message: "must have required property '" + 'CodeValue' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            if (data15.CodingSchemeDesignator === undefined) {
+              const err34 = {
+                instancePath: instancePath + '/codes/anatomicRegion',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodingSchemeDesignator' },
+                message: "must have required property '" + 'CodingSchemeDesignator' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+            if (data15.CodeMeaning === undefined) {
+              const err35 = {
+                instancePath: instancePath + '/codes/anatomicRegion',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodeMeaning' },
+                message: "must have required property '" + 'CodeMeaning' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            for (const key5 in data15) {
+              if (!(
+                key5 === 'CodeValue' ||
+                key5 === 'CodingSchemeDesignator' ||
+                key5 === 'CodeMeaning'
+              )) {
+                const err36 = {
+                  instancePath: instancePath + '/codes/anatomicRegion',
+                  schemaPath: '#/definitions/code/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key5 },
+                  message: 'must NOT have additional properties',
+                };
+                if (vErrors === null) {
+                  vErrors = [err36];
+                } else {
+                  vErrors.push(err36);
+                }
+                errors++;
+              }
+            }
+            if (data15.CodeValue !== undefined) {
+              if (typeof data15.CodeValue !== 'string') {
+                const err37 = {
+                  instancePath: instancePath + '/codes/anatomicRegion/CodeValue',
+                  schemaPath: '#/definitions/code/properties/CodeValue/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+            if (data15.CodingSchemeDesignator !== undefined) {
+              if (typeof data15.CodingSchemeDesignator !== 'string') {
+                const err38 = {
+                  instancePath: instancePath + '/codes/anatomicRegion/CodingSchemeDesignator',
+                  schemaPath: '#/definitions/code/properties/CodingSchemeDesignator/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+            }
+            if (data15.CodeMeaning !== undefined) {
+              if (typeof data15.CodeMeaning !== 'string') {
+                const err39 = {
+                  instancePath: instancePath + '/codes/anatomicRegion/CodeMeaning',
+                  schemaPath: '#/definitions/code/properties/CodeMeaning/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err40 = {
+              instancePath: instancePath + '/codes/anatomicRegion',
+              schemaPath: '#/definitions/code/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err40];
+            } else {
+              vErrors.push(err40);
+            }
+            errors++;
+          }
+        }
+        if (data2.anatomicRegionModifier !== undefined) {
+          let data19 = data2.anatomicRegionModifier;
+          if (data19 && typeof data19 == 'object' && !Array.isArray(data19)) {
+            if (data19.CodeValue === undefined) {
+              const err41 = {
+                instancePath: instancePath + '/codes/anatomicRegionModifier',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodeValue' },
+                message: "must have required property '" + 'CodeValue' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err41];
+              } else {
+                vErrors.push(err41);
+              }
+              errors++;
+            }
+            if (data19.CodingSchemeDesignator === undefined) {
+              const err42 = {
+                instancePath: instancePath + '/codes/anatomicRegionModifier',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodingSchemeDesignator' },
+                message: "must have required property '" + 'CodingSchemeDesignator' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err42];
+              } else {
+                vErrors.push(err42);
+              }
+              errors++;
+            }
+            if (data19.CodeMeaning === undefined) {
+              const err43 = {
+                instancePath: instancePath + '/codes/anatomicRegionModifier',
+                schemaPath: '#/definitions/code/required',
+                keyword: 'required',
+                params: { missingProperty: 'CodeMeaning' },
+                message: "must have required property '" + 'CodeMeaning' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err43];
+              } else {
+                vErrors.push(err43);
+              }
+              errors++;
+            }
+            for (const key6 in data19) {
+              if (!(
+                key6 === 'CodeValue' ||
+                key6 === 'CodingSchemeDesignator' ||
+                key6 === 'CodeMeaning'
+              )) {
+                const err44 = {
+                  instancePath: instancePath + '/codes/anatomicRegionModifier',
+                  schemaPath: '#/definitions/code/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key6 },
+                  message: 'must NOT have additional properties',
+                };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+            }
+            if (data19.CodeValue !== undefined) {
+              if (typeof data19.CodeValue !== 'string') {
+                const err45 = {
+                  instancePath: instancePath + '/codes/anatomicRegionModifier/CodeValue',
+                  schemaPath: '#/definitions/code/properties/CodeValue/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
+            if (data19.CodingSchemeDesignator !== undefined) {
+              if (typeof data19.CodingSchemeDesignator !== 'string') {
+                const err46 = {
+                  instancePath:
+                    instancePath + '/codes/anatomicRegionModifier/CodingSchemeDesignator',
+                  schemaPath: '#/definitions/code/properties/CodingSchemeDesignator/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err46];
+                } else {
+                  vErrors.push(err46);
+                }
+                errors++;
+              }
+            }
+            if (data19.CodeMeaning !== undefined) {
+              if (typeof data19.CodeMeaning !== 'string') {
+                const err47 = {
+                  instancePath: instancePath + '/codes/anatomicRegionModifier/CodeMeaning',
+                  schemaPath: '#/definitions/code/properties/CodeMeaning/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err47];
+                } else {
+                  vErrors.push(err47);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err48 = {
+              instancePath: instancePath + '/codes/anatomicRegionModifier',
+              schemaPath: '#/definitions/code/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err49 = {
+          instancePath: instancePath + '/codes',
+          schemaPath: '#/oneOf/1/properties/codes/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err50 = {
+      instancePath,
+      schemaPath: '#/oneOf/1/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+    };
+    if (vErrors === null) {
+      vErrors = [err50];
+    } else {
+      vErrors.push(err50);
+    }
+    errors++;
+  }
+  var _valid0 = _errs3 === errors;
+  if (_valid0 && valid0) {
+    valid0 = false;
+    passing0 = [passing0, 1];
+  } else {
+    if (_valid0) {
+      valid0 = true;
+      passing0 = 1;
+    }
+  }
+  if (!valid0) {
+    const err51 = {
+      instancePath,
+      schemaPath: '#/oneOf',
+      keyword: 'oneOf',
+      params: { passingSchemas: passing0 },
+      message: 'must match exactly one schema in oneOf',
+    };
+    if (vErrors === null) {
+      vErrors = [err51];
+    } else {
+      vErrors.push(err51);
+    }
+    errors++;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate27.errors = vErrors;
   return errors === 0;
 }
 
@@ -3619,16 +4644,16 @@ function validate10(
         errors++;
       }
     }
-    if (data.confusion !== undefined) {
-      let data44 = data.confusion;
+    if (data.pairing !== undefined) {
+      let data44 = data.pairing;
       if (data44 && typeof data44 == 'object' && !Array.isArray(data44)) {
-        if (data44.labels === undefined) {
+        if (data44.match === undefined) {
           const err100 = {
-            instancePath: instancePath + '/confusion',
-            schemaPath: '#/properties/confusion/required',
+            instancePath: instancePath + '/pairing',
+            schemaPath: '#/properties/pairing/required',
             keyword: 'required',
-            params: { missingProperty: 'labels' },
-            message: "must have required property '" + 'labels' + "'",
+            params: { missingProperty: 'match' },
+            message: "must have required property '" + 'match' + "'",
           };
           if (vErrors === null) {
             vErrors = [err100];
@@ -3637,13 +4662,13 @@ function validate10(
           }
           errors++;
         }
-        if (data44.counts === undefined) {
+        if (data44.overlap === undefined) {
           const err101 = {
-            instancePath: instancePath + '/confusion',
-            schemaPath: '#/properties/confusion/required',
+            instancePath: instancePath + '/pairing',
+            schemaPath: '#/properties/pairing/required',
             keyword: 'required',
-            params: { missingProperty: 'counts' },
-            message: "must have required property '" + 'counts' + "'",
+            params: { missingProperty: 'overlap' },
+            message: "must have required property '" + 'overlap' + "'",
           };
           if (vErrors === null) {
             vErrors = [err101];
@@ -3652,138 +4677,119 @@ function validate10(
           }
           errors++;
         }
+        if (data44.pairs === undefined) {
+          const err102 = {
+            instancePath: instancePath + '/pairing',
+            schemaPath: '#/properties/pairing/required',
+            keyword: 'required',
+            params: { missingProperty: 'pairs' },
+            message: "must have required property '" + 'pairs' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err102];
+          } else {
+            vErrors.push(err102);
+          }
+          errors++;
+        }
         for (const key8 in data44) {
-          if (!(key8 === 'labels' || key8 === 'counts')) {
-            const err102 = {
-              instancePath: instancePath + '/confusion',
-              schemaPath: '#/properties/confusion/additionalProperties',
+          if (!(key8 === 'match' || key8 === 'overlap' || key8 === 'pairs')) {
+            const err103 = {
+              instancePath: instancePath + '/pairing',
+              schemaPath: '#/properties/pairing/additionalProperties',
               keyword: 'additionalProperties',
               params: { additionalProperty: key8 },
               message: 'must NOT have additional properties',
             };
             if (vErrors === null) {
-              vErrors = [err102];
+              vErrors = [err103];
             } else {
-              vErrors.push(err102);
+              vErrors.push(err103);
             }
             errors++;
           }
         }
-        if (data44.labels !== undefined) {
-          let data45 = data44.labels;
-          if (Array.isArray(data45)) {
-            const len6 = data45.length;
-            for (let i6 = 0; i6 < len6; i6++) {
-              let data46 = data45[i6];
-              if (!(
-                typeof data46 == 'number' &&
-                !(data46 % 1) &&
-                !isNaN(data46) &&
-                isFinite(data46)
-              )) {
-                const err103 = {
-                  instancePath: instancePath + '/confusion/labels/' + i6,
-                  schemaPath: '#/properties/confusion/properties/labels/items/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
+        if (data44.match !== undefined) {
+          let data45 = data44.match;
+          if (!(
+            data45 === 'auto' ||
+            data45 === 'code' ||
+            data45 === 'name' ||
+            data45 === 'number'
+          )) {
+            const err104 = {
+              instancePath: instancePath + '/pairing/match',
+              schemaPath: '#/properties/pairing/properties/match/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema11.properties.pairing.properties.match.enum },
+              message: 'must be equal to one of the allowed values',
+            };
+            if (vErrors === null) {
+              vErrors = [err104];
+            } else {
+              vErrors.push(err104);
+            }
+            errors++;
+          }
+        }
+        if (data44.overlap !== undefined) {
+          let data46 = data44.overlap;
+          if (data46 && typeof data46 == 'object' && !Array.isArray(data46)) {
+            if (data46.reference === undefined) {
+              const err105 = {
+                instancePath: instancePath + '/pairing/overlap',
+                schemaPath: '#/properties/pairing/properties/overlap/required',
+                keyword: 'required',
+                params: { missingProperty: 'reference' },
+                message: "must have required property '" + 'reference' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err105];
+              } else {
+                vErrors.push(err105);
+              }
+              errors++;
+            }
+            if (data46.prediction === undefined) {
+              const err106 = {
+                instancePath: instancePath + '/pairing/overlap',
+                schemaPath: '#/properties/pairing/properties/overlap/required',
+                keyword: 'required',
+                params: { missingProperty: 'prediction' },
+                message: "must have required property '" + 'prediction' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err106];
+              } else {
+                vErrors.push(err106);
+              }
+              errors++;
+            }
+            for (const key9 in data46) {
+              if (!(key9 === 'reference' || key9 === 'prediction')) {
+                const err107 = {
+                  instancePath: instancePath + '/pairing/overlap',
+                  schemaPath: '#/properties/pairing/properties/overlap/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key9 },
+                  message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
-                  vErrors = [err103];
+                  vErrors = [err107];
                 } else {
-                  vErrors.push(err103);
+                  vErrors.push(err107);
                 }
                 errors++;
               }
-              if (typeof data46 == 'number' && isFinite(data46)) {
-                if (data46 < 0 || isNaN(data46)) {
-                  const err104 = {
-                    instancePath: instancePath + '/confusion/labels/' + i6,
-                    schemaPath: '#/properties/confusion/properties/labels/items/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 0 },
-                    message: 'must be >= 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err104];
-                  } else {
-                    vErrors.push(err104);
-                  }
-                  errors++;
-                }
-              }
             }
-          } else {
-            const err105 = {
-              instancePath: instancePath + '/confusion/labels',
-              schemaPath: '#/properties/confusion/properties/labels/type',
-              keyword: 'type',
-              params: { type: 'array' },
-              message: 'must be array',
-            };
-            if (vErrors === null) {
-              vErrors = [err105];
-            } else {
-              vErrors.push(err105);
-            }
-            errors++;
-          }
-        }
-        if (data44.counts !== undefined) {
-          let data47 = data44.counts;
-          if (Array.isArray(data47)) {
-            const len7 = data47.length;
-            for (let i7 = 0; i7 < len7; i7++) {
-              let data48 = data47[i7];
-              if (Array.isArray(data48)) {
-                const len8 = data48.length;
-                for (let i8 = 0; i8 < len8; i8++) {
-                  let data49 = data48[i8];
-                  if (!(
-                    typeof data49 == 'number' &&
-                    !(data49 % 1) &&
-                    !isNaN(data49) &&
-                    isFinite(data49)
-                  )) {
-                    const err106 = {
-                      instancePath: instancePath + '/confusion/counts/' + i7 + '/' + i8,
-                      schemaPath: '#/properties/confusion/properties/counts/items/items/type',
-                      keyword: 'type',
-                      params: { type: 'integer' },
-                      message: 'must be integer',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err106];
-                    } else {
-                      vErrors.push(err106);
-                    }
-                    errors++;
-                  }
-                  if (typeof data49 == 'number' && isFinite(data49)) {
-                    if (data49 < 0 || isNaN(data49)) {
-                      const err107 = {
-                        instancePath: instancePath + '/confusion/counts/' + i7 + '/' + i8,
-                        schemaPath: '#/properties/confusion/properties/counts/items/items/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 0 },
-                        message: 'must be >= 0',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err107];
-                      } else {
-                        vErrors.push(err107);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-              } else {
+            if (data46.reference !== undefined) {
+              if (typeof data46.reference !== 'boolean') {
                 const err108 = {
-                  instancePath: instancePath + '/confusion/counts/' + i7,
-                  schemaPath: '#/properties/confusion/properties/counts/items/type',
+                  instancePath: instancePath + '/pairing/overlap/reference',
+                  schemaPath: '#/properties/pairing/properties/overlap/properties/reference/type',
                   keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
+                  params: { type: 'boolean' },
+                  message: 'must be boolean',
                 };
                 if (vErrors === null) {
                   vErrors = [err108];
@@ -3793,8 +4799,538 @@ function validate10(
                 errors++;
               }
             }
+            if (data46.prediction !== undefined) {
+              if (typeof data46.prediction !== 'boolean') {
+                const err109 = {
+                  instancePath: instancePath + '/pairing/overlap/prediction',
+                  schemaPath: '#/properties/pairing/properties/overlap/properties/prediction/type',
+                  keyword: 'type',
+                  params: { type: 'boolean' },
+                  message: 'must be boolean',
+                };
+                if (vErrors === null) {
+                  vErrors = [err109];
+                } else {
+                  vErrors.push(err109);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err109 = {
+            const err110 = {
+              instancePath: instancePath + '/pairing/overlap',
+              schemaPath: '#/properties/pairing/properties/overlap/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err110];
+            } else {
+              vErrors.push(err110);
+            }
+            errors++;
+          }
+        }
+        if (data44.pairs !== undefined) {
+          let data49 = data44.pairs;
+          if (Array.isArray(data49)) {
+            const len6 = data49.length;
+            for (let i6 = 0; i6 < len6; i6++) {
+              let data50 = data49[i6];
+              if (data50 && typeof data50 == 'object' && !Array.isArray(data50)) {
+                if (data50.label === undefined) {
+                  const err111 = {
+                    instancePath: instancePath + '/pairing/pairs/' + i6,
+                    schemaPath: '#/properties/pairing/properties/pairs/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'label' },
+                    message: "must have required property '" + 'label' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err111];
+                  } else {
+                    vErrors.push(err111);
+                  }
+                  errors++;
+                }
+                if (data50.name === undefined) {
+                  const err112 = {
+                    instancePath: instancePath + '/pairing/pairs/' + i6,
+                    schemaPath: '#/properties/pairing/properties/pairs/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'name' },
+                    message: "must have required property '" + 'name' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err112];
+                  } else {
+                    vErrors.push(err112);
+                  }
+                  errors++;
+                }
+                if (data50.reference === undefined) {
+                  const err113 = {
+                    instancePath: instancePath + '/pairing/pairs/' + i6,
+                    schemaPath: '#/properties/pairing/properties/pairs/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'reference' },
+                    message: "must have required property '" + 'reference' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err113];
+                  } else {
+                    vErrors.push(err113);
+                  }
+                  errors++;
+                }
+                if (data50.prediction === undefined) {
+                  const err114 = {
+                    instancePath: instancePath + '/pairing/pairs/' + i6,
+                    schemaPath: '#/properties/pairing/properties/pairs/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'prediction' },
+                    message: "must have required property '" + 'prediction' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err114];
+                  } else {
+                    vErrors.push(err114);
+                  }
+                  errors++;
+                }
+                if (data50.matchedBy === undefined) {
+                  const err115 = {
+                    instancePath: instancePath + '/pairing/pairs/' + i6,
+                    schemaPath: '#/properties/pairing/properties/pairs/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'matchedBy' },
+                    message: "must have required property '" + 'matchedBy' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err115];
+                  } else {
+                    vErrors.push(err115);
+                  }
+                  errors++;
+                }
+                for (const key10 in data50) {
+                  if (!(
+                    key10 === 'label' ||
+                    key10 === 'name' ||
+                    key10 === 'reference' ||
+                    key10 === 'prediction' ||
+                    key10 === 'matchedBy'
+                  )) {
+                    const err116 = {
+                      instancePath: instancePath + '/pairing/pairs/' + i6,
+                      schemaPath:
+                        '#/properties/pairing/properties/pairs/items/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key10 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err116];
+                    } else {
+                      vErrors.push(err116);
+                    }
+                    errors++;
+                  }
+                }
+                if (data50.label !== undefined) {
+                  let data51 = data50.label;
+                  if (!(
+                    typeof data51 == 'number' &&
+                    !(data51 % 1) &&
+                    !isNaN(data51) &&
+                    isFinite(data51)
+                  )) {
+                    const err117 = {
+                      instancePath: instancePath + '/pairing/pairs/' + i6 + '/label',
+                      schemaPath:
+                        '#/properties/pairing/properties/pairs/items/properties/label/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err117];
+                    } else {
+                      vErrors.push(err117);
+                    }
+                    errors++;
+                  }
+                  if (typeof data51 == 'number' && isFinite(data51)) {
+                    if (data51 > 65535 || isNaN(data51)) {
+                      const err118 = {
+                        instancePath: instancePath + '/pairing/pairs/' + i6 + '/label',
+                        schemaPath:
+                          '#/properties/pairing/properties/pairs/items/properties/label/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err118];
+                      } else {
+                        vErrors.push(err118);
+                      }
+                      errors++;
+                    }
+                    if (data51 < 1 || isNaN(data51)) {
+                      const err119 = {
+                        instancePath: instancePath + '/pairing/pairs/' + i6 + '/label',
+                        schemaPath:
+                          '#/properties/pairing/properties/pairs/items/properties/label/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err119];
+                      } else {
+                        vErrors.push(err119);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data50.name !== undefined) {
+                  if (typeof data50.name !== 'string') {
+                    const err120 = {
+                      instancePath: instancePath + '/pairing/pairs/' + i6 + '/name',
+                      schemaPath:
+                        '#/properties/pairing/properties/pairs/items/properties/name/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err120];
+                    } else {
+                      vErrors.push(err120);
+                    }
+                    errors++;
+                  }
+                }
+                if (data50.reference !== undefined) {
+                  if (
+                    !validate27(data50.reference, {
+                      instancePath: instancePath + '/pairing/pairs/' + i6 + '/reference',
+                      parentData: data50,
+                      parentDataProperty: 'reference',
+                      rootData,
+                    })
+                  ) {
+                    vErrors =
+                      vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+                    errors = vErrors.length;
+                  }
+                }
+                if (data50.prediction !== undefined) {
+                  if (
+                    !validate27(data50.prediction, {
+                      instancePath: instancePath + '/pairing/pairs/' + i6 + '/prediction',
+                      parentData: data50,
+                      parentDataProperty: 'prediction',
+                      rootData,
+                    })
+                  ) {
+                    vErrors =
+                      vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+                    errors = vErrors.length;
+                  }
+                }
+                if (data50.matchedBy !== undefined) {
+                  let data55 = data50.matchedBy;
+                  if (!(
+                    data55 === 'code' ||
+                    data55 === 'name' ||
+                    data55 === 'number' ||
+                    data55 === null
+                  )) {
+                    const err121 = {
+                      instancePath: instancePath + '/pairing/pairs/' + i6 + '/matchedBy',
+                      schemaPath:
+                        '#/properties/pairing/properties/pairs/items/properties/matchedBy/enum',
+                      keyword: 'enum',
+                      params: {
+                        allowedValues:
+                          schema11.properties.pairing.properties.pairs.items.properties.matchedBy
+                            .enum,
+                      },
+                      message: 'must be equal to one of the allowed values',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err121];
+                    } else {
+                      vErrors.push(err121);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err122 = {
+                  instancePath: instancePath + '/pairing/pairs/' + i6,
+                  schemaPath: '#/properties/pairing/properties/pairs/items/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err122];
+                } else {
+                  vErrors.push(err122);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err123 = {
+              instancePath: instancePath + '/pairing/pairs',
+              schemaPath: '#/properties/pairing/properties/pairs/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err123];
+            } else {
+              vErrors.push(err123);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err124 = {
+          instancePath: instancePath + '/pairing',
+          schemaPath: '#/properties/pairing/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err124];
+        } else {
+          vErrors.push(err124);
+        }
+        errors++;
+      }
+    }
+    if (data.warnings !== undefined) {
+      let data56 = data.warnings;
+      if (Array.isArray(data56)) {
+        const len7 = data56.length;
+        for (let i7 = 0; i7 < len7; i7++) {
+          if (typeof data56[i7] !== 'string') {
+            const err125 = {
+              instancePath: instancePath + '/warnings/' + i7,
+              schemaPath: '#/properties/warnings/items/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+            };
+            if (vErrors === null) {
+              vErrors = [err125];
+            } else {
+              vErrors.push(err125);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err126 = {
+          instancePath: instancePath + '/warnings',
+          schemaPath: '#/properties/warnings/type',
+          keyword: 'type',
+          params: { type: 'array' },
+          message: 'must be array',
+        };
+        if (vErrors === null) {
+          vErrors = [err126];
+        } else {
+          vErrors.push(err126);
+        }
+        errors++;
+      }
+    }
+    if (data.confusion !== undefined) {
+      let data58 = data.confusion;
+      if (data58 && typeof data58 == 'object' && !Array.isArray(data58)) {
+        if (data58.labels === undefined) {
+          const err127 = {
+            instancePath: instancePath + '/confusion',
+            schemaPath: '#/properties/confusion/required',
+            keyword: 'required',
+            params: { missingProperty: 'labels' },
+            message: "must have required property '" + 'labels' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err127];
+          } else {
+            vErrors.push(err127);
+          }
+          errors++;
+        }
+        if (data58.counts === undefined) {
+          const err128 = {
+            instancePath: instancePath + '/confusion',
+            schemaPath: '#/properties/confusion/required',
+            keyword: 'required',
+            params: { missingProperty: 'counts' },
+            message: "must have required property '" + 'counts' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err128];
+          } else {
+            vErrors.push(err128);
+          }
+          errors++;
+        }
+        for (const key11 in data58) {
+          if (!(key11 === 'labels' || key11 === 'counts')) {
+            const err129 = {
+              instancePath: instancePath + '/confusion',
+              schemaPath: '#/properties/confusion/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key11 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err129];
+            } else {
+              vErrors.push(err129);
+            }
+            errors++;
+          }
+        }
+        if (data58.labels !== undefined) {
+          let data59 = data58.labels;
+          if (Array.isArray(data59)) {
+            const len8 = data59.length;
+            for (let i8 = 0; i8 < len8; i8++) {
+              let data60 = data59[i8];
+              if (!(
+                typeof data60 == 'number' &&
+                !(data60 % 1) &&
+                !isNaN(data60) &&
+                isFinite(data60)
+              )) {
+                const err130 = {
+                  instancePath: instancePath + '/confusion/labels/' + i8,
+                  schemaPath: '#/properties/confusion/properties/labels/items/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err130];
+                } else {
+                  vErrors.push(err130);
+                }
+                errors++;
+              }
+              if (typeof data60 == 'number' && isFinite(data60)) {
+                if (data60 < 0 || isNaN(data60)) {
+                  const err131 = {
+                    instancePath: instancePath + '/confusion/labels/' + i8,
+                    schemaPath: '#/properties/confusion/properties/labels/items/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err131];
+                  } else {
+                    vErrors.push(err131);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err132 = {
+              instancePath: instancePath + '/confusion/labels',
+              schemaPath: '#/properties/confusion/properties/labels/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err132];
+            } else {
+              vErrors.push(err132);
+            }
+            errors++;
+          }
+        }
+        if (data58.counts !== undefined) {
+          let data61 = data58.counts;
+          if (Array.isArray(data61)) {
+            const len9 = data61.length;
+            for (let i9 = 0; i9 < len9; i9++) {
+              let data62 = data61[i9];
+              if (Array.isArray(data62)) {
+                const len10 = data62.length;
+                for (let i10 = 0; i10 < len10; i10++) {
+                  let data63 = data62[i10];
+                  if (!(
+                    typeof data63 == 'number' &&
+                    !(data63 % 1) &&
+                    !isNaN(data63) &&
+                    isFinite(data63)
+                  )) {
+                    const err133 = {
+                      instancePath: instancePath + '/confusion/counts/' + i9 + '/' + i10,
+                      schemaPath: '#/properties/confusion/properties/counts/items/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err133];
+                    } else {
+                      vErrors.push(err133);
+                    }
+                    errors++;
+                  }
+                  if (typeof data63 == 'number' && isFinite(data63)) {
+                    if (data63 < 0 || isNaN(data63)) {
+                      const err134 = {
+                        instancePath: instancePath + '/confusion/counts/' + i9 + '/' + i10,
+                        schemaPath: '#/properties/confusion/properties/counts/items/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 0 },
+                        message: 'must be >= 0',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err134];
+                      } else {
+                        vErrors.push(err134);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err135 = {
+                  instancePath: instancePath + '/confusion/counts/' + i9,
+                  schemaPath: '#/properties/confusion/properties/counts/items/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err135];
+                } else {
+                  vErrors.push(err135);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err136 = {
               instancePath: instancePath + '/confusion/counts',
               schemaPath: '#/properties/confusion/properties/counts/type',
               keyword: 'type',
@@ -3802,15 +5338,15 @@ function validate10(
               message: 'must be array',
             };
             if (vErrors === null) {
-              vErrors = [err109];
+              vErrors = [err136];
             } else {
-              vErrors.push(err109);
+              vErrors.push(err136);
             }
             errors++;
           }
         }
       } else {
-        const err110 = {
+        const err137 = {
           instancePath: instancePath + '/confusion',
           schemaPath: '#/properties/confusion/type',
           keyword: 'type',
@@ -3818,15 +5354,15 @@ function validate10(
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err110];
+          vErrors = [err137];
         } else {
-          vErrors.push(err110);
+          vErrors.push(err137);
         }
         errors++;
       }
     }
   } else {
-    const err111 = {
+    const err138 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -3834,9 +5370,9 @@ function validate10(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err111];
+      vErrors = [err138];
     } else {
-      vErrors.push(err111);
+      vErrors.push(err138);
     }
     errors++;
   }

@@ -38,6 +38,8 @@ export interface EvaluateInput {
   /** Reference and prediction on the image grid; `data` arrives staged. */
   reference: LabelVolume;
   prediction: LabelVolume;
+  /** How many overlap layers of each were staged (`reference.layer1`, …). */
+  overlapLayers?: { reference: number; prediction: number };
   /** Labels whose probabilities were staged (`p<label>`), for the soft metrics. */
   probabilityLabels: number[];
   tolerancesMm?: number[];
@@ -102,19 +104,30 @@ export function createAnalysisApi() {
         if (!data) throw new Error(`The ${name} array was not sent to the analysis worker`);
         return data as T;
       };
-      const reference = { ...req.reference, data: part<LabelVolume['data']>('reference') };
-      const prediction = { ...req.prediction, data: part<LabelVolume['data']>('prediction') };
+      const layers = (side: 'reference' | 'prediction'): LabelVolume['data'][] | undefined => {
+        const n = req.overlapLayers?.[side] ?? 0;
+        return n > 0
+          ? Array.from({ length: n }, (_, k) => part<LabelVolume['data']>(`${side}.layer${k + 1}`))
+          : undefined;
+      };
+      const reference: LabelVolume = {
+        ...req.reference,
+        data: part<LabelVolume['data']>('reference'),
+        overlapLayers: layers('reference'),
+      };
+      const prediction: LabelVolume = {
+        ...req.prediction,
+        data: part<LabelVolume['data']>('prediction'),
+        overlapLayers: layers('prediction'),
+      };
       const probabilities =
         req.probabilityLabels.length > 0
           ? Object.fromEntries(req.probabilityLabels.map((l) => [l, part<Float32Array>(`p${l}`)]))
           : undefined;
       const t0 = performance.now();
-      const names = Object.fromEntries(
-        [...(reference.labels ?? []), ...(prediction.labels ?? [])].map((l) => [l.label, l.name]),
-      );
+      // each input names its own structures; the engine pairs them (docs/structures.md)
       const result = computeMetrics(reference, prediction, {
         tolerancesMm: req.tolerancesMm,
-        labelNames: names,
         probabilities,
         disagreement: true,
       });

@@ -15,6 +15,7 @@ import {
   isAbortError,
   userMessage,
   type Endpoint,
+  type LabelVolume,
   type OverlayState,
   type Remote,
   type ViewerHost,
@@ -379,9 +380,14 @@ export class EvaluationSession {
       throw new Error('Both a reference and a model labelmap must be shown');
     const probabilities = pred.origin.probabilities ?? {};
     const labels = Object.keys(probabilities).map(Number);
+    // overlapping structures' layers travel as parts too (docs/structures.md)
+    const layerParts = (v: LabelVolume, side: string): Array<[string, PartData]> =>
+      (v.overlapLayers ?? []).map((a, k) => [`${side}.layer${k + 1}`, a]);
     const parts: Array<[string, PartData]> = [
       ['reference', reference.data],
       ['prediction', prediction.data],
+      ...layerParts(reference, 'reference'),
+      ...layerParts(prediction, 'prediction'),
       ...labels.map((l) => [`p${l}`, probabilities[l]] as [string, PartData]),
     ];
     const token = ++this.token;
@@ -391,8 +397,12 @@ export class EvaluationSession {
     const input: EvaluateInput = {
       key,
       token,
-      reference: { ...reference, data: EMPTY },
-      prediction: { ...prediction, data: EMPTY },
+      reference: { ...reference, data: EMPTY, overlapLayers: undefined },
+      prediction: { ...prediction, data: EMPTY, overlapLayers: undefined },
+      overlapLayers: {
+        reference: reference.overlapLayers?.length ?? 0,
+        prediction: prediction.overlapLayers?.length ?? 0,
+      },
       probabilityLabels: labels,
       tolerancesMm: this.options.tolerancesMm,
       ...sources,
