@@ -19,6 +19,7 @@ import {
   writeCorruptSeries,
   writeMarkupStudy,
   writeShiftedPrediction,
+  writeOverlappingPrediction,
 } from './viewer/fixtures.ts';
 import {
   countColour,
@@ -182,6 +183,26 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     // structure 3 was removed from the prediction
     expect(shown['3'].status).toBe('prediction-empty');
     await saveScreenshot(page, 'viewer-metrics-vs-cli');
+  });
+
+  it('keeps overlapping prediction structures whole: each evaluated and shown on its own', async () => {
+    const { page } = browser;
+    const prediction = await writeOverlappingPrediction(path.join(tmp, 'overlapping.nii'));
+    await page
+      .locator('[data-testid=overlay-prediction] input[type=file]')
+      .setInputFiles(prediction);
+    // frontal (1) lies entirely inside parietal (2) in this prediction: still Dice 1
+    await expect
+      .poll(async () => (await metricsTable(page))['1']?.dice, { timeout: 60_000 })
+      .toBe('1');
+    const shown = await metricsTable(page);
+    for (const l of ['3', '4', '5', '6', '7']) expect(shown[l].dice).toBe('1');
+    expect(Number(shown['2'].dice)).toBeLessThan(1);
+    expect(Number(shown['2'].fp)).toBe(Number(shown['1'].tp));
+    // both structures are listed (and toggleable) in the prediction overlay
+    await page.getByTestId('overlay-prediction-label-1').waitFor();
+    await page.getByTestId('overlay-prediction-label-2').waitFor();
+    await saveScreenshot(page, 'viewer-overlapping-prediction');
   });
 
   it('runs the shipped model in the browser and shows its labelmap and metrics', async () => {

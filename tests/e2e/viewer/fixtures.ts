@@ -9,6 +9,7 @@ import {
   readNiftiLabels,
   readPart10,
   writeNifti,
+  writeNiftiFrames,
   writePart10,
   type NaturalDataset,
 } from '@concord/core';
@@ -96,5 +97,22 @@ export async function writeShiftedPrediction(
       }
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, writeNifti({ ...ref, data }));
+  return file;
+}
+
+/**
+ * A prediction whose structures overlap (docs/structures.md): a 4D NIfTI mask stack, volume t =
+ * the reference's structure t + 1, except that structure 2 (parietal) also covers all of
+ * structure 1 (frontal). Collapsed to one labelmap, frontal would lose every voxel to parietal.
+ */
+export async function writeOverlappingPrediction(file: string /* .nii */): Promise<string> {
+  const ref = readNiftiLabels(
+    new Uint8Array(await readFile(path.join(COLIN_DIR, 'reference-labels.nii.gz'))),
+  );
+  const frames = [1, 2, 3, 4, 5, 6, 7].map((l) =>
+    ref.data.map((v) => (v === l || (l === 2 && v === 1) ? 1 : 0)),
+  );
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, writeNiftiFrames(ref, frames));
   return file;
 }

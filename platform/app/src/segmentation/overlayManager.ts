@@ -3,13 +3,16 @@
  * the same time, and the layers extensions register (e.g. the Disagreement panel's TP/FP/FN
  * codes), each its own Cornerstone segmentation (labelmap images derived from the displayed
  * series), each styled separately, toggleable per source and per structure. Which sources
- * there are, their default style and order come from an `OverlaySourceRegistry`.
+ * there are, their default style and order come from an `OverlaySourceRegistry`. A source whose
+ * structures overlap (docs/structures.md) is one Cornerstone segmentation per layer, so that
+ * both structures show where they overlap.
  */
 import { imageLoader, type Types } from '@cornerstonejs/core';
 import { segmentation, Enums as ToolEnums } from '@cornerstonejs/tools';
 import {
   nextTask,
   alignToReference,
+  labelLayers,
   type Grid,
   type LabelInfo,
   type LabelVolume,
@@ -59,7 +62,8 @@ type Listener = (states: OverlayState[]) => void;
 
 export class OverlayManager {
   private states = new Map<OverlaySource, OverlayState>();
-  private segmentationIds = new Map<OverlaySource, string>();
+  /** Cornerstone segmentations of a source: one per layer of its structure set. */
+  private segmentationIds = new Map<OverlaySource, string[]>();
   /** The labelmap on the image grid, for metrics and exports. */
   private volumes = new Map<OverlaySource, LabelVolume>();
   private listeners = new Set<Listener>();
@@ -110,9 +114,9 @@ export class OverlayManager {
     const aligned = alignToReference(labelmap, volumeGrid(imageVolume));
     this.pendingShow.delete(source); // supersedes a `setLabelmapInTasks` still filling
     this.remove(source);
-    const fill = new SliceFill(imageVolume, aligned);
-    fill.run(fill.nz);
-    return this.register(source, fill, labelmap, title, origin);
+    const fills = layerFills(imageVolume, aligned);
+    for (const fill of fills) fill.run(fill.nz);
+    return this.register(source, aligned, fills, labelmap, title, origin);
   }
 
   /**
@@ -132,30 +136,34 @@ export class OverlayManager {
     const token = {};
     this.pendingShow.set(source, token);
     const aligned = alignToReference(labelmap, volumeGrid(imageVolume));
-    const fill = new SliceFill(imageVolume, aligned);
-    while (fill.done < fill.nz) {
-      const t0 = performance.now();
-      while (fill.done < fill.nz && performance.now() - t0 < budgetMs) fill.run(1);
-      await nextTask();
-      if (this.pendingShow.get(source) !== token)
-        throw new DOMException('Superseded by a newer labelmap', 'AbortError');
+    const fills = layerFills(imageVolume, aligned);
+    for (const fill of fills) {
+      while (fill.done < fill.nz) {
+        const t0 = performance.now();
+        while (fill.done < fill.nz && performance.now() - t0 < budgetMs) fill.run(1);
+        await nextTask();
+        if (this.pendingShow.get(source) !== token)
+          throw new DOMException('Superseded by a newer labelmap', 'AbortError');
+      }
     }
     this.pendingShow.delete(source);
     this.remove(source);
-    return this.register(source, fill, labelmap, title, origin);
+    return this.register(source, aligned, fills, labelmap, title, origin);
   }
 
   /** Adds the filled slices as `source`'s segmentation and announces it. */
   private register(
     source: OverlaySource,
-    fill: SliceFill,
+    aligned: LabelVolume,
+    fills: SliceFill[],
     labelmap: LabelVolume,
     title: string,
     origin: OverlayOrigin,
   ): LabelVolume {
-    const { aligned, images } = fill;
-    const counts = fill.counts();
-    const segmentationId = `${source}:${this.seriesKey}:${++this.generation}`;
+    const counts: Record<number, number> = {};
+    for (const f of fills) Object.assign(counts, f.counts()); // a label lives in one layer
+    const base = `${source}:${this.seriesKey}:${++this.generation}`;
+    const ids = fills.map((_, i) => (i === 0 ? base : `${base}:layer${i}`));
     const present = Object.keys(counts).map(Number);
     const known = new Map((labelmap.labels ?? []).map((l) => [l.label, l]));
     const labels: LabelInfo[] = [...new Set([...known.keys(), ...present])]
@@ -165,20 +173,27 @@ export class OverlayManager {
         label,
         name: known.get(label)?.name ?? `Label ${label}`,
         color: known.get(label)?.color ?? fallbackColor(label),
+        ...(known.get(label)?.layer ? { layer: known.get(label)!.layer } : {}),
+        ...(known.get(label)?.codes ? { codes: known.get(label)!.codes } : {}),
       }));
-    segmentation.addSegmentations([
-      {
-        segmentationId,
-        representation: { type: LABELMAP, data: { imageIds: images.map((i) => i.imageId) } },
+    segmentation.addSegmentations(
+      fills.map((fill, i) => ({
+        segmentationId: ids[i],
+        representation: {
+          type: LABELMAP,
+          data: { imageIds: fill.images.map((im) => im.imageId) },
+        },
         config: {
-          label: title,
+          label: i === 0 ? title : `${title} (overlapping, layer ${i + 1})`,
           segments: Object.fromEntries(
-            labels.map((l) => [l.label, { label: l.name, segmentIndex: l.label }]),
+            labels
+              .filter((l) => (l.layer ?? 0) === i)
+              .map((l) => [l.label, { label: l.name, segmentIndex: l.label }]),
           ),
         },
-      },
-    ]);
-    this.segmentationIds.set(source, segmentationId);
+      })),
+    );
+    this.segmentationIds.set(source, ids);
     this.volumes.set(source, { ...aligned, labels });
     this.states.set(source, {
       source,
@@ -197,9 +212,9 @@ export class OverlayManager {
   }
 
   remove(source: OverlaySource) {
-    const id = this.segmentationIds.get(source);
-    if (!id) return;
-    segmentation.removeSegmentation(id);
+    const ids = this.segmentationIds.get(source);
+    if (!ids) return;
+    for (const id of ids) segmentation.removeSegmentation(id);
     this.segmentationIds.delete(source);
     this.states.delete(source);
     this.volumes.delete(source);
@@ -213,20 +228,34 @@ export class OverlayManager {
   }
 
   private attachOne(source: OverlaySource) {
-    const segmentationId = this.segmentationIds.get(source);
+    const ids = this.segmentationIds.get(source);
     const state = this.states.get(source);
-    if (!segmentationId || !state) return;
+    if (!ids || !state) return;
     for (const viewportId of this.viewportIds) {
-      segmentation.addLabelmapRepresentationToViewport(viewportId, [{ segmentationId }]);
+      segmentation.addLabelmapRepresentationToViewport(
+        viewportId,
+        ids.map((segmentationId) => ({ segmentationId })),
+      );
     }
     this.applyDisplay(source);
   }
 
   private applyDisplay(source: OverlaySource) {
-    const segmentationId = this.segmentationIds.get(source);
+    const ids = this.segmentationIds.get(source);
     const state = this.states.get(source);
-    if (!segmentationId || !state) return;
+    if (!ids || !state) return;
     const outlineWidth = this.sources.get(source)?.outlineWidth ?? 1;
+    ids.forEach((segmentationId, layer) =>
+      this.applyLayerDisplay(segmentationId, layer, state, outlineWidth),
+    );
+  }
+
+  private applyLayerDisplay(
+    segmentationId: string,
+    layer: number,
+    state: OverlayState,
+    outlineWidth: number,
+  ) {
     for (const viewportId of this.viewportIds) {
       // first the whole source: this also resets every segment's visibility
       segmentation.config.visibility.setSegmentationRepresentationVisibility(
@@ -234,7 +263,7 @@ export class OverlayManager {
         { segmentationId, type: LABELMAP },
         state.visible,
       );
-      for (const l of state.labels) {
+      for (const l of state.labels.filter((x) => (x.layer ?? 0) === layer)) {
         const [r, g, b] = l.color ?? fallbackColor(l.label);
         segmentation.config.color.setSegmentIndexColor(viewportId, segmentationId, l.label, [
           r,
@@ -314,13 +343,14 @@ class SliceFill {
 
   constructor(
     private readonly imageVolume: Types.IImageVolume,
-    readonly aligned: LabelVolume,
+    dims: readonly [number, number, number],
+    private readonly layer: LabelVolume['data'],
   ) {
-    const [nx, ny, nz] = aligned.dims;
+    const [nx, ny, nz] = dims;
     this.nz = nz;
     this.sliceSize = nx * ny;
     // Uint8Array / Uint16Array labelmaps: at most 65536 labels
-    this.hist = new Float64Array(aligned.data instanceof Uint8Array ? 256 : 65536);
+    this.hist = new Float64Array(layer instanceof Uint8Array ? 256 : 65536);
   }
 
   /** Fills the next `n` slices. */
@@ -331,7 +361,7 @@ class SliceFill {
         instanceNumber: k + 1,
       });
       this.images.push(image);
-      const slice = this.aligned.data.subarray(k * this.sliceSize, (k + 1) * this.sliceSize);
+      const slice = this.layer.subarray(k * this.sliceSize, (k + 1) * this.sliceSize);
       const vm = image.voxelManager as Types.IVoxelManager<number> | undefined;
       const target = vm?.getScalarData() as Types.PixelDataTypedArray | undefined;
       if (target) target.set(slice);
@@ -347,4 +377,9 @@ class SliceFill {
     for (let v = 1; v < this.hist.length; v++) if (this.hist[v] > 0) out[v] = this.hist[v];
     return out;
   }
+}
+
+/** One slice filler per layer of a structure set (one for exclusive structures). */
+function layerFills(imageVolume: Types.IImageVolume, aligned: LabelVolume): SliceFill[] {
+  return labelLayers(aligned).map((layer) => new SliceFill(imageVolume, aligned.dims, layer));
 }
