@@ -203,6 +203,34 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     await page.getByTestId('overlay-prediction-label-1').waitFor();
     await page.getByTestId('overlay-prediction-label-2').waitFor();
     await saveScreenshot(page, 'viewer-overlapping-prediction');
+    // the pairing is shown and can be changed by hand: frontal against the model's parietal
+    await page.locator('[data-testid=metrics-pairing] summary').click();
+    await expect
+      .poll(() =>
+        page
+          .locator('[data-testid=pairing-table] tr[data-label="1"]')
+          .getAttribute('data-matched-by'),
+      )
+      .toBe('number');
+    expect(await page.getByTestId('metrics-overlap-note').innerText()).toMatch(/overlapping/);
+    await page.getByTestId('pairing-select-1').selectOption('2');
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('[data-testid=pairing-table] tr[data-label="1"]')
+            .getAttribute('data-matched-by'),
+        { timeout: 60_000 },
+      )
+      .toBe('user');
+    const repaired = await metricsTable(page);
+    // reference frontal vs prediction parietal (which covers all of frontal): recall 1, Dice < 1
+    expect(Number(repaired['1'].recall)).toBe(1);
+    expect(Number(repaired['1'].dice)).toBeLessThan(1);
+    await page.getByTestId('pairing-reset').click();
+    await expect
+      .poll(async () => (await metricsTable(page))['1']?.dice, { timeout: 60_000 })
+      .toBe('1');
   });
 
   it('runs the shipped model in the browser and shows its labelmap and metrics', async () => {

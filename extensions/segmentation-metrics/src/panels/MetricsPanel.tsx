@@ -6,6 +6,7 @@
 import { useMemo, useState } from 'react';
 import type { HostPanelProps } from '@concord/core';
 import { compareValues, formatValue, metricColumns } from './columns.ts';
+import PairingTable from './PairingTable.tsx';
 import { useEvaluation } from './useEvaluation.ts';
 
 export default function MetricsPanel({ viewer }: HostPanelProps) {
@@ -123,6 +124,7 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
               </tbody>
             </table>
           </div>
+          <PairingTable report={report} session={session} />
         </>
       )}
     </section>

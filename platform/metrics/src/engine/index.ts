@@ -49,6 +49,7 @@ export {
   MATCH_MODES,
   type MatchMode,
   type MatchedBy,
+  type ManualPair,
   type StructureEntry,
   type StructurePair,
   type PairingResult,

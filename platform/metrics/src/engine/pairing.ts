@@ -14,8 +14,14 @@ import {
 export type MatchMode = 'auto' | 'code' | 'name' | 'number';
 export const MATCH_MODES: readonly MatchMode[] = ['auto', 'code', 'name', 'number'];
 
-/** What decided a pair; null for a structure found on one side only. */
-export type MatchedBy = 'code' | 'name' | 'number' | null;
+/** What decided a pair (`user`: chosen by hand); null for a structure found on one side only. */
+export type MatchedBy = 'code' | 'name' | 'number' | 'user' | null;
+
+/** A pair chosen by the user (reference and prediction structure numbers). */
+export interface ManualPair {
+  reference: number;
+  prediction: number;
+}
 
 /** One structure of one input, as the pairing sees it. */
 export interface StructureEntry {
@@ -156,6 +162,7 @@ export function pairStructures(
   reference: readonly StructureEntry[],
   prediction: readonly StructureEntry[],
   mode: MatchMode = 'auto',
+  manual: readonly ManualPair[] = [],
 ): PairingResult {
   if (!MATCH_MODES.includes(mode)) {
     throw new InvalidInputError(`match must be one of ${MATCH_MODES.join(', ')} (got ${mode})`);
@@ -163,6 +170,19 @@ export function pairStructures(
   const refPool = [...reference];
   const predPool = [...prediction];
   const matched: [StructureEntry, StructureEntry, MatchedBy][] = [];
+  // the user's own pairs come first; a number that is not there is an error, not a guess
+  for (const m of manual) {
+    const r = refPool.find((e) => e.number === m.reference);
+    const p = predPool.find((e) => e.number === m.prediction);
+    if (!r || !p) {
+      throw new InvalidInputError(
+        `cannot pair reference ${m.reference} with prediction ${m.prediction}: ${!r ? `the reference has no free structure ${m.reference}` : `the prediction has no free structure ${m.prediction}`}`,
+      );
+    }
+    matched.push([r, p, 'user']);
+    refPool.splice(refPool.indexOf(r), 1);
+    predPool.splice(predPool.indexOf(p), 1);
+  }
   const ambiguous = new Set<string>();
   const warnings: string[] = [];
   if (mode === 'auto' || mode === 'code') {

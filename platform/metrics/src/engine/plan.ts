@@ -10,6 +10,7 @@ import {
   isIdentityPairing,
   pairStructures,
   structureEntries,
+  type ManualPair,
   type MatchMode,
   type StructurePair,
 } from './pairing.ts';
@@ -44,6 +45,7 @@ export interface PlanOptions {
   labels?: readonly number[];
   labelNames?: LabelNames;
   match?: MatchMode;
+  pairs?: readonly ManualPair[];
 }
 
 const ZERO: LabelCounts = { tp: 0, fp: 0, fn: 0, ref: 0, pred: 0 };
@@ -106,6 +108,7 @@ export function planEvaluation(
     structureEntries(reference, refPresent, options.labelNames),
     structureEntries(prediction, predPresent, options.labelNames),
     options.match ?? 'auto',
+    options.pairs,
   );
 
   // pair labels on both sides: the arrays as they are, or relabelled

@@ -232,3 +232,24 @@ describe('pairing', () => {
     expect(off.every((c) => c === 0)).toBe(true);
   });
 });
+
+describe('pairs chosen by the user', () => {
+  const e = (number: number, name: string): StructureEntry => ({
+    number,
+    name,
+    named: true,
+    layer: 0,
+  });
+  it('come first, the rest is paired as asked; a number that is not there is an error', () => {
+    const ref = [e(1, 'Frontal'), e(2, 'Temporal')];
+    const pred = [e(5, 'Frontal lobe'), e(6, 'Temporal')];
+    const { pairs } = pairStructures(ref, pred, 'auto', [{ reference: 1, prediction: 5 }]);
+    expect(pairs.map((p) => [p.label, p.prediction?.number, p.matchedBy])).toEqual([
+      [1, 5, 'user'],
+      [2, 6, 'name'],
+    ]);
+    expect(() => pairStructures(ref, pred, 'auto', [{ reference: 3, prediction: 5 }])).toThrow(
+      /the reference has no free structure 3/,
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import type { Grid } from '@concord/core';
 import type { StructureDisagreement } from './disagreement.ts';
-import type { MatchMode, StructurePair } from './pairing.ts';
+import type { ManualPair, MatchMode, StructurePair } from './pairing.ts';
 import type { MetricRow, StructureStatus } from './registry.ts';
 
 export type { StructureStatus };
@@ -26,6 +26,8 @@ export interface MetricsOptions {
   labelNames?: LabelNames;
   /** How reference and prediction structures are paired (docs/structures.md); default auto. */
   match?: MatchMode;
+  /** Pairs chosen by the user (structure numbers), applied before `match` pairs the rest. */
+  pairs?: readonly ManualPair[];
   /** Also return the disagreement products (TP/FP/FN codes, FP/FN distances, slice counts). */
   disagreement?: boolean;
 }

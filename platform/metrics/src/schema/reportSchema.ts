@@ -241,7 +241,7 @@ export function reportJsonSchema(): object {
                 name: { type: 'string' },
                 reference: { $ref: '#/definitions/pairSide' },
                 prediction: { $ref: '#/definitions/pairSide' },
-                matchedBy: { enum: ['code', 'name', 'number', null] },
+                matchedBy: { enum: ['code', 'name', 'number', 'user', null] },
               },
             },
           },

@@ -139,7 +139,7 @@ const schema11 = {
               name: { type: 'string' },
               reference: { $ref: '#/definitions/pairSide' },
               prediction: { $ref: '#/definitions/pairSide' },
-              matchedBy: { enum: ['code', 'name', 'number', null] },
+              matchedBy: { enum: ['code', 'name', 'number', 'user', null] },
             },
           },
         },
@@ -5048,6 +5048,7 @@ function validate10(
                     data55 === 'code' ||
                     data55 === 'name' ||
                     data55 === 'number' ||
+                    data55 === 'user' ||
                     data55 === null
                   )) {
                     const err121 = {

@@ -12,6 +12,7 @@ import { boundaryGrossVolumes, classifyDisagreement } from '../disagreement/clas
 import type { BoundaryGrossVolumes } from '../disagreement/classify.ts';
 import { expandDisagreement, type StructureDisagreement } from '../engine/disagreement.ts';
 import { computeMetrics } from '../engine/metrics.ts';
+import type { ManualPair } from '../engine/pairing.ts';
 import {
   buildReport,
   type EvaluationReport,
@@ -43,6 +44,8 @@ export interface EvaluateInput {
   /** Labels whose probabilities were staged (`p<label>`), for the soft metrics. */
   probabilityLabels: number[];
   tolerancesMm?: number[];
+  /** Structure pairs chosen by the user (docs/structures.md). */
+  pairs?: ManualPair[];
   referenceSource: ReportSource;
   predictionSource: ReportPrediction;
   case: { studyInstanceUID: string; seriesInstanceUID: string };
@@ -128,6 +131,7 @@ export function createAnalysisApi() {
       // each input names its own structures; the engine pairs them (docs/structures.md)
       const result = computeMetrics(reference, prediction, {
         tolerancesMm: req.tolerancesMm,
+        pairs: req.pairs,
         probabilities,
         disagreement: true,
       });

@@ -30,6 +30,7 @@ import {
   type EvaluateOutput,
   type StructureSummary,
 } from './analysisApi.ts';
+import type { ManualPair } from '../engine/pairing.ts';
 import { EMPTY, stageParts, type PartData } from './parts.ts';
 
 export type EvaluationStatus = 'idle' | 'computing' | 'ready' | 'error';
@@ -153,6 +154,8 @@ export class EvaluationSession {
   private rebuilding: { key: string; done: Promise<void> } | null = null;
   /** The worst slices of the structure chosen in the host's Disagreement panel. */
   private worstSlices: number[] | null = null;
+  /** Structure pairs the user chose (docs/structures.md); the engine pairs the rest. */
+  private manualPairs: ManualPair[] = [];
 
   constructor(
     readonly host: ViewerHost,
@@ -250,6 +253,20 @@ export class EvaluationSession {
     return this.withProducts((remote, key) => remote.call('boundaryGross', { key, tauMm }));
   }
 
+  /** The structure pairs the user chose (reference and prediction numbers). */
+  get pairs(): readonly ManualPair[] {
+    return this.manualPairs;
+  }
+
+  /**
+   * Pairs reference and prediction structures by hand (the engine pairs the rest by code,
+   * name and number) and evaluates again; [] goes back to automatic pairing.
+   */
+  setPairs(pairs: readonly ManualPair[]): void {
+    this.manualPairs = pairs.map((p) => ({ reference: p.reference, prediction: p.prediction }));
+    this.onOverlays(this.host.overlays.list());
+  }
+
   /** What the worst-slice commands step through on this host (null: nothing chosen). */
   setWorstSlices(ranking: number[] | null): void {
     this.worstSlices = ranking;
@@ -297,10 +314,12 @@ export class EvaluationSession {
       return;
     }
     const h = this.host;
-    const evalKey = `${h.studyInstanceUID}|${h.seriesInstanceUID}|${ref.generation}/${pred.generation}#${this.retries}`;
+    // hand-made pairs are part of the inputs: another pairing is another evaluation
+    const pairKey = this.manualPairs.map((p) => `${p.reference}-${p.prediction}`).join(',');
+    const evalKey = `${h.studyInstanceUID}|${h.seriesInstanceUID}|${ref.generation}/${pred.generation}#${this.retries}|${pairKey}`;
     if (this.shown === evalKey || this.run?.evalKey === evalKey) return;
     this.stopRun();
-    this.studyKey = `${h.studyInstanceUID}|${h.seriesInstanceUID}|reference#${ref.generation}`;
+    this.studyKey = `${h.studyInstanceUID}|${h.seriesInstanceUID}|reference#${ref.generation}|${pairKey}`;
     const inputs: EvaluationInputs = {
       studyInstanceUID: h.studyInstanceUID,
       seriesInstanceUID: h.seriesInstanceUID,
@@ -405,6 +424,7 @@ export class EvaluationSession {
       },
       probabilityLabels: labels,
       tolerancesMm: this.options.tolerancesMm,
+      pairs: this.manualPairs,
       ...sources,
     };
     if (run) run.evaluating = true;
