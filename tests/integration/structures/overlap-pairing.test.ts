@@ -3,7 +3,7 @@
  * nibabel, numpy): overlapping segments are evaluated each on its own mask, and segments are
  * paired by meaning (code, then name), never silently by number (docs/structures.md).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,8 @@ import {
   type DicomSeriesResult,
   type LabelVolume,
 } from '@concord/core';
-import { computeMetrics, type EvaluationReport } from '@concord/metrics';
+import { buildReport, computeMetrics, type EvaluationReport } from '@concord/metrics';
+import { writeReportPdf } from '@concord/reports';
 
 const F = path.resolve('tests/fixtures/structures');
 const SERIES = path.resolve('tests/fixtures/io/dicom/ct-axial');
@@ -181,5 +182,23 @@ describe('pairing by meaning', () => {
     );
     expect(out.code).toBe(0);
     expect(out.stdout.split('\n')[1]).toMatch(/^1,Liver,/);
+  });
+
+  it('the PDF report lists the pairs and the overlap', async () => {
+    const ref = readDicomSeg(bytes('overlap-seg.dcm'), series).labels;
+    const pred = readDicomSeg(bytes('permuted-seg.dcm'), series).labels;
+    const report = buildReport({
+      result: computeMetrics(ref, pred),
+      reference: { kind: 'dicom-seg', source: 'overlap-seg.dcm' },
+      prediction: { kind: 'dicom-seg', source: 'permuted-seg.dcm' },
+    });
+    const pdf = await writeReportPdf({ report });
+    const text = spawnSync('pdftotext', ['-layout', '-', '-'], {
+      input: pdf,
+      encoding: 'utf8',
+    }).stdout;
+    expect(text).toMatch(/Structure pairing/);
+    expect(text).toMatch(/2: reference 2 Liver lesion - prediction 5 Liver lesion \(code\)/);
+    expect(text).toMatch(/overlapping structures: each is evaluated on its own mask/);
   });
 });

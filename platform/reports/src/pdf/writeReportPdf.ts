@@ -248,6 +248,35 @@ export const TABLE_COLUMNS: Column[] = [
   metricColumn('volumeDiffPct', 38, 'Diff %'),
 ];
 
+/**
+ * How structures were paired (docs/structures.md), when it is not simply "same number on both
+ * sides": every pair with both numbers and what matched it, the warnings, the overlap rule.
+ */
+function pairingSection(l: Layout, report: EvaluationReport): void {
+  const p = report.pairing;
+  if (!p) return;
+  const plain = p.pairs.every(
+    (x) => x.reference && x.prediction && x.reference.number === x.prediction.number,
+  );
+  const overlap = p.overlap.reference || p.overlap.prediction;
+  if (plain && !overlap && !report.warnings?.length) return;
+  l.heading('Structure pairing');
+  l.paragraph(
+    'Reference and prediction structures are paired by coded concept, then by name, then by number where neither contradicts; labels in the table are the reference numbers.',
+  );
+  for (const x of p.pairs) {
+    const side = (e: typeof x.reference) => (e ? `${e.number} ${e.name}` : 'none');
+    l.paragraph(
+      `${x.label}: reference ${side(x.reference)} - prediction ${side(x.prediction)} (${x.matchedBy ?? 'one side only'})`,
+    );
+  }
+  if (overlap)
+    l.paragraph(
+      `${p.overlap.reference ? 'The reference' : 'The prediction'}${p.overlap.reference && p.overlap.prediction ? ' and the prediction have' : ' has'} overlapping structures: each is evaluated on its own mask.`,
+    );
+  for (const w of report.warnings ?? []) l.paragraph(`Note: ${w}`, 8.5, MUTED);
+}
+
 function table(l: Layout, report: EvaluationReport): void {
   l.heading('Per-structure metrics');
   const size = 7.5;
@@ -507,6 +536,7 @@ export async function writeReportPdf(
   header(l, report, options);
   definitions(l, report);
   table(l, report);
+  pairingSection(l, report);
   biasChart(l, report);
   await slicePage(l, input, options, tauMm);
   return doc.save();
