@@ -4,6 +4,7 @@
  * the prediction structure for every reference structure. A change re-evaluates with the user's
  * pairs first. All names are rendered as text.
  */
+import { useState } from 'react';
 import type { EvaluationReport, ManualPair } from '@concord/metrics';
 import type { EvaluationSession } from '@concord/metrics/session';
 
@@ -36,6 +37,8 @@ export default function PairingTable({
   session: EvaluationSession;
 }) {
   const pairing = report.pairing;
+  // open at first when there is something to check; then as the user leaves it
+  const [open, setOpen] = useState(() => !!report.warnings?.length);
   if (!pairing) return null;
   const predictions = pairing.pairs
     .map((p) => p.prediction)
@@ -43,7 +46,12 @@ export default function PairingTable({
     .sort((a, b) => a.number - b.number);
   const overlap = pairing.overlap.reference || pairing.overlap.prediction;
   return (
-    <details className="pairing" data-testid="metrics-pairing" open={!!report.warnings?.length}>
+    <details
+      className="pairing"
+      data-testid="metrics-pairing"
+      open={open}
+      onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
+    >
       <summary>
         Structure pairing
         {report.warnings?.length ? ` · ${report.warnings.length} to check` : ''}

@@ -156,6 +156,8 @@ export class EvaluationSession {
   private worstSlices: number[] | null = null;
   /** Structure pairs the user chose (docs/structures.md); the engine pairs the rest. */
   private manualPairs: ManualPair[] = [];
+  /** The inputs (series, overlay generations) the hand-made pairs were chosen for. */
+  private pairsFor: string | null = null;
 
   constructor(
     readonly host: ViewerHost,
@@ -264,6 +266,7 @@ export class EvaluationSession {
    */
   setPairs(pairs: readonly ManualPair[]): void {
     this.manualPairs = pairs.map((p) => ({ reference: p.reference, prediction: p.prediction }));
+    this.pairsFor = this.inputsKey(this.host.overlays.list());
     this.onOverlays(this.host.overlays.list());
   }
 
@@ -303,9 +306,22 @@ export class EvaluationSession {
     }
   }
 
+  /** Series and overlay generations of the inputs, or null without both overlays. */
+  private inputsKey(overlays: OverlayState[]): string | null {
+    const ref = overlay(overlays, 'reference');
+    const pred = overlay(overlays, 'prediction');
+    if (!ref || !pred) return null;
+    return `${this.host.studyInstanceUID}|${this.host.seriesInstanceUID}|${ref.generation}/${pred.generation}`;
+  }
+
   private onOverlays(overlays: OverlayState[]) {
     const ref = overlay(overlays, 'reference');
     const pred = overlay(overlays, 'prediction');
+    // pairs chosen by hand belong to the inputs they were chosen for: new inputs pair afresh
+    if (this.manualPairs.length && this.pairsFor !== this.inputsKey(overlays)) {
+      this.manualPairs = [];
+      this.pairsFor = null;
+    }
     if (!ref || !pred) {
       this.stopRun();
       this.shown = null;
