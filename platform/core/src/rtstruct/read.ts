@@ -1,6 +1,4 @@
 import type { DicomSeriesResult } from '../dicom/index.ts';
-import { dcmjs, fixUtf8InSequences, type NaturalDataset } from '../dicom/dcmjs.ts';
-import { asPart10 } from '../dicom/sniff.ts';
 import { InvalidInputError } from '../errors/index.ts';
 import {
   gridOf,
@@ -12,6 +10,7 @@ import {
   type LabelVolume,
   type StructureCodes,
 } from '../geometry/index.ts';
+import { parseRtStruct, type RtDataset } from './parse.ts';
 import { fillPolygonsEvenOdd } from './rasterize.ts';
 
 /** RT Structure Set Storage */
@@ -56,9 +55,10 @@ export interface RtStructResult {
   seriesDescription?: string;
 }
 
-type Seq = NaturalDataset[];
-const seq = (v: unknown): Seq => (Array.isArray(v) ? (v as Seq) : v ? [v as NaturalDataset] : []);
-const first = (v: unknown): NaturalDataset | undefined => seq(v)[0];
+/** The items of a sequence attribute (nothing when it is absent, empty or not a sequence). */
+const seq = (v: unknown): RtDataset[] =>
+  Array.isArray(v) ? v.filter((x): x is RtDataset => typeof x === 'object' && x !== null) : [];
+const first = (v: unknown): RtDataset | undefined => seq(v)[0];
 const text = (v: unknown): string | undefined => {
   const s = Array.isArray(v) ? v.join('\\') : v === undefined || v === null ? '' : String(v);
   return s.trim() || undefined;
@@ -68,24 +68,10 @@ function code(v: unknown): CodedConcept | undefined {
   const c = first(v);
   if (!c) return undefined;
   return {
-    CodeValue: String(c.CodeValue ?? c.LongCodeValue ?? c.URNCodeValue ?? ''),
+    CodeValue: String(c.CodeValue || c.LongCodeValue || c.URNCodeValue || ''),
     CodingSchemeDesignator: String(c.CodingSchemeDesignator ?? ''),
     CodeMeaning: String(c.CodeMeaning ?? ''),
   };
-}
-
-function parse(bytes: Uint8Array): NaturalDataset {
-  if (bytes.length === 0) throw new InvalidInputError('RTSTRUCT file is empty');
-  try {
-    const part10 = asPart10(bytes);
-    const copy = part10.slice().buffer;
-    const parsed = dcmjs.data.DicomMessage.readFile(copy, { ignoreErrors: false });
-    return fixUtf8InSequences(dcmjs.data.DicomMetaDictionary.naturalizeDataset(parsed.dict));
-  } catch (e) {
-    if (e instanceof InvalidInputError) throw e;
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new InvalidInputError(`Not a readable DICOM file (${msg.split('\n')[0]})`);
-  }
 }
 
 const fmt = (x: number) => Number(x.toFixed(2)).toString();
@@ -97,7 +83,7 @@ interface RoiDef {
 }
 
 /** The codes of an ROI from its RT ROI Observations item (docs/structures.md). */
-function roiCodes(obs: NaturalDataset | undefined): StructureCodes | undefined {
+function roiCodes(obs: RtDataset | undefined): StructureCodes | undefined {
   if (!obs) return undefined;
   const id = first(obs.RTROIIdentificationCodeSequence);
   const codes: StructureCodes = {
@@ -135,7 +121,7 @@ export function readRtStruct(
   bytes: Uint8Array,
   referencedSeries: DicomSeriesResult,
 ): RtStructResult {
-  const ds = parse(bytes);
+  const ds = parseRtStruct(bytes);
   if (ds.SOPClassUID !== RTSTRUCT_SOP_CLASS_UID) {
     throw new InvalidInputError(
       `Not a DICOM RT Structure Set (SOP class ${String(ds.SOPClassUID ?? 'missing')}, modality ${String(ds.Modality ?? '?')})`,
@@ -173,7 +159,7 @@ export function readRtStruct(
     byNumber.set(r.roiNumber, r);
   }
 
-  const contoursOf = new Map<number, NaturalDataset[]>();
+  const contoursOf = new Map<number, RtDataset[]>();
   const colorOf = new Map<number, [number, number, number]>();
   for (const rc of seq(ds.ROIContourSequence)) {
     const n = Number(rc.ReferencedROINumber);
@@ -236,7 +222,7 @@ export function readRtStruct(
   const tol = CONTOUR_SLICE_TOLERANCE * sliceMm;
   const multiFrameSource = series.instanceMetadata.some((m) => m.NumberOfFrames > 1);
   const labelOf = roiLabels(roiDefs.map((r) => r.roiNumber));
-  const obsOf = new Map<number, NaturalDataset>();
+  const obsOf = new Map<number, RtDataset>();
   for (const o of seq(ds.RTROIObservationsSequence)) {
     const n = Number(o.ReferencedROINumber);
     if (!obsOf.has(n)) obsOf.set(n, o);
@@ -261,12 +247,10 @@ export function readRtStruct(
         skipped.set(type || 'untyped', (skipped.get(type || 'untyped') ?? 0) + 1);
         return;
       }
-      const raw = Array.isArray(c.ContourData)
-        ? c.ContourData
-        : c.ContourData === undefined
-          ? []
-          : [c.ContourData];
-      const values = raw.map((v) => (typeof v === 'number' ? v : Number(String(v).trim() || NaN)));
+      const data = c.ContourData;
+      const raw = Array.isArray(data) ? data : data ? [data] : [];
+      // DS strings; an empty or non-numeric one is NaN (Number('') would be 0)
+      const values = raw.map((v) => (typeof v === 'string' && v.trim() ? Number(v) : NaN));
       if (values.length % 3 !== 0) {
         throw new InvalidInputError(
           `${cw}: ContourData has ${values.length} values, not x\\y\\z triplets`,

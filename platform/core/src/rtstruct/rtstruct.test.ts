@@ -8,7 +8,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readDicomSeries, type DicomSeriesResult } from '../dicom/index.ts';
+import {
+  dicomSopClassUID,
+  isDicomBytes,
+  readDicomSeries,
+  type DicomSeriesResult,
+} from '../dicom/index.ts';
+import { readLabelFile } from '../node/files.ts';
 import { InvalidInputError } from '../errors/index.ts';
 import { labelLayers } from '../geometry/index.ts';
 import { fillPolygonsEvenOdd, readRtStruct, roiLabels } from './index.ts';
@@ -93,7 +99,7 @@ describe('readRtStruct on pydicom-written RTSTRUCTs', () => {
     }
     expect(r.rois.map((x) => [x.roiNumber, x.label, x.name, x.layer, x.voxels])).toEqual([
       [0, 1, 'Ring', 0, expected.holes.rois['1'].voxels.length],
-      [1, 2, 'Body', 1, expected.holes.rois['2'].voxels.length],
+      [1, 2, 'Körper', 1, expected.holes.rois['2'].voxels.length],
       [3, 4, 'Empty', 0, 0],
     ]);
     expect(r.overlapping).toBe(true);
@@ -142,6 +148,18 @@ describe('readRtStruct on pydicom-written RTSTRUCTs', () => {
 
 describe("pydicom's rtstruct.dcm (a bare data set: no preamble, no meta header)", () => {
   const bytes = () => new Uint8Array(readFileSync(PYDICOM_RTSTRUCT));
+  it('is told from NIfTI by content and recognised as an RTSTRUCT by its SOP class', async () => {
+    const nifti = path.join(ROOT, 'samples/colin27/reference-labels.nii.gz');
+    expect(isDicomBytes(bytes())).toBe(true);
+    expect(isDicomBytes(new Uint8Array(readFileSync(nifti)))).toBe(false);
+    expect(dicomSopClassUID(bytes())).toBe('1.2.840.10008.5.1.4.1.1.481.3');
+    const s = await series('ct-axial');
+    await expect(readLabelFile(PYDICOM_RTSTRUCT, { series: s })).rejects.toThrow(
+      /^The RTSTRUCT references another series/,
+    );
+    expect((await readLabelFile(nifti)).kind).toBe('nifti');
+  });
+
   it('is on a series that is not available: "references another series"', async () => {
     expect(existsSync(PYDICOM_RTSTRUCT), 'Debian python3-pydicom').toBe(true);
     const s = await series('ct-axial');
