@@ -5,7 +5,7 @@
  * `concord metrics` with an RTSTRUCT reference.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,5 +156,23 @@ describe('RTSTRUCT written by plastimatch', () => {
     expect(wrongSeries.code).toBe(3);
     expect(wrongSeries.stderr).toMatch(/^concord: The RTSTRUCT references another series/);
     expect(wrongSeries.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('`concord metrics` prints what the reader notes (POINT and empty ROIs), one line each; a series folder holding the RTSTRUCT still reads', async () => {
+    // the RTSTRUCT next to the images it was drawn on, as plastimatch and PACS exports leave it
+    const folder = path.join(tmp, 'ct-axial-with-rtstruct');
+    cpSync(path.resolve('tests/fixtures/io/dicom/ct-axial'), folder, { recursive: true });
+    const holes = path.resolve('tests/fixtures/rtstruct/holes.dcm');
+    cpSync(holes, path.join(folder, 'rtstruct.dcm'));
+    const run = await concord('--reference', holes, '--prediction', holes, '--series', folder);
+    expect(run.code, run.stderr).toBe(0);
+    const notes = run.stderr.split('\n').filter((l) => l.startsWith('concord: note:'));
+    expect(notes).toEqual([
+      'concord: note: reference holes.dcm: ROI 2 "Marker" skipped: it has no closed planar contour (1 POINT)',
+      'concord: note: reference holes.dcm: ROI 3 "Empty" is empty: it has no voxel on the series grid',
+      'concord: note: prediction holes.dcm: ROI 2 "Marker" skipped: it has no closed planar contour (1 POINT)',
+      'concord: note: prediction holes.dcm: ROI 3 "Empty" is empty: it has no voxel on the series grid',
+    ]);
+    expect((JSON.parse(run.stdout) as EvaluationReport).reference.kind).toBe('rtstruct');
   });
 });
