@@ -37,7 +37,7 @@ beforeAll(async () => {
 function maskOf(v: LabelVolume, label: number): Uint8Array {
   const info = v.labels!.find((l) => l.label === label)!;
   const layer = labelLayers(v)[info.layer ?? 0];
-  return layer.map((x) => (x === label ? 1 : 0));
+  return Uint8Array.from(layer, (x) => (x === label ? 1 : 0));
 }
 
 function dice(a: Uint8Array, b: Uint8Array): { dice: number; a: number; b: number } {
@@ -97,8 +97,8 @@ describe('RTSTRUCT written by plastimatch', () => {
       // and the contours came from the sample's labelmap: we get that labelmap back
       const source =
         s.name === 'Brain'
-          ? reference.data.map((l) => (l > 0 ? 1 : 0))
-          : reference.data.map((l) => (l === roi.label ? 1 : 0));
+          ? Uint8Array.from(reference.data, (l) => (l > 0 ? 1 : 0))
+          : Uint8Array.from(reference.data, (l) => (l === roi.label ? 1 : 0));
       expect(dice(ours, source).dice, `${s.name} vs the source labelmap`).toBeGreaterThanOrEqual(
         0.99,
       );
