@@ -5,6 +5,7 @@
  * for the 3 MB plastimatch file of the sample where dicom-parser takes ~0.1 s.
  */
 import dicomParser, { type DataSet } from 'dicom-parser';
+import { inflateSync } from 'fflate';
 import { asPart10 } from '../dicom/sniff.ts';
 import { InvalidInputError } from '../errors/index.ts';
 
@@ -88,12 +89,21 @@ function convert(ds: DataSet, decoder: Decoder): RtDataset {
   return out;
 }
 
+/** Deflated Explicit VR Little Endian: the data set after the meta header is deflated. */
+function inflater(arr: Uint8Array, position: number): Uint8Array {
+  const inflated = inflateSync(arr.subarray(position));
+  const full = new Uint8Array(position + inflated.length);
+  full.set(arr.subarray(0, position));
+  full.set(inflated, position);
+  return full;
+}
+
 /** Parses RTSTRUCT bytes (Part 10 or a bare data set); unreadable input is InvalidInputError. */
 export function parseRtStruct(bytes: Uint8Array): RtDataset {
   if (bytes.length === 0) throw new InvalidInputError('RTSTRUCT file is empty');
   let ds: DataSet;
   try {
-    ds = dicomParser.parseDicom(asPart10(bytes));
+    ds = dicomParser.parseDicom(asPart10(bytes), { inflater });
   } catch (e) {
     if (e instanceof InvalidInputError) throw e;
     // dicom-parser throws strings, Errors, or {exception, dataSet} objects

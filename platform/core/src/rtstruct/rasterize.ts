@@ -10,8 +10,8 @@
  * index coordinates (pixel (i, j) has its centre at x = i, y = j) and is closed implicitly
  * (last point to first). All polygons are filled together, so where two overlap the crossing
  * count is even and the pixel is outside (a hole). A centre exactly on an edge follows the
- * half-open rule (inside on the left and bottom edges, outside on the right and top), so two
- * polygons sharing an edge never both take its pixels. Returns the number of pixels set.
+ * half-open rule (an edge on the low-x or low-y side of the polygon keeps its centres, one on the
+ * high side does not), so two polygons sharing an edge never both take its pixels. Returns the number of pixels set.
  */
 export function fillPolygonsEvenOdd(
   polygons: readonly ArrayLike<number>[],

@@ -121,12 +121,15 @@ describe('readRtStruct on pydicom-written RTSTRUCTs', () => {
     expect(r.rois[0].interpretedType).toBe('ORGAN');
   });
 
-  it('oblique.dcm: contours on an oblique series, tied by position', async () => {
-    const r = readRtStruct(bytesOf('oblique'), await series('ct-oblique'));
+  it('oblique.dcm: contours on an oblique series, tied by position (also deflated)', async () => {
+    const s = await series('ct-oblique');
     const roi = expected.oblique.rois['7'];
     expect(roi.voxels.length).toBeGreaterThan(100);
-    expect(voxelsOf(r.labels, 7)).toEqual(roi.voxels);
-    expect(r.notes).toEqual([]);
+    for (const name of ['oblique', 'oblique-deflated']) {
+      const r = readRtStruct(bytesOf(name), s);
+      expect(voxelsOf(r.labels, 7), name).toEqual(roi.voxels);
+      expect(r.notes).toEqual([]);
+    }
   });
 
   for (const [name, message] of Object.entries(expected.errors)) {
