@@ -13,6 +13,7 @@ PACKAGES=(
   python3-nibabel   # io cross-check tests: nibabel reads the NIfTI files we write (/usr/bin/python3)
   python3-pydicom   # io cross-check tests: pydicom reads the DICOM SEGs we write
   poppler-utils     # pdftotext/pdftoppm: the PDF report tests read its text and render its pages
+  plastimatch       # RTSTRUCT tests: writes the sample's structures as RTSTRUCT and rasterises them back (independent check)
 )
 
 missing=()

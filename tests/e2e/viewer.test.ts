@@ -233,6 +233,23 @@ describe('viewer: sample study, overlays, metrics, model', () => {
       .toBe('1');
   });
 
+  it('takes an RTSTRUCT (written by plastimatch) as the prediction: Dice 1 against the reference SEG', async () => {
+    const { page } = browser;
+    // the sample's 7 structures as plastimatch contours (ROI numbers 0..6), ~2 MB: made here
+    await run('bash', ['tests/fixtures/rtstruct/make-fixtures.sh', tmp, 'seven']);
+    await page
+      .locator('[data-testid=overlay-prediction] input[type=file]')
+      .setInputFiles(path.join(tmp, 'seven.dcm'));
+    // parietal was below 1 with the previous (overlapping) prediction: wait for the new one
+    await expect
+      .poll(async () => (await metricsTable(page))['2']?.dice, { timeout: 60_000 })
+      .toBe('1');
+    const shown = await metricsTable(page);
+    for (const l of ['1', '2', '3', '4', '5', '6', '7']) expect(shown[l].dice, l).toBe('1');
+    await page.getByTestId('overlay-prediction-label-7').waitFor();
+    await saveScreenshot(page, 'viewer-rtstruct-prediction');
+  });
+
   it('runs the shipped model in the browser and shows its labelmap and metrics', async () => {
     const { page } = browser;
     // a run can be cancelled while it is in progress

@@ -8,6 +8,7 @@ export * from './nifti/index.ts';
 export * from './codecs/index.ts';
 export * from './dicom/index.ts';
 export * from './seg/index.ts';
+export * from './rtstruct/index.ts';
 export * from './datasources/index.ts';
 export * from './host/index.ts';
 export * from './rpc/index.ts';

@@ -1,13 +1,16 @@
 /**
- * Reads a DICOM SEG onto the displayed series with @concord/core's reader, describing the
- * series from what Cornerstone already knows (geometry, SOP Instance UIDs per slice).
+ * Reads a DICOM SEG or RTSTRUCT onto the displayed series with @concord/core's readers,
+ * describing the series from what Cornerstone already knows (geometry, SOP Instance UIDs per
+ * slice).
  * Which SEG of a study becomes the reference is @concord/core's rule (`chooseReferenceSeg`).
  */
 import { metaData, type Types } from '@cornerstonejs/core';
 import {
   readDicomSeg,
+  readRtStruct,
   type DicomInstanceMetadata,
   type DicomSegResult,
+  type RtStructResult,
   type DicomSeriesResult,
   type Vec3,
 } from '@concord/core';
@@ -52,4 +55,12 @@ export function readSegForVolume(
   seriesUID: string,
 ): DicomSegResult {
   return readDicomSeg(new Uint8Array(bytes), seriesOfVolume(volume, seriesUID));
+}
+
+export function readRtStructForVolume(
+  bytes: Uint8Array,
+  volume: Types.IImageVolume,
+  seriesUID: string,
+): RtStructResult {
+  return readRtStruct(bytes, seriesOfVolume(volume, seriesUID));
 }

@@ -6,11 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import {
-  alignToReference,
-  type DicomSeriesResult,
-  type LabelVolume,
-} from '@concord/core';
+import { alignToReference, type DicomSeriesResult, type LabelVolume } from '@concord/core';
 import { readLabelFile, readSeriesFolder, type LabelFileKind } from '@concord/core/node';
 import { runInference, type InferenceResult } from '@concord/inference';
 import { createNodeBackend, loadModelFromFile } from '@concord/inference/node';
@@ -86,6 +82,9 @@ async function readReference(
   series: DicomSeriesResult,
 ): Promise<{ volume: LabelVolume; kind: LabelFileKind }> {
   const ref = await readLabelFile(file, { what: 'reference', series });
+  // what an RTSTRUCT reader skipped (POINT ROIs) or found empty: one line each
+  for (const note of ref.notes ?? [])
+    process.stderr.write(`concord: note: reference ${path.basename(file)}: ${note}\n`);
   if (!ref.seg) return { volume: alignToReference(ref.volume, series.volume), kind: ref.kind };
   return { volume: ref.volume, kind: ref.kind };
 }

@@ -67,16 +67,17 @@ function usageError(message: string): never {
 }
 
 /**
- * Reads a labelmap file: NIfTI (.nii, .nii.gz), or a DICOM SEG mapped onto the grid of the
- * series in `seriesDir` (read once and shared through `cache`).
+ * Reads a labelmap file: NIfTI (.nii, .nii.gz), or a DICOM SEG or RTSTRUCT mapped onto the
+ * grid of the series in `seriesDir` (read once and shared through `cache`). What the reader
+ * notes (an RTSTRUCT's skipped POINT ROIs, empty ROIs) goes to stderr, one line each.
  */
-export function readLabelInput(
+export async function readLabelInput(
   file: string,
   what: 'reference' | 'prediction',
   seriesDir: string | undefined,
   cache: { series?: Promise<DicomSeriesResult> } = {},
 ): Promise<LabelFile> {
-  return readLabelFile(file, {
+  const read = await readLabelFile(file, {
     what,
     series: () => {
       if (!seriesDir) {
@@ -87,6 +88,9 @@ export function readLabelInput(
       return (cache.series ??= readSeriesFolder(seriesDir, { what: 'series folder' }));
     },
   });
+  for (const note of read.notes ?? [])
+    process.stderr.write(`concord: note: ${what} ${path.basename(file)}: ${note}\n`);
+  return read;
 }
 
 /**

@@ -33,3 +33,10 @@ export {
   EXPLICIT_VR_LITTLE_ENDIAN,
   CONCORD_IMPLEMENTATION_CLASS_UID,
 } from './dcmjs.ts';
+export {
+  isDicomPart10,
+  isDicomBytes,
+  bareDatasetTransferSyntax,
+  asPart10,
+  dicomSopClassUID,
+} from './sniff.ts';

@@ -42,7 +42,7 @@ export interface OverlaySourceDefinition {
 
 /** Where a labelmap came from, as the report records it (docs/report.md). */
 export interface OverlayOrigin {
-  kind: 'nifti' | 'dicom-seg' | 'model' | 'labelmap';
+  kind: 'nifti' | 'dicom-seg' | 'rtstruct' | 'model' | 'labelmap';
   model?: { name: string; version: string; sha256: string };
   backend?: string;
   inferenceMs?: number;

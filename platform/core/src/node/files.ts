@@ -1,6 +1,6 @@
 /**
  * File-system readers shared by the `concord` commands (docs/cli.md): one DICOM series from a
- * folder, one labelmap from a NIfTI file or a DICOM SEG. Bad input is InvalidInputError with a
+ * folder, one labelmap from a NIfTI file, a DICOM SEG or an RTSTRUCT. Bad input is InvalidInputError with a
  * one-line message (CLI exit code 3).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,12 +9,18 @@ import { InvalidInputError } from '../errors/index.ts';
 import type { LabelVolume } from '../geometry/index.ts';
 import { readNiftiLabels } from '../nifti/index.ts';
 import {
+  asPart10,
+  dicomSopClassUID,
   groupDicomFilesBySeries,
+  isDicomBytes,
   readDicomSeries,
   type DicomFileInput,
   type DicomSeriesResult,
 } from '../dicom/index.ts';
 import { readDicomSeg, type DicomSegResult } from '../seg/index.ts';
+import { readRtStruct, RTSTRUCT_SOP_CLASS_UID, type RtStructResult } from '../rtstruct/index.ts';
+
+export { isDicomPart10 } from '../dicom/index.ts';
 
 /** The bytes of a file as a plain Uint8Array view (no copy); InvalidInputError when unreadable. */
 export function readFileBytes(file: string, what = 'file'): Uint8Array {
@@ -26,17 +32,6 @@ export function readFileBytes(file: string, what = 'file'): Uint8Array {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InvalidInputError(`cannot read ${what} ${file}${code ? ` (${code})` : ''}`);
   }
-}
-
-/** True for DICOM Part 10 bytes (the "DICM" prefix after the 128-byte preamble). */
-export function isDicomPart10(bytes: Uint8Array): boolean {
-  return (
-    bytes.length > 132 &&
-    bytes[128] === 0x44 &&
-    bytes[129] === 0x49 &&
-    bytes[130] === 0x43 &&
-    bytes[131] === 0x4d
-  );
 }
 
 export interface ReadSeriesFolderOptions {
@@ -86,7 +81,10 @@ export async function readSeriesFolder(
     throw new InvalidInputError(`${what} ${dir}: expected a folder holding one DICOM series`);
   }
   const { series } = groupDicomFilesBySeries(listFiles(dir, what));
-  const images = series.filter((s) => s.modality !== 'SEG' && s.modality !== 'SR');
+  // structure sets and reports next to the images (plastimatch writes its RTSTRUCT there)
+  const images = series.filter(
+    (s) => s.modality !== 'SEG' && s.modality !== 'SR' && s.modality !== 'RTSTRUCT',
+  );
   if (images.length === 0) throw new InvalidInputError(`No DICOM image series in ${dir}`);
   if (images.length > 1) {
     throw new InvalidInputError(
@@ -97,22 +95,30 @@ export async function readSeriesFolder(
 }
 
 /** Where a labelmap came from. */
-export type LabelFileKind = 'nifti' | 'dicom-seg';
+export type LabelFileKind = 'nifti' | 'dicom-seg' | 'rtstruct';
 
-/** A labelmap read from a file: the volume, its kind and, for a DICOM SEG, the SEG and its series. */
+/**
+ * A labelmap read from a file: the volume, its kind and, for a DICOM SEG or an RTSTRUCT, the
+ * decoded object and its series.
+ */
 export interface LabelFile {
   volume: LabelVolume;
   kind: LabelFileKind;
-  /** the series a DICOM SEG was mapped onto */
+  /** the series a DICOM SEG or RTSTRUCT was mapped onto */
   series?: DicomSeriesResult;
   /** the decoded DICOM SEG (segments, names, colours) */
   seg?: DicomSegResult;
+  /** the decoded RTSTRUCT (ROIs, names, colours) */
+  rtstruct?: RtStructResult;
+  /** One line each, for the user: what was skipped or is empty (RTSTRUCT). */
+  notes?: string[];
 }
 
 export interface ReadLabelFileOptions {
   /**
-   * The series a DICOM SEG segments (or a function that yields it, called only for a SEG, so a
-   * series folder is read only when needed). Without it a DICOM SEG is InvalidInputError.
+   * The series a DICOM SEG or RTSTRUCT segments (or a function that yields it, called only for
+   * DICOM input, so a series folder is read only when needed). Without it DICOM input is
+   * InvalidInputError.
    */
   series?: DicomSeriesResult | (() => DicomSeriesResult | Promise<DicomSeriesResult>);
   /** What the file is, in messages (default "labelmap"), e.g. "reference". */
@@ -120,8 +126,9 @@ export interface ReadLabelFileOptions {
 }
 
 /**
- * Reads a labelmap file: a NIfTI labelmap (.nii, .nii.gz: on its own grid), or a DICOM SEG
- * (recognised by its content) mapped onto the grid of the series it segments.
+ * Reads a labelmap file: a NIfTI labelmap (.nii, .nii.gz: on its own grid), or a DICOM SEG or
+ * RTSTRUCT (recognised by its content: the SOP class, Part 10 or a bare data set) mapped onto
+ * the grid of the series it segments.
  */
 export async function readLabelFile(
   file: string,
@@ -129,12 +136,16 @@ export async function readLabelFile(
 ): Promise<LabelFile> {
   const what = options.what ?? 'labelmap';
   const bytes = readFileBytes(file, what);
-  if (!isDicomPart10(bytes)) return { volume: readNiftiLabels(bytes), kind: 'nifti' };
+  if (!isDicomBytes(bytes)) return { volume: readNiftiLabels(bytes), kind: 'nifti' };
   const given = options.series;
   if (!given) {
     throw new InvalidInputError(`${what} ${file} is DICOM: it needs the DICOM series it segments`);
   }
   const series = typeof given === 'function' ? await given() : given;
-  const seg = readDicomSeg(bytes, series);
+  if (dicomSopClassUID(bytes) === RTSTRUCT_SOP_CLASS_UID) {
+    const rtstruct = readRtStruct(bytes, series);
+    return { volume: rtstruct.labels, kind: 'rtstruct', series, rtstruct, notes: rtstruct.notes };
+  }
+  const seg = readDicomSeg(asPart10(bytes), series);
   return { volume: seg.labels, kind: 'dicom-seg', series, seg };
 }

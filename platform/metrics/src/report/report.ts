@@ -11,7 +11,7 @@ import type {
 
 export const REPORT_SCHEMA_ID = 'concord.report/v1';
 
-export type InputKind = 'nifti' | 'dicom-seg' | 'model' | 'labelmap';
+export type InputKind = 'nifti' | 'dicom-seg' | 'rtstruct' | 'model' | 'labelmap';
 
 export interface ReportSource {
   kind: InputKind;

@@ -278,7 +278,7 @@ export function reportJsonSchema(): object {
   };
   const definitions = {
     kind: {
-      enum: ['nifti', 'dicom-seg', 'model', 'labelmap'],
+      enum: ['nifti', 'dicom-seg', 'rtstruct', 'model', 'labelmap'],
     },
     source: {
       type: 'object',

@@ -159,7 +159,7 @@ const schema11 = {
     },
   },
   definitions: {
-    kind: { enum: ['nifti', 'dicom-seg', 'model', 'labelmap'] },
+    kind: { enum: ['nifti', 'dicom-seg', 'rtstruct', 'model', 'labelmap'] },
     source: {
       type: 'object',
       additionalProperties: false,
@@ -263,7 +263,7 @@ const schema11 = {
     },
   },
 };
-const schema13 = { enum: ['nifti', 'dicom-seg', 'model', 'labelmap'] };
+const schema13 = { enum: ['nifti', 'dicom-seg', 'rtstruct', 'model', 'labelmap'] };
 const schema24 = { oneOf: [{ type: 'number', minimum: 0 }, { type: 'null' }] };
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp(
@@ -337,6 +337,7 @@ function validate11(
       if (!(
         data0 === 'nifti' ||
         data0 === 'dicom-seg' ||
+        data0 === 'rtstruct' ||
         data0 === 'model' ||
         data0 === 'labelmap'
       )) {
@@ -3316,6 +3317,7 @@ function validate10(
           if (!(
             data10 === 'nifti' ||
             data10 === 'dicom-seg' ||
+            data10 === 'rtstruct' ||
             data10 === 'model' ||
             data10 === 'labelmap'
           )) {

@@ -6,10 +6,13 @@
 import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
 import type { Types } from '@cornerstonejs/core';
 import {
+  asPart10,
   createOverlaySourceRegistry,
   declaredOverlaySources,
+  dicomSopClassUID,
   isGzip,
   readNiftiLabels,
+  RTSTRUCT_SOP_CLASS_UID,
   userMessage,
   type LabelVolume,
   type OverlaySourceDefinition,
@@ -18,7 +21,7 @@ import {
 } from '@concord/core';
 import type { BootedApp } from '../../boot.ts';
 import { OverlayManager, type OverlaySource } from '../../segmentation/overlayManager.ts';
-import { readSegForVolume } from '../../segmentation/referenceSeg.ts';
+import { readRtStructForVolume, readSegForVolume } from '../../segmentation/referenceSeg.ts';
 import type { ViewportController } from '../viewportController.ts';
 
 /**
@@ -64,16 +67,23 @@ export function useOverlayManager(
   return overlays;
 }
 
-/** Reads a labelmap file the user chose: NIfTI (.nii / .nii.gz) or a DICOM SEG of the series. */
+/**
+ * Reads a labelmap file the user chose: NIfTI (.nii / .nii.gz), or a DICOM SEG or RTSTRUCT of
+ * the series (told apart by SOP class).
+ */
 export async function readLabelFile(
   file: File,
   volume: Types.IImageVolume,
   seriesUID: string,
-): Promise<{ labelmap: LabelVolume; kind: 'nifti' | 'dicom-seg' }> {
+): Promise<{ labelmap: LabelVolume; kind: 'nifti' | 'dicom-seg' | 'rtstruct'; notes?: string[] }> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (isGzip(bytes) || /\.nii(\.gz)?$/i.test(file.name))
     return { labelmap: readNiftiLabels(bytes), kind: 'nifti' };
-  const seg = readSegForVolume(bytes.buffer as ArrayBuffer, volume, seriesUID);
+  if (dicomSopClassUID(bytes) === RTSTRUCT_SOP_CLASS_UID) {
+    const rt = readRtStructForVolume(bytes, volume, seriesUID);
+    return { labelmap: rt.labels, kind: 'rtstruct', notes: rt.notes };
+  }
+  const seg = readSegForVolume(asPart10(bytes).buffer as ArrayBuffer, volume, seriesUID);
   return { labelmap: seg.labels, kind: 'dicom-seg' };
 }
 
@@ -89,9 +99,10 @@ export function useOverlayFileLoader(
       setOverlayStatus(`Loading ${file.name}…`);
       (async () => {
         const volume = await controller.ensureVolume();
-        const { labelmap, kind } = await readLabelFile(file, volume, host.seriesInstanceUID);
+        const { labelmap, kind, notes } = await readLabelFile(file, volume, host.seriesInstanceUID);
         host.showLabelmap(source, labelmap, file.name, { kind });
-        setOverlayStatus(null);
+        // what an RTSTRUCT left out (POINT ROIs) or holds empty, in one line
+        setOverlayStatus(notes?.length ? `${file.name}: ${notes.join('; ')}` : null);
       })().catch((e) => setOverlayStatus(`Could not show ${file.name}: ${userMessage(e)}`));
     },
     [host, controller, setOverlayStatus],
