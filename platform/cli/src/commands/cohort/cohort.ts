@@ -166,6 +166,8 @@ export interface CohortRunResult {
   files: string[];
   ran: number;
   skipped: number;
+  /** cases not run because an input could not be read */
+  unreadable: number;
 }
 
 /** Aggregates the records on disk and writes cohort.json, cohort.csv and cohort.pdf. */
@@ -221,7 +223,13 @@ export async function runCohort(o: CohortOptions): Promise<CohortRunResult> {
     progress.stop();
   }
   const { cohort, files } = await writeCohort(plan, o);
-  return { cohort, files, ran: plan.pending.length, skipped: plan.skipped };
+  return {
+    cohort,
+    files,
+    ran: plan.pending.length,
+    skipped: plan.skipped,
+    unreadable: plan.unreadable.length,
+  };
 }
 
 /** One line on stdout, the failed cases on stderr; the exit code (0 all ok, 1 some failed). */
@@ -232,7 +240,7 @@ export function reportOutcome(r: CohortRunResult, out: string): number {
     .map((m) => `${m.model}: mean Dice ${fmt(m.meanDice)}, pooled ${fmt(m.pooledDice)}`)
     .join('; ');
   process.stdout.write(
-    `${s.cases} cases: ${s.ok} ok, ${s.failed} failed (${r.ran} run, ${r.skipped} unchanged and skipped); ${models}; wrote ${r.files.map((f) => path.basename(f)).join(', ')} to ${out}\n`,
+    `${s.cases} cases: ${s.ok} ok, ${s.failed} failed (${r.ran} run, ${r.skipped} unchanged and skipped${r.unreadable ? `, ${r.unreadable} with unreadable inputs` : ''}); ${models}; wrote ${r.files.map((f) => path.basename(f)).join(', ')} to ${out}\n`,
   );
   for (const c of r.cohort.cases)
     if (c.status === 'failed')

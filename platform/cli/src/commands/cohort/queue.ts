@@ -48,13 +48,15 @@ async function probe(url: string): Promise<void> {
     maxRetriesPerRequest: 0,
     connectTimeout: 3000,
   });
-  client.on('error', () => {});
+  let cause: Error | undefined;
+  client.on('error', (e: Error) => (cause ??= e));
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
+    const reason = (cause ?? (e as Error)).message || (cause as NodeJS.ErrnoException)?.code;
     throw new QueueUnavailableError(
-      `cannot reach Redis at ${url} (${(e as Error).message}); start one (scripts/redis/start.sh) or check --queue`,
+      `cannot reach Redis at ${url} (${reason}); start one (scripts/redis/start.sh) or check --queue`,
     );
   } finally {
     client.disconnect();
@@ -149,7 +151,13 @@ export async function runCohortOnQueue(o: CohortOptions, url: string): Promise<C
     client.disconnect();
   }
   const { cohort, files } = await writeCohort(plan, o);
-  return { cohort, files, ran: plan.pending.length, skipped: plan.skipped };
+  return {
+    cohort,
+    files,
+    ran: plan.pending.length,
+    skipped: plan.skipped,
+    unreadable: plan.unreadable.length,
+  };
 }
 
 export interface WorkerCliOptions {
