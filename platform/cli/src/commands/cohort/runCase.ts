@@ -141,6 +141,7 @@ async function evaluateModel(spec: CaseSpec, model: string, o: CaseRunOptions): 
   if (manifest) {
     const { infer } = await import('../infer.ts');
     prediction = path.join(caseDir(o.out, spec.id), `prediction-${model}.nii.gz`);
+    await mkdir(path.dirname(prediction), { recursive: true });
     await infer({
       model: manifest,
       input: spec.image!,
