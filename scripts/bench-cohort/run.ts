@@ -46,10 +46,10 @@ async function timedRun(name: string, run: () => Promise<{ code: number | null; 
 }
 
 async function queueOverhead(url: string, jobs = 300): Promise<number> {
-  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const connections = [0, 1, 2].map(() => new Redis(url, { maxRetriesPerRequest: null }));
   const name = 'bench-overhead';
-  const queue = new Queue(name, { connection });
-  const events = new QueueEvents(name, { connection: connection.duplicate() });
+  const queue = new Queue(name, { connection: connections[0] });
+  const events = new QueueEvents(name, { connection: connections[1] });
   await events.waitUntilReady();
   let done = 0;
   const finished = new Promise<void>((resolve) =>
@@ -57,10 +57,7 @@ async function queueOverhead(url: string, jobs = 300): Promise<number> {
       if (++done === jobs) resolve();
     }),
   );
-  const worker = new Worker(name, async () => 'ok', {
-    connection: connection.duplicate(),
-    concurrency: 1,
-  });
+  const worker = new Worker(name, async () => 'ok', { connection: connections[2], concurrency: 1 });
   const t0 = performance.now();
   for (let i = 0; i < jobs; i++) await queue.add('noop', { i }, { removeOnComplete: true });
   await finished;
@@ -69,7 +66,7 @@ async function queueOverhead(url: string, jobs = 300): Promise<number> {
   await events.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  connection.disconnect();
+  for (const c of connections) c.disconnect();
   return ms;
 }
 

@@ -26,10 +26,10 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** 12 cases: the fixture's five, repeated under other ids (same files). */
+/** 8 cases: the fixture's five, repeated under other ids (same files). */
 function casesFile(): string {
   const rows = ['case_id,reference,prediction_a,prediction_b,site'];
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < 8; i++) {
     const c = `case0${(i % 5) + 1}`;
     rows.push(
       `q${String(i).padStart(2, '0')},${c}-reference.nii.gz,${c}-prediction-a.nii.gz,${c}-prediction-b.nii.gz,${i % 2 ? 'A' : 'B'}`,
@@ -96,7 +96,7 @@ describe('concord cohort --queue (BullMQ on redis-server)', () => {
     await w2.exit;
 
     expect(code).toBe(0);
-    expect(producer.out()).toMatch(/12 cases: 12 ok, 0 failed \(12 run/);
+    expect(producer.out()).toMatch(/8 cases: 8 ok, 0 failed \(8 run/);
     // the case worker 1 was running when it was killed was run (again) by worker 2
     if (!w1.out().includes(`done ${killedCase}`)) expect(w2.out()).toContain(`start ${killedCase}`);
     const s = await single;
@@ -104,7 +104,7 @@ describe('concord cohort --queue (BullMQ on redis-server)', () => {
     const a = readFileSync(path.join(tmp, 'single', 'cohort.json'), 'utf8');
     const b = readFileSync(path.join(tmp, 'queued', 'cohort.json'), 'utf8');
     expect(b).toBe(a);
-    expect((JSON.parse(b) as CohortReport).summary.ok).toBe(12);
+    expect((JSON.parse(b) as CohortReport).summary.ok).toBe(8);
 
     const status = await runConcord(['cohort', '--status', '--queue', redis!.url]);
     expect(status.code).toBe(0);

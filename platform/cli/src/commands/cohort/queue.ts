@@ -17,7 +17,7 @@ import {
   type CohortOptions,
   type CohortRunResult,
 } from './cohort.ts';
-import { CaseThreads } from './localPool.ts';
+import { CaseThreads, type PendingCase } from './localPool.ts';
 import type { CaseSpec } from './casesFile.ts';
 import {
   readRecord,
@@ -99,23 +99,24 @@ export async function runCohortOnQueue(o: CohortOptions, url: string): Promise<C
   const out = plan.runOptions.out;
   const progress = caseProgress(plan.pending.length, o.progress ?? Boolean(process.stderr.isTTY));
   try {
-    for (const p of plan.pending) {
-      // an old record of these inputs (a failed case) must not be read as this run's result
-      await rm(recordFile(out, p.spec.id), { force: true });
-      const id = jobId(out, p.spec.id, p.key);
-      const old = await queue.getJob(id);
-      if (old && ((await old.isCompleted()) || (await old.isFailed()))) await old.remove();
-      await queue.add(
+    const enqueue = (p: PendingCase) =>
+      queue.add(
         'case',
         { spec: p.spec, options: plan.runOptions, key: p.key },
         {
-          jobId: id,
+          jobId: jobId(out, p.spec.id, p.key),
           attempts: 3,
           backoff: { type: 'fixed', delay: 1000 },
           removeOnComplete: { age: 86400 },
           removeOnFail: { age: 86400 },
         },
       );
+    for (const p of plan.pending) {
+      // an old record of these inputs (a failed case) must not be read as this run's result
+      await rm(recordFile(out, p.spec.id), { force: true });
+      const old = await queue.getJob(jobId(out, p.spec.id, p.key));
+      if (old && ((await old.isCompleted()) || (await old.isFailed()))) await old.remove();
+      await enqueue(p);
     }
     if (plan.pending.length)
       process.stderr.write(
@@ -131,7 +132,13 @@ export async function runCohortOnQueue(o: CohortOptions, url: string): Promise<C
           continue;
         }
         const job = await queue.getJob(jobId(out, id, p.key));
-        if (!job || (await job.isFailed())) {
+        if (job && (await job.isCompleted())) {
+          // completed, but the record on disk is not this job's (a late writer of older inputs
+          // overwrote it): read once more, then run the case again
+          if ((await readRecord(out, id))?.key === p.key) continue;
+          await job.remove();
+          await enqueue(p);
+        } else if (!job || (await job.isFailed())) {
           // attempts used up (or the job vanished): the case fails with the queue's reason
           const failed: CaseRecord = {
             id,
