@@ -187,6 +187,12 @@ export function buildProgram(): Command {
     .option('--bootstrap <n>', 'bootstrap resamples for the CI95', parsePositiveInt, 2000)
     .option('--seed <n>', 'seed of the bootstrap generator (0-4294967295)', parseSeed, 1)
     .option('--group-by <column>', 'also aggregate per value of this metadata column')
+    .option(
+      '--match <how>',
+      'pair reference and prediction structures by code, name or number (default auto), as for metrics',
+      parseMatch,
+      'auto',
+    )
     .option('--no-pdf', 'skip cohort.pdf')
     .action(async (opts) => {
       const { cohortAction } = await import('./commands/cohort/action.ts');

@@ -6,11 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import {
-  alignToReference,
-  type DicomSeriesResult,
-  type LabelVolume,
-} from '@concord/core';
+import { alignToReference, type DicomSeriesResult, type LabelVolume } from '@concord/core';
 import { readLabelFile, readSeriesFolder, type LabelFileKind } from '@concord/core/node';
 import { runInference, type InferenceResult } from '@concord/inference';
 import { createNodeBackend, loadModelFromFile } from '@concord/inference/node';

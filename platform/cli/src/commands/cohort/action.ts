@@ -1,5 +1,6 @@
 /** `concord cohort` option handling (docs/cli.md): local run, queue run or queue status. */
 import { CommanderError } from 'commander';
+import type { MatchOption } from '../../options.ts';
 import { reportOutcome, runCohort, type CohortOptions } from './cohort.ts';
 
 export interface CohortCliOptions {
@@ -13,6 +14,7 @@ export interface CohortCliOptions {
   bootstrap: number;
   seed: number;
   groupBy?: string;
+  match: MatchOption;
   pdf: boolean;
 }
 

@@ -16,6 +16,7 @@ import {
   type CohortReport,
 } from '@concord/metrics/cohort';
 import packageJson from '../../../package.json' with { type: 'json' };
+import type { MatchOption } from '../../options.ts';
 import { readCasesFile, type CasesFile } from './casesFile.ts';
 import { runLocal, type PendingCase } from './localPool.ts';
 import {
@@ -39,6 +40,7 @@ export interface CohortOptions {
   bootstrap: number;
   seed: number;
   groupBy?: string;
+  match?: MatchOption;
   /** write cohort.pdf (default true) */
   pdf?: boolean;
   /** progress bar (default: when stderr is a TTY) */
@@ -103,7 +105,12 @@ export async function planCohort(o: CohortOptions): Promise<CohortPlan> {
     );
   const out = path.resolve(o.out);
   await mkdir(out, { recursive: true });
-  const runOptions: CaseRunOptions = { out, modelManifests: manifests, tolerancesMm: o.tolerance };
+  const runOptions: CaseRunOptions = {
+    out,
+    modelManifests: manifests,
+    tolerancesMm: o.tolerance,
+    match: o.match,
+  };
   const keys = new Map<string, string>();
   const pending: PendingCase[] = [];
   const unreadable: CaseRecord[] = [];

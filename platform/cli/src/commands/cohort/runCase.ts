@@ -10,6 +10,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError, userMessage } from '@concord/core';
 import packageJson from '../../../package.json' with { type: 'json' };
+import type { MatchOption } from '../../options.ts';
 import type { CaseSpec } from './casesFile.ts';
 
 /** Options shared by every case of a run (all paths absolute). */
@@ -18,6 +19,8 @@ export interface CaseRunOptions {
   /** manifest path per model name, when the models run inference */
   modelManifests?: Record<string, string>;
   tolerancesMm: number[];
+  /** how reference and prediction structures are paired (as `concord metrics --match`) */
+  match?: MatchOption;
 }
 
 /** `<out>/cases/<id>/case.json`: what the cohort reads back. */
@@ -91,7 +94,14 @@ export async function caseKey(spec: CaseSpec, o: CaseRunOptions): Promise<string
     if (onnx) inputs[`onnx:${m}`] = await contentHash(onnx, 'model');
   }
   return createHash('sha256')
-    .update(JSON.stringify({ tool: packageJson.version, tolerancesMm: o.tolerancesMm, inputs }))
+    .update(
+      JSON.stringify({
+        tool: packageJson.version,
+        tolerancesMm: o.tolerancesMm,
+        match: o.match ?? 'auto',
+        inputs,
+      }),
+    )
     .digest('hex');
 }
 
@@ -163,8 +173,11 @@ async function evaluateModel(spec: CaseSpec, model: string, o: CaseRunOptions): 
     labels,
     names,
     tolerancesMm: o.tolerancesMm,
+    match: o.match,
     format: 'json',
     threads: 1,
+    // pairing warnings stay in the report's `warnings`: stderr lists only failed cases
+    quiet: true,
   });
   const rel = reportFile(spec.id, model);
   await writeAtomic(path.join(o.out, rel), JSON.stringify(report, null, 2) + '\n');
