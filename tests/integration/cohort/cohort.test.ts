@@ -210,27 +210,17 @@ describe('concord cohort: failures, re-runs and bad input', () => {
 
   it('an invalid cases file exits 3 with one line; --status without --queue is a usage error', async () => {
     writeFileSync(path.join(dir, 'bad.csv'), 'case_id,prediction\nx,y.nii.gz\n');
-    const bad = await runConcord([
-      'cohort',
-      '--cases',
-      path.join(dir, 'bad.csv'),
-      '--out',
-      path.join(tmp, 'bad'),
+    writeFileSync(path.join(dir, 'dup.csv'), 'case_id,reference,prediction\nx,a,b\nx,a,b\n');
+    const [bad, dup, usage] = await Promise.all([
+      runConcord(['cohort', '--cases', path.join(dir, 'bad.csv'), '--out', path.join(tmp, 'bad')]),
+      runConcord(['cohort', '--cases', path.join(dir, 'dup.csv'), '--out', path.join(tmp, 'bad')]),
+      runConcord(['cohort', '--status']),
     ]);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/^concord: cases file .*bad\.csv: no "reference" column/);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    writeFileSync(path.join(dir, 'dup.csv'), 'case_id,reference,prediction\nx,a,b\nx,a,b\n');
-    const dup = await runConcord([
-      'cohort',
-      '--cases',
-      path.join(dir, 'dup.csv'),
-      '--out',
-      path.join(tmp, 'bad'),
-    ]);
     expect(dup.code).toBe(3);
     expect(dup.stderr).toMatch(/case_id "x" appears twice/);
-    const usage = await runConcord(['cohort', '--status']);
     expect(usage.code).toBe(2);
   });
 });
