@@ -28,6 +28,8 @@ import {
 } from './runCase.ts';
 
 export const QUEUE_NAME = 'concord-cohort';
+/** Cases whose result the producer checks per 250 ms tick. */
+const POLL_BATCH = 256;
 
 interface CaseJob {
   spec: CaseSpec;
@@ -124,7 +126,12 @@ export async function runCohortOnQueue(o: CohortOptions, url: string): Promise<C
       );
     const left = new Map(plan.pending.map((p) => [p.spec.id, p]));
     while (left.size) {
-      for (const [id, p] of left) {
+      // a bounded batch per tick, round robin (Map order; re-inserted at the end), so that a
+      // cohort of thousands costs Redis and the filesystem a steady trickle of requests
+      const batch = [...left].slice(0, POLL_BATCH);
+      for (const [id, p] of batch) {
+        left.delete(id);
+        left.set(id, p);
         const record = await readRecord(out, id);
         if (record?.key === p.key) {
           left.delete(id);
