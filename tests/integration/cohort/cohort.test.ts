@@ -79,6 +79,7 @@ describe('concord cohort (fixture cohort, 5 cases x 2 models)', () => {
     expect(text).toContain('Concord cohort report');
     expect(text).toContain('Bland–Altman');
     expect(text).toContain('Worst cases');
+    expect(text).toContain('Key slices of the worst cases');
   });
 
   it('aggregates equal the numpy/scipy recomputation (bootstrap reproduced with the same seed)', () => {

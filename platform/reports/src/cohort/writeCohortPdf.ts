@@ -15,6 +15,17 @@ export interface CohortPdfInput {
   cohort: CohortReport;
   /** per case the loaded report per model (ok cases), for the plots' points and worst cases */
   cases: { id: string; reports: Record<string, EvaluationReport> }[];
+  /** key slices of the worst case rows: PNG panels with the reference and the prediction overlaid */
+  keySlices?: {
+    id: string;
+    model: string;
+    label: number;
+    k: number;
+    voxels: number;
+    panels: [Uint8Array, Uint8Array];
+    /** physical width / height */
+    aspect: number;
+  }[];
 }
 
 /** Colours of the models, in model order (Okabe–Ito, colour-blind safe). */
@@ -351,6 +362,33 @@ function worstTable(l: Layout, input: CohortPdfInput): void {
     );
 }
 
+async function keySlicePages(l: Layout, input: CohortPdfInput): Promise<void> {
+  const slices = input.keySlices ?? [];
+  if (slices.length === 0) return;
+  l.newPage();
+  l.heading('Key slices of the worst cases (reference left, prediction right)');
+  const gap = 10;
+  const panelW = (l.width - gap) / 2;
+  for (const s of slices) {
+    const h = Math.min(panelW / s.aspect, 150);
+    const w = h * s.aspect;
+    l.ensure(h + 30);
+    const row = input.cases
+      .find((c) => c.id === s.id)
+      ?.reports[s.model]?.structures.find((x) => x.label === s.label);
+    l.text(
+      `${s.id}  ${s.model}  ${s.label} ${row?.name ?? ''}: Dice ${formatRatio(row?.dice)}; slice index ${s.k}, ${s.voxels} voxels of this structure disagree`,
+      { size: 8, bold: true },
+    );
+    l.y -= 4;
+    for (let c = 0; c < 2; c++) {
+      const png = await l.doc.embedPng(s.panels[c]);
+      l.page.drawImage(png, { x: MARGIN + c * (panelW + gap), y: l.y - h, width: w, height: h });
+    }
+    l.y -= h + 8;
+  }
+}
+
 export async function writeCohortPdf(input: CohortPdfInput): Promise<Uint8Array> {
   const { cohort } = input;
   const doc = await PDFDocument.create();
@@ -372,5 +410,6 @@ export async function writeCohortPdf(input: CohortPdfInput): Promise<Uint8Array>
   boxPlots(l, cohort, input);
   worstTable(l, input);
   volumePlots(l, cohort, input);
+  await keySlicePages(l, input);
   return doc.save();
 }

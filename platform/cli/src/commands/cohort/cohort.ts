@@ -47,6 +47,9 @@ export interface CohortOptions {
   progress?: boolean;
 }
 
+/** Worst case rows drawn with their key slice in cohort.pdf. */
+const KEY_SLICES = 4;
+
 export const COHORT_FILES = { json: 'cohort.json', csv: 'cohort.csv', pdf: 'cohort.pdf' } as const;
 
 /** Model names of --model manifests: the file name without .json. */
@@ -206,11 +209,16 @@ export async function writeCohort(
     ),
   );
   if (o.pdf !== false) {
-    const { writeCohortPdf } = await import('@concord/reports');
-    const pdf = await writeCohortPdf({
-      cohort,
-      cases: results.map((r) => ({ id: r.id, reports: r.loaded })),
-    });
+    const { writeCohortPdf, worstCases } = await import('@concord/reports');
+    const { keySlices } = await import('./keySlices.ts');
+    const input = { cohort, cases: results.map((r) => ({ id: r.id, reports: r.loaded })) };
+    const slices = await keySlices(
+      worstCases(input, KEY_SLICES),
+      new Map(plan.file.cases.map((c) => [c.id, c])),
+      out,
+      Boolean(plan.runOptions.modelManifests),
+    );
+    const pdf = await writeCohortPdf({ ...input, keySlices: slices });
     const file = path.join(out, COHORT_FILES.pdf);
     const tmp = `${file}.tmp-${process.pid}`;
     await writeFile(tmp, pdf);
