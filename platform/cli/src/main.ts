@@ -10,6 +10,8 @@ import {
   parseLabelList,
   parseMetricThreads,
   parsePort,
+  parsePositiveInt,
+  parseSeed,
   parseThreads,
   parseTolerances,
   parseMatch,
@@ -19,6 +21,9 @@ import {
 
 /** Exit codes of `concord` (docs/cli.md). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, invalidInput: 3 } as const;
+
+/** Set by commands whose outcome is not all-or-nothing (cohort: 1 when some cases failed). */
+let actionExit: number = EXIT.ok;
 
 export function buildProgram(): Command {
   const program = new Command('concord')
@@ -153,6 +158,63 @@ export function buildProgram(): Command {
     );
 
   program
+    .command('cohort')
+    .description(
+      'evaluate a cohort of cases (cases.csv): per-case reports, cohort.json, cohort.csv, cohort.pdf',
+    )
+    .option(
+      '--cases <csv>',
+      'RFC 4180 cases file: case_id, image, reference, prediction[_<model>], metadata',
+    )
+    .option(
+      '--out <dir>',
+      'output folder (created when missing; finished unchanged cases are skipped)',
+    )
+    .option(
+      '--model <manifest>',
+      'run this model on each image (repeat for two models)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--workers <n>',
+      'cases run in parallel on worker threads (default 1)',
+      parsePositiveInt,
+      1,
+    )
+    .option('--queue <redis-url>', 'run the cases as BullMQ jobs on this Redis (redis://host:port)')
+    .option('--status', 'with --queue: print the progress of the queue and exit')
+    .option('--tolerance <mm,...>', 'NSD tolerances in mm', parseTolerances, [1, 2])
+    .option('--bootstrap <n>', 'bootstrap resamples for the CI95', parsePositiveInt, 2000)
+    .option('--seed <n>', 'seed of the bootstrap generator (0-4294967295)', parseSeed, 1)
+    .option('--group-by <column>', 'also aggregate per value of this metadata column')
+    .option(
+      '--match <how>',
+      'pair reference and prediction structures by code, name or number (default auto), as for metrics',
+      parseMatch,
+      'auto',
+    )
+    .option('--no-pdf', 'skip cohort.pdf')
+    .action(async (opts) => {
+      const { cohortAction } = await import('./commands/cohort/action.ts');
+      actionExit = await cohortAction(opts);
+    });
+
+  program
+    .command('worker')
+    .description('process cohort jobs from a BullMQ queue (see concord cohort --queue)')
+    .requiredOption('--queue <redis-url>', 'Redis of the queue (redis://host:port)')
+    .option('--concurrency <k>', 'jobs at once (default 1)', parsePositiveInt, 1)
+    .option(
+      '--lock-duration <ms>',
+      "job lock: a killed worker's job is retried after about this long (default 30000)",
+      parsePositiveInt,
+    )
+    .action(async (opts: { queue: string; concurrency: number; lockDuration?: number }) => {
+      const { workerAction } = await import('./commands/cohort/queue.ts');
+      await workerAction(opts);
+    });
+
+  program
     .command('index')
     .description('index a folder of DICOM files into a DICOM JSON manifest (OHIF dicomjson)')
     .argument('<folder>', 'folder of DICOM files (searched recursively)')
@@ -169,9 +231,10 @@ export function buildProgram(): Command {
 /** Runs the CLI and returns its exit code; user-facing errors become one line on stderr. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  actionExit = EXIT.ok;
   try {
     await program.parseAsync(argv);
-    return EXIT.ok;
+    return actionExit;
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;

@@ -66,3 +66,19 @@ export function parseMatch(v: string): MatchOption {
     throw new InvalidArgumentError('must be auto, code, name or number');
   return v;
 }
+
+/** A positive integer option (`--workers`, `--bootstrap`, `--concurrency`). */
+export function parsePositiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+    throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+/** `--seed`: an unsigned 32-bit integer (the generator's state, docs/cohort.md#bootstrap). */
+export function parseSeed(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new InvalidArgumentError('must be an integer 0-4294967295');
+  return n;
+}

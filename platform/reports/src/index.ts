@@ -70,3 +70,10 @@ export {
   type OverlayKind,
   type WindowLevel,
 } from './raster/renderSlice.ts';
+export { writeCohortCsv, type CohortCsvCase } from './cohort/writeCohortCsv.ts';
+export {
+  writeCohortPdf,
+  worstCases,
+  MODEL_COLORS,
+  type CohortPdfInput,
+} from './cohort/writeCohortPdf.ts';

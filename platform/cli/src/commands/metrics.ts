@@ -26,6 +26,8 @@ export interface MetricsCommandOptions {
   threads?: number;
   /** How reference and prediction structures are paired (default auto: docs/structures.md). */
   match?: MatchOption;
+  /** Leave the pairing warnings to the report (`warnings`) instead of stderr (concord cohort). */
+  quiet?: boolean;
 }
 
 /**
@@ -137,7 +139,7 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
     match: o.match,
   });
   // what the user must know (structures on one side only, ambiguous codes): one line each
-  for (const w of result.warnings) process.stderr.write(`concord: warning: ${w}\n`);
+  if (!o.quiet) for (const w of result.warnings) process.stderr.write(`concord: warning: ${w}\n`);
   const problems = reportProblems(report);
   if (problems.length) throw new Error(`internal: report breaks its schema: ${problems[0]}`);
   return report;

@@ -49,12 +49,12 @@ export interface PdfOptions extends PrivacyOptions {
   tauMm?: number;
 }
 
-const A4: [number, number] = [595.28, 841.89];
-const MARGIN = 40;
-const INK = rgb(0.1, 0.1, 0.12);
-const MUTED = rgb(0.4, 0.4, 0.45);
-const RULE = rgb(0.8, 0.8, 0.82);
-const toPdfColor = (c: Rgb): RGB => rgb(c[0] / 255, c[1] / 255, c[2] / 255);
+export const A4: [number, number] = [595.28, 841.89];
+export const MARGIN = 40;
+export const INK = rgb(0.1, 0.1, 0.12);
+export const MUTED = rgb(0.4, 0.4, 0.45);
+export const RULE = rgb(0.8, 0.8, 0.82);
+export const toPdfColor = (c: Rgb): RGB => rgb(c[0] / 255, c[1] / 255, c[2] / 255);
 
 /** Colours of the volumetric-bias bars. */
 export const BIAS_BAR_COLORS = {
@@ -64,7 +64,7 @@ export const BIAS_BAR_COLORS = {
 };
 
 /** A top-down writing cursor that starts a new page when the current one is full. */
-class Layout {
+export class Layout {
   page!: PDFPage;
   y = 0;
   readonly width = A4[0] - 2 * MARGIN;
