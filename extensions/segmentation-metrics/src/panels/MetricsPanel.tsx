@@ -13,6 +13,8 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
   // the viewer's evaluation session computes the report (once, for every panel)
   const { session, state } = useEvaluation(viewer);
   const [sort, setSort] = useState<{ key: string; desc: boolean }>({ key: 'label', desc: false });
+  // the pairing section stays as the user left it while a re-pairing is computed
+  const [pairingOpen, setPairingOpen] = useState(false);
   const report = state.report;
   const status = state.status;
 
@@ -124,7 +126,12 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
               </tbody>
             </table>
           </div>
-          <PairingTable report={report} session={session} />
+          <PairingTable
+            report={report}
+            session={session}
+            open={pairingOpen}
+            onToggle={setPairingOpen}
+          />
         </>
       )}
     </section>

@@ -4,7 +4,6 @@
  * the prediction structure for every reference structure. A change re-evaluates with the user's
  * pairs first. All names are rendered as text.
  */
-import { useState } from 'react';
 import type { EvaluationReport, ManualPair } from '@concord/metrics';
 import type { EvaluationSession } from '@concord/metrics/session';
 
@@ -32,13 +31,16 @@ export function repair(
 export default function PairingTable({
   report,
   session,
+  open,
+  onToggle,
 }: {
   report: EvaluationReport;
   session: EvaluationSession;
+  /** Open or closed as the user left it (kept by the panel while a new evaluation runs). */
+  open: boolean;
+  onToggle: (open: boolean) => void;
 }) {
   const pairing = report.pairing;
-  // open at first when there is something to check; then as the user leaves it
-  const [open, setOpen] = useState(() => !!report.warnings?.length);
   if (!pairing) return null;
   const predictions = pairing.pairs
     .map((p) => p.prediction)
@@ -49,8 +51,8 @@ export default function PairingTable({
     <details
       className="pairing"
       data-testid="metrics-pairing"
-      open={open}
-      onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
+      open={open || !!report.warnings?.length}
+      onToggle={(e) => onToggle((e.currentTarget as HTMLDetailsElement).open)}
     >
       <summary>
         Structure pairing
