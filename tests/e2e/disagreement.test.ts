@@ -78,8 +78,10 @@ function renderTime(task: LongTask, scripts: FrameScript[]): number {
 type Box = { x: number; y: number; width: number; height: number };
 
 /**
- * Pixels whose colour is clearly the FP (warm: orange/vermillion) or FN (blue) styles, outside
- * `mask` (the on-image legend, whose swatches carry the same colours).
+ * Pixels whose colour is clearly the FP (reds: r high, g ≈ b) or FN (violets: b > r ≥ g)
+ * styles, outside `mask` (the on-image legend, whose swatches carry the same colours). The
+ * structure outlines' Okabe–Ito colours (orange, vermillion, sky blue, blue, …) count as
+ * neither.
  */
 function countFpFn(p: Pixels, mask: Box | null = null): { fp: number; fn: number } {
   let fp = 0;
@@ -94,8 +96,8 @@ function countFpFn(p: Pixels, mask: Box | null = null): { fp: number; fn: number
     const r = p.data[i];
     const g = p.data[i + 1];
     const b = p.data[i + 2];
-    if (r - b > 90 && r >= g) fp++;
-    else if (b - r > 90 && b >= g - 10) fn++;
+    if (r - g > 80 && Math.abs(g - b) < 35) fp++;
+    else if (b - r > 50 && r >= g - 5) fn++;
   }
   return { fp, fn };
 }
@@ -277,18 +279,20 @@ describe('disagreement and volumetric-bias views', () => {
 
   it('shows FP and FN colours of the disagreement layer on the image', async () => {
     const { page } = browser;
-    // only the disagreement layer: reference outline and model fill off
-    await page.getByTestId('overlay-reference-visible').uncheck();
-    await page.getByTestId('overlay-prediction-visible').uncheck();
-    const worst = Number(
-      (await page.getByTestId('worst-slices').innerText()).match(/worst: (\d+)/)?.[1],
-    );
+    // readable without touching the overlay controls: while the layer is on, the reference
+    // and the model are drawn as outlines (the rule is stated in both legends)
+    expect(await page.getByTestId('overlay-outline-rule').innerText()).toMatch(/outlines/);
+    expect(await page.getByTestId('overlay-prediction-fill').isChecked()).toBe(true);
+    // slices are numbered from 1 in the panel, as in the viewport's "Image n/N"
+    const worst =
+      Number((await page.getByTestId('worst-slices').innerText()).match(/worst: (\d+)/)?.[1]) - 1;
     await page.locator(`[data-testid=slice-profile] [data-slice="${worst}"]`).first().click();
     await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(worst);
     // the legend is on the image; its box (relative to the viewport) is left out of the count
     const legend = page.getByTestId('disagreement-legend-viewport');
     await legend.waitFor();
     expect(await legend.innerText()).toMatch(/FP gross \(> τ = 2 mm\)/);
+    expect(await legend.innerText()).toMatch(/Structures: outlines only while this layer is shown/);
     const vp = (await page.getByTestId('viewport-stack').boundingBox()) as Box;
     const lb = (await legend.boundingBox()) as Box;
     const mask = {
@@ -337,6 +341,8 @@ describe('disagreement and volumetric-bias views', () => {
         },
       )
       .toBeLessThan(5);
+    // the model's fill is back once the layer is hidden
+    await page.getByTestId('overlay-outline-rule').waitFor({ state: 'detached' });
     await page.getByTestId('disagreement-layer-toggle').check();
   });
 
@@ -345,13 +351,14 @@ describe('disagreement and volumetric-bias views', () => {
     const ranking = (await page.getByTestId('worst-slices').innerText())
       .replace(/^worst:\s*/, '')
       .split(',')
-      .map((s) => Number(s.trim()));
+      .map((s) => Number(s.trim()) - 1); // shown from 1
     expect(ranking.length).toBeGreaterThan(2);
     const target = ranking[2];
     await page.locator(`[data-testid=slice-profile] [data-slice="${target}"]`).first().click();
     await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(target);
     // hotkeys through OHIF's HotkeysManager: ']' next worst, '[' previous worst
-    await page.getByTestId('viewport-stack').hover();
+    // after a click on the image (the viewport has the focus), as a reader would
+    await page.getByTestId('viewport-stack').click();
     await page.keyboard.press(']');
     await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(ranking[3]);
     await page.keyboard.press('[');

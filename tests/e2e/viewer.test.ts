@@ -81,7 +81,37 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     await page.getByTestId('study-row').filter({ hasText: 'Colin27' }).click();
     await page.locator('[data-testid=series-thumbnail][data-state=done]').first().waitFor();
     await page.getByTestId('study-row').filter({ hasText: 'Colin27' }).click(); // collapse
-    const firstImageMs = await openStudyFromList(page, 'Colin27');
+    // the keyboard path: Tab reaches the study rows (focus visible), Enter opens the row's
+    // series, Tab reaches "Open", Enter opens the study; "choose files…" is reachable too
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return {
+          testId: el?.dataset.testid ?? '',
+          text: el?.innerText ?? '',
+          outline: el ? getComputedStyle(el).outlineStyle : 'none',
+        };
+      });
+    const tabTo = async (want: (f: Awaited<ReturnType<typeof focused>>) => boolean) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        const f = await focused();
+        if (want(f)) return f;
+      }
+      throw new Error('not reachable with Tab');
+    };
+    expect((await tabTo((f) => f.testId === 'local-files-choose')).outline).not.toBe('none');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    const row = await tabTo((f) => f.testId === 'study-row' && /Colin27/.test(f.text));
+    expect(row.outline).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await tabTo((f) => f.testId === 'open-study');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !!document.body.dataset.firstImageMs, null, {
+      timeout: 60_000,
+    });
+    const firstImageMs = Number(await page.evaluate(() => document.body.dataset.firstImageMs));
     expect(firstImageMs).toBeGreaterThan(0);
     // the reference SEG of the study loads by itself, in its segment colours
     await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
@@ -107,6 +137,55 @@ describe('viewer: sample study, overlays, metrics, model', () => {
       }
     expect(border).toBe(0);
     await saveScreenshot(page, 'viewer-reference-overlay');
+  });
+
+  it('switches mouse tools by toolbar and by hotkey after a click on the image', async () => {
+    const { page } = browser;
+    const status = () => page.getByTestId('viewport-status').innerText();
+    const wl = async () =>
+      (await status())
+        .match(/W (-?\d+) L (-?\d+)/)
+        ?.slice(1)
+        .join('/');
+    const box = (await page.getByTestId('viewport-stack').boundingBox())!;
+    const drag = async (dx: number, dy: number) => {
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + dx, y + dy, { steps: 8 });
+      await page.mouse.up();
+    };
+    // Zoom, then W/L, then a left drag changes W/L (it used to zoom)
+    await page.getByTestId('tool-Zoom').click();
+    await page.getByTestId('tool-WindowLevel').click();
+    const before = await wl();
+    expect(before).toBeDefined();
+    await drag(60, 40);
+    await expect.poll(wl, { timeout: 10_000 }).not.toBe(before);
+    // Pan, then W/L: the same
+    await page.getByTestId('tool-Pan').click();
+    await page.getByTestId('tool-WindowLevel').click();
+    const afterPan = await wl();
+    await drag(-50, 30);
+    await expect.poll(wl, { timeout: 10_000 }).not.toBe(afterPan);
+    // hotkeys after a click on the image (the viewport has the focus)
+    await page.getByTestId('viewport-stack').click();
+    await page.keyboard.press('z');
+    await expect
+      .poll(() => page.getByTestId('tool-Zoom').getAttribute('aria-pressed'))
+      .toBe('true');
+    await page.keyboard.press('p');
+    await expect.poll(() => page.getByTestId('tool-Pan').getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('w');
+    await expect
+      .poll(() => page.getByTestId('tool-WindowLevel').getAttribute('aria-pressed'))
+      .toBe('true');
+    const afterHotkeys = await wl();
+    await drag(40, -40);
+    await expect.poll(wl, { timeout: 10_000 }).not.toBe(afterHotkeys);
+    await page.keyboard.press('r'); // reset: back to the series' own window
+    await expect.poll(wl, { timeout: 10_000 }).toBe(before);
   });
 
   it('hides exactly the structure that is toggled off', async () => {
@@ -334,6 +413,32 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     await saveScreenshot(page, 'viewer-mpr');
     // the whole flow so far (open, overlays, metrics, model, mismatch, MPR) logged no error
     expect(browser.errors).toEqual([]);
+  });
+
+  it('goes to the study list by the title without a reload; Back finds the results kept', async () => {
+    const { page } = browser;
+    await page.keyboard.press('1');
+    const viewerUrl = page.url();
+    await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+    const dice = (await metricsTable(page))['1'].dice;
+    await page.locator('a.brand').click();
+    await page.getByTestId('study-list').waitFor();
+    expect(page.url()).not.toBe(viewerUrl);
+    expect(await page.getByTestId('viewer-route').isHidden()).toBe(true);
+    await page.goBack();
+    await page.getByTestId('viewer-route').waitFor({ state: 'visible' });
+    // the same page (no reload), the model's result and its metrics as they were: nothing re-ran
+    expect(
+      await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload),
+    ).toBe(true);
+    expect(await page.getByTestId('model-error').innerText()).toMatch(
+      /does not match its manifest/,
+    );
+    expect((await metricsTable(page))['1'].dice).toBe(dice);
+    expect(await page.getByTestId('overlay-prediction-label-1').isChecked()).toBe(true);
+    await expect
+      .poll(async () => countColoured(await viewportPixels(page)), { timeout: 15_000 })
+      .toBeGreaterThan(200);
   });
 
   it('renders a PatientName made of markup as text and runs nothing', async () => {

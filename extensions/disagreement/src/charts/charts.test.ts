@@ -9,7 +9,10 @@ describe('charts (Observable Plot)', () => {
     const bars = Array.from(svg.querySelectorAll('rect[data-slice]'));
     expect(bars.map((b) => b.getAttribute('data-slice')).sort()).toEqual(['0', '1', '3', '3']);
     const text = chartToSvgText(svg);
-    expect(text).toContain('slice index, axial (k)');
+    expect(text).toContain('slice, axial (k)');
+    // shown to users from 1, as the viewport numbers its images
+    expect(text).toContain('slice 4: 9 FP voxels');
+    expect(text).not.toContain('slice 0:');
     expect(text).toContain(FP_COLOR);
     expect(text).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });

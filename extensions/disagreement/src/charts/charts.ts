@@ -39,7 +39,11 @@ export function sliceProfileRows(profile: SliceProfile): SliceBar[] {
 
 const AXIS_NAMES = ['sagittal (i)', 'coronal (j)', 'axial (k)'];
 
-/** Stacked FP/FN voxel counts per slice; bars carry `data-slice` so clicks can navigate. */
+/**
+ * Stacked FP/FN voxel counts per slice. The axis and the tooltips number slices from 1, as the
+ * viewport does ("Image 86/121"); bars carry the 0-based index in `data-slice` so clicks can
+ * navigate.
+ */
 export function sliceProfileChart(
   profile: SliceProfile,
   options: ChartOptions & { currentSlice?: number } = {},
@@ -48,17 +52,17 @@ export function sliceProfileChart(
   const n = profile.fp.length;
   const marks: Plot.Markish[] = [
     Plot.rectY(rows, {
-      x1: (d: SliceBar) => d.slice - 0.45,
-      x2: (d: SliceBar) => d.slice + 0.45,
+      x1: (d: SliceBar) => d.slice + 1 - 0.45,
+      x2: (d: SliceBar) => d.slice + 1 + 0.45,
       y: 'voxels',
       fill: 'kind',
-      title: (d: SliceBar) => `slice ${d.slice}: ${d.voxels} ${d.kind} voxels`,
+      title: (d: SliceBar) => `slice ${d.slice + 1}: ${d.voxels} ${d.kind} voxels`,
     }),
     Plot.ruleY([0], { stroke: CHART_THEME.text }),
   ];
   if (options.currentSlice !== undefined)
     marks.push(
-      Plot.ruleX([options.currentSlice], { stroke: CHART_THEME.text, strokeDasharray: '3,3' }),
+      Plot.ruleX([options.currentSlice + 1], { stroke: CHART_THEME.text, strokeDasharray: '3,3' }),
     );
   const svg = Plot.plot({
     document: options.document,
@@ -67,8 +71,8 @@ export function sliceProfileChart(
     marginLeft: 50,
     style: { background: CHART_THEME.background, color: CHART_THEME.text, fontSize: '11px' },
     x: {
-      label: `slice index, ${AXIS_NAMES[profile.axis]}`,
-      domain: [-0.5, Math.max(n - 0.5, 0.5)],
+      label: `slice, ${AXIS_NAMES[profile.axis]}`,
+      domain: [0.5, Math.max(n + 0.5, 1.5)],
     },
     y: { label: 'voxels', grid: true },
     color: { domain: ['FP', 'FN'], range: [FP_COLOR, FN_COLOR], legend: false },

@@ -5,7 +5,15 @@
  * study's series, the viewports, the overlays and the reference SEG, the host the panels get,
  * the mode's panels and hotkeys.
  */
-import { Suspense, useCallback, useRef, useState } from 'react';
+import {
+  Suspense,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+} from 'react';
 import { isImageSeries } from '@concord/core';
 import type { ModeDefinition } from '@concord/mode-model-vs-annotator';
 import type { BootedApp, CoreApp } from '../boot.ts';
@@ -27,14 +35,69 @@ export interface ViewerProps {
   mode: ModeDefinition;
   studyUID: string;
   dataSourceName: string;
+  /** false while the viewer is kept, hidden, behind the study list (no hotkeys then). */
+  active?: boolean;
 }
 
-export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerProps) {
+/**
+ * Cornerstone's keyboard listener on a focused viewport calls preventDefault on every keydown,
+ * which suppresses the keypress event that OHIF's hotkeys (Mousetrap) bind character keys to:
+ * after a click on the image, `w p z c 1 3 r ] [` did nothing. Character keys without a
+ * modifier are kept from that listener (caught here, above the viewport, in the capture
+ * phase); Cornerstone's tools only need the modifier keys, and arrows still reach it.
+ */
+function keepCharacterHotkeys(e: KeyboardEvent<HTMLDivElement>) {
+  if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) e.stopPropagation();
+}
+
+/** Side panel width in px: wide enough for the Metrics table's key columns; resizable. */
+const PANEL_WIDTH = { initial: 520, min: 320, max: 1100 };
+
+/** The handle between the viewports and the side panel: drag it, or focus it and use ← →. */
+function PanelResizer({ width, onWidth }: { width: number; onWidth: (w: number) => void }) {
+  const clamp = (w: number) =>
+    Math.round(Math.min(PANEL_WIDTH.max, Math.max(PANEL_WIDTH.min, w, 0)));
+  return (
+    <div
+      className="panel-resizer"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label="Resize the side panel"
+      aria-valuemin={PANEL_WIDTH.min}
+      aria-valuemax={PANEL_WIDTH.max}
+      aria-valuenow={width}
+      tabIndex={0}
+      data-testid="panel-resizer"
+      onPointerDown={(e) => {
+        const startX = e.clientX;
+        const start = width;
+        const el = e.currentTarget;
+        el.setPointerCapture(e.pointerId);
+        const move = (m: PointerEvent) => onWidth(clamp(start + startX - m.clientX));
+        const up = () => {
+          el.removeEventListener('pointermove', move);
+          el.removeEventListener('pointerup', up);
+        };
+        el.addEventListener('pointermove', move);
+        el.addEventListener('pointerup', up);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowLeft') onWidth(clamp(width + 40));
+        else if (e.key === 'ArrowRight') onWidth(clamp(width - 40));
+        else return;
+        e.preventDefault();
+      }}
+    />
+  );
+}
+
+export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = true }: ViewerProps) {
   const { config } = core;
   const dataSource = core.dataSources.get(dataSourceName);
   const [layout, setLayout] = useState<LayoutKind>('stack');
   const [error, setError] = useState<string | null>(null);
   const [overlayStatus, setOverlayStatus] = useState<string | null>(null);
+  const [panelWidth, setPanelWidth] = useState(PANEL_WIDTH.initial);
   const stackRef = useRef<HTMLDivElement>(null);
   const mprRefs = [
     useRef<HTMLDivElement>(null),
@@ -83,12 +146,20 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
   });
   const loadOverlayFile = useOverlayFileLoader(bridge, controller, setOverlayStatus);
   const panels = useExtensionPanels(ohif, mode);
-  useHotkeys({ ohif, controller, mode, setLayout, viewer: bridge });
+  useHotkeys({ ohif: active ? ohif : null, controller, mode, setLayout, viewer: bridge });
+  // shown again after the study list: the viewports were laid out while hidden
+  useEffect(() => {
+    if (active) controller?.resize(true);
+  }, [active, controller, panelWidth]);
 
   const setTool = useCallback((t: PrimaryTool) => controller?.setPrimaryTool(t), [controller]);
 
   return (
-    <div className="viewer" data-testid="viewer">
+    <div
+      className="viewer"
+      data-testid="viewer"
+      style={{ '--right-width': `${panelWidth}px` } as CSSProperties}
+    >
       <aside className="left-panel">
         <h2>Series</h2>
         {!series && !error && <p className="muted">Loading…</p>}
@@ -185,7 +256,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
             {error}
           </p>
         )}
-        <div className={`viewport-grid layout-${layout}`}>
+        <div className={`viewport-grid layout-${layout}`} onKeyDownCapture={keepCharacterHotkeys}>
           <div
             className="viewport"
             data-testid="viewport-stack"
@@ -205,6 +276,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
           ))}
         </div>
       </section>
+      <PanelResizer width={panelWidth} onWidth={setPanelWidth} />
       <aside className="right-panel" data-testid="right-panel">
         <OverlaysPanel
           overlays={overlays}

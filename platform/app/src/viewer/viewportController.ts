@@ -67,27 +67,37 @@ export interface ViewerState {
 
 type Listener = (s: ViewerState) => void;
 
+/**
+ * The mouse bindings of each tool when `primary` has the left button: Pan keeps the middle
+ * button and Zoom the right one, every other tool has none. A pure function of the choice, so
+ * that switching tools never depends on what was bound before.
+ */
+export function toolBindings(primary: string): Record<string, number[]> {
+  const { Primary, Auxiliary, Secondary } = ToolEnums.MouseBindings;
+  const out: Record<string, number[]> = {
+    [WindowLevelTool.toolName]: [],
+    [PanTool.toolName]: [Auxiliary],
+    [ZoomTool.toolName]: [Secondary],
+    [CrosshairsTool.toolName]: [],
+  };
+  // the primary tool takes the left button on top of its own secondary binding
+  out[primary] = [...(out[primary] ?? []), Primary];
+  return out;
+}
+
 function bindPrimary(
   group: NonNullable<ReturnType<typeof ToolGroupManager.getToolGroup>>,
   tool: string,
 ) {
-  for (const t of [
-    WindowLevelTool.toolName,
-    PanTool.toolName,
-    ZoomTool.toolName,
-    CrosshairsTool.toolName,
-  ]) {
-    if (group.hasTool(t) && t !== tool) {
-      // keep Pan/Zoom on their secondary buttons
-      if (t === PanTool.toolName)
-        group.setToolActive(t, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-      else if (t === ZoomTool.toolName)
-        group.setToolActive(t, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-      else group.setToolPassive(t);
-    }
+  // Cornerstone's setToolActive adds to a tool's earlier bindings, so Pan or Zoom re-activated
+  // on its own button would keep the left button it had as the primary tool: clear every
+  // binding first, then set exactly the ones wanted.
+  for (const [t, buttons] of Object.entries(toolBindings(tool))) {
+    if (!group.hasTool(t)) continue;
+    group.setToolPassive(t, { removeAllBindings: true });
+    if (buttons.length > 0)
+      group.setToolActive(t, { bindings: buttons.map((mouseButton) => ({ mouseButton })) });
   }
-  if (group.hasTool(tool))
-    group.setToolActive(tool, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
 }
 
 function createToolGroup(id: string, withCrosshairs: boolean) {
@@ -290,6 +300,9 @@ export class ViewportController {
       vp.resetProperties?.();
       vp.render();
     }
+    const first = this.engine.getViewport(this.viewportIds()[0]) as Types.IStackViewport;
+    const voi = first?.getProperties().voiRange;
+    if (voi) this.emit({ voi: { lower: voi.lower, upper: voi.upper } });
   }
 
   scroll(delta: number) {
@@ -311,8 +324,9 @@ export class ViewportController {
     if (vp?.element) void utilities.jumpToSlice(vp.element, { imageIndex: index });
   }
 
-  resize() {
-    this.engine.resize(true, false);
+  /** Fits the viewports to their elements; `keepCamera` keeps zoom and pan (shown again). */
+  resize(keepCamera = false) {
+    this.engine.resize(true, keepCamera);
   }
 
   destroy() {
