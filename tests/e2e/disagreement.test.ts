@@ -16,7 +16,7 @@ import { readNiftiFrames } from '@concord/core';
 import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';
 import { COLIN_DIR } from './viewer/fixtures.ts';
-import { openStudyFromList, viewportPixels, type Pixels } from './viewer/page.ts';
+import { metricsTable, openStudyFromList, viewportPixels, type Pixels } from './viewer/page.ts';
 
 const run = promisify(execFile);
 const CE_MANIFEST = 'platform/inference/models/unet2d-colin27-ce.json';
@@ -291,7 +291,7 @@ describe('disagreement and volumetric-bias views', () => {
     // the legend is on the image; its box (relative to the viewport) is left out of the count
     const legend = page.getByTestId('disagreement-legend-viewport');
     await legend.waitFor();
-    expect(await legend.innerText()).toMatch(/FP gross \(> τ = 2 mm\)/);
+    expect(await legend.innerText()).toMatch(/FP gross \(> τ = 1 mm\)/);
     expect(await legend.innerText()).toMatch(/Structures: outlines only while this layer is shown/);
     const vp = (await page.getByTestId('viewport-stack').boundingBox()) as Box;
     const lb = (await legend.boundingBox()) as Box;
@@ -391,6 +391,12 @@ describe('disagreement and volumetric-bias views', () => {
     await expect
       .poll(async () => page.getByTestId('disagreement-status').innerText(), { timeout: 60_000 })
       .toMatch(/ce-prediction\.nii\.gz/);
+    // the NIfTI file has numbers only: its structures keep the reference's names
+    const refName = await page.locator('[data-testid=overlay-reference] li').first().innerText();
+    expect(refName).not.toMatch(/Label 1/);
+    expect(await page.locator('[data-testid=overlay-prediction] li').first().innerText()).toBe(
+      refName,
+    );
     const cells = await tableCells(page, 'confusion-matrix');
     const voxelMl = cli.grid.spacing.reduce((a, b) => a * b, 1) / 1000;
     const { labels, counts } = cli.confusion;
@@ -424,12 +430,26 @@ describe('disagreement and volumetric-bias views', () => {
       );
     expect(soft('unet2d-colin27-dice 1.0.0', 1)).toBeGreaterThan(0);
     expect(soft(CE_MODEL, 1)).toBeGreaterThan(0);
-    // back to CE: the disagreement results come from the cache, not from the worker
+    // the two models side by side in the Metrics panel, from the session's kept results
+    const diceDice = (await metricsTable(page))['1'].dice;
+    await page.getByTestId('metrics-compare-a').selectOption({ label: CE_MODEL });
+    await page
+      .getByTestId('metrics-compare-b')
+      .selectOption({ label: 'unet2d-colin27-dice 1.0.0' });
+    const compare = await tableCells(page, 'metrics-compare-table');
+    const compared = (model: string) =>
+      compare.find((c) => c.label === '1' && c.key === 'dice' && c.model === model)?.value;
+    expect(compared('unet2d-colin27-dice 1.0.0')).toBe(diceDice);
+    // back to CE by choosing it: its labelmap, metrics and disagreement come back from this
+    // session without running the model again (no Run click, no progress)
     await page.getByTestId('model-select').selectOption({ label: CE_MODEL });
-    await page.getByTestId('model-run').click();
+    await page.getByTestId('model-kept').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('model-progress').count()).toBe(0);
     await expect
-      .poll(async () => page.getByTestId('disagreement-status').innerText(), { timeout: 170_000 })
+      .poll(async () => page.getByTestId('disagreement-status').innerText(), { timeout: 30_000 })
       .toMatch(/unet2d-colin27-ce 1\.0\.0 · cached/);
+    expect(await page.getByTestId('metrics-model').innerText()).toBe(CE_MODEL);
+    expect((await metricsTable(page))['1'].dice).toBe(compared(CE_MODEL));
     await saveScreenshot(page, 'disagreement-two-models');
   });
 });

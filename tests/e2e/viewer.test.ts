@@ -18,6 +18,7 @@ import {
   MARKUP_NAME,
   writeCorruptSeries,
   writeMarkupStudy,
+  writeMovedLabels,
   writeShiftedPrediction,
   writeOverlappingPrediction,
 } from './viewer/fixtures.ts';
@@ -261,6 +262,17 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     }
     // structure 3 was removed from the prediction
     expect(shown['3'].status).toBe('prediction-empty');
+    // the panel shows the key columns and fits without scrolling sideways; "All" shows the rest
+    const headers = page.locator('[data-testid=metrics-table] th:visible');
+    expect(await headers.count()).toBeLessThanOrEqual(8);
+    const fits = () =>
+      page
+        .getByTestId('metrics-table')
+        .evaluate((t) => t.parentElement!.scrollWidth <= t.parentElement!.clientWidth + 1);
+    expect(await fits()).toBe(true);
+    await page.getByTestId('metrics-all-columns').click();
+    expect(await headers.count()).toBe(Object.keys(shown['1']).length);
+    await page.getByTestId('metrics-all-columns').click();
     await saveScreenshot(page, 'viewer-metrics-vs-cli');
   });
 
@@ -448,7 +460,15 @@ describe('viewer: sample study, overlays, metrics, model', () => {
       dialogs.push(d.message());
       void d.dismiss();
     });
+    // the server unreachable: a plain sentence, not "TypeError: Failed to fetch"; Refresh retries
+    await page.route('**/data/manifest.json', (r) => r.abort('connectionrefused'));
     await page.goto(server.url);
+    expect(await page.getByTestId('study-list-error').innerText()).toMatch(
+      /^The server could not be reached for the study list \(\/data\/manifest\.json\)\. Check that it is running/,
+    );
+    await page.unroute('**/data/manifest.json');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByTestId('study-row').first().waitFor();
     await page
       .getByTestId('local-files-input')
       .setInputFiles(await writeMarkupStudy(path.join(tmp, 'markup')));
@@ -487,5 +507,33 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     await page.getByTestId('study-row').first().waitFor();
     await page.evaluate(() => delete document.body.dataset.firstImageMs);
     expect(await openStudyFromList(page, 'Colin27')).toBeGreaterThan(0);
+  });
+
+  it('warns, without blocking, about a labelmap of another field of view and a model on a series it was not trained for', async () => {
+    const { page } = browser;
+    await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
+    // another field of view (as another patient's NIfTI would be): shown, resampled, and said
+    await page
+      .locator('[data-testid=overlay-prediction] input[type=file]')
+      .setInputFiles(await writeMovedLabels(path.join(tmp, 'moved.nii')));
+    const warning = page.getByTestId('overlay-prediction-warning');
+    await warning.waitFor({ timeout: 30_000 });
+    expect(await warning.innerText()).toMatch(
+      /moved\.nii covers another field of view than this series \(its corners are up to 30\.0 mm away\)/,
+    );
+    await page.getByTestId('overlay-prediction-label-1').waitFor();
+    // the T1 models on the PD series: a warning naming the difference; the run goes on
+    await page.locator('a.brand').click();
+    await page.evaluate(() => delete document.body.dataset.firstImageMs);
+    await openStudyFromList(page, '123565');
+    await page.getByTestId('model-run').click();
+    const modelWarning = page.getByTestId('model-warning');
+    await modelWarning.waitFor({ timeout: 60_000 });
+    expect(await modelWarning.innerText()).toMatch(
+      /may not suit this series: it was trained on “T1” series; this one is “FSE PD AXIAL OBL”/,
+    );
+    await page.getByTestId('model-progress').waitFor({ timeout: 60_000 });
+    await page.getByTestId('model-cancel').click();
+    await saveScreenshot(page, 'viewer-model-warning');
   });
 });

@@ -12,7 +12,7 @@ import { sliceProfileChart } from '../charts/charts.ts';
 import type { BoundaryGrossVolumes } from '@concord/metrics';
 import { confusionMatrixMl } from '@concord/metrics';
 import { disagreementLegend } from '@concord/metrics';
-import { distanceLabelInfo } from '@concord/metrics/session';
+import { distanceLabelInfo, tauOf } from '@concord/metrics/session';
 import { worstSliceRanking } from './commands.ts';
 import { SvgChart } from './SvgChart.tsx';
 import { useEvaluation } from './useEvaluation.ts';
@@ -61,7 +61,10 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
     [report, disagreement],
   );
   const [label, setLabel] = useState<number | null>(null);
-  const [tauMm, setTauMm] = useState(2);
+  // one τ for the viewer and the PDF export: the session's (default: the report's first NSD
+  // tolerance)
+  const tauMm = tauOf(state);
+  const setTauMm = (v: number) => session.setTauMm(v);
   const [layerOn, setLayerOn] = useState(true);
   const [byDistance, setByDistance] = useState(false);
   const [layerError, setLayerError] = useState<string | null>(null);

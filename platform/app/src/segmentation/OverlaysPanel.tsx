@@ -54,12 +54,15 @@ export function OverlaysPanel({
   sources,
   onLoadFile,
   status,
+  warnings = {},
 }: {
   overlays: OverlayManager | null;
   /** The registered overlay sources; the panel shows those of role `structures`. */
   sources: readonly OverlaySourceDefinition[];
   onLoadFile: (source: OverlaySource, file: File) => void;
   status: string | null;
+  /** Per source: a non-blocking warning about the loaded labelmap (e.g. another field of view). */
+  warnings?: Readonly<Record<string, string>>;
 }) {
   const [states, setStates] = useState<OverlayState[]>([]);
   useEffect(() => overlays?.subscribe(setStates), [overlays]);
@@ -102,6 +105,11 @@ export function OverlaysPanel({
                   onFile={(f) => onLoadFile(source, f)}
                 />
               </div>
+              {warnings[source] && (
+                <p className="warning" role="status" data-testid={`overlay-${source}-warning`}>
+                  ⚠ {warnings[source]}
+                </p>
+              )}
               {!s && <p className="muted">None loaded.</p>}
               {s && (
                 <>

@@ -144,7 +144,20 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
     studyUID,
     dataSourceName,
   });
-  const loadOverlayFile = useOverlayFileLoader(bridge, controller, setOverlayStatus);
+  const [overlayWarnings, setOverlayWarnings] = useState<Record<string, string>>({});
+  const setOverlayWarning = useCallback(
+    (source: string, warning: string | null) =>
+      setOverlayWarnings(({ [source]: _, ...rest }) =>
+        warning ? { ...rest, [source]: warning } : rest,
+      ),
+    [],
+  );
+  const loadOverlayFile = useOverlayFileLoader(
+    bridge,
+    controller,
+    setOverlayStatus,
+    setOverlayWarning,
+  );
   const panels = useExtensionPanels(ohif, mode);
   useHotkeys({ ohif: active ? ohif : null, controller, mode, setLayout, viewer: bridge });
   // shown again after the study list: the viewports were laid out while hidden
@@ -283,6 +296,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
           sources={sources}
           onLoadFile={loadOverlayFile}
           status={overlayStatus}
+          warnings={overlayWarnings}
         />
         {bridge &&
           panels.map((p) => (

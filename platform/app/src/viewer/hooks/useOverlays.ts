@@ -20,8 +20,13 @@ import {
   type ViewerHost,
 } from '@concord/core';
 import type { BootedApp } from '../../boot.ts';
-import { OverlayManager, type OverlaySource } from '../../segmentation/overlayManager.ts';
+import {
+  OverlayManager,
+  volumeGrid,
+  type OverlaySource,
+} from '../../segmentation/overlayManager.ts';
 import { readRtStructForVolume, readSegForVolume } from '../../segmentation/referenceSeg.ts';
+import { labelmapWarning } from '../../segmentation/provenance.ts';
 import type { ViewportController } from '../viewportController.ts';
 
 /**
@@ -87,24 +92,43 @@ export async function readLabelFile(
   return { labelmap: seg.labels, kind: 'dicom-seg' };
 }
 
+/**
+ * A labelmap without structure names takes them, label by label, from `other` (the other
+ * structure source); one with names of its own is returned as it is.
+ */
+export function withNamesFrom(labelmap: LabelVolume, other: LabelVolume | undefined): LabelVolume {
+  if (labelmap.labels?.length || !other?.labels?.length) return labelmap;
+  return {
+    ...labelmap,
+    labels: other.labels.map(({ label, name, color }) => ({ label, name, color })),
+  };
+}
+
 /** Loads a labelmap file into one source's overlay, reporting progress and errors as status. */
 export function useOverlayFileLoader(
   host: ViewerHost | null,
   controller: ViewportController | null,
   setOverlayStatus: (status: string | null) => void,
+  setWarning: (source: OverlaySource, warning: string | null) => void,
 ) {
   return useCallback(
     (source: OverlaySource, file: File) => {
       if (!host || !controller) return;
       setOverlayStatus(`Loading ${file.name}…`);
+      setWarning(source, null);
       (async () => {
         const volume = await controller.ensureVolume();
         const { labelmap, kind, notes } = await readLabelFile(file, volume, host.seriesInstanceUID);
-        host.showLabelmap(source, labelmap, file.name, { kind });
+        // a NIfTI labelmap has numbers only: the structures keep the names (and colours) the
+        // other source gives the same numbers, instead of "Label 1…"
+        const other = host.getLabelmap(source === 'reference' ? 'prediction' : 'reference');
+        host.showLabelmap(source, withNamesFrom(labelmap, other), file.name, { kind });
         // what an RTSTRUCT left out (POINT ROIs) or holds empty, in one line
         setOverlayStatus(notes?.length ? `${file.name}: ${notes.join('; ')}` : null);
+        // shown, and said: a labelmap that may belong to another patient or series
+        setWarning(source, labelmapWarning(labelmap, volumeGrid(volume), file.name));
       })().catch((e) => setOverlayStatus(`Could not show ${file.name}: ${userMessage(e)}`));
     },
-    [host, controller, setOverlayStatus],
+    [host, controller, setOverlayStatus, setWarning],
   );
 }
