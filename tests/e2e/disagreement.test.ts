@@ -436,10 +436,15 @@ describe('disagreement and volumetric-bias views', () => {
     await page
       .getByTestId('metrics-compare-b')
       .selectOption({ label: 'unet2d-colin27-dice 1.0.0' });
-    const compare = await tableCells(page, 'metrics-compare-table');
+    let compare = await tableCells(page, 'metrics-compare-table');
     const compared = (model: string) =>
       compare.find((c) => c.label === '1' && c.key === 'dice' && c.model === model)?.value;
-    expect(compared('unet2d-colin27-dice 1.0.0')).toBe(diceDice);
+    await expect
+      .poll(async () => {
+        compare = await tableCells(page, 'metrics-compare-table');
+        return compared('unet2d-colin27-dice 1.0.0');
+      })
+      .toBe(diceDice);
     // back to CE by choosing it: its labelmap, metrics and disagreement come back from this
     // session without running the model again (no Run click, no progress)
     await page.getByTestId('model-select').selectOption({ label: CE_MODEL });

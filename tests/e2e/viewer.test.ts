@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DicomJsonManifest } from '@concord/core';
+import { indexToWorld, readNiftiLabels, type DicomJsonManifest } from '@concord/core';
 import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';
 import {
@@ -34,6 +34,7 @@ import {
 const run = promisify(execFile);
 const FRONTAL = [230, 159, 0];
 const CEREBELLUM_OR_OCCIPITAL = [240, 228, 66];
+const CEREBELLUM = [204, 121, 167];
 
 describe('viewer: sample study, overlays, metrics, model', () => {
   let server: RunningServer;
@@ -138,6 +139,45 @@ describe('viewer: sample study, overlays, metrics, model', () => {
       }
     expect(border).toBe(0);
     await saveScreenshot(page, 'viewer-reference-overlay');
+    // reading view: patient, series, image number, slice position and thickness in the corners
+    const manifest = JSON.parse(
+      await readFile(path.resolve('samples/manifest.json'), 'utf8'),
+    ) as DicomJsonManifest;
+    const series = manifest.studies
+      .find((s) => /Colin27/.test(s.PatientName ?? ''))!
+      .series.find((s) => s.Modality === 'MR')!;
+    const slices = series.instances
+      .map(
+        (i) => i.metadata as { ImagePositionPatient: number[]; ImageOrientationPatient: number[] },
+      )
+      .sort((a, b) => a.ImagePositionPatient[2] - b.ImagePositionPatient[2]);
+    expect(await page.getByTestId('reading-stack-patient').innerText()).toBe('Colin27 Sample');
+    const shownIndex = Number(
+      (await page.getByTestId('reading-stack-image').innerText()).match(/Im (\d+)\/121/)?.[1],
+    );
+    const position = await page.getByTestId('reading-stack-position').innerText();
+    expect(position).toMatch(/^Pos -?\d+\.\d mm\s+Thick 1\.50 mm$/);
+    // the slice shown is the one whose z (axial: position along the normal) the corner states
+    expect(Number(position.match(/Pos (-?[\d.]+)/)![1])).toBeCloseTo(
+      slices[shownIndex - 1].ImagePositionPatient[2],
+      1,
+    );
+    // orientation letters: screen right is the image rows' direction (IOP row cosine, +x = L)
+    const rowCosine = slices[0].ImageOrientationPatient.slice(0, 3);
+    expect(await page.getByTestId('reading-stack-marker-right').innerText()).toBe(
+      rowCosine[0] > 0.5 ? 'L' : 'R',
+    );
+    expect(await page.getByTestId('reading-stack-marker-left').innerText()).toBe(
+      rowCosine[0] > 0.5 ? 'R' : 'L',
+    );
+    // cursor probe: the intensity and the structure of the reference under the cursor
+    const vpBox = (await page.getByTestId('viewport-stack').boundingBox())!;
+    await page.mouse.move(vpBox.x + vpBox.width / 2, vpBox.y + vpBox.height * 0.3);
+    await expect
+      .poll(() => page.getByTestId('reading-stack-probe').innerText(), { timeout: 10_000 })
+      .toMatch(
+        /^Value -?\d+(\.\d+)?\s+Ref: (Frontal lobe|Parietal lobe|Temporal lobe|Occipital lobe|Limbic and insula|Deep grey nuclei|Cerebellum|—)\s+Model: none loaded$/,
+      );
   });
 
   it('switches mouse tools by toolbar and by hotkey after a click on the image', async () => {
@@ -189,8 +229,54 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     await expect.poll(wl, { timeout: 10_000 }).toBe(before);
   });
 
+  it('goes to the slice through the centre of a structure chosen in the list', async () => {
+    const { page } = browser;
+    // where the cerebellum's centre is, from the reference NIfTI (world z of its mean voxel)
+    const ref = readNiftiLabels(
+      new Uint8Array(await readFile(path.join(COLIN_DIR, 'reference-labels.nii.gz'))),
+    );
+    const [nx, ny] = ref.dims;
+    const mean = [0, 0, 0];
+    let n = 0;
+    for (let v = 0; v < ref.data.length; v++)
+      if (ref.data[v] === 7) {
+        mean[0] += v % nx;
+        mean[1] += Math.floor(v / nx) % ny;
+        mean[2] += Math.floor(v / (nx * ny));
+        n++;
+      }
+    const centreZ = indexToWorld(ref, mean.map((m) => m / n) as [number, number, number])[2];
+    await page.getByTestId('overlay-reference-goto-7').click();
+    await expect
+      .poll(
+        async () =>
+          Number(
+            (await page.getByTestId('reading-stack-position').innerText()).match(
+              /Pos (-?[\d.]+)/,
+            )?.[1],
+          ),
+        { timeout: 10_000 },
+      )
+      .toBeCloseTo(centreZ, 0);
+    expect(
+      Math.abs(
+        Number(
+          (await page.getByTestId('reading-stack-position').innerText()).match(
+            /Pos (-?[\d.]+)/,
+          )?.[1],
+        ) - centreZ,
+      ),
+    ).toBeLessThanOrEqual(1.5); // within one slice
+    await expect
+      .poll(async () => countColour(await viewportPixels(page), CEREBELLUM), { timeout: 10_000 })
+      .toBeGreaterThan(50);
+    await saveScreenshot(page, 'viewer-go-to-structure');
+    await page.keyboard.press('r');
+  });
+
   it('hides exactly the structure that is toggled off', async () => {
     const { page } = browser;
+    await page.getByTestId('overlay-reference-goto-1').click(); // the frontal lobe's centre
     const before = await viewportPixels(page);
     const frontalBefore = countColour(before, FRONTAL);
     const otherBefore = countColour(before, CEREBELLUM_OR_OCCIPITAL);
@@ -422,6 +508,13 @@ describe('viewer: sample study, overlays, metrics, model', () => {
         })
         .toBeGreaterThan(200);
     }
+    // each plane says which it is, with its patient-direction letters
+    expect(
+      await Promise.all(
+        [0, 1, 2].map((i) => page.getByTestId(`reading-mpr-${i}-plane`).innerText()),
+      ),
+    ).toEqual(['Axial', 'Sagittal', 'Coronal']);
+    expect(await page.getByTestId('reading-mpr-1-marker-top').innerText()).toBe('S');
     await saveScreenshot(page, 'viewer-mpr');
     // the whole flow so far (open, overlays, metrics, model, mismatch, MPR) logged no error
     expect(browser.errors).toEqual([]);
@@ -509,8 +602,48 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     expect(await openStudyFromList(page, 'Colin27')).toBeGreaterThan(0);
   });
 
+  it('opens study after study without running out of WebGL contexts', async () => {
+    const { page } = browser;
+    // count live WebGL contexts: created minus lost
+    await page.addInitScript(() => {
+      const w = window as unknown as { __gl: number };
+      w.__gl = 0;
+      const seen = new WeakSet<object>();
+      const get = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (
+        this: HTMLCanvasElement,
+        ...args: never[]
+      ) {
+        const ctx = (get as (...a: unknown[]) => RenderingContext | null).apply(this, args);
+        if (ctx && /^webgl/.test(String(args[0])) && !seen.has(ctx)) {
+          seen.add(ctx);
+          w.__gl++;
+          this.addEventListener('webglcontextlost', () => w.__gl--);
+        }
+        return ctx;
+      } as typeof get;
+    });
+    await page.goto(server.url);
+    const errorsBefore = browser.errors.length;
+    const warnings: string[] = [];
+    page.on('console', (m) => warnings.push(m.text()));
+    for (let i = 0; i < 5; i++) {
+      await page.evaluate(() => delete document.body.dataset.firstImageMs);
+      await openStudyFromList(page, i % 2 ? '123565' : 'Colin27');
+      await page.locator('a.brand').click();
+      await page.getByTestId('study-list').waitFor();
+    }
+    const live = await page.evaluate(() => (window as unknown as { __gl: number }).__gl);
+    console.log(`live WebGL contexts after 5 studies: ${live}`);
+    expect(live).toBeLessThanOrEqual(2); // the kept viewer's (+ none leaked)
+    expect(warnings.filter((t) => /Too many active WebGL contexts/.test(t))).toEqual([]);
+    expect(browser.errors.slice(errorsBefore)).toEqual([]);
+  });
+
   it('warns, without blocking, about a labelmap of another field of view and a model on a series it was not trained for', async () => {
     const { page } = browser;
+    await page.evaluate(() => delete document.body.dataset.firstImageMs);
+    await openStudyFromList(page, 'Colin27');
     await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
     // another field of view (as another patient's NIfTI would be): shown, resampled, and said
     await page

@@ -6,7 +6,12 @@
 import * as Plot from '@observablehq/plot';
 import type { SliceProfile } from '@concord/metrics';
 import type { VolumeBiasRow } from '@concord/metrics';
-import { DISAGREEMENT_COLORS, DisagreementClass, type Rgb } from '@concord/metrics';
+import {
+  DISAGREEMENT_COLORS,
+  DisagreementClass,
+  VOLUME_BIAS_COLORS,
+  type Rgb,
+} from '@concord/metrics';
 
 /** Colours readable on the dark theme. */
 export const CHART_THEME = { background: '#151a3a', text: '#e6e8f2', grid: '#3a4070' };
@@ -102,6 +107,17 @@ export function volumeBiasChart(
       bars.push({ structure: r.name, series: `${r.model} soft`, ml: r.softMl });
   }
   const series = [...new Set(bars.map((b) => b.series))];
+  // the PDF's colours for the first model (reference grey, hard blue, soft sky blue)
+  const models = [...new Set(rows.map((r) => r.model))];
+  const colourOf = (s: string) => {
+    if (s === 'reference') return css(VOLUME_BIAS_COLORS.reference);
+    const i = models.findIndex((m) => s === `${m} hard` || s === `${m} soft`);
+    const pair =
+      i <= 0
+        ? VOLUME_BIAS_COLORS
+        : VOLUME_BIAS_COLORS.more[(i - 1) % VOLUME_BIAS_COLORS.more.length];
+    return css(s.endsWith(' soft') ? pair.soft : pair.hard);
+  };
   return Plot.plot({
     document: options.document,
     width: options.width ?? 520,
@@ -109,10 +125,11 @@ export function volumeBiasChart(
     marginLeft: 50,
     marginBottom: 60,
     style: { background: CHART_THEME.background, color: CHART_THEME.text, fontSize: '11px' },
-    fx: { label: null, tickRotate: -25 },
+    // structures in the table's order (by label), not Plot's alphabetical default
+    fx: { label: null, tickRotate: -25, domain: [...seenRef] },
     x: { axis: null, domain: series },
     y: { label: 'volume (mL)', grid: true },
-    color: { domain: series, scheme: 'observable10', legend: true },
+    color: { domain: series, range: series.map(colourOf), legend: true },
     marks: [
       Plot.barY(bars, {
         fx: 'structure',

@@ -55,6 +55,7 @@ export function OverlaysPanel({
   onLoadFile,
   status,
   warnings = {},
+  onGoToStructure,
 }: {
   overlays: OverlayManager | null;
   /** The registered overlay sources; the panel shows those of role `structures`. */
@@ -63,6 +64,8 @@ export function OverlaysPanel({
   status: string | null;
   /** Per source: a non-blocking warning about the loaded labelmap (e.g. another field of view). */
   warnings?: Readonly<Record<string, string>>;
+  /** Moves the viewport to the slice through a structure's centre. */
+  onGoToStructure?: (source: OverlaySource, label: number) => void;
 }) {
   const [states, setStates] = useState<OverlayState[]>([]);
   useEffect(() => overlays?.subscribe(setStates), [overlays]);
@@ -167,6 +170,18 @@ export function OverlaysPanel({
                           {l.name}
                           {!s.counts[l.label] && <span className="muted"> (empty)</span>}
                         </label>
+                        {onGoToStructure && !!s.counts[l.label] && (
+                          <button
+                            type="button"
+                            className="goto"
+                            title={`Go to the slice through the centre of ${l.name}`}
+                            aria-label={`Go to ${l.name}`}
+                            data-testid={`overlay-${source}-goto-${l.label}`}
+                            onClick={() => onGoToStructure(source, l.label)}
+                          >
+                            go
+                          </button>
+                        )}
                       </li>
                     ))}
                   </ul>

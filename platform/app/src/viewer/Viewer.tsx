@@ -13,12 +13,22 @@ import {
   useState,
   type CSSProperties,
   type KeyboardEvent,
+  type MouseEvent as ReactMouseEvent,
 } from 'react';
 import { isImageSeries } from '@concord/core';
 import type { ModeDefinition } from '@concord/mode-model-vs-annotator';
 import type { BootedApp, CoreApp } from '../boot.ts';
-import { WINDOW_PRESETS, type LayoutKind, type PrimaryTool } from './viewportController.ts';
+import {
+  MPR_VIEWPORT_IDS,
+  STACK_VIEWPORT_ID,
+  WINDOW_PRESETS,
+  type LayoutKind,
+  type PrimaryTool,
+} from './viewportController.ts';
 import { OverlaysPanel } from '../segmentation/OverlaysPanel.tsx';
+import { getInstanceMetadata } from '../cornerstone/metadataProvider.ts';
+import { ReadingOverlay, positionOf, type ReadingInfo } from './ReadingOverlay.tsx';
+import { centreSlice, structureName } from './readingView.ts';
 import { Thumbnail } from '../studyList/Thumbnail.tsx';
 import { useImageSeries } from './hooks/useImageSeries.ts';
 import { useSeriesDisplay, useViewportController } from './hooks/useViewport.ts';
@@ -49,6 +59,9 @@ export interface ViewerProps {
 function keepCharacterHotkeys(e: KeyboardEvent<HTMLDivElement>) {
   if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) e.stopPropagation();
 }
+
+/** Names of the MPR planes, in the order of the MPR viewports. */
+const MPR_PLANES = ['Axial', 'Sagittal', 'Coronal'];
 
 /** Side panel width in px: wide enough for the Metrics table's key columns; resizable. */
 const PANEL_WIDTH = { initial: 520, min: 320, max: 1100 };
@@ -167,6 +180,60 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
 
   const setTool = useCallback((t: PrimaryTool) => controller?.setPrimaryTool(t), [controller]);
 
+  // the cursor probe: intensity and the reference's and model's structure under the cursor
+  const [probe, setProbe] = useState<string | null>(null);
+  const probeFrame = useRef(0);
+  const onProbe = useCallback(
+    (e: ReactMouseEvent<HTMLDivElement>) => {
+      const rect = e.currentTarget.getBoundingClientRect();
+      const xy: [number, number] = [e.clientX - rect.left, e.clientY - rect.top];
+      cancelAnimationFrame(probeFrame.current);
+      probeFrame.current = requestAnimationFrame(() => {
+        const p = controller?.probe(STACK_VIEWPORT_ID, xy);
+        if (!p) return setProbe(null);
+        const at = (source: string) => {
+          const v = overlays?.labelVolume(source);
+          return v ? structureName(v.labels, v.data[p.index]) : 'none loaded';
+        };
+        const value = Number.isInteger(p.value) ? String(p.value) : p.value.toFixed(2);
+        setProbe(`Value ${value}  Ref: ${at('reference')}  Model: ${at('prediction')}`);
+      });
+    },
+    [controller, overlays],
+  );
+
+  // a structure chosen in the Overlays panel: go to the slice through its centre
+  const goToStructure = useCallback(
+    (source: string, label: number) => {
+      const v = overlays?.labelVolume(source);
+      const k = v ? centreSlice(v.data, v.dims, label) : null;
+      if (k !== null) controller?.jumpToImage(k);
+    },
+    [controller, overlays],
+  );
+
+  const imageId = controller?.currentImageIds[state?.imageIndex ?? 0];
+  const meta = imageId ? getInstanceMetadata(imageId) : undefined;
+  const stackInfo: ReadingInfo = {
+    patient: meta?.PatientName ? String(meta.PatientName).replace(/\^/g, ' ').trim() : undefined,
+    patientId: meta?.PatientID ? String(meta.PatientID) : undefined,
+    series: meta?.SeriesDescription ? String(meta.SeriesDescription) : undefined,
+    image:
+      state && state.imageCount > 0
+        ? { number: state.imageIndex + 1, count: state.imageCount }
+        : undefined,
+    positionMm: positionOf(meta),
+    thicknessMm:
+      Number.isFinite(Number(meta?.SliceThickness)) && meta?.SliceThickness !== undefined
+        ? Number(meta.SliceThickness)
+        : undefined,
+    camera:
+      state?.layout === 'stack' && state.cameraTick !== undefined
+        ? controller?.camera(STACK_VIEWPORT_ID)
+        : null,
+    probe,
+  };
+
   return (
     <div
       className="viewer"
@@ -276,7 +343,11 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
             ref={stackRef}
             hidden={layout !== 'stack'}
             onContextMenu={(e) => e.preventDefault()}
-          />
+            onMouseMove={onProbe}
+            onMouseLeave={() => setProbe(null)}
+          >
+            {displayed > 0 && <ReadingOverlay info={stackInfo} testId="reading-stack" />}
+          </div>
           {mprRefs.map((r, i) => (
             <div
               key={i}
@@ -285,7 +356,18 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
               ref={r}
               hidden={layout !== 'mpr'}
               onContextMenu={(e) => e.preventDefault()}
-            />
+            >
+              {layout === 'mpr' && displayed > 0 && (
+                <ReadingOverlay
+                  testId={`reading-mpr-${i}`}
+                  info={{
+                    plane: MPR_PLANES[i],
+                    camera:
+                      state?.layout === 'mpr' ? controller?.camera(MPR_VIEWPORT_IDS[i]) : null,
+                  }}
+                />
+              )}
+            </div>
           ))}
         </div>
       </section>
@@ -297,6 +379,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
           onLoadFile={loadOverlayFile}
           status={overlayStatus}
           warnings={overlayWarnings}
+          onGoToStructure={goToStructure}
         />
         {bridge &&
           panels.map((p) => (

@@ -40,6 +40,27 @@ export const OKABE_ITO: readonly Rgb[] = [
   [204, 121, 167],
 ];
 
+/**
+ * Bar colours of the volumetric-bias chart, one source for the viewer and the PDF: reference
+ * grey, a model's hard (argmax) volume blue, its soft (expected) volume sky blue. Further models
+ * in the viewer take the `more` pairs in turn.
+ */
+export const VOLUME_BIAS_COLORS: {
+  reference: Rgb;
+  hard: Rgb;
+  soft: Rgb;
+  more: ReadonlyArray<{ hard: Rgb; soft: Rgb }>;
+} = {
+  reference: [120, 120, 120],
+  hard: [0, 114, 178],
+  soft: [86, 180, 233],
+  more: [
+    { hard: [213, 94, 0], soft: [230, 159, 0] },
+    { hard: [0, 158, 115], soft: [240, 228, 66] },
+    { hard: [204, 121, 167], soft: [230, 190, 215] },
+  ],
+};
+
 export const DISAGREEMENT_LABELS: Record<
   Exclude<DisagreementClass, DisagreementClass.None>,
   string

@@ -39,7 +39,12 @@ export function useOverlaySources(ohif: BootedApp | null): {
 } {
   const [registry] = useState(() => createOverlaySourceRegistry());
   const [sources, setSources] = useState(() => registry.list());
-  useEffect(() => registry.subscribe(() => setSources(registry.list())), [registry]);
+  useEffect(() => {
+    const off = registry.subscribe(() => setSources(registry.list()));
+    // sources registered before this effect ran (the layout effect below runs first)
+    setSources(registry.list());
+    return off;
+  }, [registry]);
   // a layout effect: registered before any panel's effect can show a labelmap of the source
   useLayoutEffect(() => {
     if (!ohif) return;
