@@ -430,12 +430,25 @@ describe('disagreement and volumetric-bias views', () => {
     await page
       .getByTestId('metrics-compare-b')
       .selectOption({ label: 'unet2d-colin27-dice 1.0.0' });
-    let compare = await tableCells(page, 'metrics-compare-table');
+    // the compare table's cells name their model themselves (two models per row)
+    const compareCells = () =>
+      page.getByTestId('metrics-compare-table').evaluate((table) =>
+        [...table.querySelectorAll('td[data-value]')].map((td) => {
+          const el = td as HTMLElement;
+          return {
+            label: (el.closest('tr') as HTMLElement).dataset.label,
+            key: el.dataset.key,
+            model: el.dataset.model,
+            value: el.dataset.value ?? '',
+          };
+        }),
+      );
+    let compare = await compareCells();
     const compared = (model: string) =>
       compare.find((c) => c.label === '1' && c.key === 'dice' && c.model === model)?.value;
     await expect
       .poll(async () => {
-        compare = await tableCells(page, 'metrics-compare-table');
+        compare = await compareCells();
         return compared('unet2d-colin27-dice 1.0.0');
       })
       .toBe(diceDice);
