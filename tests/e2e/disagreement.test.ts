@@ -16,7 +16,7 @@ import { readNiftiFrames } from '@concord/core';
 import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';
 import { COLIN_DIR } from './viewer/fixtures.ts';
-import { openStudyFromList, viewportPixels, type Pixels } from './viewer/page.ts';
+import { metricsTable, openStudyFromList, viewportPixels, type Pixels } from './viewer/page.ts';
 
 const run = promisify(execFile);
 const CE_MANIFEST = 'platform/inference/models/unet2d-colin27-ce.json';
@@ -78,8 +78,10 @@ function renderTime(task: LongTask, scripts: FrameScript[]): number {
 type Box = { x: number; y: number; width: number; height: number };
 
 /**
- * Pixels whose colour is clearly the FP (warm: orange/vermillion) or FN (blue) styles, outside
- * `mask` (the on-image legend, whose swatches carry the same colours).
+ * Pixels whose colour is clearly the FP (reds: r high, g ≈ b) or FN (violets: b > r ≥ g)
+ * styles, outside `mask` (the on-image legend, whose swatches carry the same colours). The
+ * structure outlines' Okabe–Ito colours (orange, vermillion, sky blue, blue, …) count as
+ * neither.
  */
 function countFpFn(p: Pixels, mask: Box | null = null): { fp: number; fn: number } {
   let fp = 0;
@@ -94,8 +96,8 @@ function countFpFn(p: Pixels, mask: Box | null = null): { fp: number; fn: number
     const r = p.data[i];
     const g = p.data[i + 1];
     const b = p.data[i + 2];
-    if (r - b > 90 && r >= g) fp++;
-    else if (b - r > 90 && b >= g - 10) fn++;
+    if (r - g > 80 && Math.abs(g - b) < 35) fp++;
+    else if (b - r > 50 && r >= g - 5) fn++;
   }
   return { fp, fn };
 }
@@ -277,18 +279,20 @@ describe('disagreement and volumetric-bias views', () => {
 
   it('shows FP and FN colours of the disagreement layer on the image', async () => {
     const { page } = browser;
-    // only the disagreement layer: reference outline and model fill off
-    await page.getByTestId('overlay-reference-visible').uncheck();
-    await page.getByTestId('overlay-prediction-visible').uncheck();
-    const worst = Number(
-      (await page.getByTestId('worst-slices').innerText()).match(/worst: (\d+)/)?.[1],
-    );
+    // readable without touching the overlay controls: while the layer is on, the reference
+    // and the model are drawn as outlines (the rule is stated in both legends)
+    expect(await page.getByTestId('overlay-outline-rule').innerText()).toMatch(/outlines/);
+    expect(await page.getByTestId('overlay-prediction-fill').isChecked()).toBe(true);
+    // slices are numbered from 1 in the panel, as in the viewport's "Image n/N"
+    const worst =
+      Number((await page.getByTestId('worst-slices').innerText()).match(/worst: (\d+)/)?.[1]) - 1;
     await page.locator(`[data-testid=slice-profile] [data-slice="${worst}"]`).first().click();
     await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(worst);
     // the legend is on the image; its box (relative to the viewport) is left out of the count
     const legend = page.getByTestId('disagreement-legend-viewport');
     await legend.waitFor();
-    expect(await legend.innerText()).toMatch(/FP gross \(> τ = 2 mm\)/);
+    expect(await legend.innerText()).toMatch(/FP gross \(> τ = 1 mm\)/);
+    expect(await legend.innerText()).toMatch(/Structures: outlines only while this layer is shown/);
     const vp = (await page.getByTestId('viewport-stack').boundingBox()) as Box;
     const lb = (await legend.boundingBox()) as Box;
     const mask = {
@@ -337,6 +341,8 @@ describe('disagreement and volumetric-bias views', () => {
         },
       )
       .toBeLessThan(5);
+    // the model's fill is back once the layer is hidden
+    await page.getByTestId('overlay-outline-rule').waitFor({ state: 'detached' });
     await page.getByTestId('disagreement-layer-toggle').check();
   });
 
@@ -345,13 +351,14 @@ describe('disagreement and volumetric-bias views', () => {
     const ranking = (await page.getByTestId('worst-slices').innerText())
       .replace(/^worst:\s*/, '')
       .split(',')
-      .map((s) => Number(s.trim()));
+      .map((s) => Number(s.trim()) - 1); // shown from 1
     expect(ranking.length).toBeGreaterThan(2);
     const target = ranking[2];
     await page.locator(`[data-testid=slice-profile] [data-slice="${target}"]`).first().click();
     await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(target);
     // hotkeys through OHIF's HotkeysManager: ']' next worst, '[' previous worst
-    await page.getByTestId('viewport-stack').hover();
+    // after a click on the image (the viewport has the focus), as a reader would
+    await page.getByTestId('viewport-stack').click();
     await page.keyboard.press(']');
     await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(ranking[3]);
     await page.keyboard.press('[');
@@ -417,12 +424,44 @@ describe('disagreement and volumetric-bias views', () => {
       );
     expect(soft('unet2d-colin27-dice 1.0.0', 1)).toBeGreaterThan(0);
     expect(soft(CE_MODEL, 1)).toBeGreaterThan(0);
-    // back to CE: the disagreement results come from the cache, not from the worker
-    await page.getByTestId('model-select').selectOption({ label: CE_MODEL });
-    await page.getByTestId('model-run').click();
+    // the two models side by side in the Metrics panel, from the session's kept results
+    const diceDice = (await metricsTable(page))['1'].dice;
+    await page.getByTestId('metrics-compare-a').selectOption({ label: CE_MODEL });
+    await page
+      .getByTestId('metrics-compare-b')
+      .selectOption({ label: 'unet2d-colin27-dice 1.0.0' });
+    // the compare table's cells name their model themselves (two models per row)
+    const compareCells = () =>
+      page.getByTestId('metrics-compare-table').evaluate((table) =>
+        [...table.querySelectorAll('td[data-value]')].map((td) => {
+          const el = td as HTMLElement;
+          return {
+            label: (el.closest('tr') as HTMLElement).dataset.label,
+            key: el.dataset.key,
+            model: el.dataset.model,
+            value: el.dataset.value ?? '',
+          };
+        }),
+      );
+    let compare = await compareCells();
+    const compared = (model: string) =>
+      compare.find((c) => c.label === '1' && c.key === 'dice' && c.model === model)?.value;
     await expect
-      .poll(async () => page.getByTestId('disagreement-status').innerText(), { timeout: 170_000 })
+      .poll(async () => {
+        compare = await compareCells();
+        return compared('unet2d-colin27-dice 1.0.0');
+      })
+      .toBe(diceDice);
+    // back to CE by choosing it: its labelmap, metrics and disagreement come back from this
+    // session without running the model again (no Run click, no progress)
+    await page.getByTestId('model-select').selectOption({ label: CE_MODEL });
+    await page.getByTestId('model-kept').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('model-progress').count()).toBe(0);
+    await expect
+      .poll(async () => page.getByTestId('disagreement-status').innerText(), { timeout: 30_000 })
       .toMatch(/unet2d-colin27-ce 1\.0\.0 · cached/);
+    expect(await page.getByTestId('metrics-model').innerText()).toBe(CE_MODEL);
+    expect((await metricsTable(page))['1'].dice).toBe(compared(CE_MODEL));
     await saveScreenshot(page, 'disagreement-two-models');
   });
 });

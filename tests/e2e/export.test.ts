@@ -47,8 +47,15 @@ function installLongTaskObserver() {
   }).observe({ type: 'longtask', buffered: true });
 }
 
-/** Clicks each download link and saves the file under `dir`; returns the paths. */
-async function saveDownloads(page: Page, dir: string): Promise<Record<ExportKind, string>> {
+/**
+ * Clicks each download link and saves the file under `dir`; returns the paths. Every file
+ * names its model (`model` is the expected file-name prefix).
+ */
+async function saveDownloads(
+  page: Page,
+  dir: string,
+  model = 'unet2d-colin27-ce-1.0.0',
+): Promise<Record<ExportKind, string>> {
   await mkdir(dir, { recursive: true });
   const out = {} as Record<ExportKind, string>;
   for (const kind of KINDS) {
@@ -56,7 +63,7 @@ async function saveDownloads(page: Page, dir: string): Promise<Record<ExportKind
       page.waitForEvent('download'),
       page.getByTestId(`export-download-${kind}`).click(),
     ]);
-    expect(download.suggestedFilename()).toBe(EXPORT_FILE_NAMES[kind]);
+    expect(download.suggestedFilename()).toBe(`${model}-${EXPORT_FILE_NAMES[kind]}`);
     out[kind] = path.join(dir, EXPORT_FILE_NAMES[kind]);
     await download.saveAs(out[kind]);
   }
@@ -177,6 +184,13 @@ describe('Export panel', () => {
     }
     for (const t of [text, csv, await readFile(files.json, 'utf8')])
       for (const p of PHI) expect(t).not.toContain(p);
+    // the PDF's boundary/gross split uses the τ the viewer shows, and names the model
+    const tau = (await browser.page.getByTestId('export-model').innerText()).match(
+      /τ = ([\d.]+) mm/,
+    )?.[1];
+    expect(tau).toBe('1');
+    expect(text).toMatch(new RegExp(`(τ|tau) = ${tau} mm`));
+    expect(text).toContain(CE_MODEL.split(' ')[0]);
   });
 
   it('SEG and SR pass dciodvfy; the SR reads back the JSON numbers and references the SEG', async () => {
@@ -296,7 +310,8 @@ describe('Export panel on the file data source, prediction from a labelmap file'
     await page.getByTestId('metrics-table').waitFor({ timeout: 60_000 });
     await page.getByTestId('export-build').click();
     await page.getByTestId('export-files').waitFor({ timeout: 120_000 });
-    const files = await saveDownloads(page, path.join(tmp, 'out'));
+    expect(await page.getByTestId('export-model').innerText()).toMatch(/Model: prediction\.nii/);
+    const files = await saveDownloads(page, path.join(tmp, 'out'), 'prediction');
     for (const k of ['seg', 'sr'] as const) {
       const v = dciodvfy(files[k]);
       expect(v.errors, v.output).toEqual([]);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DicomJsonManifest } from '@concord/core';
+import { indexToWorld, readNiftiLabels, type DicomJsonManifest } from '@concord/core';
 import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';
 import {
@@ -18,6 +18,7 @@ import {
   MARKUP_NAME,
   writeCorruptSeries,
   writeMarkupStudy,
+  writeMovedLabels,
   writeShiftedPrediction,
   writeOverlappingPrediction,
 } from './viewer/fixtures.ts';
@@ -33,6 +34,7 @@ import {
 const run = promisify(execFile);
 const FRONTAL = [230, 159, 0];
 const CEREBELLUM_OR_OCCIPITAL = [240, 228, 66];
+const CEREBELLUM = [204, 121, 167];
 
 describe('viewer: sample study, overlays, metrics, model', () => {
   let server: RunningServer;
@@ -81,7 +83,37 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     await page.getByTestId('study-row').filter({ hasText: 'Colin27' }).click();
     await page.locator('[data-testid=series-thumbnail][data-state=done]').first().waitFor();
     await page.getByTestId('study-row').filter({ hasText: 'Colin27' }).click(); // collapse
-    const firstImageMs = await openStudyFromList(page, 'Colin27');
+    // the keyboard path: Tab reaches the study rows (focus visible), Enter opens the row's
+    // series, Tab reaches "Open", Enter opens the study; "choose files…" is reachable too
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return {
+          testId: el?.dataset.testid ?? '',
+          text: el?.innerText ?? '',
+          outline: el ? getComputedStyle(el).outlineStyle : 'none',
+        };
+      });
+    const tabTo = async (want: (f: Awaited<ReturnType<typeof focused>>) => boolean) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        const f = await focused();
+        if (want(f)) return f;
+      }
+      throw new Error('not reachable with Tab');
+    };
+    expect((await tabTo((f) => f.testId === 'local-files-choose')).outline).not.toBe('none');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    const row = await tabTo((f) => f.testId === 'study-row' && /Colin27/.test(f.text));
+    expect(row.outline).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await tabTo((f) => f.testId === 'open-study');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !!document.body.dataset.firstImageMs, null, {
+      timeout: 60_000,
+    });
+    const firstImageMs = Number(await page.evaluate(() => document.body.dataset.firstImageMs));
     expect(firstImageMs).toBeGreaterThan(0);
     // the reference SEG of the study loads by itself, in its segment colours
     await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
@@ -107,10 +139,147 @@ describe('viewer: sample study, overlays, metrics, model', () => {
       }
     expect(border).toBe(0);
     await saveScreenshot(page, 'viewer-reference-overlay');
+    // reading view: patient, series, image number, slice position and thickness in the corners
+    const manifest = JSON.parse(
+      await readFile(path.resolve('samples/manifest.json'), 'utf8'),
+    ) as DicomJsonManifest;
+    const series = manifest.studies
+      .find((s) => /Colin27/.test(s.PatientName ?? ''))!
+      .series.find((s) => s.Modality === 'MR')!;
+    const slices = series.instances
+      .map(
+        (i) => i.metadata as { ImagePositionPatient: number[]; ImageOrientationPatient: number[] },
+      )
+      .sort((a, b) => a.ImagePositionPatient[2] - b.ImagePositionPatient[2]);
+    expect(await page.getByTestId('reading-stack-patient').innerText()).toBe('Colin27 Sample');
+    const shownIndex = Number(
+      (await page.getByTestId('reading-stack-image').innerText()).match(/Im (\d+)\/121/)?.[1],
+    );
+    const position = await page.getByTestId('reading-stack-position').innerText();
+    expect(position).toMatch(/^Pos -?\d+\.\d mm\s+Thick 1\.50 mm$/);
+    // the slice shown is the one whose z (axial: position along the normal) the corner states
+    // (shown to 0.1 mm)
+    expect(
+      Math.abs(
+        Number(position.match(/Pos (-?[\d.]+)/)![1]) -
+          slices[shownIndex - 1].ImagePositionPatient[2],
+      ),
+    ).toBeLessThanOrEqual(0.051);
+    // orientation letters: screen right is the image rows' direction (IOP row cosine, +x = L)
+    const rowCosine = slices[0].ImageOrientationPatient.slice(0, 3);
+    expect(await page.getByTestId('reading-stack-marker-right').innerText()).toBe(
+      rowCosine[0] > 0.5 ? 'L' : 'R',
+    );
+    expect(await page.getByTestId('reading-stack-marker-left').innerText()).toBe(
+      rowCosine[0] > 0.5 ? 'R' : 'L',
+    );
+    // cursor probe: the intensity and the structure of the reference under the cursor
+    const vpBox = (await page.getByTestId('viewport-stack').boundingBox())!;
+    await page.mouse.move(vpBox.x + vpBox.width / 2, vpBox.y + vpBox.height * 0.3);
+    await expect
+      .poll(() => page.getByTestId('reading-stack-probe').innerText(), { timeout: 10_000 })
+      .toMatch(
+        /^Value -?\d+(\.\d+)?\s+Ref: (Frontal lobe|Parietal lobe|Temporal lobe|Occipital lobe|Limbic and insula|Deep grey nuclei|Cerebellum|—)\s+Model: none loaded$/,
+      );
+  });
+
+  it('switches mouse tools by toolbar and by hotkey after a click on the image', async () => {
+    const { page } = browser;
+    const status = () => page.getByTestId('viewport-status').innerText();
+    const wl = async () =>
+      (await status())
+        .match(/W (-?\d+) L (-?\d+)/)
+        ?.slice(1)
+        .join('/');
+    const box = (await page.getByTestId('viewport-stack').boundingBox())!;
+    const drag = async (dx: number, dy: number) => {
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + dx, y + dy, { steps: 8 });
+      await page.mouse.up();
+    };
+    // Zoom, then W/L, then a left drag changes W/L (it used to zoom)
+    await page.getByTestId('tool-Zoom').click();
+    await page.getByTestId('tool-WindowLevel').click();
+    const before = await wl();
+    expect(before).toBeDefined();
+    await drag(60, 40);
+    await expect.poll(wl, { timeout: 10_000 }).not.toBe(before);
+    // Pan, then W/L: the same
+    await page.getByTestId('tool-Pan').click();
+    await page.getByTestId('tool-WindowLevel').click();
+    const afterPan = await wl();
+    await drag(-50, 30);
+    await expect.poll(wl, { timeout: 10_000 }).not.toBe(afterPan);
+    // hotkeys after a click on the image (the viewport has the focus)
+    await page.getByTestId('viewport-stack').click();
+    await page.keyboard.press('z');
+    await expect
+      .poll(() => page.getByTestId('tool-Zoom').getAttribute('aria-pressed'))
+      .toBe('true');
+    await page.keyboard.press('p');
+    await expect.poll(() => page.getByTestId('tool-Pan').getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('w');
+    await expect
+      .poll(() => page.getByTestId('tool-WindowLevel').getAttribute('aria-pressed'))
+      .toBe('true');
+    const afterHotkeys = await wl();
+    await drag(40, -40);
+    await expect.poll(wl, { timeout: 10_000 }).not.toBe(afterHotkeys);
+    await page.keyboard.press('r'); // reset: back to the series' own window
+    await expect.poll(wl, { timeout: 10_000 }).toBe(before);
+  });
+
+  it('goes to the slice through the centre of a structure chosen in the list', async () => {
+    const { page } = browser;
+    // where the cerebellum's centre is, from the reference NIfTI (world z of its mean voxel)
+    const ref = readNiftiLabels(
+      new Uint8Array(await readFile(path.join(COLIN_DIR, 'reference-labels.nii.gz'))),
+    );
+    const [nx, ny] = ref.dims;
+    const mean = [0, 0, 0];
+    let n = 0;
+    for (let v = 0; v < ref.data.length; v++)
+      if (ref.data[v] === 7) {
+        mean[0] += v % nx;
+        mean[1] += Math.floor(v / nx) % ny;
+        mean[2] += Math.floor(v / (nx * ny));
+        n++;
+      }
+    const centreZ = indexToWorld(ref, mean.map((m) => m / n) as [number, number, number])[2];
+    await page.getByTestId('overlay-reference-goto-7').click();
+    await expect
+      .poll(
+        async () =>
+          Number(
+            (await page.getByTestId('reading-stack-position').innerText()).match(
+              /Pos (-?[\d.]+)/,
+            )?.[1],
+          ),
+        { timeout: 10_000 },
+      )
+      .toBeCloseTo(centreZ, 0);
+    expect(
+      Math.abs(
+        Number(
+          (await page.getByTestId('reading-stack-position').innerText()).match(
+            /Pos (-?[\d.]+)/,
+          )?.[1],
+        ) - centreZ,
+      ),
+    ).toBeLessThanOrEqual(1.5); // within one slice
+    await expect
+      .poll(async () => countColour(await viewportPixels(page), CEREBELLUM), { timeout: 10_000 })
+      .toBeGreaterThan(50);
+    await saveScreenshot(page, 'viewer-go-to-structure');
+    await page.keyboard.press('r');
   });
 
   it('hides exactly the structure that is toggled off', async () => {
     const { page } = browser;
+    await page.getByTestId('overlay-reference-goto-1').click(); // the frontal lobe's centre
     const before = await viewportPixels(page);
     const frontalBefore = countColour(before, FRONTAL);
     const otherBefore = countColour(before, CEREBELLUM_OR_OCCIPITAL);
@@ -182,6 +351,17 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     }
     // structure 3 was removed from the prediction
     expect(shown['3'].status).toBe('prediction-empty');
+    // the panel shows the key columns and fits without scrolling sideways; "All" shows the rest
+    const headers = page.locator('[data-testid=metrics-table] th:visible');
+    expect(await headers.count()).toBeLessThanOrEqual(8);
+    const fits = () =>
+      page
+        .getByTestId('metrics-table')
+        .evaluate((t) => t.parentElement!.scrollWidth <= t.parentElement!.clientWidth + 1);
+    expect(await fits()).toBe(true);
+    await page.getByTestId('metrics-all-columns').click();
+    expect(await headers.count()).toBe(Object.keys(shown['1']).length);
+    await page.getByTestId('metrics-all-columns').click();
     await saveScreenshot(page, 'viewer-metrics-vs-cli');
   });
 
@@ -331,9 +511,42 @@ describe('viewer: sample study, overlays, metrics, model', () => {
         })
         .toBeGreaterThan(200);
     }
+    // each plane says which it is, with its patient-direction letters
+    expect(
+      await Promise.all(
+        [0, 1, 2].map((i) => page.getByTestId(`reading-mpr-${i}-plane`).innerText()),
+      ),
+    ).toEqual(['Axial', 'Sagittal', 'Coronal']);
+    expect(await page.getByTestId('reading-mpr-1-marker-top').innerText()).toBe('S');
     await saveScreenshot(page, 'viewer-mpr');
     // the whole flow so far (open, overlays, metrics, model, mismatch, MPR) logged no error
     expect(browser.errors).toEqual([]);
+  });
+
+  it('goes to the study list by the title without a reload; Back finds the results kept', async () => {
+    const { page } = browser;
+    await page.keyboard.press('1');
+    const viewerUrl = page.url();
+    await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+    const dice = (await metricsTable(page))['1'].dice;
+    await page.locator('a.brand').click();
+    await page.getByTestId('study-list').waitFor();
+    expect(page.url()).not.toBe(viewerUrl);
+    expect(await page.getByTestId('viewer-route').isHidden()).toBe(true);
+    await page.goBack();
+    await page.getByTestId('viewer-route').waitFor({ state: 'visible' });
+    // the same page (no reload), the model's result and its metrics as they were: nothing re-ran
+    expect(
+      await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload),
+    ).toBe(true);
+    expect(await page.getByTestId('model-error').innerText()).toMatch(
+      /does not match its manifest/,
+    );
+    expect((await metricsTable(page))['1'].dice).toBe(dice);
+    expect(await page.getByTestId('overlay-prediction-label-1').isChecked()).toBe(true);
+    await expect
+      .poll(async () => countColoured(await viewportPixels(page)), { timeout: 15_000 })
+      .toBeGreaterThan(200);
   });
 
   it('renders a PatientName made of markup as text and runs nothing', async () => {
@@ -343,7 +556,15 @@ describe('viewer: sample study, overlays, metrics, model', () => {
       dialogs.push(d.message());
       void d.dismiss();
     });
+    // the server unreachable: a plain sentence, not "TypeError: Failed to fetch"; Refresh retries
+    await page.route('**/data/manifest.json', (r) => r.abort('connectionrefused'));
     await page.goto(server.url);
+    expect(await page.getByTestId('study-list-error').innerText()).toMatch(
+      /^The server could not be reached for the study list \(\/data\/manifest\.json\)\. Check that it is running/,
+    );
+    await page.unroute('**/data/manifest.json');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByTestId('study-row').first().waitFor();
     await page
       .getByTestId('local-files-input')
       .setInputFiles(await writeMarkupStudy(path.join(tmp, 'markup')));
@@ -382,5 +603,75 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     await page.getByTestId('study-row').first().waitFor();
     await page.evaluate(() => delete document.body.dataset.firstImageMs);
     expect(await openStudyFromList(page, 'Colin27')).toBeGreaterThan(0);
+  });
+
+  it('opens study after study with one WebGL context each, never running out', async () => {
+    const { page } = browser;
+    // count live WebGL contexts: created minus lost
+    await page.addInitScript(() => {
+      const w = window as unknown as { __gl: number };
+      w.__gl = 0;
+      const seen = new WeakSet<object>();
+      const get = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (
+        this: HTMLCanvasElement,
+        ...args: never[]
+      ) {
+        const ctx = (get as (...a: unknown[]) => RenderingContext | null).apply(this, args);
+        if (ctx && /^webgl/.test(String(args[0])) && !seen.has(ctx)) {
+          seen.add(ctx);
+          w.__gl++;
+          this.addEventListener('webglcontextlost', () => w.__gl--);
+        }
+        return ctx;
+      } as typeof get;
+    });
+    await page.goto(server.url);
+    const errorsBefore = browser.errors.length;
+    const warnings: string[] = [];
+    page.on('console', (m) => warnings.push(m.text()));
+    for (let i = 0; i < 5; i++) {
+      await page.evaluate(() => delete document.body.dataset.firstImageMs);
+      await openStudyFromList(page, i % 2 ? 'Colin27' : '123565');
+      await page.locator('a.brand').click();
+      await page.getByTestId('study-list').waitFor();
+    }
+    const live = await page.evaluate(() => (window as unknown as { __gl: number }).__gl);
+    console.log(`live WebGL contexts after 5 studies: ${live}`);
+    // one context per rendering engine (Cornerstone's default was 7 per study: 35 here, past
+    // Chromium's limit of 16); a destroyed engine's context may wait for garbage collection
+    expect(live).toBeLessThanOrEqual(5 + 1);
+    expect(warnings.filter((t) => /Too many active WebGL contexts/.test(t))).toEqual([]);
+    expect(browser.errors.slice(errorsBefore)).toEqual([]);
+  });
+
+  it('warns, without blocking, about a labelmap of another field of view and a model on a series it was not trained for', async () => {
+    const { page } = browser;
+    await page.evaluate(() => delete document.body.dataset.firstImageMs);
+    await openStudyFromList(page, 'Colin27');
+    await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
+    // another field of view (as another patient's NIfTI would be): shown, resampled, and said
+    await page
+      .locator('[data-testid=overlay-prediction] input[type=file]')
+      .setInputFiles(await writeMovedLabels(path.join(tmp, 'moved.nii')));
+    const warning = page.getByTestId('overlay-prediction-warning');
+    await warning.waitFor({ timeout: 30_000 });
+    expect(await warning.innerText()).toMatch(
+      /moved\.nii covers another field of view than this series \(its corners are up to 30\.0 mm away\)/,
+    );
+    await page.getByTestId('overlay-prediction-label-1').waitFor();
+    // the T1 models on the PD series: a warning naming the difference; the run goes on
+    await page.locator('a.brand').click();
+    await page.evaluate(() => delete document.body.dataset.firstImageMs);
+    await openStudyFromList(page, '123565');
+    await page.getByTestId('model-run').click();
+    const modelWarning = page.getByTestId('model-warning');
+    await modelWarning.waitFor({ timeout: 60_000 });
+    expect(await modelWarning.innerText()).toMatch(
+      /may not suit this series: it was trained on “T1” series; this one is “FSE PD AXIAL OBL”/,
+    );
+    await page.getByTestId('model-progress').waitFor({ timeout: 60_000 });
+    await page.getByTestId('model-cancel').click();
+    await saveScreenshot(page, 'viewer-model-warning');
   });
 });

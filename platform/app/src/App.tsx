@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { userMessage } from '@concord/core';
 import { loadAppConfig } from './appConfig.ts';
 import { bootOhif, createCore, type BootedApp, type CoreApp } from './boot.ts';
-import { useLocation } from './router.ts';
+import { navigate, useLocation } from './router.ts';
 import { StudyList } from './studyList/StudyList.tsx';
 import { Viewer } from './viewer/Viewer.tsx';
 
@@ -24,10 +24,30 @@ export function App() {
   const route = viewerMatch ? decodeURIComponent(viewerMatch[1]) : null;
   const mode = route && core?.modes.find((m) => m.modeFactory().routeName === route);
 
+  // The last viewer stays mounted (hidden) while the study list is shown: going back to it
+  // (the browser's Back, or opening the same study again) finds its overlays, model results
+  // and metrics as they were. Another study replaces it: one viewer, one WebGL context.
+  const [kept, setKept] = useState<{ route: string; search: string } | null>(null);
+  useEffect(() => {
+    if (route && mode) setKept({ route, search: loc.search });
+  }, [route, mode, loc.search]);
+  const shown = route && mode ? { route, search: loc.search } : kept;
+  const shownMode = shown && core?.modes.find((m) => m.modeFactory().routeName === shown.route);
+  const shownParams = new URLSearchParams(shown?.search ?? '');
+
   return (
     <>
       <header className="app-header">
-        <a href="/" className="brand">
+        <a
+          href="/"
+          className="brand"
+          onClick={(e) => {
+            // in-app navigation: a reload would drop the dropped files and the results
+            if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+            e.preventDefault();
+            navigate('/');
+          }}
+        >
           <h1>Concord</h1>
         </a>
         <span className="muted">model vs annotator</span>
@@ -44,15 +64,18 @@ export function App() {
             No mode is registered for the route “{route}”.
           </p>
         )}
-        {core && mode && (
-          <Viewer
-            key={loc.search}
-            core={core}
-            ohif={ohif}
-            mode={mode.modeFactory()}
-            studyUID={loc.searchParams.get('StudyInstanceUIDs') ?? ''}
-            dataSourceName={loc.searchParams.get('dataSource') ?? core.config.defaultDataSourceName}
-          />
+        {core && shown && shownMode && (
+          <div className="viewer-route" hidden={!(route && mode)} data-testid="viewer-route">
+            <Viewer
+              key={shown.search}
+              core={core}
+              ohif={ohif}
+              mode={shownMode.modeFactory()}
+              active={!!(route && mode)}
+              studyUID={shownParams.get('StudyInstanceUIDs') ?? ''}
+              dataSourceName={shownParams.get('dataSource') ?? core.config.defaultDataSourceName}
+            />
+          </div>
         )}
         {core && !route && (
           <StudyList

@@ -116,3 +116,17 @@ export async function writeOverlappingPrediction(file: string /* .nii */): Promi
   await writeFile(file, writeNiftiFrames(ref, frames));
   return file;
 }
+
+/**
+ * The reference labels placed 30 mm further along y (origin moved): a labelmap of another
+ * field of view, such as another patient's, which the viewer resamples and must warn about.
+ */
+export async function writeMovedLabels(file: string): Promise<string> {
+  const ref = readNiftiLabels(
+    new Uint8Array(await readFile(path.join(COLIN_DIR, 'reference-labels.nii.gz'))),
+  );
+  const origin: typeof ref.origin = [ref.origin[0], ref.origin[1] + 30, ref.origin[2]];
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, writeNifti({ ...ref, origin }));
+  return file;
+}

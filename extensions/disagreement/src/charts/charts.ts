@@ -6,7 +6,12 @@
 import * as Plot from '@observablehq/plot';
 import type { SliceProfile } from '@concord/metrics';
 import type { VolumeBiasRow } from '@concord/metrics';
-import { DISAGREEMENT_COLORS, DisagreementClass, type Rgb } from '@concord/metrics';
+import {
+  DISAGREEMENT_COLORS,
+  DisagreementClass,
+  VOLUME_BIAS_COLORS,
+  type Rgb,
+} from '@concord/metrics';
 
 /** Colours readable on the dark theme. */
 export const CHART_THEME = { background: '#151a3a', text: '#e6e8f2', grid: '#3a4070' };
@@ -39,7 +44,11 @@ export function sliceProfileRows(profile: SliceProfile): SliceBar[] {
 
 const AXIS_NAMES = ['sagittal (i)', 'coronal (j)', 'axial (k)'];
 
-/** Stacked FP/FN voxel counts per slice; bars carry `data-slice` so clicks can navigate. */
+/**
+ * Stacked FP/FN voxel counts per slice. The axis and the tooltips number slices from 1, as the
+ * viewport does ("Image 86/121"); bars carry the 0-based index in `data-slice` so clicks can
+ * navigate.
+ */
 export function sliceProfileChart(
   profile: SliceProfile,
   options: ChartOptions & { currentSlice?: number } = {},
@@ -48,17 +57,17 @@ export function sliceProfileChart(
   const n = profile.fp.length;
   const marks: Plot.Markish[] = [
     Plot.rectY(rows, {
-      x1: (d: SliceBar) => d.slice - 0.45,
-      x2: (d: SliceBar) => d.slice + 0.45,
+      x1: (d: SliceBar) => d.slice + 1 - 0.45,
+      x2: (d: SliceBar) => d.slice + 1 + 0.45,
       y: 'voxels',
       fill: 'kind',
-      title: (d: SliceBar) => `slice ${d.slice}: ${d.voxels} ${d.kind} voxels`,
+      title: (d: SliceBar) => `slice ${d.slice + 1}: ${d.voxels} ${d.kind} voxels`,
     }),
     Plot.ruleY([0], { stroke: CHART_THEME.text }),
   ];
   if (options.currentSlice !== undefined)
     marks.push(
-      Plot.ruleX([options.currentSlice], { stroke: CHART_THEME.text, strokeDasharray: '3,3' }),
+      Plot.ruleX([options.currentSlice + 1], { stroke: CHART_THEME.text, strokeDasharray: '3,3' }),
     );
   const svg = Plot.plot({
     document: options.document,
@@ -67,8 +76,8 @@ export function sliceProfileChart(
     marginLeft: 50,
     style: { background: CHART_THEME.background, color: CHART_THEME.text, fontSize: '11px' },
     x: {
-      label: `slice index, ${AXIS_NAMES[profile.axis]}`,
-      domain: [-0.5, Math.max(n - 0.5, 0.5)],
+      label: `slice, ${AXIS_NAMES[profile.axis]}`,
+      domain: [0.5, Math.max(n + 0.5, 1.5)],
     },
     y: { label: 'voxels', grid: true },
     color: { domain: ['FP', 'FN'], range: [FP_COLOR, FN_COLOR], legend: false },
@@ -98,6 +107,17 @@ export function volumeBiasChart(
       bars.push({ structure: r.name, series: `${r.model} soft`, ml: r.softMl });
   }
   const series = [...new Set(bars.map((b) => b.series))];
+  // the PDF's colours for the first model (reference grey, hard blue, soft sky blue)
+  const models = [...new Set(rows.map((r) => r.model))];
+  const colourOf = (s: string) => {
+    if (s === 'reference') return css(VOLUME_BIAS_COLORS.reference);
+    const i = models.findIndex((m) => s === `${m} hard` || s === `${m} soft`);
+    const pair =
+      i <= 0
+        ? VOLUME_BIAS_COLORS
+        : VOLUME_BIAS_COLORS.more[(i - 1) % VOLUME_BIAS_COLORS.more.length];
+    return css(s.endsWith(' soft') ? pair.soft : pair.hard);
+  };
   return Plot.plot({
     document: options.document,
     width: options.width ?? 520,
@@ -105,10 +125,11 @@ export function volumeBiasChart(
     marginLeft: 50,
     marginBottom: 60,
     style: { background: CHART_THEME.background, color: CHART_THEME.text, fontSize: '11px' },
-    fx: { label: null, tickRotate: -25 },
+    // structures in the table's order (by label), not Plot's alphabetical default
+    fx: { label: null, tickRotate: -25, domain: [...seenRef] },
     x: { axis: null, domain: series },
     y: { label: 'volume (mL)', grid: true },
-    color: { domain: series, scheme: 'observable10', legend: true },
+    color: { domain: series, range: series.map(colourOf), legend: true },
     marks: [
       Plot.barY(bars, {
         fx: 'structure',

@@ -12,12 +12,14 @@ import { sliceProfileChart } from '../charts/charts.ts';
 import type { BoundaryGrossVolumes } from '@concord/metrics';
 import { confusionMatrixMl } from '@concord/metrics';
 import { disagreementLegend } from '@concord/metrics';
-import { distanceLabelInfo } from '@concord/metrics/session';
+import { distanceLabelInfo, tauOf } from '@concord/metrics/session';
 import { worstSliceRanking } from './commands.ts';
 import { SvgChart } from './SvgChart.tsx';
 import { useEvaluation } from './useEvaluation.ts';
 
 const fmt = (v: number, digits = 2) => v.toFixed(digits);
+/** How the structure sets are drawn under the layer (the host applies it, `displayedStyle`). */
+const OUTLINE_RULE = 'Structures: outlines only while this layer is shown';
 /** Distance at which the distance colouring reaches the gross colour. */
 const DISTANCE_MAX_MM = 10;
 
@@ -59,7 +61,10 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
     [report, disagreement],
   );
   const [label, setLabel] = useState<number | null>(null);
-  const [tauMm, setTauMm] = useState(2);
+  // one τ for the viewer and the PDF export: the session's (default: the report's first NSD
+  // tolerance)
+  const tauMm = tauOf(state);
+  const setTauMm = (v: number) => session.setTauMm(v);
   const [layerOn, setLayerOn] = useState(true);
   const [byDistance, setByDistance] = useState(false);
   const [layerError, setLayerError] = useState<string | null>(null);
@@ -206,6 +211,7 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
                 {l.label}
               </li>
             ))}
+            <li data-testid="disagreement-legend-rule">{OUTLINE_RULE}</li>
           </ul>,
           legendHost,
         )
@@ -278,7 +284,12 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
               worst ▶
             </button>
             <span className="muted small" data-testid="worst-slices">
-              worst: {ranking.slice(0, 5).join(', ') || '—'}
+              {/* slices numbered from 1, as the viewport's "Image n/N" */}
+              worst:{' '}
+              {ranking
+                .slice(0, 5)
+                .map((k) => k + 1)
+                .join(', ') || '—'}
             </span>
           </div>
           <h3>Layer</h3>
@@ -335,6 +346,7 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
                 {l.label}
               </li>
             ))}
+            <li className="muted">{OUTLINE_RULE}</li>
           </ul>
           <h3>Boundary vs gross errors (mL, τ = {tauMm} mm)</h3>
           <div className="table-scroll">

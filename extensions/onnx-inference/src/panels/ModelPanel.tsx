@@ -6,31 +6,54 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { isAbortError, nextTask, userMessage } from '@concord/core';
-import type { HostPanelProps } from '@concord/core';
+import type { HostPanelProps, LabelVolume, OverlayOrigin } from '@concord/core';
 import {
   createInferenceClient,
   fetchModel,
   type InferenceClient,
   type ModelSource,
 } from '@concord/inference/worker';
-import { parseManifest } from '@concord/inference';
+import { expectationMismatches, parseManifest } from '@concord/inference';
 import type { WebBackendPreference } from '@concord/inference/web';
 import type { InferenceProgress, InferenceResult } from '@concord/inference';
+
+type RunSummary = Pick<
+  InferenceResult,
+  'backend' | 'threads' | 'timings' | 'model' | 'tiles' | 'batches'
+>;
 
 type RunState =
   | { kind: 'idle' }
   | { kind: 'loading'; what: string }
   | { kind: 'running'; progress?: InferenceProgress }
-  | {
-      kind: 'done';
-      result: Pick<
-        InferenceResult,
-        'backend' | 'threads' | 'timings' | 'model' | 'tiles' | 'batches'
-      >;
-    }
+  /** `kept`: shown from this session's earlier run of the model, not run again */
+  | { kind: 'done'; result: RunSummary; kept?: boolean }
   | { kind: 'error'; message: string };
 
+/**
+ * A model's run kept for the session: its labelmap and how it was made. Choosing the model
+ * again shows it at once (the evaluation session then has its metrics and disagreement
+ * products: nothing is computed again). The class probabilities are not kept (hundreds of MB
+ * per model); the session keeps the soft metrics computed from them.
+ */
+interface KeptRun {
+  labelmap: LabelVolume;
+  title: string;
+  origin: OverlayOrigin;
+  result: RunSummary;
+}
+
 const LOCAL = '__local__';
+
+/** Which kept run a choice of model and backend shows (local files are never kept). */
+function keptKey(choice: string, backend: WebBackendPreference): string {
+  return choice === LOCAL ? '' : `${choice}|${backend}`;
+}
+
+function summaryOf(r: RunSummary): RunSummary {
+  const { backend, threads, timings, model, tiles, batches } = r;
+  return { backend, threads, timings, model, tiles, batches };
+}
 
 export function progressText(p?: InferenceProgress): string {
   if (!p) return 'Starting…';
@@ -45,6 +68,8 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
   const [localFiles, setLocalFiles] = useState<{ onnx?: File; manifest?: File }>({});
   const client = useRef<{ client: InferenceClient; key: string } | null>(null);
   const abort = useRef<AbortController | null>(null);
+  const kept = useRef(new Map<string, KeptRun>());
+  const [warning, setWarning] = useState<string | null>(null);
 
   useEffect(
     () => () => {
@@ -81,7 +106,20 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
       // the worker's reply, reading the series and posting it are three short tasks, not one
       await nextTask();
       setState({ kind: 'loading', what: 'series' });
-      const volume = await viewer.getImageVolume();
+      const series = await viewer.getSeries();
+      const volume = series.volume;
+      // a series the model was not trained on: said, not refused (docs/manifest.md#expected-images)
+      const m = series.instanceMetadata[0];
+      const mismatches = expectationMismatches(source.manifest.expects, {
+        Modality: series.modality ?? m?.Modality,
+        BodyPartExamined: m?.BodyPartExamined,
+        SeriesDescription: m?.SeriesDescription,
+      });
+      setWarning(
+        mismatches.length
+          ? `${source.manifest.name} may not suit this series: ${mismatches.join('; ')}. It runs anyway; judge the result with that in mind.`
+          : null,
+      );
       await nextTask();
       if (controller.signal.aborted) throw new DOMException('Inference cancelled', 'AbortError');
       setState({ kind: 'running' });
@@ -97,26 +135,28 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
       if (controller.signal.aborted) throw new DOMException('Inference cancelled', 'AbortError');
       const t0 = performance.now();
       const classes = source.manifest.classes.filter((c) => c.label !== 0);
+      const labelmap: LabelVolume = {
+        ...result.labels,
+        labels: classes.map((c) => ({ label: c.label, name: c.name, color: c.color })),
+      };
+      const title = `${result.model.name} ${result.model.version}`;
+      const origin: OverlayOrigin = {
+        kind: 'model',
+        model: result.model,
+        backend: `${result.backend} (${result.threads} thread${result.threads === 1 ? '' : 's'})`,
+        inferenceMs: Math.round(result.timings.totalMs),
+      };
       // millions of voxels into the viewer: in short tasks, not one long one
-      await viewer.showLabelmapInTasks(
-        'prediction',
-        {
-          ...result.labels,
-          labels: classes.map((c) => ({ label: c.label, name: c.name, color: c.color })),
-        },
-        `${result.model.name} ${result.model.version}`,
-        {
-          kind: 'model',
-          model: result.model,
-          backend: `${result.backend} (${result.threads} thread${result.threads === 1 ? '' : 's'})`,
-          inferenceMs: Math.round(result.timings.totalMs),
-          probabilities: result.probabilityArrays,
-        },
-      );
+      await viewer.showLabelmapInTasks('prediction', labelmap, title, {
+        ...origin,
+        probabilities: result.probabilityArrays,
+      });
+      const keepAs = keptKey(choice, backend);
+      if (keepAs) kept.current.set(keepAs, { labelmap, title, origin, result: summaryOf(result) });
       // span of showing the prediction (several tasks), for the e2e long-task record
       performance.measure('concord:model:show', { start: t0 });
       await nextTask();
-      setState({ kind: 'done', result });
+      setState({ kind: 'done', result: summaryOf(result) });
     } catch (e) {
       const cancelled = isAbortError(e);
       if (cancelled) {
@@ -134,6 +174,27 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
     }
   }
 
+  /** Shows the model's kept run, if this session has one; true if it did. */
+  async function showKept(nextChoice: string, nextBackend: WebBackendPreference) {
+    const k = kept.current.get(keptKey(nextChoice, nextBackend) || '-');
+    if (!k) return false;
+    setState({ kind: 'loading', what: 'kept result' });
+    setWarning(null);
+    try {
+      await viewer.showLabelmapInTasks('prediction', k.labelmap, k.title, k.origin);
+      setState({ kind: 'done', result: k.result, kept: true });
+    } catch (e) {
+      if (!isAbortError(e)) setState({ kind: 'error', message: userMessage(e) });
+    }
+    return true;
+  }
+
+  function choose(nextChoice: string, nextBackend: WebBackendPreference) {
+    setChoice(nextChoice);
+    setBackend(nextBackend);
+    void showKept(nextChoice, nextBackend);
+  }
+
   const busy = state.kind === 'loading' || state.kind === 'running';
   return (
     <section className="panel model-panel" data-testid="model-panel">
@@ -144,7 +205,7 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
           data-testid="model-select"
           value={choice}
           disabled={busy}
-          onChange={(e) => setChoice(e.target.value)}
+          onChange={(e) => choose(e.target.value, backend)}
         >
           {viewer.models.map((m) => (
             <option key={m.manifestUrl} value={m.manifestUrl}>
@@ -158,7 +219,7 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
           data-testid="backend-select"
           value={backend}
           disabled={busy}
-          onChange={(e) => setBackend(e.target.value as WebBackendPreference)}
+          onChange={(e) => choose(choice, e.target.value as WebBackendPreference)}
         >
           <option value="wasm">WASM</option>
           <option value="webgpu">WebGPU</option>
@@ -170,7 +231,7 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
           </button>
         ) : (
           <button type="button" data-testid="model-run" onClick={() => void run()}>
-            Run
+            {kept.current.has(keptKey(choice, backend)) ? 'Run again' : 'Run'}
           </button>
         )}
       </div>
@@ -196,6 +257,11 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
           </label>
         </div>
       )}
+      {warning && (
+        <p className="warning" role="status" data-testid="model-warning">
+          ⚠ {warning}
+        </p>
+      )}
       {state.kind === 'loading' && <p className="muted">Loading the {state.what}…</p>}
       {state.kind === 'running' && (
         <div data-testid="model-progress">
@@ -209,6 +275,11 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
       {state.kind === 'error' && (
         <p className="error" role="alert" data-testid="model-error">
           {state.message}
+        </p>
+      )}
+      {state.kind === 'done' && state.kept && (
+        <p className="muted small" data-testid="model-kept">
+          This model&apos;s result from earlier in this session (not run again).
         </p>
       )}
       {state.kind === 'done' && (

@@ -13,13 +13,16 @@ import { fetchStowStore, stowExports } from '@concord/reports';
 import { ExportClient } from './exportClient.ts';
 import { EXPORT_FILE_NAMES, EXPORT_ITEMS, exportJob, formatBytes } from './job.ts';
 import { useEvaluation } from './useEvaluation.ts';
+import { tauOf } from '@concord/metrics/session';
 
 /** What a build is doing: reading the series, waiting for the report, writing the files. */
 type ExportStage = 'series' | 'metrics' | 'exports';
 
 interface Built {
-  /** overlay generations + PHI choice the files were built for */
+  /** reference generation, model, PHI choice and τ the files were built for */
   key: string;
+  /** the model the files belong to (shown, and in every file name) */
+  model: string;
   urls: Record<ExportKind, string>;
   sizes: Record<ExportKind, number>;
   seg: Uint8Array;
@@ -50,15 +53,41 @@ function revoke(b: Built | null) {
   if (b) for (const u of Object.values(b.urls)) URL.revokeObjectURL(u);
 }
 
+/** The prediction's model: a shipped/local model by name, version and weights; a file by its generation. */
+function modelKeyOf(pred: OverlayState): string {
+  const m = pred.origin.model;
+  return m ? `model:${m.name}@${m.version}#${m.sha256}` : `file:${pred.title}#${pred.generation}`;
+}
+
+/** Shown model name: name and version, or the labelmap file's name. */
+function modelNameOf(pred: OverlayState): string {
+  const m = pred.origin.model;
+  return m ? `${m.name} ${m.version}` : pred.title;
+}
+
+/** A file-name-safe form of the model's name ("unet2d-colin27-ce-1.0.0"). */
+export function fileSlug(name: string): string {
+  return (
+    name
+      .replace(/\.(nii\.gz|nii|dcm)$/i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'model'
+  );
+}
+
 export default function ExportPanel({ viewer }: HostPanelProps) {
-  const { session } = useEvaluation(viewer);
+  const { session, state } = useEvaluation(viewer);
   const client = useRef<ExportClient | null>(null);
   /** Cancels the build in progress (also while it waits for the report). */
   const building = useRef<AbortController | null>(null);
   const [overlays, setOverlays] = useState<OverlayState[]>([]);
   const [includePhi, setIncludePhi] = useState(false);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
-  const [built, setBuilt] = useState<Built | null>(null);
+  /** Files built this session, per model (and reference, PHI choice, τ): switching back to a
+   * model offers its files again without a rebuild. */
+  const kept = useRef(new Map<string, Built>());
+  const [, setKeptVersion] = useState(0);
   const [stow, setStow] = useState<Stow>({ kind: 'idle' });
 
   useEffect(() => viewer.subscribe(setOverlays), [viewer]);
@@ -69,17 +98,18 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
 
   const ref = overlays.find((o) => o.source === 'reference');
   const pred = overlays.find((o) => o.source === 'prediction');
-  const key = ref && pred ? `${ref.generation}/${pred.generation}/${includePhi}` : null;
-
-  // files built for other labelmaps (or another PHI choice) are dropped, never offered
+  const tauMm = tauOf(state);
+  const key = ref && pred ? `${ref.generation}/${modelKeyOf(pred)}/${includePhi}/${tauMm}` : null;
+  // only files of exactly these labelmaps (this model), PHI choice and τ are offered
+  const built = key ? (kept.current.get(key) ?? null) : null;
+  useEffect(() => setStow({ kind: 'idle' }), [key]);
   useEffect(() => {
-    if (built && built.key !== key) {
-      revoke(built);
-      setBuilt(null);
-      setStow({ kind: 'idle' });
-    }
-  }, [key, built]);
-  useEffect(() => () => revoke(built), [built]);
+    const map = kept.current;
+    return () => {
+      for (const b of map.values()) revoke(b);
+      map.clear();
+    };
+  }, []);
 
   async function build() {
     if (!ref || !pred || !key || !client.current) return;
@@ -100,6 +130,7 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
       setStatus({ kind: 'running', stage: 'series' });
       const job = await exportJob(viewer, ref, pred, evaluation.report, includePhi);
       if (!job) throw new Error('Both a reference and a model labelmap must be shown');
+      job.tauMm = tauMm;
       const t1 = performance.now();
       // user timings: where the main thread spends its part of an export
       performance.measure('concord-export:inputs', { start: t0, end: t1 });
@@ -116,19 +147,19 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
         );
         sizes[kind] = bytes.byteLength;
       }
-      setBuilt((old) => {
-        revoke(old);
-        return {
-          key,
-          urls,
-          sizes,
-          seg: res.files.seg,
-          sr: res.files.sr,
-          skipped: res.sr.skippedLabels,
-          ms: { metrics: tReport - t0, exports: res.ms, total: performance.now() - t0 },
-          reportReused,
-        };
+      revoke(kept.current.get(key) ?? null);
+      kept.current.set(key, {
+        key,
+        model: modelNameOf(pred),
+        urls,
+        sizes,
+        seg: res.files.seg,
+        sr: res.files.sr,
+        skipped: res.sr.skippedLabels,
+        ms: { metrics: tReport - t0, exports: res.ms, total: performance.now() - t0 },
+        reportReused,
       });
+      setKeptVersion((v) => v + 1);
       setStatus({ kind: 'idle' });
       performance.measure('concord-export:blobs', { start: t2 });
     } catch (e) {
@@ -206,6 +237,11 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
           {status.message}
         </p>
       )}
+      {pred && (
+        <p className="small" data-testid="export-model">
+          Model: <strong>{modelNameOf(pred)}</strong> · τ = {tauMm} mm
+        </p>
+      )}
       {built && (
         <>
           <ul className="export-files" data-testid="export-files">
@@ -213,7 +249,8 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
               <li key={kind}>
                 <a
                   href={built.urls[kind]}
-                  download={EXPORT_FILE_NAMES[kind]}
+                  // every file names its model
+                  download={`${fileSlug(built.model)}-${EXPORT_FILE_NAMES[kind]}`}
                   data-testid={`export-download-${kind}`}
                 >
                   {caption}

@@ -27,6 +27,8 @@ export interface ExportJob {
   segments: SegmentDefinition[];
   algorithm: { name: string; version: string };
   includePhi: boolean;
+  /** The boundary/gross threshold the viewer shows (the PDF's disagreement slices use it). */
+  tauMm?: number;
 }
 
 export interface ExportResult {
@@ -64,6 +66,7 @@ export function createExportApi() {
         segments: job.segments,
         algorithm: job.algorithm,
         includePhi: job.includePhi,
+        ...(job.tauMm !== undefined ? { tauMm: job.tauMm } : {}),
       });
       const result: ExportResult = { ...out, ms: performance.now() - t0 };
       return transfer(result, [

@@ -3,11 +3,140 @@
  * definitions on hover) and the case summary, from the viewer's evaluation session whenever the
  * reference or the model's labelmap changes. All names are rendered as text.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { HostPanelProps } from '@concord/core';
-import { compareValues, formatValue, metricColumns } from './columns.ts';
 import PairingTable from './PairingTable.tsx';
+import type { ModelEvaluation } from '@concord/metrics/session';
+import { compareValues, formatValue, isKeyColumn, metricColumns } from './columns.ts';
 import { useEvaluation } from './useEvaluation.ts';
+
+/** Metrics of the side-by-side comparison of two models (per structure). */
+const COMPARE_KEYS = ['dice', 'hd95', 'volumeDiffPct'] as const;
+
+/**
+ * Two models' metrics side by side, from the session's kept results (nothing is computed):
+ * per structure Dice, HD95, NSD at the first tolerance and the volume difference, and the mean
+ * Dice.
+ */
+function CompareModels({ models }: { models: ModelEvaluation[] }) {
+  const [a, setA] = useState(models[0].modelKey);
+  const [b, setB] = useState(models[1].modelKey);
+  // a model that left the session's results: fall back to the first two
+  useEffect(() => {
+    if (!models.some((m) => m.modelKey === a)) setA(models[0].modelKey);
+    if (!models.some((m) => m.modelKey === b)) setB(models[1].modelKey);
+  }, [models, a, b]);
+  const pair = [a, b].map((k) => models.find((m) => m.modelKey === k) ?? models[0]);
+  const tol = pair[0].report.definitions.tolerancesMm[0];
+  const labels = [...new Set(pair.flatMap((m) => m.report.structures.map((s) => s.label)))].sort(
+    (x, y) => x - y,
+  );
+  const cell = (m: ModelEvaluation, label: number, key: string) => {
+    const s = m.report.structures.find((x) => x.label === label);
+    if (!s) return null;
+    return key === 'nsd'
+      ? (s.nsd[String(tol)] ?? null)
+      : (s[key as (typeof COMPARE_KEYS)[number]] ?? null);
+  };
+  const keys = [...COMPARE_KEYS.slice(0, 2), 'nsd', COMPARE_KEYS[2]] as const;
+  const heading: Record<string, string> = {
+    dice: 'Dice',
+    hd95: 'HD95',
+    nsd: `NSD@${tol}`,
+    volumeDiffPct: 'ΔV %',
+  };
+  const name = (m: ModelEvaluation) => m.model;
+  return (
+    <div className="metrics-compare" data-testid="metrics-compare">
+      <h3>Compare models</h3>
+      <div className="row">
+        {(['A', 'B'] as const).map((which, i) => (
+          <label key={which}>
+            {which}{' '}
+            <select
+              data-testid={`metrics-compare-${which.toLowerCase()}`}
+              value={i === 0 ? a : b}
+              onChange={(e) => (i === 0 ? setA : setB)(e.target.value)}
+            >
+              {models.map((m) => (
+                <option key={m.modelKey} value={m.modelKey}>
+                  {name(m)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ))}
+      </div>
+      <div className="table-scroll">
+        <table data-testid="metrics-compare-table">
+          <thead>
+            <tr>
+              <th rowSpan={2}>structure</th>
+              {keys.map((k) => (
+                <th key={k} colSpan={2}>
+                  {heading[k]}
+                </th>
+              ))}
+            </tr>
+            <tr>
+              {keys.map((k) => [
+                <th key={`${k}a`} title={name(pair[0])}>
+                  A
+                </th>,
+                <th key={`${k}b`} title={name(pair[1])}>
+                  B
+                </th>,
+              ])}
+            </tr>
+          </thead>
+          <tbody>
+            {labels.map((label) => (
+              <tr key={label} data-label={label}>
+                <td className="name">
+                  {pair[0].report.structures.find((s) => s.label === label)?.name ??
+                    pair[1].report.structures.find((s) => s.label === label)?.name}
+                </td>
+                {keys.map((k) =>
+                  pair.map((m, i) => {
+                    const v = cell(m, label, k);
+                    const digits = k === 'dice' || k === 'nsd' ? 3 : 1;
+                    return (
+                      <td
+                        key={`${k}${i}`}
+                        data-key={k}
+                        data-model={m.model}
+                        data-value={v === null ? '' : String(v)}
+                      >
+                        {formatValue(v, digits)}
+                      </td>
+                    );
+                  }),
+                )}
+              </tr>
+            ))}
+            <tr data-label="mean">
+              <td className="name">mean Dice</td>
+              {pair.map((m, i) => (
+                <td
+                  key={i}
+                  data-key="meanDice"
+                  data-model={m.model}
+                  data-value={m.report.summary.meanDice ?? ''}
+                >
+                  {formatValue(m.report.summary.meanDice, 3)}
+                </td>
+              ))}
+              <td colSpan={keys.length * 2 - 2} />
+            </tr>
+          </tbody>
+        </table>
+      </div>
+      <p className="muted small">
+        A: {name(pair[0])} · B: {name(pair[1])} (kept results of this session, not re-run)
+      </p>
+    </div>
+  );
+}
 
 export default function MetricsPanel({ viewer }: HostPanelProps) {
   // the viewer's evaluation session computes the report (once, for every panel)
@@ -15,6 +144,7 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
   const [sort, setSort] = useState<{ key: string; desc: boolean }>({ key: 'label', desc: false });
   // the pairing section stays as the user left it while a re-pairing is computed
   const [pairingOpen, setPairingOpen] = useState(false);
+  const [allColumns, setAllColumns] = useState(false);
   const report = state.report;
   const status = state.status;
 
@@ -26,6 +156,7 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
       ),
     [report],
   );
+  const tolerances = report?.definitions.tolerancesMm ?? [1, 2];
   const rows = useMemo(() => {
     if (!report) return [];
     const col = columns.find((c) => c.key === sort.key) ?? columns[0];
@@ -84,8 +215,21 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
             definitions: surface {report.definitions.surface}, percentile{' '}
             {report.definitions.percentile}, NSD τ = {report.definitions.tolerancesMm.join(', ')} mm
           </p>
+          <p className="small">
+            <span className="muted" data-testid="metrics-model">
+              {state.disagreement?.model}
+            </span>{' '}
+            <button
+              type="button"
+              data-testid="metrics-all-columns"
+              aria-pressed={allColumns}
+              onClick={() => setAllColumns((v) => !v)}
+            >
+              {allColumns ? 'Key metrics' : `All ${columns.length} metrics`}
+            </button>
+          </p>
           <div className="table-scroll">
-            <table data-testid="metrics-table">
+            <table data-testid="metrics-table" data-columns={allColumns ? 'all' : 'key'}>
               <thead>
                 <tr>
                   {columns.map((c) => (
@@ -93,6 +237,7 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
                       key={c.key}
                       title={c.definition}
                       data-key={c.key}
+                      hidden={!allColumns && !isKeyColumn(c.key, tolerances)}
                       aria-sort={
                         sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'
                       }
@@ -115,6 +260,9 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
                         <td
                           key={c.key}
                           data-key={c.key}
+                          // every value stays in the table; the compact view hides the rest
+                          hidden={!allColumns && !isKeyColumn(c.key, tolerances)}
+                          title={c.key === 'name' ? String(v ?? '') : undefined}
                           data-value={v === null || v === undefined ? '' : String(v)}
                         >
                           {formatValue(v, c.digits)}
@@ -132,6 +280,7 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
             open={pairingOpen}
             onToggle={setPairingOpen}
           />
+          {state.models.length >= 2 && <CompareModels models={state.models} />}
         </>
       )}
     </section>

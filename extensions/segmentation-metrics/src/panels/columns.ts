@@ -49,6 +49,18 @@ function column(key: Exclude<MetricKey, 'nsd'>): MetricColumn {
   };
 }
 
+/**
+ * The columns the panel shows by default (it is a few hundred pixels wide): which structure,
+ * overlap, boundary distance, the first NSD tolerance and the volume difference. "All metrics"
+ * shows the others; every cell stays in the table either way.
+ */
+export function isKeyColumn(key: string, tolerancesMm: readonly number[]): boolean {
+  const firstNsd = tolerancesMm.length ? nsdColumnSpec(tolerancesMm[0]).key : null;
+  return (
+    ['label', 'name', 'status', 'dice', 'hd95', 'volumeDiffPct'].includes(key) || key === firstNsd
+  );
+}
+
 export function metricColumns(tolerancesMm: number[], withSoft: boolean): MetricColumn[] {
   return [...TABLE, ...(withSoft ? SOFT : [])].flatMap((key) =>
     key === 'nsd'

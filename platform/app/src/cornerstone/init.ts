@@ -19,7 +19,10 @@ let started: Promise<void> | null = null;
 
 export function initCornerstone(): Promise<void> {
   started ??= (async () => {
-    await coreInit();
+    // One WebGL context per rendering engine (Cornerstone's default is 7): the page shows at
+    // most one stack or three MPR planes, and each opened study makes a new engine; with 7 the
+    // browser ran out of contexts after a few studies ("Too many active WebGL contexts").
+    await coreInit({ rendering: { webGlContextCount: 1 } } as Parameters<typeof coreInit>[0]);
     // One decode worker: the machines we target share two cores with the renderer.
     dicomImageLoaderInit({ maxWebWorkers: Math.min(2, navigator.hardwareConcurrency || 1) });
     // Above the image loader's own providers: metadata known before any pixel is fetched.

@@ -39,7 +39,7 @@ export function createDicomJsonDataSource(
   };
   let manifest: Promise<DicomJsonManifest> | null = given ? Promise.resolve(given.manifest) : null;
   const load = () =>
-    (manifest ??= fetchOk(config.url, undefined, `the DICOM JSON manifest (${config.url})`)
+    (manifest ??= fetchOk(config.url, undefined, `the study list (${config.url})`)
       .then((r) => r.json() as Promise<DicomJsonManifest>)
       .then((m) => {
         if (!m || !Array.isArray(m.studies))
@@ -55,7 +55,9 @@ export function createDicomJsonDataSource(
     const study = (await load()).studies.find((s) => s.StudyInstanceUID === studyUID);
     const series = study?.series.find((s) => s.SeriesInstanceUID === seriesUID);
     if (!study || !series)
-      throw new DataSourceError(`Series ${seriesUID} of study ${studyUID} is not in the manifest`);
+      throw new DataSourceError(
+        `This series is not in the data source “${config.friendlyName ?? config.name}” (study ${studyUID}, series ${seriesUID}); open the study again from the study list.`,
+      );
     return { study, series };
   };
 
@@ -75,7 +77,10 @@ export function createDicomJsonDataSource(
     },
     async listSeries(studyUID) {
       const study = (await load()).studies.find((s) => s.StudyInstanceUID === studyUID);
-      if (!study) throw new DataSourceError(`Study ${studyUID} is not in the manifest`);
+      if (!study)
+        throw new DataSourceError(
+          `This study is not in the data source “${config.friendlyName ?? config.name}” (${studyUID}); choose it again from the study list.`,
+        );
       return study.series.map((s): SeriesSummary => ({
         SeriesInstanceUID: s.SeriesInstanceUID,
         Modality: String(s.Modality ?? ''),

@@ -50,9 +50,10 @@ export async function fetchOk(url: string, init?: RequestInit, what = url): Prom
   let res: Response;
   try {
     res = await fetch(url, init);
-  } catch (e) {
+  } catch {
+    // the browser's own words ("TypeError: Failed to fetch") say nothing to a reader
     throw new DataSourceError(
-      `Could not reach ${what}: ${e instanceof Error ? e.message : String(e)}`,
+      `The server could not be reached for ${what}. Check that it is running (npm start) and try again.`,
     );
   }
   if (!res.ok) {

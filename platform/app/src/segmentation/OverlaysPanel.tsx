@@ -4,29 +4,85 @@
  * per-structure toggle list in the SEG / manifest colours. Derived layers (an extension's)
  * are controlled by their extension's panel.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { OverlaySourceDefinition } from '@concord/core';
 import type { OverlayManager, OverlaySource, OverlayState } from './overlayManager.ts';
+
+/** A button (reachable with Tab) that opens a hidden file input. */
+function FileButton({
+  label,
+  title,
+  testId,
+  accept,
+  onFile,
+}: {
+  label: string;
+  title: string;
+  testId: string;
+  accept: string;
+  onFile: (file: File) => void;
+}) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button
+        type="button"
+        className="file-button"
+        title={title}
+        data-testid={testId}
+        onClick={() => input.current?.click()}
+      >
+        {label}
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept={accept}
+        hidden
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          if (f) onFile(f);
+          e.target.value = '';
+        }}
+      />
+    </>
+  );
+}
 
 export function OverlaysPanel({
   overlays,
   sources,
   onLoadFile,
   status,
+  warnings = {},
+  onGoToStructure,
 }: {
   overlays: OverlayManager | null;
   /** The registered overlay sources; the panel shows those of role `structures`. */
   sources: readonly OverlaySourceDefinition[];
   onLoadFile: (source: OverlaySource, file: File) => void;
   status: string | null;
+  /** Per source: a non-blocking warning about the loaded labelmap (e.g. another field of view). */
+  warnings?: Readonly<Record<string, string>>;
+  /** Moves the viewport to the slice through a structure's centre. */
+  onGoToStructure?: (source: OverlaySource, label: number) => void;
 }) {
   const [states, setStates] = useState<OverlayState[]>([]);
   useEffect(() => overlays?.subscribe(setStates), [overlays]);
+  const derivedShown = states.find(
+    (s) => s.visible && sources.find((d) => d.id === s.source)?.role === 'derived',
+  );
 
   return (
     <section className="panel" data-testid="overlays-panel">
       <h2>Overlays</h2>
       {status && <p className="muted">{status}</p>}
+      {derivedShown && (
+        <p className="muted small" data-testid="overlay-outline-rule">
+          Structures are drawn as outlines while the{' '}
+          {sources.find((d) => d.id === derivedShown.source)?.label.toLowerCase()} layer is shown.
+        </p>
+      )}
       {sources
         .filter((d) => d.role === 'structures')
         .map(({ id: source, label: title }) => {
@@ -44,20 +100,19 @@ export function OverlaysPanel({
                   />{' '}
                   <strong>{title}</strong>
                 </label>
-                <label className="file-button" title="Load a NIfTI labelmap or a DICOM SEG">
-                  Load…
-                  <input
-                    type="file"
-                    accept=".nii,.nii.gz,.gz,.dcm,application/dicom"
-                    hidden
-                    onChange={(e) => {
-                      const f = e.target.files?.[0];
-                      if (f) onLoadFile(source, f);
-                      e.target.value = '';
-                    }}
-                  />
-                </label>
+                <FileButton
+                  label="Load…"
+                  title={`Load a NIfTI labelmap or a DICOM SEG as the ${title.toLowerCase()}`}
+                  testId={`overlay-${source}-load`}
+                  accept=".nii,.nii.gz,.gz,.dcm,application/dicom"
+                  onFile={(f) => onLoadFile(source, f)}
+                />
               </div>
+              {warnings[source] && (
+                <p className="warning" role="status" data-testid={`overlay-${source}-warning`}>
+                  ⚠ {warnings[source]}
+                </p>
+              )}
               {!s && <p className="muted">None loaded.</p>}
               {s && (
                 <>
@@ -115,6 +170,18 @@ export function OverlaysPanel({
                           {l.name}
                           {!s.counts[l.label] && <span className="muted"> (empty)</span>}
                         </label>
+                        {onGoToStructure && !!s.counts[l.label] && (
+                          <button
+                            type="button"
+                            className="goto"
+                            title={`Go to the slice through the centre of ${l.name}`}
+                            aria-label={`Go to ${l.name}`}
+                            data-testid={`overlay-${source}-goto-${l.label}`}
+                            onClick={() => onGoToStructure(source, l.label)}
+                          >
+                            go
+                          </button>
+                        )}
                       </li>
                     ))}
                   </ul>

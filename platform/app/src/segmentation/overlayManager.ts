@@ -12,6 +12,7 @@ import { segmentation, Enums as ToolEnums } from '@cornerstonejs/tools';
 import {
   nextTask,
   alignToReference,
+  displayedStyle,
   labelLayers,
   type Grid,
   type LabelInfo,
@@ -218,6 +219,7 @@ export class OverlayManager {
     this.segmentationIds.delete(source);
     this.states.delete(source);
     this.volumes.delete(source);
+    if (this.sources.get(source)?.role === 'derived') this.applyAll();
     this.emit();
   }
 
@@ -237,16 +239,32 @@ export class OverlayManager {
         ids.map((segmentationId) => ({ segmentationId })),
       );
     }
-    this.applyDisplay(source);
+    if (this.sources.get(source)?.role === 'derived') this.applyAll();
+    else this.applyDisplay(source);
+  }
+
+  /** Whether a derived layer (e.g. the TP/FP/FN codes) is on the image now. */
+  derivedLayerShown(): boolean {
+    for (const s of this.states.values())
+      if (s.visible && this.sources.get(s.source)?.role === 'derived') return true;
+    return false;
+  }
+
+  /** Re-applies every source's display (a derived layer came, went or changed visibility). */
+  private applyAll() {
+    for (const s of this.states.keys()) this.applyDisplay(s);
   }
 
   private applyDisplay(source: OverlaySource) {
     const ids = this.segmentationIds.get(source);
     const state = this.states.get(source);
     if (!ids || !state) return;
-    const outlineWidth = this.sources.get(source)?.outlineWidth ?? 1;
+    const definition = this.sources.get(source);
+    const outlineWidth = definition?.outlineWidth ?? 1;
+    // structure fills become outlines while a derived layer is shown (docs/metrics.md)
+    const style = displayedStyle(state.style, definition?.role, this.derivedLayerShown());
     ids.forEach((segmentationId, layer) =>
-      this.applyLayerDisplay(segmentationId, layer, state, outlineWidth),
+      this.applyLayerDisplay(segmentationId, layer, state, style, outlineWidth),
     );
   }
 
@@ -254,6 +272,7 @@ export class OverlayManager {
     segmentationId: string,
     layer: number,
     state: OverlayState,
+    style: OverlayStyle,
     outlineWidth: number,
   ) {
     for (const viewportId of this.viewportIds) {
@@ -282,14 +301,14 @@ export class OverlayManager {
       segmentation.config.style.setStyle(
         { viewportId, segmentationId, type: LABELMAP },
         {
-          renderFill: state.style.fill,
-          renderOutline: state.style.outline,
-          fillAlpha: state.style.opacity,
+          renderFill: style.fill,
+          renderOutline: style.outline,
+          fillAlpha: style.opacity,
           outlineOpacity: 1,
           outlineWidth,
-          renderFillInactive: state.style.fill,
-          renderOutlineInactive: state.style.outline,
-          fillAlphaInactive: state.style.opacity,
+          renderFillInactive: style.fill,
+          renderOutlineInactive: style.outline,
+          fillAlphaInactive: style.opacity,
           outlineOpacityInactive: 1,
           outlineWidthInactive: outlineWidth,
         },
@@ -301,7 +320,8 @@ export class OverlayManager {
     const state = this.states.get(source);
     if (!state) return;
     this.states.set(source, { ...state, ...patch });
-    this.applyDisplay(source);
+    if (this.sources.get(source)?.role === 'derived') this.applyAll();
+    else this.applyDisplay(source);
     this.emit();
   }
 

@@ -2,7 +2,7 @@
  * Drop DICOM files or a folder here (or choose them): they become the "Local files" data
  * source. Unreadable files are listed with their reason; the rest still open.
  */
-import { useState, type DragEvent } from 'react';
+import { useRef, useState, type DragEvent } from 'react';
 import { createLocalFilesDataSource } from '../dataSources/localFiles.ts';
 import type { CoreApp } from '../boot.ts';
 import { navigate } from '../router.ts';
@@ -39,6 +39,7 @@ export const LOCAL_SOURCE = 'local-files';
 
 export function DropZone({ core }: { core: CoreApp }) {
   const [over, setOver] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<{
     loaded: number;
@@ -84,19 +85,26 @@ export function DropZone({ core }: { core: CoreApp }) {
     >
       <p>
         Drop DICOM files or a folder here, or{' '}
-        <label className="file-button">
+        {/* a real button (reachable with Tab) that opens the hidden file input */}
+        <button
+          type="button"
+          className="file-button"
+          data-testid="local-files-choose"
+          onClick={() => input.current?.click()}
+        >
           choose files…
-          <input
-            type="file"
-            multiple
-            hidden
-            data-testid="local-files-input"
-            onChange={(e) => {
-              void open([...(e.target.files ?? [])]);
-              e.target.value = '';
-            }}
-          />
-        </label>
+        </button>
+        <input
+          ref={input}
+          type="file"
+          multiple
+          hidden
+          data-testid="local-files-input"
+          onChange={(e) => {
+            void open([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+        />
       </p>
       {busy && <p className="muted">Reading files…</p>}
       {report && (

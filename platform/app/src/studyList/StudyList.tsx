@@ -101,7 +101,16 @@ export function StudyList({
                   key={s.StudyInstanceUID}
                   className={open === s.StudyInstanceUID ? 'selected study-row' : 'study-row'}
                   data-testid="study-row"
+                  // a row is a disclosure button: Tab reaches it, Enter or Space opens its series
+                  tabIndex={0}
+                  aria-expanded={open === s.StudyInstanceUID}
                   onClick={() => setOpen(open === s.StudyInstanceUID ? null : s.StudyInstanceUID)}
+                  onKeyDown={(e) => {
+                    if (e.target !== e.currentTarget || (e.key !== 'Enter' && e.key !== ' '))
+                      return;
+                    e.preventDefault();
+                    setOpen(open === s.StudyInstanceUID ? null : s.StudyInstanceUID);
+                  }}
                 >
                   <td data-testid="patient-name">{s.PatientName}</td>
                   <td>{s.PatientID}</td>

@@ -5,12 +5,30 @@
  * study's series, the viewports, the overlays and the reference SEG, the host the panels get,
  * the mode's panels and hotkeys.
  */
-import { Suspense, useCallback, useRef, useState } from 'react';
+import {
+  Suspense,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type MouseEvent as ReactMouseEvent,
+} from 'react';
 import { isImageSeries } from '@concord/core';
 import type { ModeDefinition } from '@concord/mode-model-vs-annotator';
 import type { BootedApp, CoreApp } from '../boot.ts';
-import { WINDOW_PRESETS, type LayoutKind, type PrimaryTool } from './viewportController.ts';
+import {
+  MPR_VIEWPORT_IDS,
+  STACK_VIEWPORT_ID,
+  WINDOW_PRESETS,
+  type LayoutKind,
+  type PrimaryTool,
+} from './viewportController.ts';
 import { OverlaysPanel } from '../segmentation/OverlaysPanel.tsx';
+import { getInstanceMetadata } from '../cornerstone/metadataProvider.ts';
+import { ReadingOverlay, positionOf, type ReadingInfo } from './ReadingOverlay.tsx';
+import { centreSlice, structureName } from './readingView.ts';
 import { Thumbnail } from '../studyList/Thumbnail.tsx';
 import { useImageSeries } from './hooks/useImageSeries.ts';
 import { useSeriesDisplay, useViewportController } from './hooks/useViewport.ts';
@@ -27,14 +45,72 @@ export interface ViewerProps {
   mode: ModeDefinition;
   studyUID: string;
   dataSourceName: string;
+  /** false while the viewer is kept, hidden, behind the study list (no hotkeys then). */
+  active?: boolean;
 }
 
-export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerProps) {
+/**
+ * Cornerstone's keyboard listener on a focused viewport calls preventDefault on every keydown,
+ * which suppresses the keypress event that OHIF's hotkeys (Mousetrap) bind character keys to:
+ * after a click on the image, `w p z c 1 3 r ] [` did nothing. Character keys without a
+ * modifier are kept from that listener (caught here, above the viewport, in the capture
+ * phase); Cornerstone's tools only need the modifier keys, and arrows still reach it.
+ */
+function keepCharacterHotkeys(e: KeyboardEvent<HTMLDivElement>) {
+  if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) e.stopPropagation();
+}
+
+/** Names of the MPR planes, in the order of the MPR viewports. */
+const MPR_PLANES = ['Axial', 'Sagittal', 'Coronal'];
+
+/** Side panel width in px: wide enough for the Metrics table's key columns; resizable. */
+const PANEL_WIDTH = { initial: 520, min: 320, max: 1100 };
+
+/** The handle between the viewports and the side panel: drag it, or focus it and use ← →. */
+function PanelResizer({ width, onWidth }: { width: number; onWidth: (w: number) => void }) {
+  const clamp = (w: number) =>
+    Math.round(Math.min(PANEL_WIDTH.max, Math.max(PANEL_WIDTH.min, w, 0)));
+  return (
+    <div
+      className="panel-resizer"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label="Resize the side panel"
+      aria-valuemin={PANEL_WIDTH.min}
+      aria-valuemax={PANEL_WIDTH.max}
+      aria-valuenow={width}
+      tabIndex={0}
+      data-testid="panel-resizer"
+      onPointerDown={(e) => {
+        const startX = e.clientX;
+        const start = width;
+        const el = e.currentTarget;
+        el.setPointerCapture(e.pointerId);
+        const move = (m: PointerEvent) => onWidth(clamp(start + startX - m.clientX));
+        const up = () => {
+          el.removeEventListener('pointermove', move);
+          el.removeEventListener('pointerup', up);
+        };
+        el.addEventListener('pointermove', move);
+        el.addEventListener('pointerup', up);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowLeft') onWidth(clamp(width + 40));
+        else if (e.key === 'ArrowRight') onWidth(clamp(width - 40));
+        else return;
+        e.preventDefault();
+      }}
+    />
+  );
+}
+
+export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = true }: ViewerProps) {
   const { config } = core;
   const dataSource = core.dataSources.get(dataSourceName);
   const [layout, setLayout] = useState<LayoutKind>('stack');
   const [error, setError] = useState<string | null>(null);
   const [overlayStatus, setOverlayStatus] = useState<string | null>(null);
+  const [panelWidth, setPanelWidth] = useState(PANEL_WIDTH.initial);
   const stackRef = useRef<HTMLDivElement>(null);
   const mprRefs = [
     useRef<HTMLDivElement>(null),
@@ -81,14 +157,89 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
     studyUID,
     dataSourceName,
   });
-  const loadOverlayFile = useOverlayFileLoader(bridge, controller, setOverlayStatus);
+  const [overlayWarnings, setOverlayWarnings] = useState<Record<string, string>>({});
+  const setOverlayWarning = useCallback(
+    (source: string, warning: string | null) =>
+      setOverlayWarnings(({ [source]: _, ...rest }) =>
+        warning ? { ...rest, [source]: warning } : rest,
+      ),
+    [],
+  );
+  const loadOverlayFile = useOverlayFileLoader(
+    bridge,
+    controller,
+    setOverlayStatus,
+    setOverlayWarning,
+  );
   const panels = useExtensionPanels(ohif, mode);
-  useHotkeys({ ohif, controller, mode, setLayout, viewer: bridge });
+  useHotkeys({ ohif: active ? ohif : null, controller, mode, setLayout, viewer: bridge });
+  // shown again after the study list: the viewports were laid out while hidden
+  useEffect(() => {
+    if (active) controller?.resize(true);
+  }, [active, controller, panelWidth]);
 
   const setTool = useCallback((t: PrimaryTool) => controller?.setPrimaryTool(t), [controller]);
 
+  // the cursor probe: intensity and the reference's and model's structure under the cursor
+  const [probe, setProbe] = useState<string | null>(null);
+  const probeFrame = useRef(0);
+  const onProbe = useCallback(
+    (e: ReactMouseEvent<HTMLDivElement>) => {
+      const rect = e.currentTarget.getBoundingClientRect();
+      const xy: [number, number] = [e.clientX - rect.left, e.clientY - rect.top];
+      cancelAnimationFrame(probeFrame.current);
+      probeFrame.current = requestAnimationFrame(() => {
+        const p = controller?.probe(STACK_VIEWPORT_ID, xy);
+        if (!p) return setProbe(null);
+        const at = (source: string) => {
+          const v = overlays?.labelVolume(source);
+          return v ? structureName(v.labels, v.data[p.index]) : 'none loaded';
+        };
+        const value = Number.isInteger(p.value) ? String(p.value) : p.value.toFixed(2);
+        setProbe(`Value ${value}  Ref: ${at('reference')}  Model: ${at('prediction')}`);
+      });
+    },
+    [controller, overlays],
+  );
+
+  // a structure chosen in the Overlays panel: go to the slice through its centre
+  const goToStructure = useCallback(
+    (source: string, label: number) => {
+      const v = overlays?.labelVolume(source);
+      const k = v ? centreSlice(v.data, v.dims, label) : null;
+      if (k !== null) controller?.jumpToImage(k);
+    },
+    [controller, overlays],
+  );
+
+  const imageId = controller?.currentImageIds[state?.imageIndex ?? 0];
+  const meta = imageId ? getInstanceMetadata(imageId) : undefined;
+  const stackInfo: ReadingInfo = {
+    patient: meta?.PatientName ? String(meta.PatientName).replace(/\^/g, ' ').trim() : undefined,
+    patientId: meta?.PatientID ? String(meta.PatientID) : undefined,
+    series: meta?.SeriesDescription ? String(meta.SeriesDescription) : undefined,
+    image:
+      state && state.imageCount > 0
+        ? { number: state.imageIndex + 1, count: state.imageCount }
+        : undefined,
+    positionMm: positionOf(meta),
+    thicknessMm:
+      Number.isFinite(Number(meta?.SliceThickness)) && meta?.SliceThickness !== undefined
+        ? Number(meta.SliceThickness)
+        : undefined,
+    camera:
+      state?.layout === 'stack' && state.cameraTick !== undefined
+        ? controller?.camera(STACK_VIEWPORT_ID)
+        : null,
+    probe,
+  };
+
   return (
-    <div className="viewer" data-testid="viewer">
+    <div
+      className="viewer"
+      data-testid="viewer"
+      style={{ '--right-width': `${panelWidth}px` } as CSSProperties}
+    >
       <aside className="left-panel">
         <h2>Series</h2>
         {!series && !error && <p className="muted">Loading…</p>}
@@ -185,14 +336,18 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
             {error}
           </p>
         )}
-        <div className={`viewport-grid layout-${layout}`}>
+        <div className={`viewport-grid layout-${layout}`} onKeyDownCapture={keepCharacterHotkeys}>
           <div
             className="viewport"
             data-testid="viewport-stack"
             ref={stackRef}
             hidden={layout !== 'stack'}
             onContextMenu={(e) => e.preventDefault()}
-          />
+            onMouseMove={onProbe}
+            onMouseLeave={() => setProbe(null)}
+          >
+            {displayed > 0 && <ReadingOverlay info={stackInfo} testId="reading-stack" />}
+          </div>
           {mprRefs.map((r, i) => (
             <div
               key={i}
@@ -201,16 +356,30 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName }: ViewerPro
               ref={r}
               hidden={layout !== 'mpr'}
               onContextMenu={(e) => e.preventDefault()}
-            />
+            >
+              {layout === 'mpr' && displayed > 0 && (
+                <ReadingOverlay
+                  testId={`reading-mpr-${i}`}
+                  info={{
+                    plane: MPR_PLANES[i],
+                    camera:
+                      state?.layout === 'mpr' ? controller?.camera(MPR_VIEWPORT_IDS[i]) : null,
+                  }}
+                />
+              )}
+            </div>
           ))}
         </div>
       </section>
+      <PanelResizer width={panelWidth} onWidth={setPanelWidth} />
       <aside className="right-panel" data-testid="right-panel">
         <OverlaysPanel
           overlays={overlays}
           sources={sources}
           onLoadFile={loadOverlayFile}
           status={overlayStatus}
+          warnings={overlayWarnings}
+          onGoToStructure={goToStructure}
         />
         {bridge &&
           panels.map((p) => (

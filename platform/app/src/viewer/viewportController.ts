@@ -63,31 +63,52 @@ export interface ViewerState {
   imageIndex: number;
   imageCount: number;
   voi?: { lower: number; upper: number };
+  /** Counts camera changes (pan, zoom, reset, MPR slice moves): the orientation markers follow. */
+  cameraTick?: number;
+}
+
+/** What the cursor probe reads at a point of a viewport. */
+export interface ProbeResult {
+  /** voxel indices of the series volume */
+  ijk: [number, number, number];
+  /** linear index into the volume (and into labelmaps on its grid) */
+  index: number;
+  value: number;
 }
 
 type Listener = (s: ViewerState) => void;
+
+/**
+ * The mouse bindings of each tool when `primary` has the left button: Pan keeps the middle
+ * button and Zoom the right one, every other tool has none. A pure function of the choice, so
+ * that switching tools never depends on what was bound before.
+ */
+export function toolBindings(primary: string): Record<string, number[]> {
+  const { Primary, Auxiliary, Secondary } = ToolEnums.MouseBindings;
+  const out: Record<string, number[]> = {
+    [WindowLevelTool.toolName]: [],
+    [PanTool.toolName]: [Auxiliary],
+    [ZoomTool.toolName]: [Secondary],
+    [CrosshairsTool.toolName]: [],
+  };
+  // the primary tool takes the left button on top of its own secondary binding
+  out[primary] = [...(out[primary] ?? []), Primary];
+  return out;
+}
 
 function bindPrimary(
   group: NonNullable<ReturnType<typeof ToolGroupManager.getToolGroup>>,
   tool: string,
 ) {
-  for (const t of [
-    WindowLevelTool.toolName,
-    PanTool.toolName,
-    ZoomTool.toolName,
-    CrosshairsTool.toolName,
-  ]) {
-    if (group.hasTool(t) && t !== tool) {
-      // keep Pan/Zoom on their secondary buttons
-      if (t === PanTool.toolName)
-        group.setToolActive(t, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-      else if (t === ZoomTool.toolName)
-        group.setToolActive(t, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-      else group.setToolPassive(t);
-    }
+  // Cornerstone's setToolActive adds to a tool's earlier bindings, so Pan or Zoom re-activated
+  // on its own button would keep the left button it had as the primary tool: clear every
+  // binding first, then set exactly the ones wanted.
+  for (const [t, buttons] of Object.entries(toolBindings(tool))) {
+    if (!group.hasTool(t)) continue;
+    group.setToolPassive(t, { removeAllBindings: true });
+    if (buttons.length > 0)
+      group.setToolActive(t, { bindings: buttons.map((mouseButton) => ({ mouseButton })) });
   }
-  if (group.hasTool(tool))
-    group.setToolActive(tool, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
 }
 
 function createToolGroup(id: string, withCrosshairs: boolean) {
@@ -104,6 +125,19 @@ function createToolGroup(id: string, withCrosshairs: boolean) {
   });
   bindPrimary(group, WindowLevelTool.toolName);
   return group;
+}
+
+/** The WebGL contexts of a rendering engine's context pool (Cornerstone internals, guarded). */
+function loseableContexts(engine: RenderingEngine): WebGL2RenderingContext[] {
+  type Pool = { getAllContexts?: () => Array<{ getOpenGLRenderWindow?: () => unknown }> };
+  const pool = (engine as unknown as { contextPool?: Pool }).contextPool;
+  const out: WebGL2RenderingContext[] = [];
+  for (const ctx of pool?.getAllContexts?.() ?? []) {
+    const win = ctx.getOpenGLRenderWindow?.() as { getCanvas?: () => HTMLCanvasElement | null };
+    const gl = win?.getCanvas?.()?.getContext('webgl2');
+    if (gl) out.push(gl);
+  }
+  return out;
 }
 
 export class ViewportController {
@@ -190,6 +224,7 @@ export class ViewportController {
     element.addEventListener(Enums.Events.STACK_NEW_IMAGE, () => {
       this.emit({ imageIndex: viewport.getCurrentImageIdIndex() });
     });
+    this.watchCamera(element);
     element.addEventListener(Enums.Events.VOI_MODIFIED, () => {
       const voi = viewport.getProperties().voiRange;
       if (voi) this.emit({ voi: { lower: voi.lower, upper: voi.upper } });
@@ -225,6 +260,7 @@ export class ViewportController {
         defaultOptions: { orientation: orientations[i], background: [0, 0, 0] as Types.Point3 },
       })),
     );
+    for (const el of elements) this.watchCamera(el);
     const group = createToolGroup(MPR_TOOLGROUP, true);
     for (const id of MPR_VIEWPORT_IDS) group.addViewport(id, RENDERING_ENGINE_ID);
     const volume = await this.ensureVolume();
@@ -235,6 +271,39 @@ export class ViewportController {
     );
     this.engine.renderViewports([...MPR_VIEWPORT_IDS]);
     this.emit({ layout: 'mpr', tool: 'WindowLevel' });
+  }
+
+  private watchCamera(element: HTMLDivElement) {
+    element.addEventListener(Enums.Events.CAMERA_MODIFIED, () =>
+      this.emit({ cameraTick: (this.state.cameraTick ?? 0) + 1 }),
+    );
+  }
+
+  /** The camera's up and plane-normal vectors of a viewport (LPS), for orientation markers. */
+  camera(viewportId: string): { viewUp: Types.Point3; viewPlaneNormal: Types.Point3 } | null {
+    const vp = this.engine.getViewport(viewportId);
+    const c = vp?.getCamera();
+    return c?.viewUp && c.viewPlaneNormal
+      ? { viewUp: c.viewUp, viewPlaneNormal: c.viewPlaneNormal }
+      : null;
+  }
+
+  /** The series voxel under a canvas point of a viewport, and its intensity; null outside. */
+  probe(viewportId: string, canvas: [number, number]): ProbeResult | null {
+    const vp = this.engine.getViewport(viewportId);
+    const volume = this.currentVolume();
+    if (!vp || !volume) return null;
+    const world = vp.canvasToWorld(canvas as Types.Point2);
+    const ijk = utilities.transformWorldToIndex(volume.imageData, world).map(Math.round) as [
+      number,
+      number,
+      number,
+    ];
+    const [nx, ny, nz] = volume.dimensions;
+    if (ijk.some((v, a) => v < 0 || v >= [nx, ny, nz][a])) return null;
+    const value = volume.voxelManager?.getAtIJK(ijk[0], ijk[1], ijk[2]) as number | undefined;
+    if (value === undefined || !Number.isFinite(value)) return null;
+    return { ijk, index: ijk[0] + nx * (ijk[1] + ny * ijk[2]), value };
   }
 
   private disableAll() {
@@ -290,6 +359,9 @@ export class ViewportController {
       vp.resetProperties?.();
       vp.render();
     }
+    const first = this.engine.getViewport(this.viewportIds()[0]) as Types.IStackViewport;
+    const voi = first?.getProperties().voiRange;
+    if (voi) this.emit({ voi: { lower: voi.lower, upper: voi.upper } });
   }
 
   scroll(delta: number) {
@@ -311,13 +383,18 @@ export class ViewportController {
     if (vp?.element) void utilities.jumpToSlice(vp.element, { imageIndex: index });
   }
 
-  resize() {
-    this.engine.resize(true, false);
+  /** Fits the viewports to their elements; `keepCamera` keeps zoom and pan (shown again). */
+  resize(keepCamera = false) {
+    this.engine.resize(true, keepCamera);
   }
 
   destroy() {
     this.disableAll();
+    const contexts = loseableContexts(this.engine);
     this.engine.destroy();
+    // vtk's delete leaves the WebGL context to the garbage collector; release it now, so that
+    // opening study after study never exhausts the browser's contexts
+    for (const gl of contexts) gl.getExtension('WEBGL_lose_context')?.loseContext();
     this.listeners.clear();
   }
 }

@@ -41,8 +41,18 @@ export function isConcordError(e: unknown): e is ConcordError {
 }
 
 /** One line for the user: the message of a ConcordError, or `name: message` for anything else. */
+/** What browsers say when a fetch never reached the server (Chromium, Firefox, Safari). */
+const NETWORK_FAILURE =
+  /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed)$/;
+
+/** The one line shown for a request that never got an answer. */
+export const SERVER_UNREACHABLE =
+  'The server could not be reached. Check that it is running (npm start) and try again.';
+
 export function userMessage(e: unknown): string {
   if (e instanceof ConcordError) return e.message;
+  // a fetch that never got a response: say so instead of "TypeError: Failed to fetch"
+  if (e instanceof TypeError && NETWORK_FAILURE.test(e.message)) return SERVER_UNREACHABLE;
   if (e instanceof Error) return `${e.name}: ${e.message}`.split('\n')[0];
   return String(e);
 }

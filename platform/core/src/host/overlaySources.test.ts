@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createOverlaySourceRegistry,
   declaredOverlaySources,
+  displayedStyle,
   OVERLAY_SOURCES_MODULE,
   type OverlaySourceDefinition,
 } from './index.ts';
@@ -69,5 +70,18 @@ describe('overlay source registry', () => {
     ];
     expect(declaredOverlaySources(modules)).toEqual([layer]);
     expect(declaredOverlaySources(undefined)).toEqual([]);
+  });
+  it('draws structure fills as outlines while a derived layer is shown, and only then', () => {
+    const filled = { fill: true, outline: false, opacity: 0.45 };
+    expect(displayedStyle(filled, 'structures', true)).toEqual({
+      fill: false,
+      outline: true,
+      opacity: 0.45,
+    });
+    expect(displayedStyle(filled, 'structures', false)).toEqual(filled);
+    // the derived layer itself keeps its fill
+    expect(displayedStyle(filled, 'derived', true)).toEqual(filled);
+    const outlined = { fill: false, outline: true, opacity: 0.5 };
+    expect(displayedStyle(outlined, 'structures', true)).toEqual(outlined);
   });
 });

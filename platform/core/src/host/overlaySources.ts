@@ -3,7 +3,7 @@
  * register. Pure bookkeeping, no rendering: a viewer keeps one registry and asks it for each
  * source's default style, outline width and order.
  */
-import type { OverlaySource, OverlaySourceDefinition } from './types.ts';
+import type { OverlaySource, OverlaySourceDefinition, OverlayStyle } from './types.ts';
 
 /**
  * Name of the utility module entry (OHIF `getUtilityModule`) in which an extension declares
@@ -101,4 +101,20 @@ export function declaredOverlaySources(
     }
   }
   return out;
+}
+
+/**
+ * The style a source is drawn with, given its chosen style: while a derived layer (such as
+ * the TP/FP/FN disagreement codes) is shown, the structure sets are drawn as outlines only,
+ * so that the layer's fill is the only fill on the image and its colours cannot be read as a
+ * structure's (docs/metrics.md#disagreement-colours). The chosen style comes back when the
+ * layer is hidden.
+ */
+export function displayedStyle(
+  style: OverlayStyle,
+  role: OverlaySourceDefinition['role'] | undefined,
+  derivedLayerShown: boolean,
+): OverlayStyle {
+  if (role !== 'structures' || !derivedLayerShown || !style.fill) return style;
+  return { ...style, fill: false, outline: true };
 }

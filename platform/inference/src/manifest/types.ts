@@ -32,11 +32,23 @@ export interface ModelClass {
   color?: [number, number, number];
 }
 
+/** docs/manifest.md#expected-images */
+export interface ModelExpects {
+  /** DICOM Modality, e.g. "MR". */
+  modality: string;
+  /** DICOM BodyPartExamined, e.g. "HEAD" (compared case-insensitively). */
+  bodyPart?: string;
+  /** A word or phrase the SeriesDescription contains (case-insensitive), e.g. "T1". */
+  description?: string;
+}
+
 export interface ModelManifest {
   schema: typeof MODEL_MANIFEST_SCHEMA_ID;
   name: string;
   version: string;
   description?: string;
+  /** The images the model was trained on (a series that differs gets a warning). */
+  expects?: ModelExpects;
   /** ONNX file, relative to the manifest. */
   file: string;
   /** Lower-case hex sha256 of the ONNX file. */

@@ -29,6 +29,18 @@ const schema11 = {
     name: { type: 'string', minLength: 1, maxLength: 200 },
     version: { type: 'string', minLength: 1, maxLength: 50 },
     description: { type: 'string', maxLength: 2000 },
+    expects: {
+      description:
+        'The images the model was trained on; a series that differs gets a warning, not a refusal (docs/manifest.md#expected-images).',
+      type: 'object',
+      additionalProperties: false,
+      required: ['modality'],
+      properties: {
+        modality: { type: 'string', pattern: '^[A-Z]{2,16}$' },
+        bodyPart: { type: 'string', minLength: 1, maxLength: 64 },
+        description: { type: 'string', minLength: 1, maxLength: 200 },
+      },
+    },
     file: { type: 'string', minLength: 1, pattern: '\\.onnx$' },
     sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     dimensionality: { enum: ['2d', '3d'] },
@@ -159,8 +171,9 @@ const schema11 = {
 };
 const schema12 = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 };
 const func2 = Object.prototype.hasOwnProperty;
-const pattern0 = new RegExp('\\.onnx$', 'u');
-const pattern1 = new RegExp('^[0-9a-f]{64}$', 'u');
+const pattern0 = new RegExp('^[A-Z]{2,16}$', 'u');
+const pattern1 = new RegExp('\\.onnx$', 'u');
+const pattern2 = new RegExp('^[0-9a-f]{64}$', 'u');
 
 function validate10(
   data,
@@ -500,16 +513,16 @@ function validate10(
         errors++;
       }
     }
-    if (data.file !== undefined) {
-      let data4 = data.file;
-      if (typeof data4 === 'string') {
-        if (data4.length < 1) {
+    if (data.expects !== undefined) {
+      let data4 = data.expects;
+      if (data4 && typeof data4 == 'object' && !Array.isArray(data4)) {
+        if (data4.modality === undefined) {
           const err21 = {
-            instancePath: instancePath + '/file',
-            schemaPath: '#/properties/file/minLength',
-            keyword: 'minLength',
-            params: { limit: 1 },
-            message: 'must NOT have fewer than 1 characters',
+            instancePath: instancePath + '/expects',
+            schemaPath: '#/properties/expects/required',
+            keyword: 'required',
+            params: { missingProperty: 'modality' },
+            message: "must have required property '" + 'modality' + "'",
           };
           if (vErrors === null) {
             vErrors = [err21];
@@ -518,8 +531,191 @@ function validate10(
           }
           errors++;
         }
-        if (!pattern0.test(data4)) {
-          const err22 = {
+        for (const key1 in data4) {
+          if (!(key1 === 'modality' || key1 === 'bodyPart' || key1 === 'description')) {
+            const err22 = {
+              instancePath: instancePath + '/expects',
+              schemaPath: '#/properties/expects/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key1 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data4.modality !== undefined) {
+          let data5 = data4.modality;
+          if (typeof data5 === 'string') {
+            if (!pattern0.test(data5)) {
+              const err23 = {
+                instancePath: instancePath + '/expects/modality',
+                schemaPath: '#/properties/expects/properties/modality/pattern',
+                keyword: 'pattern',
+                params: { pattern: '^[A-Z]{2,16}$' },
+                message: 'must match pattern "' + '^[A-Z]{2,16}$' + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+          } else {
+            const err24 = {
+              instancePath: instancePath + '/expects/modality',
+              schemaPath: '#/properties/expects/properties/modality/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+        if (data4.bodyPart !== undefined) {
+          let data6 = data4.bodyPart;
+          if (typeof data6 === 'string') {
+            if (data6.length > 64) {
+              const err25 = {
+                instancePath: instancePath + '/expects/bodyPart',
+                schemaPath: '#/properties/expects/properties/bodyPart/maxLength',
+                keyword: 'maxLength',
+                params: { limit: 64 },
+                message: 'must NOT have more than 64 characters',
+              };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+            if (data6.length < 1) {
+              const err26 = {
+                instancePath: instancePath + '/expects/bodyPart',
+                schemaPath: '#/properties/expects/properties/bodyPart/minLength',
+                keyword: 'minLength',
+                params: { limit: 1 },
+                message: 'must NOT have fewer than 1 characters',
+              };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+          } else {
+            const err27 = {
+              instancePath: instancePath + '/expects/bodyPart',
+              schemaPath: '#/properties/expects/properties/bodyPart/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+            };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+        if (data4.description !== undefined) {
+          let data7 = data4.description;
+          if (typeof data7 === 'string') {
+            if (data7.length > 200) {
+              const err28 = {
+                instancePath: instancePath + '/expects/description',
+                schemaPath: '#/properties/expects/properties/description/maxLength',
+                keyword: 'maxLength',
+                params: { limit: 200 },
+                message: 'must NOT have more than 200 characters',
+              };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+            if (data7.length < 1) {
+              const err29 = {
+                instancePath: instancePath + '/expects/description',
+                schemaPath: '#/properties/expects/properties/description/minLength',
+                keyword: 'minLength',
+                params: { limit: 1 },
+                message: 'must NOT have fewer than 1 characters',
+              };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+          } else {
+            const err30 = {
+              instancePath: instancePath + '/expects/description',
+              schemaPath: '#/properties/expects/properties/description/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+            };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err31 = {
+          instancePath: instancePath + '/expects',
+          schemaPath: '#/properties/expects/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+    }
+    if (data.file !== undefined) {
+      let data8 = data.file;
+      if (typeof data8 === 'string') {
+        if (data8.length < 1) {
+          const err32 = {
+            instancePath: instancePath + '/file',
+            schemaPath: '#/properties/file/minLength',
+            keyword: 'minLength',
+            params: { limit: 1 },
+            message: 'must NOT have fewer than 1 characters',
+          };
+          if (vErrors === null) {
+            vErrors = [err32];
+          } else {
+            vErrors.push(err32);
+          }
+          errors++;
+        }
+        if (!pattern1.test(data8)) {
+          const err33 = {
             instancePath: instancePath + '/file',
             schemaPath: '#/properties/file/pattern',
             keyword: 'pattern',
@@ -527,14 +723,14 @@ function validate10(
             message: 'must match pattern "' + '\\.onnx$' + '"',
           };
           if (vErrors === null) {
-            vErrors = [err22];
+            vErrors = [err33];
           } else {
-            vErrors.push(err22);
+            vErrors.push(err33);
           }
           errors++;
         }
       } else {
-        const err23 = {
+        const err34 = {
           instancePath: instancePath + '/file',
           schemaPath: '#/properties/file/type',
           keyword: 'type',
@@ -542,18 +738,18 @@ function validate10(
           message: 'must be string',
         };
         if (vErrors === null) {
-          vErrors = [err23];
+          vErrors = [err34];
         } else {
-          vErrors.push(err23);
+          vErrors.push(err34);
         }
         errors++;
       }
     }
     if (data.sha256 !== undefined) {
-      let data5 = data.sha256;
-      if (typeof data5 === 'string') {
-        if (!pattern1.test(data5)) {
-          const err24 = {
+      let data9 = data.sha256;
+      if (typeof data9 === 'string') {
+        if (!pattern2.test(data9)) {
+          const err35 = {
             instancePath: instancePath + '/sha256',
             schemaPath: '#/properties/sha256/pattern',
             keyword: 'pattern',
@@ -561,14 +757,14 @@ function validate10(
             message: 'must match pattern "' + '^[0-9a-f]{64}$' + '"',
           };
           if (vErrors === null) {
-            vErrors = [err24];
+            vErrors = [err35];
           } else {
-            vErrors.push(err24);
+            vErrors.push(err35);
           }
           errors++;
         }
       } else {
-        const err25 = {
+        const err36 = {
           instancePath: instancePath + '/sha256',
           schemaPath: '#/properties/sha256/type',
           keyword: 'type',
@@ -576,17 +772,17 @@ function validate10(
           message: 'must be string',
         };
         if (vErrors === null) {
-          vErrors = [err25];
+          vErrors = [err36];
         } else {
-          vErrors.push(err25);
+          vErrors.push(err36);
         }
         errors++;
       }
     }
     if (data.dimensionality !== undefined) {
-      let data6 = data.dimensionality;
-      if (!(data6 === '2d' || data6 === '3d')) {
-        const err26 = {
+      let data10 = data.dimensionality;
+      if (!(data10 === '2d' || data10 === '3d')) {
+        const err37 = {
           instancePath: instancePath + '/dimensionality',
           schemaPath: '#/properties/dimensionality/enum',
           keyword: 'enum',
@@ -594,18 +790,18 @@ function validate10(
           message: 'must be equal to one of the allowed values',
         };
         if (vErrors === null) {
-          vErrors = [err26];
+          vErrors = [err37];
         } else {
-          vErrors.push(err26);
+          vErrors.push(err37);
         }
         errors++;
       }
     }
     if (data.input !== undefined) {
-      let data7 = data.input;
-      if (data7 && typeof data7 == 'object' && !Array.isArray(data7)) {
-        if (data7.name === undefined) {
-          const err27 = {
+      let data11 = data.input;
+      if (data11 && typeof data11 == 'object' && !Array.isArray(data11)) {
+        if (data11.name === undefined) {
+          const err38 = {
             instancePath: instancePath + '/input',
             schemaPath: '#/properties/input/required',
             keyword: 'required',
@@ -613,14 +809,14 @@ function validate10(
             message: "must have required property '" + 'name' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err27];
+            vErrors = [err38];
           } else {
-            vErrors.push(err27);
+            vErrors.push(err38);
           }
           errors++;
         }
-        if (data7.layout === undefined) {
-          const err28 = {
+        if (data11.layout === undefined) {
+          const err39 = {
             instancePath: instancePath + '/input',
             schemaPath: '#/properties/input/required',
             keyword: 'required',
@@ -628,14 +824,14 @@ function validate10(
             message: "must have required property '" + 'layout' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err28];
+            vErrors = [err39];
           } else {
-            vErrors.push(err28);
+            vErrors.push(err39);
           }
           errors++;
         }
-        if (data7.channels === undefined) {
-          const err29 = {
+        if (data11.channels === undefined) {
+          const err40 = {
             instancePath: instancePath + '/input',
             schemaPath: '#/properties/input/required',
             keyword: 'required',
@@ -643,14 +839,14 @@ function validate10(
             message: "must have required property '" + 'channels' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err29];
+            vErrors = [err40];
           } else {
-            vErrors.push(err29);
+            vErrors.push(err40);
           }
           errors++;
         }
-        if (data7.dtype === undefined) {
-          const err30 = {
+        if (data11.dtype === undefined) {
+          const err41 = {
             instancePath: instancePath + '/input',
             schemaPath: '#/properties/input/required',
             keyword: 'required',
@@ -658,41 +854,41 @@ function validate10(
             message: "must have required property '" + 'dtype' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err30];
+            vErrors = [err41];
           } else {
-            vErrors.push(err30);
+            vErrors.push(err41);
           }
           errors++;
         }
-        for (const key1 in data7) {
+        for (const key2 in data11) {
           if (!(
-            key1 === 'name' ||
-            key1 === 'layout' ||
-            key1 === 'channels' ||
-            key1 === 'dtype' ||
-            key1 === 'patchSize' ||
-            key1 === 'multipleOf'
+            key2 === 'name' ||
+            key2 === 'layout' ||
+            key2 === 'channels' ||
+            key2 === 'dtype' ||
+            key2 === 'patchSize' ||
+            key2 === 'multipleOf'
           )) {
-            const err31 = {
+            const err42 = {
               instancePath: instancePath + '/input',
               schemaPath: '#/properties/input/additionalProperties',
               keyword: 'additionalProperties',
-              params: { additionalProperty: key1 },
+              params: { additionalProperty: key2 },
               message: 'must NOT have additional properties',
             };
             if (vErrors === null) {
-              vErrors = [err31];
+              vErrors = [err42];
             } else {
-              vErrors.push(err31);
+              vErrors.push(err42);
             }
             errors++;
           }
         }
-        if (data7.name !== undefined) {
-          let data8 = data7.name;
-          if (typeof data8 === 'string') {
-            if (data8.length < 1) {
-              const err32 = {
+        if (data11.name !== undefined) {
+          let data12 = data11.name;
+          if (typeof data12 === 'string') {
+            if (data12.length < 1) {
+              const err43 = {
                 instancePath: instancePath + '/input/name',
                 schemaPath: '#/properties/input/properties/name/minLength',
                 keyword: 'minLength',
@@ -700,209 +896,19 @@ function validate10(
                 message: 'must NOT have fewer than 1 characters',
               };
               if (vErrors === null) {
-                vErrors = [err32];
+                vErrors = [err43];
               } else {
-                vErrors.push(err32);
+                vErrors.push(err43);
               }
               errors++;
             }
           } else {
-            const err33 = {
+            const err44 = {
               instancePath: instancePath + '/input/name',
               schemaPath: '#/properties/input/properties/name/type',
               keyword: 'type',
               params: { type: 'string' },
               message: 'must be string',
-            };
-            if (vErrors === null) {
-              vErrors = [err33];
-            } else {
-              vErrors.push(err33);
-            }
-            errors++;
-          }
-        }
-        if (data7.layout !== undefined) {
-          let data9 = data7.layout;
-          if (!(data9 === 'NCHW' || data9 === 'NCDHW')) {
-            const err34 = {
-              instancePath: instancePath + '/input/layout',
-              schemaPath: '#/properties/input/properties/layout/enum',
-              keyword: 'enum',
-              params: { allowedValues: schema11.properties.input.properties.layout.enum },
-              message: 'must be equal to one of the allowed values',
-            };
-            if (vErrors === null) {
-              vErrors = [err34];
-            } else {
-              vErrors.push(err34);
-            }
-            errors++;
-          }
-        }
-        if (data7.channels !== undefined) {
-          let data10 = data7.channels;
-          if (!(typeof data10 == 'number' && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
-            const err35 = {
-              instancePath: instancePath + '/input/channels',
-              schemaPath: '#/properties/input/properties/channels/type',
-              keyword: 'type',
-              params: { type: 'integer' },
-              message: 'must be integer',
-            };
-            if (vErrors === null) {
-              vErrors = [err35];
-            } else {
-              vErrors.push(err35);
-            }
-            errors++;
-          }
-          if (typeof data10 == 'number' && isFinite(data10)) {
-            if (data10 > 16 || isNaN(data10)) {
-              const err36 = {
-                instancePath: instancePath + '/input/channels',
-                schemaPath: '#/properties/input/properties/channels/maximum',
-                keyword: 'maximum',
-                params: { comparison: '<=', limit: 16 },
-                message: 'must be <= 16',
-              };
-              if (vErrors === null) {
-                vErrors = [err36];
-              } else {
-                vErrors.push(err36);
-              }
-              errors++;
-            }
-            if (data10 < 1 || isNaN(data10)) {
-              const err37 = {
-                instancePath: instancePath + '/input/channels',
-                schemaPath: '#/properties/input/properties/channels/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 1 },
-                message: 'must be >= 1',
-              };
-              if (vErrors === null) {
-                vErrors = [err37];
-              } else {
-                vErrors.push(err37);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data7.dtype !== undefined) {
-          if ('float32' !== data7.dtype) {
-            const err38 = {
-              instancePath: instancePath + '/input/dtype',
-              schemaPath: '#/properties/input/properties/dtype/const',
-              keyword: 'const',
-              params: { allowedValue: 'float32' },
-              message: 'must be equal to constant',
-            };
-            if (vErrors === null) {
-              vErrors = [err38];
-            } else {
-              vErrors.push(err38);
-            }
-            errors++;
-          }
-        }
-        if (data7.patchSize !== undefined) {
-          let data12 = data7.patchSize;
-          if (Array.isArray(data12)) {
-            if (data12.length > 3) {
-              const err39 = {
-                instancePath: instancePath + '/input/patchSize',
-                schemaPath: '#/properties/input/properties/patchSize/maxItems',
-                keyword: 'maxItems',
-                params: { limit: 3 },
-                message: 'must NOT have more than 3 items',
-              };
-              if (vErrors === null) {
-                vErrors = [err39];
-              } else {
-                vErrors.push(err39);
-              }
-              errors++;
-            }
-            if (data12.length < 2) {
-              const err40 = {
-                instancePath: instancePath + '/input/patchSize',
-                schemaPath: '#/properties/input/properties/patchSize/minItems',
-                keyword: 'minItems',
-                params: { limit: 2 },
-                message: 'must NOT have fewer than 2 items',
-              };
-              if (vErrors === null) {
-                vErrors = [err40];
-              } else {
-                vErrors.push(err40);
-              }
-              errors++;
-            }
-            const len0 = data12.length;
-            for (let i0 = 0; i0 < len0; i0++) {
-              let data13 = data12[i0];
-              if (!(
-                typeof data13 == 'number' &&
-                !(data13 % 1) &&
-                !isNaN(data13) &&
-                isFinite(data13)
-              )) {
-                const err41 = {
-                  instancePath: instancePath + '/input/patchSize/' + i0,
-                  schemaPath: '#/properties/input/properties/patchSize/items/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
-                };
-                if (vErrors === null) {
-                  vErrors = [err41];
-                } else {
-                  vErrors.push(err41);
-                }
-                errors++;
-              }
-              if (typeof data13 == 'number' && isFinite(data13)) {
-                if (data13 > 4096 || isNaN(data13)) {
-                  const err42 = {
-                    instancePath: instancePath + '/input/patchSize/' + i0,
-                    schemaPath: '#/properties/input/properties/patchSize/items/maximum',
-                    keyword: 'maximum',
-                    params: { comparison: '<=', limit: 4096 },
-                    message: 'must be <= 4096',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err42];
-                  } else {
-                    vErrors.push(err42);
-                  }
-                  errors++;
-                }
-                if (data13 < 1 || isNaN(data13)) {
-                  const err43 = {
-                    instancePath: instancePath + '/input/patchSize/' + i0,
-                    schemaPath: '#/properties/input/properties/patchSize/items/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 1 },
-                    message: 'must be >= 1',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err43];
-                  } else {
-                    vErrors.push(err43);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err44 = {
-              instancePath: instancePath + '/input/patchSize',
-              schemaPath: '#/properties/input/properties/patchSize/type',
-              keyword: 'type',
-              params: { type: 'array' },
-              message: 'must be array',
             };
             if (vErrors === null) {
               vErrors = [err44];
@@ -912,15 +918,15 @@ function validate10(
             errors++;
           }
         }
-        if (data7.multipleOf !== undefined) {
-          let data14 = data7.multipleOf;
-          if (!(typeof data14 == 'number' && !(data14 % 1) && !isNaN(data14) && isFinite(data14))) {
+        if (data11.layout !== undefined) {
+          let data13 = data11.layout;
+          if (!(data13 === 'NCHW' || data13 === 'NCDHW')) {
             const err45 = {
-              instancePath: instancePath + '/input/multipleOf',
-              schemaPath: '#/properties/input/properties/multipleOf/type',
-              keyword: 'type',
-              params: { type: 'integer' },
-              message: 'must be integer',
+              instancePath: instancePath + '/input/layout',
+              schemaPath: '#/properties/input/properties/layout/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema11.properties.input.properties.layout.enum },
+              message: 'must be equal to one of the allowed values',
             };
             if (vErrors === null) {
               vErrors = [err45];
@@ -929,29 +935,32 @@ function validate10(
             }
             errors++;
           }
-          if (typeof data14 == 'number' && isFinite(data14)) {
-            if (data14 > 1024 || isNaN(data14)) {
-              const err46 = {
-                instancePath: instancePath + '/input/multipleOf',
-                schemaPath: '#/properties/input/properties/multipleOf/maximum',
-                keyword: 'maximum',
-                params: { comparison: '<=', limit: 1024 },
-                message: 'must be <= 1024',
-              };
-              if (vErrors === null) {
-                vErrors = [err46];
-              } else {
-                vErrors.push(err46);
-              }
-              errors++;
+        }
+        if (data11.channels !== undefined) {
+          let data14 = data11.channels;
+          if (!(typeof data14 == 'number' && !(data14 % 1) && !isNaN(data14) && isFinite(data14))) {
+            const err46 = {
+              instancePath: instancePath + '/input/channels',
+              schemaPath: '#/properties/input/properties/channels/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
+            };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
             }
-            if (data14 < 1 || isNaN(data14)) {
+            errors++;
+          }
+          if (typeof data14 == 'number' && isFinite(data14)) {
+            if (data14 > 16 || isNaN(data14)) {
               const err47 = {
-                instancePath: instancePath + '/input/multipleOf',
-                schemaPath: '#/properties/input/properties/multipleOf/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 1 },
-                message: 'must be >= 1',
+                instancePath: instancePath + '/input/channels',
+                schemaPath: '#/properties/input/properties/channels/maximum',
+                keyword: 'maximum',
+                params: { comparison: '<=', limit: 16 },
+                message: 'must be <= 16',
               };
               if (vErrors === null) {
                 vErrors = [err47];
@@ -960,132 +969,136 @@ function validate10(
               }
               errors++;
             }
-          }
-        }
-      } else {
-        const err48 = {
-          instancePath: instancePath + '/input',
-          schemaPath: '#/properties/input/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err48];
-        } else {
-          vErrors.push(err48);
-        }
-        errors++;
-      }
-    }
-    if (data.output !== undefined) {
-      let data15 = data.output;
-      if (data15 && typeof data15 == 'object' && !Array.isArray(data15)) {
-        if (data15.name === undefined) {
-          const err49 = {
-            instancePath: instancePath + '/output',
-            schemaPath: '#/properties/output/required',
-            keyword: 'required',
-            params: { missingProperty: 'name' },
-            message: "must have required property '" + 'name' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err49];
-          } else {
-            vErrors.push(err49);
-          }
-          errors++;
-        }
-        if (data15.type === undefined) {
-          const err50 = {
-            instancePath: instancePath + '/output',
-            schemaPath: '#/properties/output/required',
-            keyword: 'required',
-            params: { missingProperty: 'type' },
-            message: "must have required property '" + 'type' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err50];
-          } else {
-            vErrors.push(err50);
-          }
-          errors++;
-        }
-        if (data15.classAxis === undefined) {
-          const err51 = {
-            instancePath: instancePath + '/output',
-            schemaPath: '#/properties/output/required',
-            keyword: 'required',
-            params: { missingProperty: 'classAxis' },
-            message: "must have required property '" + 'classAxis' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err51];
-          } else {
-            vErrors.push(err51);
-          }
-          errors++;
-        }
-        for (const key2 in data15) {
-          if (!(key2 === 'name' || key2 === 'type' || key2 === 'classAxis')) {
-            const err52 = {
-              instancePath: instancePath + '/output',
-              schemaPath: '#/properties/output/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key2 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err52];
-            } else {
-              vErrors.push(err52);
-            }
-            errors++;
-          }
-        }
-        if (data15.name !== undefined) {
-          let data16 = data15.name;
-          if (typeof data16 === 'string') {
-            if (data16.length < 1) {
-              const err53 = {
-                instancePath: instancePath + '/output/name',
-                schemaPath: '#/properties/output/properties/name/minLength',
-                keyword: 'minLength',
-                params: { limit: 1 },
-                message: 'must NOT have fewer than 1 characters',
+            if (data14 < 1 || isNaN(data14)) {
+              const err48 = {
+                instancePath: instancePath + '/input/channels',
+                schemaPath: '#/properties/input/properties/channels/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
               };
               if (vErrors === null) {
-                vErrors = [err53];
+                vErrors = [err48];
               } else {
-                vErrors.push(err53);
+                vErrors.push(err48);
               }
               errors++;
             }
-          } else {
-            const err54 = {
-              instancePath: instancePath + '/output/name',
-              schemaPath: '#/properties/output/properties/name/type',
-              keyword: 'type',
-              params: { type: 'string' },
-              message: 'must be string',
+          }
+        }
+        if (data11.dtype !== undefined) {
+          if ('float32' !== data11.dtype) {
+            const err49 = {
+              instancePath: instancePath + '/input/dtype',
+              schemaPath: '#/properties/input/properties/dtype/const',
+              keyword: 'const',
+              params: { allowedValue: 'float32' },
+              message: 'must be equal to constant',
             };
             if (vErrors === null) {
-              vErrors = [err54];
+              vErrors = [err49];
             } else {
-              vErrors.push(err54);
+              vErrors.push(err49);
             }
             errors++;
           }
         }
-        if (data15.type !== undefined) {
-          let data17 = data15.type;
-          if (!(data17 === 'logits' || data17 === 'probabilities')) {
+        if (data11.patchSize !== undefined) {
+          let data16 = data11.patchSize;
+          if (Array.isArray(data16)) {
+            if (data16.length > 3) {
+              const err50 = {
+                instancePath: instancePath + '/input/patchSize',
+                schemaPath: '#/properties/input/properties/patchSize/maxItems',
+                keyword: 'maxItems',
+                params: { limit: 3 },
+                message: 'must NOT have more than 3 items',
+              };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
+              }
+              errors++;
+            }
+            if (data16.length < 2) {
+              const err51 = {
+                instancePath: instancePath + '/input/patchSize',
+                schemaPath: '#/properties/input/properties/patchSize/minItems',
+                keyword: 'minItems',
+                params: { limit: 2 },
+                message: 'must NOT have fewer than 2 items',
+              };
+              if (vErrors === null) {
+                vErrors = [err51];
+              } else {
+                vErrors.push(err51);
+              }
+              errors++;
+            }
+            const len0 = data16.length;
+            for (let i0 = 0; i0 < len0; i0++) {
+              let data17 = data16[i0];
+              if (!(
+                typeof data17 == 'number' &&
+                !(data17 % 1) &&
+                !isNaN(data17) &&
+                isFinite(data17)
+              )) {
+                const err52 = {
+                  instancePath: instancePath + '/input/patchSize/' + i0,
+                  schemaPath: '#/properties/input/properties/patchSize/items/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err52];
+                } else {
+                  vErrors.push(err52);
+                }
+                errors++;
+              }
+              if (typeof data17 == 'number' && isFinite(data17)) {
+                if (data17 > 4096 || isNaN(data17)) {
+                  const err53 = {
+                    instancePath: instancePath + '/input/patchSize/' + i0,
+                    schemaPath: '#/properties/input/properties/patchSize/items/maximum',
+                    keyword: 'maximum',
+                    params: { comparison: '<=', limit: 4096 },
+                    message: 'must be <= 4096',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err53];
+                  } else {
+                    vErrors.push(err53);
+                  }
+                  errors++;
+                }
+                if (data17 < 1 || isNaN(data17)) {
+                  const err54 = {
+                    instancePath: instancePath + '/input/patchSize/' + i0,
+                    schemaPath: '#/properties/input/properties/patchSize/items/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 1 },
+                    message: 'must be >= 1',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err54];
+                  } else {
+                    vErrors.push(err54);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
             const err55 = {
-              instancePath: instancePath + '/output/type',
-              schemaPath: '#/properties/output/properties/type/enum',
-              keyword: 'enum',
-              params: { allowedValues: schema11.properties.output.properties.type.enum },
-              message: 'must be equal to one of the allowed values',
+              instancePath: instancePath + '/input/patchSize',
+              schemaPath: '#/properties/input/properties/patchSize/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
             };
             if (vErrors === null) {
               vErrors = [err55];
@@ -1095,14 +1108,15 @@ function validate10(
             errors++;
           }
         }
-        if (data15.classAxis !== undefined) {
-          if (1 !== data15.classAxis) {
+        if (data11.multipleOf !== undefined) {
+          let data18 = data11.multipleOf;
+          if (!(typeof data18 == 'number' && !(data18 % 1) && !isNaN(data18) && isFinite(data18))) {
             const err56 = {
-              instancePath: instancePath + '/output/classAxis',
-              schemaPath: '#/properties/output/properties/classAxis/const',
-              keyword: 'const',
-              params: { allowedValue: 1 },
-              message: 'must be equal to constant',
+              instancePath: instancePath + '/input/multipleOf',
+              schemaPath: '#/properties/input/properties/multipleOf/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
             };
             if (vErrors === null) {
               vErrors = [err56];
@@ -1111,63 +1125,65 @@ function validate10(
             }
             errors++;
           }
+          if (typeof data18 == 'number' && isFinite(data18)) {
+            if (data18 > 1024 || isNaN(data18)) {
+              const err57 = {
+                instancePath: instancePath + '/input/multipleOf',
+                schemaPath: '#/properties/input/properties/multipleOf/maximum',
+                keyword: 'maximum',
+                params: { comparison: '<=', limit: 1024 },
+                message: 'must be <= 1024',
+              };
+              if (vErrors === null) {
+                vErrors = [err57];
+              } else {
+                vErrors.push(err57);
+              }
+              errors++;
+            }
+            if (data18 < 1 || isNaN(data18)) {
+              const err58 = {
+                instancePath: instancePath + '/input/multipleOf',
+                schemaPath: '#/properties/input/properties/multipleOf/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
+              };
+              if (vErrors === null) {
+                vErrors = [err58];
+              } else {
+                vErrors.push(err58);
+              }
+              errors++;
+            }
+          }
         }
       } else {
-        const err57 = {
-          instancePath: instancePath + '/output',
-          schemaPath: '#/properties/output/type',
+        const err59 = {
+          instancePath: instancePath + '/input',
+          schemaPath: '#/properties/input/type',
           keyword: 'type',
           params: { type: 'object' },
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err57];
+          vErrors = [err59];
         } else {
-          vErrors.push(err57);
+          vErrors.push(err59);
         }
         errors++;
       }
     }
-    if (data.preprocessing !== undefined) {
-      let data19 = data.preprocessing;
+    if (data.output !== undefined) {
+      let data19 = data.output;
       if (data19 && typeof data19 == 'object' && !Array.isArray(data19)) {
-        if (data19.orientation === undefined) {
-          const err58 = {
-            instancePath: instancePath + '/preprocessing',
-            schemaPath: '#/properties/preprocessing/required',
-            keyword: 'required',
-            params: { missingProperty: 'orientation' },
-            message: "must have required property '" + 'orientation' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err58];
-          } else {
-            vErrors.push(err58);
-          }
-          errors++;
-        }
-        if (data19.spacing === undefined) {
-          const err59 = {
-            instancePath: instancePath + '/preprocessing',
-            schemaPath: '#/properties/preprocessing/required',
-            keyword: 'required',
-            params: { missingProperty: 'spacing' },
-            message: "must have required property '" + 'spacing' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err59];
-          } else {
-            vErrors.push(err59);
-          }
-          errors++;
-        }
-        if (data19.intensity === undefined) {
+        if (data19.name === undefined) {
           const err60 = {
-            instancePath: instancePath + '/preprocessing',
-            schemaPath: '#/properties/preprocessing/required',
+            instancePath: instancePath + '/output',
+            schemaPath: '#/properties/output/required',
             keyword: 'required',
-            params: { missingProperty: 'intensity' },
-            message: "must have required property '" + 'intensity' + "'",
+            params: { missingProperty: 'name' },
+            message: "must have required property '" + 'name' + "'",
           };
           if (vErrors === null) {
             vErrors = [err60];
@@ -1176,13 +1192,13 @@ function validate10(
           }
           errors++;
         }
-        if (data19.padValue === undefined) {
+        if (data19.type === undefined) {
           const err61 = {
-            instancePath: instancePath + '/preprocessing',
-            schemaPath: '#/properties/preprocessing/required',
+            instancePath: instancePath + '/output',
+            schemaPath: '#/properties/output/required',
             keyword: 'required',
-            params: { missingProperty: 'padValue' },
-            message: "must have required property '" + 'padValue' + "'",
+            params: { missingProperty: 'type' },
+            message: "must have required property '" + 'type' + "'",
           };
           if (vErrors === null) {
             vErrors = [err61];
@@ -1191,39 +1207,29 @@ function validate10(
           }
           errors++;
         }
+        if (data19.classAxis === undefined) {
+          const err62 = {
+            instancePath: instancePath + '/output',
+            schemaPath: '#/properties/output/required',
+            keyword: 'required',
+            params: { missingProperty: 'classAxis' },
+            message: "must have required property '" + 'classAxis' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err62];
+          } else {
+            vErrors.push(err62);
+          }
+          errors++;
+        }
         for (const key3 in data19) {
-          if (!(
-            key3 === 'orientation' ||
-            key3 === 'spacing' ||
-            key3 === 'intensity' ||
-            key3 === 'padValue'
-          )) {
-            const err62 = {
-              instancePath: instancePath + '/preprocessing',
-              schemaPath: '#/properties/preprocessing/additionalProperties',
+          if (!(key3 === 'name' || key3 === 'type' || key3 === 'classAxis')) {
+            const err63 = {
+              instancePath: instancePath + '/output',
+              schemaPath: '#/properties/output/additionalProperties',
               keyword: 'additionalProperties',
               params: { additionalProperty: key3 },
               message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err62];
-            } else {
-              vErrors.push(err62);
-            }
-            errors++;
-          }
-        }
-        if (data19.orientation !== undefined) {
-          let data20 = data19.orientation;
-          if (!(data20 === 'RAS' || data20 === 'LPS')) {
-            const err63 = {
-              instancePath: instancePath + '/preprocessing/orientation',
-              schemaPath: '#/properties/preprocessing/properties/orientation/enum',
-              keyword: 'enum',
-              params: {
-                allowedValues: schema11.properties.preprocessing.properties.orientation.enum,
-              },
-              message: 'must be equal to one of the allowed values',
             };
             if (vErrors === null) {
               vErrors = [err63];
@@ -1233,20 +1239,16 @@ function validate10(
             errors++;
           }
         }
-        if (data19.spacing !== undefined) {
-          let data21 = data19.spacing;
-          const _errs41 = errors;
-          let valid6 = false;
-          let passing0 = null;
-          const _errs42 = errors;
-          if (Array.isArray(data21)) {
-            if (data21.length > 3) {
+        if (data19.name !== undefined) {
+          let data20 = data19.name;
+          if (typeof data20 === 'string') {
+            if (data20.length < 1) {
               const err64 = {
-                instancePath: instancePath + '/preprocessing/spacing',
-                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/maxItems',
-                keyword: 'maxItems',
-                params: { limit: 3 },
-                message: 'must NOT have more than 3 items',
+                instancePath: instancePath + '/output/name',
+                schemaPath: '#/properties/output/properties/name/minLength',
+                keyword: 'minLength',
+                params: { limit: 1 },
+                message: 'must NOT have fewer than 1 characters',
               };
               if (vErrors === null) {
                 vErrors = [err64];
@@ -1255,202 +1257,192 @@ function validate10(
               }
               errors++;
             }
-            if (data21.length < 3) {
-              const err65 = {
-                instancePath: instancePath + '/preprocessing/spacing',
-                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/minItems',
-                keyword: 'minItems',
-                params: { limit: 3 },
-                message: 'must NOT have fewer than 3 items',
-              };
-              if (vErrors === null) {
-                vErrors = [err65];
-              } else {
-                vErrors.push(err65);
-              }
-              errors++;
-            }
-            const len1 = data21.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              let data22 = data21[i1];
-              if (typeof data22 == 'number' && isFinite(data22)) {
-                if (data22 <= 0 || isNaN(data22)) {
-                  const err66 = {
-                    instancePath: instancePath + '/preprocessing/spacing/' + i1,
-                    schemaPath:
-                      '#/properties/preprocessing/properties/spacing/oneOf/0/items/exclusiveMinimum',
-                    keyword: 'exclusiveMinimum',
-                    params: { comparison: '>', limit: 0 },
-                    message: 'must be > 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err66];
-                  } else {
-                    vErrors.push(err66);
-                  }
-                  errors++;
-                }
-              } else {
-                const err67 = {
-                  instancePath: instancePath + '/preprocessing/spacing/' + i1,
-                  schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/items/type',
-                  keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
-                };
-                if (vErrors === null) {
-                  vErrors = [err67];
-                } else {
-                  vErrors.push(err67);
-                }
-                errors++;
-              }
-            }
           } else {
-            const err68 = {
-              instancePath: instancePath + '/preprocessing/spacing',
-              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/type',
+            const err65 = {
+              instancePath: instancePath + '/output/name',
+              schemaPath: '#/properties/output/properties/name/type',
               keyword: 'type',
-              params: { type: 'array' },
-              message: 'must be array',
+              params: { type: 'string' },
+              message: 'must be string',
             };
             if (vErrors === null) {
-              vErrors = [err68];
+              vErrors = [err65];
             } else {
-              vErrors.push(err68);
+              vErrors.push(err65);
             }
             errors++;
-          }
-          var _valid0 = _errs42 === errors;
-          if (_valid0) {
-            valid6 = true;
-            passing0 = 0;
-          }
-          const _errs46 = errors;
-          if (data21 !== null) {
-            const err69 = {
-              instancePath: instancePath + '/preprocessing/spacing',
-              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/1/type',
-              keyword: 'type',
-              params: { type: 'null' },
-              message: 'must be null',
-            };
-            if (vErrors === null) {
-              vErrors = [err69];
-            } else {
-              vErrors.push(err69);
-            }
-            errors++;
-          }
-          var _valid0 = _errs46 === errors;
-          if (_valid0 && valid6) {
-            valid6 = false;
-            passing0 = [passing0, 1];
-          } else {
-            if (_valid0) {
-              valid6 = true;
-              passing0 = 1;
-            }
-          }
-          if (!valid6) {
-            const err70 = {
-              instancePath: instancePath + '/preprocessing/spacing',
-              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf',
-              keyword: 'oneOf',
-              params: { passingSchemas: passing0 },
-              message: 'must match exactly one schema in oneOf',
-            };
-            if (vErrors === null) {
-              vErrors = [err70];
-            } else {
-              vErrors.push(err70);
-            }
-            errors++;
-          } else {
-            errors = _errs41;
-            if (vErrors !== null) {
-              if (_errs41) {
-                vErrors.length = _errs41;
-              } else {
-                vErrors = null;
-              }
-            }
           }
         }
-        if (data19.intensity !== undefined) {
-          let data23 = data19.intensity;
-          const _errs49 = errors;
-          let valid9 = false;
-          let passing1 = null;
+        if (data19.type !== undefined) {
+          let data21 = data19.type;
+          if (!(data21 === 'logits' || data21 === 'probabilities')) {
+            const err66 = {
+              instancePath: instancePath + '/output/type',
+              schemaPath: '#/properties/output/properties/type/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema11.properties.output.properties.type.enum },
+              message: 'must be equal to one of the allowed values',
+            };
+            if (vErrors === null) {
+              vErrors = [err66];
+            } else {
+              vErrors.push(err66);
+            }
+            errors++;
+          }
+        }
+        if (data19.classAxis !== undefined) {
+          if (1 !== data19.classAxis) {
+            const err67 = {
+              instancePath: instancePath + '/output/classAxis',
+              schemaPath: '#/properties/output/properties/classAxis/const',
+              keyword: 'const',
+              params: { allowedValue: 1 },
+              message: 'must be equal to constant',
+            };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err68 = {
+          instancePath: instancePath + '/output',
+          schemaPath: '#/properties/output/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err68];
+        } else {
+          vErrors.push(err68);
+        }
+        errors++;
+      }
+    }
+    if (data.preprocessing !== undefined) {
+      let data23 = data.preprocessing;
+      if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
+        if (data23.orientation === undefined) {
+          const err69 = {
+            instancePath: instancePath + '/preprocessing',
+            schemaPath: '#/properties/preprocessing/required',
+            keyword: 'required',
+            params: { missingProperty: 'orientation' },
+            message: "must have required property '" + 'orientation' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err69];
+          } else {
+            vErrors.push(err69);
+          }
+          errors++;
+        }
+        if (data23.spacing === undefined) {
+          const err70 = {
+            instancePath: instancePath + '/preprocessing',
+            schemaPath: '#/properties/preprocessing/required',
+            keyword: 'required',
+            params: { missingProperty: 'spacing' },
+            message: "must have required property '" + 'spacing' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err70];
+          } else {
+            vErrors.push(err70);
+          }
+          errors++;
+        }
+        if (data23.intensity === undefined) {
+          const err71 = {
+            instancePath: instancePath + '/preprocessing',
+            schemaPath: '#/properties/preprocessing/required',
+            keyword: 'required',
+            params: { missingProperty: 'intensity' },
+            message: "must have required property '" + 'intensity' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err71];
+          } else {
+            vErrors.push(err71);
+          }
+          errors++;
+        }
+        if (data23.padValue === undefined) {
+          const err72 = {
+            instancePath: instancePath + '/preprocessing',
+            schemaPath: '#/properties/preprocessing/required',
+            keyword: 'required',
+            params: { missingProperty: 'padValue' },
+            message: "must have required property '" + 'padValue' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err72];
+          } else {
+            vErrors.push(err72);
+          }
+          errors++;
+        }
+        for (const key4 in data23) {
+          if (!(
+            key4 === 'orientation' ||
+            key4 === 'spacing' ||
+            key4 === 'intensity' ||
+            key4 === 'padValue'
+          )) {
+            const err73 = {
+              instancePath: instancePath + '/preprocessing',
+              schemaPath: '#/properties/preprocessing/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key4 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err73];
+            } else {
+              vErrors.push(err73);
+            }
+            errors++;
+          }
+        }
+        if (data23.orientation !== undefined) {
+          let data24 = data23.orientation;
+          if (!(data24 === 'RAS' || data24 === 'LPS')) {
+            const err74 = {
+              instancePath: instancePath + '/preprocessing/orientation',
+              schemaPath: '#/properties/preprocessing/properties/orientation/enum',
+              keyword: 'enum',
+              params: {
+                allowedValues: schema11.properties.preprocessing.properties.orientation.enum,
+              },
+              message: 'must be equal to one of the allowed values',
+            };
+            if (vErrors === null) {
+              vErrors = [err74];
+            } else {
+              vErrors.push(err74);
+            }
+            errors++;
+          }
+        }
+        if (data23.spacing !== undefined) {
+          let data25 = data23.spacing;
           const _errs50 = errors;
-          if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
-            if (data23.type === undefined) {
-              const err71 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'type' },
-                message: "must have required property '" + 'type' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err71];
-              } else {
-                vErrors.push(err71);
-              }
-              errors++;
-            }
-            if (data23.low === undefined) {
-              const err72 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'low' },
-                message: "must have required property '" + 'low' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err72];
-              } else {
-                vErrors.push(err72);
-              }
-              errors++;
-            }
-            if (data23.high === undefined) {
-              const err73 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'high' },
-                message: "must have required property '" + 'high' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err73];
-              } else {
-                vErrors.push(err73);
-              }
-              errors++;
-            }
-            if (data23.nonzeroOnly === undefined) {
-              const err74 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'nonzeroOnly' },
-                message: "must have required property '" + 'nonzeroOnly' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err74];
-              } else {
-                vErrors.push(err74);
-              }
-              errors++;
-            }
-            if (data23.outputRange === undefined) {
+          let valid7 = false;
+          let passing0 = null;
+          const _errs51 = errors;
+          if (Array.isArray(data25)) {
+            if (data25.length > 3) {
               const err75 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'outputRange' },
-                message: "must have required property '" + 'outputRange' + "'",
+                instancePath: instancePath + '/preprocessing/spacing',
+                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/maxItems',
+                keyword: 'maxItems',
+                params: { limit: 3 },
+                message: 'must NOT have more than 3 items',
               };
               if (vErrors === null) {
                 vErrors = [err75];
@@ -1459,13 +1451,13 @@ function validate10(
               }
               errors++;
             }
-            if (data23.clip === undefined) {
+            if (data25.length < 3) {
               const err76 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'clip' },
-                message: "must have required property '" + 'clip' + "'",
+                instancePath: instancePath + '/preprocessing/spacing',
+                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/minItems',
+                keyword: 'minItems',
+                params: { limit: 3 },
+                message: 'must NOT have fewer than 3 items',
               };
               if (vErrors === null) {
                 vErrors = [err76];
@@ -1474,40 +1466,33 @@ function validate10(
               }
               errors++;
             }
-            for (const key4 in data23) {
-              if (!(
-                key4 === 'type' ||
-                key4 === 'low' ||
-                key4 === 'high' ||
-                key4 === 'nonzeroOnly' ||
-                key4 === 'outputRange' ||
-                key4 === 'clip'
-              )) {
-                const err77 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/additionalProperties',
-                  keyword: 'additionalProperties',
-                  params: { additionalProperty: key4 },
-                  message: 'must NOT have additional properties',
-                };
-                if (vErrors === null) {
-                  vErrors = [err77];
-                } else {
-                  vErrors.push(err77);
+            const len1 = data25.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              let data26 = data25[i1];
+              if (typeof data26 == 'number' && isFinite(data26)) {
+                if (data26 <= 0 || isNaN(data26)) {
+                  const err77 = {
+                    instancePath: instancePath + '/preprocessing/spacing/' + i1,
+                    schemaPath:
+                      '#/properties/preprocessing/properties/spacing/oneOf/0/items/exclusiveMinimum',
+                    keyword: 'exclusiveMinimum',
+                    params: { comparison: '>', limit: 0 },
+                    message: 'must be > 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err77];
+                  } else {
+                    vErrors.push(err77);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data23.type !== undefined) {
-              if ('percentile' !== data23.type) {
+              } else {
                 const err78 = {
-                  instancePath: instancePath + '/preprocessing/intensity/type',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/type/const',
-                  keyword: 'const',
-                  params: { allowedValue: 'percentile' },
-                  message: 'must be equal to constant',
+                  instancePath: instancePath + '/preprocessing/spacing/' + i1,
+                  schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/items/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
                 };
                 if (vErrors === null) {
                   vErrors = [err78];
@@ -1517,187 +1502,208 @@ function validate10(
                 errors++;
               }
             }
-            if (data23.low !== undefined) {
-              let data25 = data23.low;
-              if (typeof data25 == 'number' && isFinite(data25)) {
-                if (data25 > 100 || isNaN(data25)) {
-                  const err79 = {
-                    instancePath: instancePath + '/preprocessing/intensity/low',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/maximum',
-                    keyword: 'maximum',
-                    params: { comparison: '<=', limit: 100 },
-                    message: 'must be <= 100',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err79];
-                  } else {
-                    vErrors.push(err79);
-                  }
-                  errors++;
-                }
-                if (data25 < 0 || isNaN(data25)) {
-                  const err80 = {
-                    instancePath: instancePath + '/preprocessing/intensity/low',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 0 },
-                    message: 'must be >= 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err80];
-                  } else {
-                    vErrors.push(err80);
-                  }
-                  errors++;
-                }
+          } else {
+            const err79 = {
+              instancePath: instancePath + '/preprocessing/spacing',
+              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+          var _valid0 = _errs51 === errors;
+          if (_valid0) {
+            valid7 = true;
+            passing0 = 0;
+          }
+          const _errs55 = errors;
+          if (data25 !== null) {
+            const err80 = {
+              instancePath: instancePath + '/preprocessing/spacing',
+              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/1/type',
+              keyword: 'type',
+              params: { type: 'null' },
+              message: 'must be null',
+            };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
+          }
+          var _valid0 = _errs55 === errors;
+          if (_valid0 && valid7) {
+            valid7 = false;
+            passing0 = [passing0, 1];
+          } else {
+            if (_valid0) {
+              valid7 = true;
+              passing0 = 1;
+            }
+          }
+          if (!valid7) {
+            const err81 = {
+              instancePath: instancePath + '/preprocessing/spacing',
+              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf',
+              keyword: 'oneOf',
+              params: { passingSchemas: passing0 },
+              message: 'must match exactly one schema in oneOf',
+            };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
+            }
+            errors++;
+          } else {
+            errors = _errs50;
+            if (vErrors !== null) {
+              if (_errs50) {
+                vErrors.length = _errs50;
               } else {
-                const err81 = {
-                  instancePath: instancePath + '/preprocessing/intensity/low',
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data23.intensity !== undefined) {
+          let data27 = data23.intensity;
+          const _errs58 = errors;
+          let valid10 = false;
+          let passing1 = null;
+          const _errs59 = errors;
+          if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
+            if (data27.type === undefined) {
+              const err82 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'type' },
+                message: "must have required property '" + 'type' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err82];
+              } else {
+                vErrors.push(err82);
+              }
+              errors++;
+            }
+            if (data27.low === undefined) {
+              const err83 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'low' },
+                message: "must have required property '" + 'low' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+            if (data27.high === undefined) {
+              const err84 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'high' },
+                message: "must have required property '" + 'high' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err84];
+              } else {
+                vErrors.push(err84);
+              }
+              errors++;
+            }
+            if (data27.nonzeroOnly === undefined) {
+              const err85 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'nonzeroOnly' },
+                message: "must have required property '" + 'nonzeroOnly' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err85];
+              } else {
+                vErrors.push(err85);
+              }
+              errors++;
+            }
+            if (data27.outputRange === undefined) {
+              const err86 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'outputRange' },
+                message: "must have required property '" + 'outputRange' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err86];
+              } else {
+                vErrors.push(err86);
+              }
+              errors++;
+            }
+            if (data27.clip === undefined) {
+              const err87 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'clip' },
+                message: "must have required property '" + 'clip' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err87];
+              } else {
+                vErrors.push(err87);
+              }
+              errors++;
+            }
+            for (const key5 in data27) {
+              if (!(
+                key5 === 'type' ||
+                key5 === 'low' ||
+                key5 === 'high' ||
+                key5 === 'nonzeroOnly' ||
+                key5 === 'outputRange' ||
+                key5 === 'clip'
+              )) {
+                const err88 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
                   schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/type',
-                  keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key5 },
+                  message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
-                  vErrors = [err81];
+                  vErrors = [err88];
                 } else {
-                  vErrors.push(err81);
+                  vErrors.push(err88);
                 }
                 errors++;
               }
             }
-            if (data23.high !== undefined) {
-              let data26 = data23.high;
-              if (typeof data26 == 'number' && isFinite(data26)) {
-                if (data26 > 100 || isNaN(data26)) {
-                  const err82 = {
-                    instancePath: instancePath + '/preprocessing/intensity/high',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/maximum',
-                    keyword: 'maximum',
-                    params: { comparison: '<=', limit: 100 },
-                    message: 'must be <= 100',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err82];
-                  } else {
-                    vErrors.push(err82);
-                  }
-                  errors++;
-                }
-                if (data26 < 0 || isNaN(data26)) {
-                  const err83 = {
-                    instancePath: instancePath + '/preprocessing/intensity/high',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 0 },
-                    message: 'must be >= 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err83];
-                  } else {
-                    vErrors.push(err83);
-                  }
-                  errors++;
-                }
-              } else {
-                const err84 = {
-                  instancePath: instancePath + '/preprocessing/intensity/high',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/type',
-                  keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
-                };
-                if (vErrors === null) {
-                  vErrors = [err84];
-                } else {
-                  vErrors.push(err84);
-                }
-                errors++;
-              }
-            }
-            if (data23.nonzeroOnly !== undefined) {
-              if (typeof data23.nonzeroOnly !== 'boolean') {
-                const err85 = {
-                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/nonzeroOnly/type',
-                  keyword: 'type',
-                  params: { type: 'boolean' },
-                  message: 'must be boolean',
-                };
-                if (vErrors === null) {
-                  vErrors = [err85];
-                } else {
-                  vErrors.push(err85);
-                }
-                errors++;
-              }
-            }
-            if (data23.outputRange !== undefined) {
-              let data28 = data23.outputRange;
-              if (Array.isArray(data28)) {
-                if (data28.length > 2) {
-                  const err86 = {
-                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                    schemaPath: '#/definitions/range/maxItems',
-                    keyword: 'maxItems',
-                    params: { limit: 2 },
-                    message: 'must NOT have more than 2 items',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err86];
-                  } else {
-                    vErrors.push(err86);
-                  }
-                  errors++;
-                }
-                if (data28.length < 2) {
-                  const err87 = {
-                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                    schemaPath: '#/definitions/range/minItems',
-                    keyword: 'minItems',
-                    params: { limit: 2 },
-                    message: 'must NOT have fewer than 2 items',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err87];
-                  } else {
-                    vErrors.push(err87);
-                  }
-                  errors++;
-                }
-                const len2 = data28.length;
-                for (let i2 = 0; i2 < len2; i2++) {
-                  let data29 = data28[i2];
-                  if (!(typeof data29 == 'number' && isFinite(data29))) {
-                    const err88 = {
-                      instancePath: instancePath + '/preprocessing/intensity/outputRange/' + i2,
-                      schemaPath: '#/definitions/range/items/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err88];
-                    } else {
-                      vErrors.push(err88);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
+            if (data27.type !== undefined) {
+              if ('percentile' !== data27.type) {
                 const err89 = {
-                  instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                  schemaPath: '#/definitions/range/type',
-                  keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
+                  instancePath: instancePath + '/preprocessing/intensity/type',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/type/const',
+                  keyword: 'const',
+                  params: { allowedValue: 'percentile' },
+                  message: 'must be equal to constant',
                 };
                 if (vErrors === null) {
                   vErrors = [err89];
@@ -1707,108 +1713,101 @@ function validate10(
                 errors++;
               }
             }
-            if (data23.clip !== undefined) {
-              if (typeof data23.clip !== 'boolean') {
-                const err90 = {
-                  instancePath: instancePath + '/preprocessing/intensity/clip',
+            if (data27.low !== undefined) {
+              let data29 = data27.low;
+              if (typeof data29 == 'number' && isFinite(data29)) {
+                if (data29 > 100 || isNaN(data29)) {
+                  const err90 = {
+                    instancePath: instancePath + '/preprocessing/intensity/low',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/maximum',
+                    keyword: 'maximum',
+                    params: { comparison: '<=', limit: 100 },
+                    message: 'must be <= 100',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err90];
+                  } else {
+                    vErrors.push(err90);
+                  }
+                  errors++;
+                }
+                if (data29 < 0 || isNaN(data29)) {
+                  const err91 = {
+                    instancePath: instancePath + '/preprocessing/intensity/low',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err91];
+                  } else {
+                    vErrors.push(err91);
+                  }
+                  errors++;
+                }
+              } else {
+                const err92 = {
+                  instancePath: instancePath + '/preprocessing/intensity/low',
                   schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/clip/type',
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/type',
                   keyword: 'type',
-                  params: { type: 'boolean' },
-                  message: 'must be boolean',
+                  params: { type: 'number' },
+                  message: 'must be number',
                 };
                 if (vErrors === null) {
-                  vErrors = [err90];
+                  vErrors = [err92];
                 } else {
-                  vErrors.push(err90);
+                  vErrors.push(err92);
                 }
                 errors++;
               }
             }
-          } else {
-            const err91 = {
-              instancePath: instancePath + '/preprocessing/intensity',
-              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err91];
-            } else {
-              vErrors.push(err91);
-            }
-            errors++;
-          }
-          var _valid1 = _errs50 === errors;
-          if (_valid1) {
-            valid9 = true;
-            passing1 = 0;
-          }
-          const _errs67 = errors;
-          if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
-            if (data23.type === undefined) {
-              const err92 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
-                keyword: 'required',
-                params: { missingProperty: 'type' },
-                message: "must have required property '" + 'type' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err92];
-              } else {
-                vErrors.push(err92);
-              }
-              errors++;
-            }
-            if (data23.nonzeroOnly === undefined) {
-              const err93 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
-                keyword: 'required',
-                params: { missingProperty: 'nonzeroOnly' },
-                message: "must have required property '" + 'nonzeroOnly' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err93];
-              } else {
-                vErrors.push(err93);
-              }
-              errors++;
-            }
-            for (const key5 in data23) {
-              if (!(
-                key5 === 'type' ||
-                key5 === 'mean' ||
-                key5 === 'std' ||
-                key5 === 'nonzeroOnly'
-              )) {
-                const err94 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/additionalProperties',
-                  keyword: 'additionalProperties',
-                  params: { additionalProperty: key5 },
-                  message: 'must NOT have additional properties',
-                };
-                if (vErrors === null) {
-                  vErrors = [err94];
-                } else {
-                  vErrors.push(err94);
+            if (data27.high !== undefined) {
+              let data30 = data27.high;
+              if (typeof data30 == 'number' && isFinite(data30)) {
+                if (data30 > 100 || isNaN(data30)) {
+                  const err93 = {
+                    instancePath: instancePath + '/preprocessing/intensity/high',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/maximum',
+                    keyword: 'maximum',
+                    params: { comparison: '<=', limit: 100 },
+                    message: 'must be <= 100',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err93];
+                  } else {
+                    vErrors.push(err93);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data23.type !== undefined) {
-              if ('zscore' !== data23.type) {
+                if (data30 < 0 || isNaN(data30)) {
+                  const err94 = {
+                    instancePath: instancePath + '/preprocessing/intensity/high',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err94];
+                  } else {
+                    vErrors.push(err94);
+                  }
+                  errors++;
+                }
+              } else {
                 const err95 = {
-                  instancePath: instancePath + '/preprocessing/intensity/type',
+                  instancePath: instancePath + '/preprocessing/intensity/high',
                   schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/type/const',
-                  keyword: 'const',
-                  params: { allowedValue: 'zscore' },
-                  message: 'must be equal to constant',
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
                 };
                 if (vErrors === null) {
                   vErrors = [err95];
@@ -1818,16 +1817,15 @@ function validate10(
                 errors++;
               }
             }
-            if (data23.mean !== undefined) {
-              let data32 = data23.mean;
-              if (!(typeof data32 == 'number' && isFinite(data32))) {
+            if (data27.nonzeroOnly !== undefined) {
+              if (typeof data27.nonzeroOnly !== 'boolean') {
                 const err96 = {
-                  instancePath: instancePath + '/preprocessing/intensity/mean',
+                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
                   schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/mean/type',
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/nonzeroOnly/type',
                   keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
+                  params: { type: 'boolean' },
+                  message: 'must be boolean',
                 };
                 if (vErrors === null) {
                   vErrors = [err96];
@@ -1837,17 +1835,16 @@ function validate10(
                 errors++;
               }
             }
-            if (data23.std !== undefined) {
-              let data33 = data23.std;
-              if (typeof data33 == 'number' && isFinite(data33)) {
-                if (data33 <= 0 || isNaN(data33)) {
+            if (data27.outputRange !== undefined) {
+              let data32 = data27.outputRange;
+              if (Array.isArray(data32)) {
+                if (data32.length > 2) {
                   const err97 = {
-                    instancePath: instancePath + '/preprocessing/intensity/std',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/exclusiveMinimum',
-                    keyword: 'exclusiveMinimum',
-                    params: { comparison: '>', limit: 0 },
-                    message: 'must be > 0',
+                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                    schemaPath: '#/definitions/range/maxItems',
+                    keyword: 'maxItems',
+                    params: { limit: 2 },
+                    message: 'must NOT have more than 2 items',
                   };
                   if (vErrors === null) {
                     vErrors = [err97];
@@ -1856,74 +1853,65 @@ function validate10(
                   }
                   errors++;
                 }
+                if (data32.length < 2) {
+                  const err98 = {
+                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                    schemaPath: '#/definitions/range/minItems',
+                    keyword: 'minItems',
+                    params: { limit: 2 },
+                    message: 'must NOT have fewer than 2 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err98];
+                  } else {
+                    vErrors.push(err98);
+                  }
+                  errors++;
+                }
+                const len2 = data32.length;
+                for (let i2 = 0; i2 < len2; i2++) {
+                  let data33 = data32[i2];
+                  if (!(typeof data33 == 'number' && isFinite(data33))) {
+                    const err99 = {
+                      instancePath: instancePath + '/preprocessing/intensity/outputRange/' + i2,
+                      schemaPath: '#/definitions/range/items/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err99];
+                    } else {
+                      vErrors.push(err99);
+                    }
+                    errors++;
+                  }
+                }
               } else {
-                const err98 = {
-                  instancePath: instancePath + '/preprocessing/intensity/std',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/type',
+                const err100 = {
+                  instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                  schemaPath: '#/definitions/range/type',
                   keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
+                  params: { type: 'array' },
+                  message: 'must be array',
                 };
                 if (vErrors === null) {
-                  vErrors = [err98];
+                  vErrors = [err100];
                 } else {
-                  vErrors.push(err98);
+                  vErrors.push(err100);
                 }
                 errors++;
               }
             }
-            if (data23.nonzeroOnly !== undefined) {
-              if (typeof data23.nonzeroOnly !== 'boolean') {
-                const err99 = {
-                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
+            if (data27.clip !== undefined) {
+              if (typeof data27.clip !== 'boolean') {
+                const err101 = {
+                  instancePath: instancePath + '/preprocessing/intensity/clip',
                   schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/nonzeroOnly/type',
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/clip/type',
                   keyword: 'type',
                   params: { type: 'boolean' },
                   message: 'must be boolean',
-                };
-                if (vErrors === null) {
-                  vErrors = [err99];
-                } else {
-                  vErrors.push(err99);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err100 = {
-              instancePath: instancePath + '/preprocessing/intensity',
-              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err100];
-            } else {
-              vErrors.push(err100);
-            }
-            errors++;
-          }
-          var _valid1 = _errs67 === errors;
-          if (_valid1 && valid9) {
-            valid9 = false;
-            passing1 = [passing1, 1];
-          } else {
-            if (_valid1) {
-              valid9 = true;
-              passing1 = 1;
-            }
-            const _errs77 = errors;
-            if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
-              if (data23.type === undefined) {
-                const err101 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'type' },
-                  message: "must have required property '" + 'type' + "'",
                 };
                 if (vErrors === null) {
                   vErrors = [err101];
@@ -1932,8 +1920,216 @@ function validate10(
                 }
                 errors++;
               }
-              if (data23.center === undefined) {
-                const err102 = {
+            }
+          } else {
+            const err102 = {
+              instancePath: instancePath + '/preprocessing/intensity',
+              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err102];
+            } else {
+              vErrors.push(err102);
+            }
+            errors++;
+          }
+          var _valid1 = _errs59 === errors;
+          if (_valid1) {
+            valid10 = true;
+            passing1 = 0;
+          }
+          const _errs76 = errors;
+          if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
+            if (data27.type === undefined) {
+              const err103 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
+                keyword: 'required',
+                params: { missingProperty: 'type' },
+                message: "must have required property '" + 'type' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err103];
+              } else {
+                vErrors.push(err103);
+              }
+              errors++;
+            }
+            if (data27.nonzeroOnly === undefined) {
+              const err104 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
+                keyword: 'required',
+                params: { missingProperty: 'nonzeroOnly' },
+                message: "must have required property '" + 'nonzeroOnly' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err104];
+              } else {
+                vErrors.push(err104);
+              }
+              errors++;
+            }
+            for (const key6 in data27) {
+              if (!(
+                key6 === 'type' ||
+                key6 === 'mean' ||
+                key6 === 'std' ||
+                key6 === 'nonzeroOnly'
+              )) {
+                const err105 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key6 },
+                  message: 'must NOT have additional properties',
+                };
+                if (vErrors === null) {
+                  vErrors = [err105];
+                } else {
+                  vErrors.push(err105);
+                }
+                errors++;
+              }
+            }
+            if (data27.type !== undefined) {
+              if ('zscore' !== data27.type) {
+                const err106 = {
+                  instancePath: instancePath + '/preprocessing/intensity/type',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/type/const',
+                  keyword: 'const',
+                  params: { allowedValue: 'zscore' },
+                  message: 'must be equal to constant',
+                };
+                if (vErrors === null) {
+                  vErrors = [err106];
+                } else {
+                  vErrors.push(err106);
+                }
+                errors++;
+              }
+            }
+            if (data27.mean !== undefined) {
+              let data36 = data27.mean;
+              if (!(typeof data36 == 'number' && isFinite(data36))) {
+                const err107 = {
+                  instancePath: instancePath + '/preprocessing/intensity/mean',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/mean/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err107];
+                } else {
+                  vErrors.push(err107);
+                }
+                errors++;
+              }
+            }
+            if (data27.std !== undefined) {
+              let data37 = data27.std;
+              if (typeof data37 == 'number' && isFinite(data37)) {
+                if (data37 <= 0 || isNaN(data37)) {
+                  const err108 = {
+                    instancePath: instancePath + '/preprocessing/intensity/std',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/exclusiveMinimum',
+                    keyword: 'exclusiveMinimum',
+                    params: { comparison: '>', limit: 0 },
+                    message: 'must be > 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err108];
+                  } else {
+                    vErrors.push(err108);
+                  }
+                  errors++;
+                }
+              } else {
+                const err109 = {
+                  instancePath: instancePath + '/preprocessing/intensity/std',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err109];
+                } else {
+                  vErrors.push(err109);
+                }
+                errors++;
+              }
+            }
+            if (data27.nonzeroOnly !== undefined) {
+              if (typeof data27.nonzeroOnly !== 'boolean') {
+                const err110 = {
+                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/nonzeroOnly/type',
+                  keyword: 'type',
+                  params: { type: 'boolean' },
+                  message: 'must be boolean',
+                };
+                if (vErrors === null) {
+                  vErrors = [err110];
+                } else {
+                  vErrors.push(err110);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err111 = {
+              instancePath: instancePath + '/preprocessing/intensity',
+              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err111];
+            } else {
+              vErrors.push(err111);
+            }
+            errors++;
+          }
+          var _valid1 = _errs76 === errors;
+          if (_valid1 && valid10) {
+            valid10 = false;
+            passing1 = [passing1, 1];
+          } else {
+            if (_valid1) {
+              valid10 = true;
+              passing1 = 1;
+            }
+            const _errs86 = errors;
+            if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
+              if (data27.type === undefined) {
+                const err112 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
+                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'type' },
+                  message: "must have required property '" + 'type' + "'",
+                };
+                if (vErrors === null) {
+                  vErrors = [err112];
+                } else {
+                  vErrors.push(err112);
+                }
+                errors++;
+              }
+              if (data27.center === undefined) {
+                const err113 = {
                   instancePath: instancePath + '/preprocessing/intensity',
                   schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
                   keyword: 'required',
@@ -1941,14 +2137,14 @@ function validate10(
                   message: "must have required property '" + 'center' + "'",
                 };
                 if (vErrors === null) {
-                  vErrors = [err102];
+                  vErrors = [err113];
                 } else {
-                  vErrors.push(err102);
+                  vErrors.push(err113);
                 }
                 errors++;
               }
-              if (data23.width === undefined) {
-                const err103 = {
+              if (data27.width === undefined) {
+                const err114 = {
                   instancePath: instancePath + '/preprocessing/intensity',
                   schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
                   keyword: 'required',
@@ -1956,14 +2152,14 @@ function validate10(
                   message: "must have required property '" + 'width' + "'",
                 };
                 if (vErrors === null) {
-                  vErrors = [err103];
+                  vErrors = [err114];
                 } else {
-                  vErrors.push(err103);
+                  vErrors.push(err114);
                 }
                 errors++;
               }
-              if (data23.outputRange === undefined) {
-                const err104 = {
+              if (data27.outputRange === undefined) {
+                const err115 = {
                   instancePath: instancePath + '/preprocessing/intensity',
                   schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
                   keyword: 'required',
@@ -1971,38 +2167,38 @@ function validate10(
                   message: "must have required property '" + 'outputRange' + "'",
                 };
                 if (vErrors === null) {
-                  vErrors = [err104];
+                  vErrors = [err115];
                 } else {
-                  vErrors.push(err104);
+                  vErrors.push(err115);
                 }
                 errors++;
               }
-              for (const key6 in data23) {
+              for (const key7 in data27) {
                 if (!(
-                  key6 === 'type' ||
-                  key6 === 'center' ||
-                  key6 === 'width' ||
-                  key6 === 'outputRange'
+                  key7 === 'type' ||
+                  key7 === 'center' ||
+                  key7 === 'width' ||
+                  key7 === 'outputRange'
                 )) {
-                  const err105 = {
+                  const err116 = {
                     instancePath: instancePath + '/preprocessing/intensity',
                     schemaPath:
                       '#/properties/preprocessing/properties/intensity/oneOf/2/additionalProperties',
                     keyword: 'additionalProperties',
-                    params: { additionalProperty: key6 },
+                    params: { additionalProperty: key7 },
                     message: 'must NOT have additional properties',
                   };
                   if (vErrors === null) {
-                    vErrors = [err105];
+                    vErrors = [err116];
                   } else {
-                    vErrors.push(err105);
+                    vErrors.push(err116);
                   }
                   errors++;
                 }
               }
-              if (data23.type !== undefined) {
-                if ('window' !== data23.type) {
-                  const err106 = {
+              if (data27.type !== undefined) {
+                if ('window' !== data27.type) {
+                  const err117 = {
                     instancePath: instancePath + '/preprocessing/intensity/type',
                     schemaPath:
                       '#/properties/preprocessing/properties/intensity/oneOf/2/properties/type/const',
@@ -2011,17 +2207,17 @@ function validate10(
                     message: 'must be equal to constant',
                   };
                   if (vErrors === null) {
-                    vErrors = [err106];
+                    vErrors = [err117];
                   } else {
-                    vErrors.push(err106);
+                    vErrors.push(err117);
                   }
                   errors++;
                 }
               }
-              if (data23.center !== undefined) {
-                let data36 = data23.center;
-                if (!(typeof data36 == 'number' && isFinite(data36))) {
-                  const err107 = {
+              if (data27.center !== undefined) {
+                let data40 = data27.center;
+                if (!(typeof data40 == 'number' && isFinite(data40))) {
+                  const err118 = {
                     instancePath: instancePath + '/preprocessing/intensity/center',
                     schemaPath:
                       '#/properties/preprocessing/properties/intensity/oneOf/2/properties/center/type',
@@ -2030,18 +2226,18 @@ function validate10(
                     message: 'must be number',
                   };
                   if (vErrors === null) {
-                    vErrors = [err107];
+                    vErrors = [err118];
                   } else {
-                    vErrors.push(err107);
+                    vErrors.push(err118);
                   }
                   errors++;
                 }
               }
-              if (data23.width !== undefined) {
-                let data37 = data23.width;
-                if (typeof data37 == 'number' && isFinite(data37)) {
-                  if (data37 <= 0 || isNaN(data37)) {
-                    const err108 = {
+              if (data27.width !== undefined) {
+                let data41 = data27.width;
+                if (typeof data41 == 'number' && isFinite(data41)) {
+                  if (data41 <= 0 || isNaN(data41)) {
+                    const err119 = {
                       instancePath: instancePath + '/preprocessing/intensity/width',
                       schemaPath:
                         '#/properties/preprocessing/properties/intensity/oneOf/2/properties/width/exclusiveMinimum',
@@ -2050,14 +2246,14 @@ function validate10(
                       message: 'must be > 0',
                     };
                     if (vErrors === null) {
-                      vErrors = [err108];
+                      vErrors = [err119];
                     } else {
-                      vErrors.push(err108);
+                      vErrors.push(err119);
                     }
                     errors++;
                   }
                 } else {
-                  const err109 = {
+                  const err120 = {
                     instancePath: instancePath + '/preprocessing/intensity/width',
                     schemaPath:
                       '#/properties/preprocessing/properties/intensity/oneOf/2/properties/width/type',
@@ -2066,18 +2262,18 @@ function validate10(
                     message: 'must be number',
                   };
                   if (vErrors === null) {
-                    vErrors = [err109];
+                    vErrors = [err120];
                   } else {
-                    vErrors.push(err109);
+                    vErrors.push(err120);
                   }
                   errors++;
                 }
               }
-              if (data23.outputRange !== undefined) {
-                let data38 = data23.outputRange;
-                if (Array.isArray(data38)) {
-                  if (data38.length > 2) {
-                    const err110 = {
+              if (data27.outputRange !== undefined) {
+                let data42 = data27.outputRange;
+                if (Array.isArray(data42)) {
+                  if (data42.length > 2) {
+                    const err121 = {
                       instancePath: instancePath + '/preprocessing/intensity/outputRange',
                       schemaPath: '#/definitions/range/maxItems',
                       keyword: 'maxItems',
@@ -2085,14 +2281,14 @@ function validate10(
                       message: 'must NOT have more than 2 items',
                     };
                     if (vErrors === null) {
-                      vErrors = [err110];
+                      vErrors = [err121];
                     } else {
-                      vErrors.push(err110);
+                      vErrors.push(err121);
                     }
                     errors++;
                   }
-                  if (data38.length < 2) {
-                    const err111 = {
+                  if (data42.length < 2) {
+                    const err122 = {
                       instancePath: instancePath + '/preprocessing/intensity/outputRange',
                       schemaPath: '#/definitions/range/minItems',
                       keyword: 'minItems',
@@ -2100,17 +2296,17 @@ function validate10(
                       message: 'must NOT have fewer than 2 items',
                     };
                     if (vErrors === null) {
-                      vErrors = [err111];
+                      vErrors = [err122];
                     } else {
-                      vErrors.push(err111);
+                      vErrors.push(err122);
                     }
                     errors++;
                   }
-                  const len3 = data38.length;
+                  const len3 = data42.length;
                   for (let i3 = 0; i3 < len3; i3++) {
-                    let data39 = data38[i3];
-                    if (!(typeof data39 == 'number' && isFinite(data39))) {
-                      const err112 = {
+                    let data43 = data42[i3];
+                    if (!(typeof data43 == 'number' && isFinite(data43))) {
+                      const err123 = {
                         instancePath: instancePath + '/preprocessing/intensity/outputRange/' + i3,
                         schemaPath: '#/definitions/range/items/type',
                         keyword: 'type',
@@ -2118,15 +2314,15 @@ function validate10(
                         message: 'must be number',
                       };
                       if (vErrors === null) {
-                        vErrors = [err112];
+                        vErrors = [err123];
                       } else {
-                        vErrors.push(err112);
+                        vErrors.push(err123);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err113 = {
+                  const err124 = {
                     instancePath: instancePath + '/preprocessing/intensity/outputRange',
                     schemaPath: '#/definitions/range/type',
                     keyword: 'type',
@@ -2134,236 +2330,20 @@ function validate10(
                     message: 'must be array',
                   };
                   if (vErrors === null) {
-                    vErrors = [err113];
+                    vErrors = [err124];
                   } else {
-                    vErrors.push(err113);
+                    vErrors.push(err124);
                   }
                   errors++;
                 }
               }
             } else {
-              const err114 = {
+              const err125 = {
                 instancePath: instancePath + '/preprocessing/intensity',
                 schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/type',
                 keyword: 'type',
                 params: { type: 'object' },
                 message: 'must be object',
-              };
-              if (vErrors === null) {
-                vErrors = [err114];
-              } else {
-                vErrors.push(err114);
-              }
-              errors++;
-            }
-            var _valid1 = _errs77 === errors;
-            if (_valid1 && valid9) {
-              valid9 = false;
-              passing1 = [passing1, 2];
-            } else {
-              if (_valid1) {
-                valid9 = true;
-                passing1 = 2;
-              }
-              const _errs90 = errors;
-              if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
-                if (data23.type === undefined) {
-                  const err115 = {
-                    instancePath: instancePath + '/preprocessing/intensity',
-                    schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/3/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'type' },
-                    message: "must have required property '" + 'type' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err115];
-                  } else {
-                    vErrors.push(err115);
-                  }
-                  errors++;
-                }
-                for (const key7 in data23) {
-                  if (!(key7 === 'type')) {
-                    const err116 = {
-                      instancePath: instancePath + '/preprocessing/intensity',
-                      schemaPath:
-                        '#/properties/preprocessing/properties/intensity/oneOf/3/additionalProperties',
-                      keyword: 'additionalProperties',
-                      params: { additionalProperty: key7 },
-                      message: 'must NOT have additional properties',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err116];
-                    } else {
-                      vErrors.push(err116);
-                    }
-                    errors++;
-                  }
-                }
-                if (data23.type !== undefined) {
-                  if ('none' !== data23.type) {
-                    const err117 = {
-                      instancePath: instancePath + '/preprocessing/intensity/type',
-                      schemaPath:
-                        '#/properties/preprocessing/properties/intensity/oneOf/3/properties/type/const',
-                      keyword: 'const',
-                      params: { allowedValue: 'none' },
-                      message: 'must be equal to constant',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err117];
-                    } else {
-                      vErrors.push(err117);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err118 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/3/type',
-                  keyword: 'type',
-                  params: { type: 'object' },
-                  message: 'must be object',
-                };
-                if (vErrors === null) {
-                  vErrors = [err118];
-                } else {
-                  vErrors.push(err118);
-                }
-                errors++;
-              }
-              var _valid1 = _errs90 === errors;
-              if (_valid1 && valid9) {
-                valid9 = false;
-                passing1 = [passing1, 3];
-              } else {
-                if (_valid1) {
-                  valid9 = true;
-                  passing1 = 3;
-                }
-              }
-            }
-          }
-          if (!valid9) {
-            const err119 = {
-              instancePath: instancePath + '/preprocessing/intensity',
-              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf',
-              keyword: 'oneOf',
-              params: { passingSchemas: passing1 },
-              message: 'must match exactly one schema in oneOf',
-            };
-            if (vErrors === null) {
-              vErrors = [err119];
-            } else {
-              vErrors.push(err119);
-            }
-            errors++;
-          } else {
-            errors = _errs49;
-            if (vErrors !== null) {
-              if (_errs49) {
-                vErrors.length = _errs49;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data19.padValue !== undefined) {
-          let data41 = data19.padValue;
-          if (!(typeof data41 == 'number' && isFinite(data41))) {
-            const err120 = {
-              instancePath: instancePath + '/preprocessing/padValue',
-              schemaPath: '#/properties/preprocessing/properties/padValue/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err120];
-            } else {
-              vErrors.push(err120);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err121 = {
-          instancePath: instancePath + '/preprocessing',
-          schemaPath: '#/properties/preprocessing/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err121];
-        } else {
-          vErrors.push(err121);
-        }
-        errors++;
-      }
-    }
-    if (data.inference !== undefined) {
-      let data42 = data.inference;
-      if (data42 && typeof data42 == 'object' && !Array.isArray(data42)) {
-        if (data42.overlap === undefined) {
-          const err122 = {
-            instancePath: instancePath + '/inference',
-            schemaPath: '#/properties/inference/required',
-            keyword: 'required',
-            params: { missingProperty: 'overlap' },
-            message: "must have required property '" + 'overlap' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err122];
-          } else {
-            vErrors.push(err122);
-          }
-          errors++;
-        }
-        if (data42.blend === undefined) {
-          const err123 = {
-            instancePath: instancePath + '/inference',
-            schemaPath: '#/properties/inference/required',
-            keyword: 'required',
-            params: { missingProperty: 'blend' },
-            message: "must have required property '" + 'blend' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err123];
-          } else {
-            vErrors.push(err123);
-          }
-          errors++;
-        }
-        for (const key8 in data42) {
-          if (!(key8 === 'overlap' || key8 === 'blend')) {
-            const err124 = {
-              instancePath: instancePath + '/inference',
-              schemaPath: '#/properties/inference/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key8 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err124];
-            } else {
-              vErrors.push(err124);
-            }
-            errors++;
-          }
-        }
-        if (data42.overlap !== undefined) {
-          let data43 = data42.overlap;
-          if (typeof data43 == 'number' && isFinite(data43)) {
-            if (data43 > 0.95 || isNaN(data43)) {
-              const err125 = {
-                instancePath: instancePath + '/inference/overlap',
-                schemaPath: '#/properties/inference/properties/overlap/maximum',
-                keyword: 'maximum',
-                params: { comparison: '<=', limit: 0.95 },
-                message: 'must be <= 0.95',
               };
               if (vErrors === null) {
                 vErrors = [err125];
@@ -2372,8 +2352,224 @@ function validate10(
               }
               errors++;
             }
-            if (data43 < 0 || isNaN(data43)) {
-              const err126 = {
+            var _valid1 = _errs86 === errors;
+            if (_valid1 && valid10) {
+              valid10 = false;
+              passing1 = [passing1, 2];
+            } else {
+              if (_valid1) {
+                valid10 = true;
+                passing1 = 2;
+              }
+              const _errs99 = errors;
+              if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
+                if (data27.type === undefined) {
+                  const err126 = {
+                    instancePath: instancePath + '/preprocessing/intensity',
+                    schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/3/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'type' },
+                    message: "must have required property '" + 'type' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err126];
+                  } else {
+                    vErrors.push(err126);
+                  }
+                  errors++;
+                }
+                for (const key8 in data27) {
+                  if (!(key8 === 'type')) {
+                    const err127 = {
+                      instancePath: instancePath + '/preprocessing/intensity',
+                      schemaPath:
+                        '#/properties/preprocessing/properties/intensity/oneOf/3/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key8 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err127];
+                    } else {
+                      vErrors.push(err127);
+                    }
+                    errors++;
+                  }
+                }
+                if (data27.type !== undefined) {
+                  if ('none' !== data27.type) {
+                    const err128 = {
+                      instancePath: instancePath + '/preprocessing/intensity/type',
+                      schemaPath:
+                        '#/properties/preprocessing/properties/intensity/oneOf/3/properties/type/const',
+                      keyword: 'const',
+                      params: { allowedValue: 'none' },
+                      message: 'must be equal to constant',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err128];
+                    } else {
+                      vErrors.push(err128);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err129 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
+                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/3/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err129];
+                } else {
+                  vErrors.push(err129);
+                }
+                errors++;
+              }
+              var _valid1 = _errs99 === errors;
+              if (_valid1 && valid10) {
+                valid10 = false;
+                passing1 = [passing1, 3];
+              } else {
+                if (_valid1) {
+                  valid10 = true;
+                  passing1 = 3;
+                }
+              }
+            }
+          }
+          if (!valid10) {
+            const err130 = {
+              instancePath: instancePath + '/preprocessing/intensity',
+              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf',
+              keyword: 'oneOf',
+              params: { passingSchemas: passing1 },
+              message: 'must match exactly one schema in oneOf',
+            };
+            if (vErrors === null) {
+              vErrors = [err130];
+            } else {
+              vErrors.push(err130);
+            }
+            errors++;
+          } else {
+            errors = _errs58;
+            if (vErrors !== null) {
+              if (_errs58) {
+                vErrors.length = _errs58;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data23.padValue !== undefined) {
+          let data45 = data23.padValue;
+          if (!(typeof data45 == 'number' && isFinite(data45))) {
+            const err131 = {
+              instancePath: instancePath + '/preprocessing/padValue',
+              schemaPath: '#/properties/preprocessing/properties/padValue/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err131];
+            } else {
+              vErrors.push(err131);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err132 = {
+          instancePath: instancePath + '/preprocessing',
+          schemaPath: '#/properties/preprocessing/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err132];
+        } else {
+          vErrors.push(err132);
+        }
+        errors++;
+      }
+    }
+    if (data.inference !== undefined) {
+      let data46 = data.inference;
+      if (data46 && typeof data46 == 'object' && !Array.isArray(data46)) {
+        if (data46.overlap === undefined) {
+          const err133 = {
+            instancePath: instancePath + '/inference',
+            schemaPath: '#/properties/inference/required',
+            keyword: 'required',
+            params: { missingProperty: 'overlap' },
+            message: "must have required property '" + 'overlap' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err133];
+          } else {
+            vErrors.push(err133);
+          }
+          errors++;
+        }
+        if (data46.blend === undefined) {
+          const err134 = {
+            instancePath: instancePath + '/inference',
+            schemaPath: '#/properties/inference/required',
+            keyword: 'required',
+            params: { missingProperty: 'blend' },
+            message: "must have required property '" + 'blend' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err134];
+          } else {
+            vErrors.push(err134);
+          }
+          errors++;
+        }
+        for (const key9 in data46) {
+          if (!(key9 === 'overlap' || key9 === 'blend')) {
+            const err135 = {
+              instancePath: instancePath + '/inference',
+              schemaPath: '#/properties/inference/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key9 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err135];
+            } else {
+              vErrors.push(err135);
+            }
+            errors++;
+          }
+        }
+        if (data46.overlap !== undefined) {
+          let data47 = data46.overlap;
+          if (typeof data47 == 'number' && isFinite(data47)) {
+            if (data47 > 0.95 || isNaN(data47)) {
+              const err136 = {
+                instancePath: instancePath + '/inference/overlap',
+                schemaPath: '#/properties/inference/properties/overlap/maximum',
+                keyword: 'maximum',
+                params: { comparison: '<=', limit: 0.95 },
+                message: 'must be <= 0.95',
+              };
+              if (vErrors === null) {
+                vErrors = [err136];
+              } else {
+                vErrors.push(err136);
+              }
+              errors++;
+            }
+            if (data47 < 0 || isNaN(data47)) {
+              const err137 = {
                 instancePath: instancePath + '/inference/overlap',
                 schemaPath: '#/properties/inference/properties/overlap/minimum',
                 keyword: 'minimum',
@@ -2381,14 +2577,14 @@ function validate10(
                 message: 'must be >= 0',
               };
               if (vErrors === null) {
-                vErrors = [err126];
+                vErrors = [err137];
               } else {
-                vErrors.push(err126);
+                vErrors.push(err137);
               }
               errors++;
             }
           } else {
-            const err127 = {
+            const err138 = {
               instancePath: instancePath + '/inference/overlap',
               schemaPath: '#/properties/inference/properties/overlap/type',
               keyword: 'type',
@@ -2396,17 +2592,17 @@ function validate10(
               message: 'must be number',
             };
             if (vErrors === null) {
-              vErrors = [err127];
+              vErrors = [err138];
             } else {
-              vErrors.push(err127);
+              vErrors.push(err138);
             }
             errors++;
           }
         }
-        if (data42.blend !== undefined) {
-          let data44 = data42.blend;
-          if (!(data44 === 'gaussian' || data44 === 'constant')) {
-            const err128 = {
+        if (data46.blend !== undefined) {
+          let data48 = data46.blend;
+          if (!(data48 === 'gaussian' || data48 === 'constant')) {
+            const err139 = {
               instancePath: instancePath + '/inference/blend',
               schemaPath: '#/properties/inference/properties/blend/enum',
               keyword: 'enum',
@@ -2414,15 +2610,15 @@ function validate10(
               message: 'must be equal to one of the allowed values',
             };
             if (vErrors === null) {
-              vErrors = [err128];
+              vErrors = [err139];
             } else {
-              vErrors.push(err128);
+              vErrors.push(err139);
             }
             errors++;
           }
         }
       } else {
-        const err129 = {
+        const err140 = {
           instancePath: instancePath + '/inference',
           schemaPath: '#/properties/inference/type',
           keyword: 'type',
@@ -2430,18 +2626,18 @@ function validate10(
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err129];
+          vErrors = [err140];
         } else {
-          vErrors.push(err129);
+          vErrors.push(err140);
         }
         errors++;
       }
     }
     if (data.classes !== undefined) {
-      let data45 = data.classes;
-      if (Array.isArray(data45)) {
-        if (data45.length > 65535) {
-          const err130 = {
+      let data49 = data.classes;
+      if (Array.isArray(data49)) {
+        if (data49.length > 65535) {
+          const err141 = {
             instancePath: instancePath + '/classes',
             schemaPath: '#/properties/classes/maxItems',
             keyword: 'maxItems',
@@ -2449,14 +2645,14 @@ function validate10(
             message: 'must NOT have more than 65535 items',
           };
           if (vErrors === null) {
-            vErrors = [err130];
+            vErrors = [err141];
           } else {
-            vErrors.push(err130);
+            vErrors.push(err141);
           }
           errors++;
         }
-        if (data45.length < 2) {
-          const err131 = {
+        if (data49.length < 2) {
+          const err142 = {
             instancePath: instancePath + '/classes',
             schemaPath: '#/properties/classes/minItems',
             keyword: 'minItems',
@@ -2464,18 +2660,18 @@ function validate10(
             message: 'must NOT have fewer than 2 items',
           };
           if (vErrors === null) {
-            vErrors = [err131];
+            vErrors = [err142];
           } else {
-            vErrors.push(err131);
+            vErrors.push(err142);
           }
           errors++;
         }
-        const len4 = data45.length;
+        const len4 = data49.length;
         for (let i4 = 0; i4 < len4; i4++) {
-          let data46 = data45[i4];
-          if (data46 && typeof data46 == 'object' && !Array.isArray(data46)) {
-            if (data46.label === undefined) {
-              const err132 = {
+          let data50 = data49[i4];
+          if (data50 && typeof data50 == 'object' && !Array.isArray(data50)) {
+            if (data50.label === undefined) {
+              const err143 = {
                 instancePath: instancePath + '/classes/' + i4,
                 schemaPath: '#/properties/classes/items/required',
                 keyword: 'required',
@@ -2483,14 +2679,14 @@ function validate10(
                 message: "must have required property '" + 'label' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err132];
+                vErrors = [err143];
               } else {
-                vErrors.push(err132);
+                vErrors.push(err143);
               }
               errors++;
             }
-            if (data46.name === undefined) {
-              const err133 = {
+            if (data50.name === undefined) {
+              const err144 = {
                 instancePath: instancePath + '/classes/' + i4,
                 schemaPath: '#/properties/classes/items/required',
                 keyword: 'required',
@@ -2498,229 +2694,43 @@ function validate10(
                 message: "must have required property '" + 'name' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err133];
+                vErrors = [err144];
               } else {
-                vErrors.push(err133);
+                vErrors.push(err144);
               }
               errors++;
             }
-            for (const key9 in data46) {
-              if (!(key9 === 'label' || key9 === 'name' || key9 === 'color')) {
-                const err134 = {
+            for (const key10 in data50) {
+              if (!(key10 === 'label' || key10 === 'name' || key10 === 'color')) {
+                const err145 = {
                   instancePath: instancePath + '/classes/' + i4,
                   schemaPath: '#/properties/classes/items/additionalProperties',
                   keyword: 'additionalProperties',
-                  params: { additionalProperty: key9 },
+                  params: { additionalProperty: key10 },
                   message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
-                  vErrors = [err134];
+                  vErrors = [err145];
                 } else {
-                  vErrors.push(err134);
+                  vErrors.push(err145);
                 }
                 errors++;
               }
             }
-            if (data46.label !== undefined) {
-              let data47 = data46.label;
+            if (data50.label !== undefined) {
+              let data51 = data50.label;
               if (!(
-                typeof data47 == 'number' &&
-                !(data47 % 1) &&
-                !isNaN(data47) &&
-                isFinite(data47)
+                typeof data51 == 'number' &&
+                !(data51 % 1) &&
+                !isNaN(data51) &&
+                isFinite(data51)
               )) {
-                const err135 = {
+                const err146 = {
                   instancePath: instancePath + '/classes/' + i4 + '/label',
                   schemaPath: '#/properties/classes/items/properties/label/type',
                   keyword: 'type',
                   params: { type: 'integer' },
                   message: 'must be integer',
-                };
-                if (vErrors === null) {
-                  vErrors = [err135];
-                } else {
-                  vErrors.push(err135);
-                }
-                errors++;
-              }
-              if (typeof data47 == 'number' && isFinite(data47)) {
-                if (data47 > 65535 || isNaN(data47)) {
-                  const err136 = {
-                    instancePath: instancePath + '/classes/' + i4 + '/label',
-                    schemaPath: '#/properties/classes/items/properties/label/maximum',
-                    keyword: 'maximum',
-                    params: { comparison: '<=', limit: 65535 },
-                    message: 'must be <= 65535',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err136];
-                  } else {
-                    vErrors.push(err136);
-                  }
-                  errors++;
-                }
-                if (data47 < 0 || isNaN(data47)) {
-                  const err137 = {
-                    instancePath: instancePath + '/classes/' + i4 + '/label',
-                    schemaPath: '#/properties/classes/items/properties/label/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 0 },
-                    message: 'must be >= 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err137];
-                  } else {
-                    vErrors.push(err137);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data46.name !== undefined) {
-              let data48 = data46.name;
-              if (typeof data48 === 'string') {
-                if (data48.length > 200) {
-                  const err138 = {
-                    instancePath: instancePath + '/classes/' + i4 + '/name',
-                    schemaPath: '#/properties/classes/items/properties/name/maxLength',
-                    keyword: 'maxLength',
-                    params: { limit: 200 },
-                    message: 'must NOT have more than 200 characters',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err138];
-                  } else {
-                    vErrors.push(err138);
-                  }
-                  errors++;
-                }
-                if (data48.length < 1) {
-                  const err139 = {
-                    instancePath: instancePath + '/classes/' + i4 + '/name',
-                    schemaPath: '#/properties/classes/items/properties/name/minLength',
-                    keyword: 'minLength',
-                    params: { limit: 1 },
-                    message: 'must NOT have fewer than 1 characters',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err139];
-                  } else {
-                    vErrors.push(err139);
-                  }
-                  errors++;
-                }
-              } else {
-                const err140 = {
-                  instancePath: instancePath + '/classes/' + i4 + '/name',
-                  schemaPath: '#/properties/classes/items/properties/name/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err140];
-                } else {
-                  vErrors.push(err140);
-                }
-                errors++;
-              }
-            }
-            if (data46.color !== undefined) {
-              let data49 = data46.color;
-              if (Array.isArray(data49)) {
-                if (data49.length > 3) {
-                  const err141 = {
-                    instancePath: instancePath + '/classes/' + i4 + '/color',
-                    schemaPath: '#/properties/classes/items/properties/color/maxItems',
-                    keyword: 'maxItems',
-                    params: { limit: 3 },
-                    message: 'must NOT have more than 3 items',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err141];
-                  } else {
-                    vErrors.push(err141);
-                  }
-                  errors++;
-                }
-                if (data49.length < 3) {
-                  const err142 = {
-                    instancePath: instancePath + '/classes/' + i4 + '/color',
-                    schemaPath: '#/properties/classes/items/properties/color/minItems',
-                    keyword: 'minItems',
-                    params: { limit: 3 },
-                    message: 'must NOT have fewer than 3 items',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err142];
-                  } else {
-                    vErrors.push(err142);
-                  }
-                  errors++;
-                }
-                const len5 = data49.length;
-                for (let i5 = 0; i5 < len5; i5++) {
-                  let data50 = data49[i5];
-                  if (!(
-                    typeof data50 == 'number' &&
-                    !(data50 % 1) &&
-                    !isNaN(data50) &&
-                    isFinite(data50)
-                  )) {
-                    const err143 = {
-                      instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
-                      schemaPath: '#/properties/classes/items/properties/color/items/type',
-                      keyword: 'type',
-                      params: { type: 'integer' },
-                      message: 'must be integer',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err143];
-                    } else {
-                      vErrors.push(err143);
-                    }
-                    errors++;
-                  }
-                  if (typeof data50 == 'number' && isFinite(data50)) {
-                    if (data50 > 255 || isNaN(data50)) {
-                      const err144 = {
-                        instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
-                        schemaPath: '#/properties/classes/items/properties/color/items/maximum',
-                        keyword: 'maximum',
-                        params: { comparison: '<=', limit: 255 },
-                        message: 'must be <= 255',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err144];
-                      } else {
-                        vErrors.push(err144);
-                      }
-                      errors++;
-                    }
-                    if (data50 < 0 || isNaN(data50)) {
-                      const err145 = {
-                        instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
-                        schemaPath: '#/properties/classes/items/properties/color/items/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 0 },
-                        message: 'must be >= 0',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err145];
-                      } else {
-                        vErrors.push(err145);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-              } else {
-                const err146 = {
-                  instancePath: instancePath + '/classes/' + i4 + '/color',
-                  schemaPath: '#/properties/classes/items/properties/color/type',
-                  keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
                 };
                 if (vErrors === null) {
                   vErrors = [err146];
@@ -2729,9 +2739,195 @@ function validate10(
                 }
                 errors++;
               }
+              if (typeof data51 == 'number' && isFinite(data51)) {
+                if (data51 > 65535 || isNaN(data51)) {
+                  const err147 = {
+                    instancePath: instancePath + '/classes/' + i4 + '/label',
+                    schemaPath: '#/properties/classes/items/properties/label/maximum',
+                    keyword: 'maximum',
+                    params: { comparison: '<=', limit: 65535 },
+                    message: 'must be <= 65535',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err147];
+                  } else {
+                    vErrors.push(err147);
+                  }
+                  errors++;
+                }
+                if (data51 < 0 || isNaN(data51)) {
+                  const err148 = {
+                    instancePath: instancePath + '/classes/' + i4 + '/label',
+                    schemaPath: '#/properties/classes/items/properties/label/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err148];
+                  } else {
+                    vErrors.push(err148);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data50.name !== undefined) {
+              let data52 = data50.name;
+              if (typeof data52 === 'string') {
+                if (data52.length > 200) {
+                  const err149 = {
+                    instancePath: instancePath + '/classes/' + i4 + '/name',
+                    schemaPath: '#/properties/classes/items/properties/name/maxLength',
+                    keyword: 'maxLength',
+                    params: { limit: 200 },
+                    message: 'must NOT have more than 200 characters',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err149];
+                  } else {
+                    vErrors.push(err149);
+                  }
+                  errors++;
+                }
+                if (data52.length < 1) {
+                  const err150 = {
+                    instancePath: instancePath + '/classes/' + i4 + '/name',
+                    schemaPath: '#/properties/classes/items/properties/name/minLength',
+                    keyword: 'minLength',
+                    params: { limit: 1 },
+                    message: 'must NOT have fewer than 1 characters',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err150];
+                  } else {
+                    vErrors.push(err150);
+                  }
+                  errors++;
+                }
+              } else {
+                const err151 = {
+                  instancePath: instancePath + '/classes/' + i4 + '/name',
+                  schemaPath: '#/properties/classes/items/properties/name/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err151];
+                } else {
+                  vErrors.push(err151);
+                }
+                errors++;
+              }
+            }
+            if (data50.color !== undefined) {
+              let data53 = data50.color;
+              if (Array.isArray(data53)) {
+                if (data53.length > 3) {
+                  const err152 = {
+                    instancePath: instancePath + '/classes/' + i4 + '/color',
+                    schemaPath: '#/properties/classes/items/properties/color/maxItems',
+                    keyword: 'maxItems',
+                    params: { limit: 3 },
+                    message: 'must NOT have more than 3 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err152];
+                  } else {
+                    vErrors.push(err152);
+                  }
+                  errors++;
+                }
+                if (data53.length < 3) {
+                  const err153 = {
+                    instancePath: instancePath + '/classes/' + i4 + '/color',
+                    schemaPath: '#/properties/classes/items/properties/color/minItems',
+                    keyword: 'minItems',
+                    params: { limit: 3 },
+                    message: 'must NOT have fewer than 3 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err153];
+                  } else {
+                    vErrors.push(err153);
+                  }
+                  errors++;
+                }
+                const len5 = data53.length;
+                for (let i5 = 0; i5 < len5; i5++) {
+                  let data54 = data53[i5];
+                  if (!(
+                    typeof data54 == 'number' &&
+                    !(data54 % 1) &&
+                    !isNaN(data54) &&
+                    isFinite(data54)
+                  )) {
+                    const err154 = {
+                      instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
+                      schemaPath: '#/properties/classes/items/properties/color/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err154];
+                    } else {
+                      vErrors.push(err154);
+                    }
+                    errors++;
+                  }
+                  if (typeof data54 == 'number' && isFinite(data54)) {
+                    if (data54 > 255 || isNaN(data54)) {
+                      const err155 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
+                        schemaPath: '#/properties/classes/items/properties/color/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 255 },
+                        message: 'must be <= 255',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err155];
+                      } else {
+                        vErrors.push(err155);
+                      }
+                      errors++;
+                    }
+                    if (data54 < 0 || isNaN(data54)) {
+                      const err156 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
+                        schemaPath: '#/properties/classes/items/properties/color/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 0 },
+                        message: 'must be >= 0',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err156];
+                      } else {
+                        vErrors.push(err156);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err157 = {
+                  instancePath: instancePath + '/classes/' + i4 + '/color',
+                  schemaPath: '#/properties/classes/items/properties/color/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err157];
+                } else {
+                  vErrors.push(err157);
+                }
+                errors++;
+              }
             }
           } else {
-            const err147 = {
+            const err158 = {
               instancePath: instancePath + '/classes/' + i4,
               schemaPath: '#/properties/classes/items/type',
               keyword: 'type',
@@ -2739,15 +2935,15 @@ function validate10(
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err147];
+              vErrors = [err158];
             } else {
-              vErrors.push(err147);
+              vErrors.push(err158);
             }
             errors++;
           }
         }
       } else {
-        const err148 = {
+        const err159 = {
           instancePath: instancePath + '/classes',
           schemaPath: '#/properties/classes/type',
           keyword: 'type',
@@ -2755,15 +2951,15 @@ function validate10(
           message: 'must be array',
         };
         if (vErrors === null) {
-          vErrors = [err148];
+          vErrors = [err159];
         } else {
-          vErrors.push(err148);
+          vErrors.push(err159);
         }
         errors++;
       }
     }
   } else {
-    const err149 = {
+    const err160 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -2771,9 +2967,9 @@ function validate10(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err149];
+      vErrors = [err160];
     } else {
-      vErrors.push(err149);
+      vErrors.push(err160);
     }
     errors++;
   }

@@ -1,7 +1,11 @@
 /**
- * Colour-blind-safe disagreement styles (Okabe–Ito palette): warm colours for what the model
- * added (false positives), cool colours for what it missed (false negatives), a darker shade
- * for gross errors (farther than τ from the reference surface) than for boundary errors.
+ * Disagreement styles (docs/metrics.md#disagreement-colours). Structure sets are coloured with
+ * Okabe–Ito (SEG and manifest colours, fallbacks), so the TP/FP/FN layer uses hues that
+ * palette leaves out: white for agreement, reds for what the model added (false positives),
+ * violets for what it missed (false negatives), the darker shade for gross errors (farther
+ * than τ from the reference surface) than for boundary errors. Red and violet stay apart for
+ * the common colour-vision deficiencies (they differ in blue); while the layer is shown the
+ * structures are drawn as outlines only.
  */
 export type Rgb = [number, number, number];
 
@@ -18,11 +22,43 @@ export const DISAGREEMENT_COLORS: Record<
   Exclude<DisagreementClass, DisagreementClass.None>,
   Rgb
 > = {
-  [DisagreementClass.TruePositive]: [0, 158, 115], // bluish green
-  [DisagreementClass.FalsePositiveBoundary]: [230, 159, 0], // orange
-  [DisagreementClass.FalsePositiveGross]: [213, 94, 0], // vermillion
-  [DisagreementClass.FalseNegativeBoundary]: [86, 180, 233], // sky blue
-  [DisagreementClass.FalseNegativeGross]: [0, 114, 178], // blue
+  [DisagreementClass.TruePositive]: [245, 245, 245], // white
+  [DisagreementClass.FalsePositiveBoundary]: [255, 90, 90], // light red
+  [DisagreementClass.FalsePositiveGross]: [200, 0, 30], // red
+  [DisagreementClass.FalseNegativeBoundary]: [165, 130, 255], // light violet
+  [DisagreementClass.FalseNegativeGross]: [105, 40, 230], // violet
+};
+
+/** The Okabe–Ito colours structure sets use (for tests that the palettes stay apart). */
+export const OKABE_ITO: readonly Rgb[] = [
+  [230, 159, 0],
+  [86, 180, 233],
+  [0, 158, 115],
+  [240, 228, 66],
+  [0, 114, 178],
+  [213, 94, 0],
+  [204, 121, 167],
+];
+
+/**
+ * Bar colours of the volumetric-bias chart, one source for the viewer and the PDF: reference
+ * grey, a model's hard (argmax) volume blue, its soft (expected) volume sky blue. Further models
+ * in the viewer take the `more` pairs in turn.
+ */
+export const VOLUME_BIAS_COLORS: {
+  reference: Rgb;
+  hard: Rgb;
+  soft: Rgb;
+  more: ReadonlyArray<{ hard: Rgb; soft: Rgb }>;
+} = {
+  reference: [120, 120, 120],
+  hard: [0, 114, 178],
+  soft: [86, 180, 233],
+  more: [
+    { hard: [213, 94, 0], soft: [230, 159, 0] },
+    { hard: [0, 158, 115], soft: [240, 228, 66] },
+    { hard: [204, 121, 167], soft: [230, 190, 215] },
+  ],
 };
 
 export const DISAGREEMENT_LABELS: Record<

@@ -16,7 +16,7 @@ import { expandDisagreement } from '../engine/disagreement.ts';
 import { computeMetrics } from '../engine/metrics.ts';
 import { box, grid, sphere, volume } from '../engine/testing/volumes.ts';
 import { createAnalysisApi, type EvaluateInput } from './analysisApi.ts';
-import type { EvaluationState } from './evaluationSession.ts';
+import { tauOf, type EvaluationState } from './evaluationSession.ts';
 import { getEvaluationSession } from './registry.ts';
 
 /** A viewer host over plain labelmaps (the app's is over Cornerstone): overlays + slice index. */
@@ -322,5 +322,16 @@ describe('evaluation session', () => {
     expect(sa.stepToWorstSlice(1)).toBe(7);
     expect(a.getSliceIndex()).toBe(7);
     expect(b.getSliceIndex()).toBe(0);
+  });
+});
+
+describe('τ shared by the viewer and the PDF export', () => {
+  it('is the report’s first tolerance until the viewer sets one', () => {
+    const report = {
+      definitions: { tolerancesMm: [1, 2] },
+    } as unknown as EvaluationState['report'];
+    expect(tauOf({ tauMm: null, report })).toBe(1);
+    expect(tauOf({ tauMm: 2.5, report })).toBe(2.5);
+    expect(tauOf({ tauMm: null, report: null })).toBe(1);
   });
 });

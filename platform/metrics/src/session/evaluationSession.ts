@@ -76,6 +76,16 @@ export interface EvaluationState {
   error: string | null;
   /** Every model evaluated on this study and series against the current reference. */
   models: ModelEvaluation[];
+  /**
+   * The boundary/gross threshold τ (mm) the viewer shows; the PDF export uses the same. null:
+   * the report's first NSD tolerance (`tauOf`).
+   */
+  tauMm: number | null;
+}
+
+/** The τ of a state: the one chosen in the viewer, else the report's first NSD tolerance. */
+export function tauOf(state: Pick<EvaluationState, 'tauMm' | 'report'>): number {
+  return state.tauMm ?? state.report?.definitions.tolerancesMm[0] ?? 1;
 }
 
 export interface EvaluationSessionOptions {
@@ -92,6 +102,7 @@ const IDLE: EvaluationState = {
   disagreement: null,
   error: null,
   models: [],
+  tauMm: null,
 };
 
 interface Run {
@@ -184,7 +195,7 @@ export class EvaluationSession {
       if (this.run) {
         this.stopRun();
         this.shown = null;
-        this.set({ ...IDLE });
+        this.set({ ...IDLE, tauMm: this.current.tauMm });
       }
       this.remote?.close();
       this.remote = null;
@@ -270,6 +281,12 @@ export class EvaluationSession {
     this.onOverlays(this.host.overlays.list());
   }
 
+  /** Sets the boundary/gross threshold τ shown by the viewer and used by the PDF export. */
+  setTauMm(tauMm: number): void {
+    if (!(tauMm >= 0)) throw new Error(`τ must be a number of mm ≥ 0 (got ${tauMm})`);
+    if (tauMm !== this.current.tauMm) this.set({ tauMm });
+  }
+
   /** What the worst-slice commands step through on this host (null: nothing chosen). */
   setWorstSlices(ranking: number[] | null): void {
     this.worstSlices = ranking;
@@ -326,7 +343,7 @@ export class EvaluationSession {
       this.stopRun();
       this.shown = null;
       this.studyKey = null;
-      if (this.state.status !== 'idle') this.set({ ...IDLE });
+      if (this.state.status !== 'idle') this.set({ ...IDLE, tauMm: this.current.tauMm });
       return;
     }
     const h = this.host;

@@ -8,6 +8,7 @@ import { PDFDocument, StandardFonts, rgb, type PDFPage, type RGB } from 'pdf-lib
 import type { LabelVolume, Volume } from '@concord/core';
 import {
   disagreementLegend,
+  VOLUME_BIAS_COLORS,
   isNumericMetric,
   metricSpec,
   rankWorstSlices,
@@ -57,10 +58,11 @@ export const RULE = rgb(0.8, 0.8, 0.82);
 export const toPdfColor = (c: Rgb): RGB => rgb(c[0] / 255, c[1] / 255, c[2] / 255);
 
 /** Colours of the volumetric-bias bars. */
+/** The volumetric-bias bar colours, the same as the viewer's chart (@concord/metrics). */
 export const BIAS_BAR_COLORS = {
-  reference: [120, 120, 120] as Rgb,
-  hard: [0, 114, 178] as Rgb,
-  soft: [86, 180, 233] as Rgb,
+  reference: VOLUME_BIAS_COLORS.reference,
+  hard: VOLUME_BIAS_COLORS.hard,
+  soft: VOLUME_BIAS_COLORS.soft,
 };
 
 /** A top-down writing cursor that starts a new page when the current one is full. */

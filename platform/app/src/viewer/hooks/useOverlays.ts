@@ -20,8 +20,13 @@ import {
   type ViewerHost,
 } from '@concord/core';
 import type { BootedApp } from '../../boot.ts';
-import { OverlayManager, type OverlaySource } from '../../segmentation/overlayManager.ts';
+import {
+  OverlayManager,
+  volumeGrid,
+  type OverlaySource,
+} from '../../segmentation/overlayManager.ts';
 import { readRtStructForVolume, readSegForVolume } from '../../segmentation/referenceSeg.ts';
+import { labelmapWarning } from '../../segmentation/provenance.ts';
 import type { ViewportController } from '../viewportController.ts';
 
 /**
@@ -34,7 +39,12 @@ export function useOverlaySources(ohif: BootedApp | null): {
 } {
   const [registry] = useState(() => createOverlaySourceRegistry());
   const [sources, setSources] = useState(() => registry.list());
-  useEffect(() => registry.subscribe(() => setSources(registry.list())), [registry]);
+  useEffect(() => {
+    const off = registry.subscribe(() => setSources(registry.list()));
+    // sources registered before this effect ran (the layout effect below runs first)
+    setSources(registry.list());
+    return off;
+  }, [registry]);
   // a layout effect: registered before any panel's effect can show a labelmap of the source
   useLayoutEffect(() => {
     if (!ohif) return;
@@ -92,19 +102,25 @@ export function useOverlayFileLoader(
   host: ViewerHost | null,
   controller: ViewportController | null,
   setOverlayStatus: (status: string | null) => void,
+  setWarning: (source: OverlaySource, warning: string | null) => void,
 ) {
   return useCallback(
     (source: OverlaySource, file: File) => {
       if (!host || !controller) return;
       setOverlayStatus(`Loading ${file.name}…`);
+      setWarning(source, null);
       (async () => {
         const volume = await controller.ensureVolume();
         const { labelmap, kind, notes } = await readLabelFile(file, volume, host.seriesInstanceUID);
+        // a NIfTI labelmap has numbers only; its structures are paired with the reference's by
+        // the metric engine (docs/structures.md), which shows the names it matched
         host.showLabelmap(source, labelmap, file.name, { kind });
         // what an RTSTRUCT left out (POINT ROIs) or holds empty, in one line
         setOverlayStatus(notes?.length ? `${file.name}: ${notes.join('; ')}` : null);
+        // shown, and said: a labelmap that may belong to another patient or series
+        setWarning(source, labelmapWarning(labelmap, volumeGrid(volume), file.name));
       })().catch((e) => setOverlayStatus(`Could not show ${file.name}: ${userMessage(e)}`));
     },
-    [host, controller, setOverlayStatus],
+    [host, controller, setOverlayStatus, setWarning],
   );
 }
