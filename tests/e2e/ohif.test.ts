@@ -1,0 +1,204 @@
+/**
+ * Concord inside the stock OHIF viewer (issue 12): the unmodified prebuilt `@ohif/app` 3.13.2
+ * from npm, Concord's runtime plugins from dist/ohif/ (npm run build:ohif), the Colin27 sample
+ * through OHIF's DICOM JSON data source, COOP/COEP. Opens the sample in the model-vs-annotator
+ * mode, sees the reference SEG on OHIF's viewport, runs the shipped CE model with WASM threads,
+ * checks that the Metrics panel equals `concord metrics` on the prediction the Export panel
+ * wrote (its DICOM SEG, which dciodvfy accepts) and the reference, and that a worst-slice jump
+ * moves OHIF's viewport. docs/ohif.md.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DicomJsonManifest } from '@concord/core';
+import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
+import { dciodvfy } from '../integration/report-export/dciodvfy.ts';
+import { buildOhif } from '../../scripts/build-ohif/build.ts';
+import { PLUGINS_DIR, serveStockOhif, type StockOhifServer } from '../../scripts/ohif/stockOhif.ts';
+import { COLIN_DIR } from './viewer/fixtures.ts';
+import { countColour, metricsTable, tableMetricKeys, type Pixels } from './viewer/page.ts';
+import { decodePng } from '@concord/reports';
+
+const run = promisify(execFile);
+const CE_MODEL = 'unet2d-colin27-ce 1.0.0';
+/** Segment 1 of the sample's reference (frontal lobe), Okabe-Ito orange. */
+const FRONTAL = [230, 159, 0];
+
+/** OHIF's viewport as rendered (PNG screenshot of its element, decoded). */
+async function ohifViewportPixels(page: Page): Promise<Pixels> {
+  const png = await page.locator('.cornerstone-viewport-element').first().screenshot();
+  const img = decodePng(new Uint8Array(png));
+  return {
+    width: img.width,
+    height: img.height,
+    channels: img.data.length / (img.width * img.height),
+    data: img.data,
+  };
+}
+
+/** The image OHIF's viewport overlay says it shows: "I:61 (61/121)" -> 60 (0-based position). */
+async function ohifImagePosition(page: Page): Promise<number> {
+  // one viewport in this layout: its overlay is the only "I:<instance> (<position>/<count>)"
+  const text = await page.locator('body').innerText();
+  const m = text.match(/I:\s*\d+\s*\((\d+)\/\d+\)/);
+  return m ? Number(m[1]) - 1 : -1;
+}
+
+/** Opens one of Concord's right-hand panels by its OHIF tab (data-cy="<name>-btn"). */
+async function openPanel(page: Page, name: string, testId: string) {
+  await page.locator(`[data-cy="${name}-btn"]`).click();
+  await page.getByTestId(testId).waitFor({ timeout: 30_000 });
+}
+
+describe('Concord in stock OHIF 3.13.2', () => {
+  let server: StockOhifServer;
+  let browser: BrowserSession;
+  let tmp: string;
+  let colinUID: string;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'concord-ohif-e2e-'));
+    if (!existsSync(path.join(PLUGINS_DIR, 'plugins.json'))) await buildOhif({ quiet: true });
+    server = await serveStockOhif();
+    browser = await openBrowser();
+    const manifest = JSON.parse(
+      await readFile(path.resolve('samples/manifest.json'), 'utf8'),
+    ) as DicomJsonManifest;
+    colinUID = manifest.studies.find((s) => /Colin27/.test(s.PatientName ?? ''))!
+      .StudyInstanceUID;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('opens the sample in the mode with the reference SEG on OHIF’s viewport', async () => {
+    const { page } = browser;
+    await page.goto(server.studyUrl(colinUID));
+    await page.locator('[data-cy="model-btn"]').waitFor({ timeout: 60_000 });
+    // OHIF's "investigational use" banner covers the bottom of the viewport
+    await page.locator('[data-cy="confirm-and-hide-button"]').click();
+    // the hanging protocol opens the middle slice of the 121
+    await expect.poll(() => ohifImagePosition(page), { timeout: 60_000 }).toBe(60);
+    await openPanel(page, 'model', 'model-panel');
+    const status = page.getByTestId('concord-reference-status');
+    await expect
+      .poll(() => status.getAttribute('data-state'), { timeout: 60_000 })
+      .toBe('shown');
+    expect(await status.innerText()).toMatch(/AAL merged into 7 structures \(annotator\)/);
+    await expect
+      .poll(async () => countColour(await ohifViewportPixels(page), FRONTAL), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(200);
+    // OHIF's own segmentation panel lists the reference
+    await page.locator('[data-cy="panelSegmentation-btn"]').click();
+    await expect
+      .poll(() => page.locator('body').innerText(), { timeout: 15_000 })
+      .toMatch(/Reference \(annotator\)/);
+    await saveScreenshot(page, 'ohif-reference');
+  });
+
+  it('runs the shipped model with WASM threads; Metrics equal `concord metrics` on the exported SEG', async () => {
+    const { page } = browser;
+    await openPanel(page, 'model', 'model-panel');
+    await page.getByTestId('model-select').selectOption({ label: CE_MODEL });
+    const t0 = Date.now();
+    await page.getByTestId('model-run').click();
+    await page
+      .locator('[data-testid=model-result], [data-testid=model-error]')
+      .first()
+      .waitFor({ timeout: 150_000 });
+    expect(await page.getByTestId('model-error').count()).toBe(0);
+    console.log(`Run -> model result: ${Date.now() - t0} ms`);
+    // cross-origin isolated: ORT 1.30 (ours, beside the plugin) runs threaded
+    expect(await page.getByTestId('model-backend').innerText()).toMatch(/^wasm, ([2-9]|\d\d+) threads/);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+
+    await openPanel(page, 'metrics', 'metrics-panel');
+    await page.getByTestId('metrics-table').waitFor({ timeout: 60_000 });
+    console.log(`Run -> metrics shown: ${Date.now() - t0} ms`);
+    const shown = await metricsTable(page);
+    await saveScreenshot(page, 'ohif-metrics');
+
+    await openPanel(page, 'export', 'export-panel');
+    await page.getByTestId('export-build').click();
+    await page.getByTestId('export-files').waitFor({ timeout: 120_000 });
+    const save = async (kind: 'seg' | 'csv') => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId(`export-download-${kind}`).click(),
+      ]);
+      const file = path.join(tmp, download.suggestedFilename());
+      await download.saveAs(file);
+      return file;
+    };
+    const seg = await save('seg');
+    const csv = await save('csv');
+    const v = dciodvfy(seg);
+    expect(v.errors, v.output).toEqual([]);
+    const csvRows = (await readFile(csv, 'utf8')).trimEnd().split(/\r?\n/);
+    expect(csvRows).toHaveLength(Object.keys(shown).length + 1);
+
+    const { stdout } = await run(
+      process.execPath,
+      [
+        'platform/cli/bin/concord.mjs',
+        'metrics',
+        '--reference',
+        path.join(COLIN_DIR, 'reference-seg.dcm'),
+        '--series',
+        path.join(COLIN_DIR, 'dicom'),
+        '--prediction',
+        seg,
+      ],
+      { maxBuffer: 64 << 20 },
+    );
+    const cli = JSON.parse(stdout) as {
+      structures: Array<
+        Record<string, unknown> & { label: number; nsd: Record<string, number | null> }
+      >;
+    };
+    expect(Object.keys(shown).sort()).toEqual(cli.structures.map((s) => String(s.label)).sort());
+    for (const s of cli.structures) {
+      const row = shown[String(s.label)];
+      expect(row.status).toBe(s.status);
+      for (const k of tableMetricKeys(false)) {
+        const want = s[k] as number | null;
+        if (want === null) expect(row[k], `${s.label} ${k}`).toBe('');
+        else expect(Number(row[k]), `${s.label} ${k}`).toBeCloseTo(want, 9);
+      }
+      for (const [tau, want] of Object.entries(s.nsd)) {
+        if (want === null) expect(row[`nsd@${tau}`]).toBe('');
+        else expect(Number(row[`nsd@${tau}`]), `${s.label} nsd@${tau}`).toBeCloseTo(want, 9);
+      }
+    }
+    // the model's Dice on this sample is far from chance (docs/README figures: ~0.8)
+    const meanDice =
+      cli.structures.reduce((a, s) => a + Number(s.dice), 0) / cli.structures.length;
+    expect(meanDice).toBeGreaterThan(0.6);
+  });
+
+  it('a worst-slice jump moves OHIF’s viewport', async () => {
+    const { page } = browser;
+    await openPanel(page, 'disagreement', 'disagreement-panel');
+    const worst = page.getByTestId('worst-slices');
+    await expect.poll(() => worst.innerText(), { timeout: 60_000 }).toMatch(/worst: \d+/);
+    const ranking = (await worst.innerText())
+      .replace(/^worst:\s*/, '')
+      .split(',')
+      .map((s) => Number(s.trim()));
+    const before = await ohifImagePosition(page);
+    const target = ranking.find((k) => k !== before) ?? ranking[0];
+    await page.locator(`[data-testid=slice-profile] [data-slice="${target}"]`).first().click();
+    await expect.poll(() => ohifImagePosition(page), { timeout: 15_000 }).toBe(target);
+    await saveScreenshot(page, 'ohif-worst-slice');
+    expect(browser.errors.filter((e) => !/ReferencedSeriesSequence/.test(e))).toEqual([]);
+  });
+});
