@@ -24,3 +24,8 @@ build_app() {
   fi
   (cd "$REPO_ROOT" && npx --no-install vite build --configLoader runner --config platform/app/vite.config.ts --logLevel warn)
 }
+
+build_ohif() {
+  echo "==> building Concord's runtime plugins for stock OHIF (dist/ohif, ESM + UMD)"
+  (cd "$REPO_ROOT" && npx --no-install tsx --conditions=source scripts/build-ohif/build.ts --umd --quiet)
+}

@@ -9,13 +9,18 @@
  *   OHIF 3.14 descriptors with integrity hashes (descriptors.ts).
  * `--umd` also writes the UMD files for OHIF 3.14's loader (umd/).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { build } from 'vite';
-import {
-  OHIF_EXTENSION_FILES,
-  OHIF_MODE_FILE,
-} from '@concord/mode-model-vs-annotator/ohif-files';
+import { OHIF_EXTENSION_FILES, OHIF_MODE_FILE } from '@concord/mode-model-vs-annotator/ohif-files';
 import { copyOrtAssets } from '../copy-ort-assets.mjs';
 import { ohifCoreAlias, SOURCE_CLIENT_CONDITIONS } from '../../vitest.shared.ts';
 import { pluginsJson } from './descriptors.ts';
@@ -40,7 +45,9 @@ const ENTRIES: Record<string, string> = {
 /** The shipped concord.model/v1 manifests whose .onnx is there. */
 function shippedModels(): Array<{ name: string; file: string; onnx: string }> {
   const out: Array<{ name: string; file: string; onnx: string }> = [];
-  for (const file of readdirSync(MODELS_DIR).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(MODELS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const m = JSON.parse(readFileSync(path.join(MODELS_DIR, file), 'utf8')) as {
       schema?: string;
       name?: string;
@@ -74,7 +81,9 @@ export async function buildOhif(options: { umd?: boolean; quiet?: boolean } = {}
     },
     worker: {
       format: 'es',
-      rolldownOptions: { output: { entryFileNames: '[name]-[hash].js', chunkFileNames: 'chunk-[name]-[hash].js' } },
+      rolldownOptions: {
+        output: { entryFileNames: '[name]-[hash].js', chunkFileNames: 'chunk-[name]-[hash].js' },
+      },
     },
     build: {
       outDir: OUT,
@@ -108,7 +117,8 @@ export async function buildOhif(options: { umd?: boolean; quiet?: boolean } = {}
     copyFileSync(path.join(MODELS_DIR, m.file), path.join(OUT, 'models', m.file));
     copyFileSync(path.join(MODELS_DIR, m.onnx), path.join(OUT, 'models', m.onnx));
   }
-  if (options.umd) await (await import('./umd.ts')).buildUmd(OUT, ENTRIES, { quiet: options.quiet });
+  if (options.umd)
+    await (await import('./umd.ts')).buildUmd(OUT, ENTRIES, { quiet: options.quiet });
   const plugins = pluginsJson(OUT, {
     extensions: Object.values(OHIF_EXTENSION_FILES),
     mode: OHIF_MODE_FILE,
@@ -125,7 +135,8 @@ export function checkNoBareImports(dir: string) {
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
     const text = readFileSync(path.join(dir, f), 'utf8');
     // static imports at statement starts (minified: `import{a}from"./x.js";`) and import("…")
-    const re = /(?:(?:^|[;}\n])\s*import\s*(?:[\w$*{}\s,]+from\s*)?|(?:^|[;}\n])\s*export\s*[\w$*{}\s,]*from\s*|\bimport\s*\(\s*)["'`]([^"'`]+)["'`]/g;
+    const re =
+      /(?:(?:^|[;}\n])\s*import\s*(?:[\w$*{}\s,]+from\s*)?|(?:^|[;}\n])\s*export\s*[\w$*{}\s,]*from\s*|\bimport\s*\(\s*)["'`]([^"'`]+)["'`]/g;
     for (const m of text.matchAll(re)) {
       if (!/^(\.\.?\/|data:|blob:|https?:)/.test(m[1])) bad.push(`${f}: ${m[1]}`);
     }
@@ -135,7 +146,7 @@ export function checkNoBareImports(dir: string) {
 
 if (process.argv[1] === import.meta.filename) {
   const umd = process.argv.includes('--umd');
-  buildOhif({ umd })
+  buildOhif({ umd, quiet: process.argv.includes('--quiet') })
     .then((p) => {
       process.stdout.write(
         `dist/ohif: ${p.extensions.length} extensions, mode ${p.modes[0]}, route /${p.modeRoute}\n`,

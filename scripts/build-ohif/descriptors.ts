@@ -53,7 +53,10 @@ export function descriptorFor(
 
 /** The package name (= extension or mode id) whose plugin a file is, from `<scope-less name>.js`. */
 export function packageNameOfFile(file: string): string {
-  return `@concord/${path.basename(file).replace(/\.(umd\.)?js$/, '').replace(/^concord-/, '')}`;
+  return `@concord/${path
+    .basename(file)
+    .replace(/\.(umd\.)?js$/, '')
+    .replace(/^concord-/, '')}`;
 }
 
 export function pluginsJson(

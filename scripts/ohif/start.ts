@@ -22,4 +22,5 @@ const s = await serveStockOhif({
   isolation: !process.argv.includes('--no-isolation'),
 });
 console.log(`Stock OHIF ${STOCK_OHIF_VERSION} with Concord's plugins at ${s.origin}/`);
-if (colin) console.log(`Model vs annotator on the Colin27 sample: ${s.studyUrl(colin.StudyInstanceUID)}`);
+if (colin)
+  console.log(`Model vs annotator on the Colin27 sample: ${s.studyUrl(colin.StudyInstanceUID)}`);

@@ -52,8 +52,7 @@ interface PluginsJson {
 
 export function readPlugins(dir = PLUGINS_DIR): PluginsJson {
   const file = path.join(dir, 'plugins.json');
-  if (!existsSync(file))
-    throw new Error(`${file} is missing: run "npm run build:ohif" first`);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build:ohif" first`);
   return JSON.parse(readFileSync(file, 'utf8')) as PluginsJson;
 }
 
@@ -163,12 +162,20 @@ export async function serveStockOhif(
     handle: (req, res) => {
       const urlPath = (req.url ?? '').split('?')[0];
       if (urlPath === '/app-config.js') {
-        res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
+        res.writeHead(200, {
+          ...headers,
+          'Content-Type': 'text/javascript; charset=utf-8',
+          'Cache-Control': 'no-cache',
+        });
         res.end(config);
         return true;
       }
       if (urlPath === MANIFEST_PATH) {
-        res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' });
+        res.writeHead(200, {
+          ...headers,
+          'Content-Type': 'application/json; charset=utf-8',
+          'Cache-Control': 'no-cache',
+        });
         res.end(manifest);
         return true;
       }

@@ -59,6 +59,13 @@ function ReferenceLine({ session }: { session: ConcordOhifSession }) {
   );
 }
 
+/** Without COOP/COEP the page is not cross-origin isolated: no SharedArrayBuffer, one WASM thread. */
+export function isolationNote(isolated: boolean): string | null {
+  return isolated
+    ? null
+    : 'This page is not cross-origin isolated (the server sends no COOP/COEP headers): inference runs single-threaded. docs/ohif.md says how to add them.';
+}
+
 function IslandContent({
   session,
   panel: Panel,
@@ -69,9 +76,15 @@ function IslandContent({
   name: string;
 }) {
   const host = useSyncExternalStore(session.subscribe, session.current);
+  const note = name === 'Model' ? isolationNote(globalThis.crossOriginIsolated === true) : null;
   return (
     <IslandErrorBoundary name={name}>
       <ReferenceLine session={session} />
+      {note && (
+        <p className="small muted" data-testid="concord-isolation-note">
+          {note}
+        </p>
+      )}
       {host ? (
         <Suspense fallback={<p className="muted">Loading the {name} panel…</p>}>
           <Panel viewer={host} />

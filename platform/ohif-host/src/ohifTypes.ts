@@ -156,9 +156,7 @@ export interface HostCornerstone {
 
 /** The host's Cornerstone libraries, from OHIF's cornerstone extension. */
 export function hostCornerstone(extensionManager: OhifExtensionManager): HostCornerstone {
-  const entry = extensionManager.getModuleEntry(
-    '@ohif/extension-cornerstone.utilityModule.common',
-  );
+  const entry = extensionManager.getModuleEntry('@ohif/extension-cornerstone.utilityModule.common');
   const get = entry?.exports?.getCornerstoneLibraries as (() => HostCornerstone) | undefined;
   if (!get)
     throw new Error(

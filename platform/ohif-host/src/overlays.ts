@@ -17,12 +17,7 @@ import {
   type OverlaySourceRegistry,
   type OverlayState,
 } from '@concord/core';
-import type {
-  CsImage,
-  CsImageVolume,
-  HostCornerstone,
-  SegmentationService,
-} from './ohifTypes.ts';
+import type { CsImage, CsImageVolume, HostCornerstone, SegmentationService } from './ohifTypes.ts';
 
 /** Distinct colours for labels without one (Okabe-Ito, then a hue wheel), as Concord's viewer. */
 export function fallbackColor(label: number): [number, number, number] {

@@ -80,7 +80,10 @@ export class ConcordOhifSession {
       this.sources.register(d);
     const { viewportGridService, displaySetService, cornerstoneViewportService } =
       servicesManager.services;
-    const on = (svc: { subscribe: typeof displaySetService.subscribe; EVENTS: Record<string, string> }, name: string) => {
+    const on = (
+      svc: { subscribe: typeof displaySetService.subscribe; EVENTS: Record<string, string> },
+      name: string,
+    ) => {
       const event = svc.EVENTS[name];
       if (event) this.unsubscribers.push(svc.subscribe(event, () => this.refresh()).unsubscribe);
     };

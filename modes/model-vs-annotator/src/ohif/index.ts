@@ -64,7 +64,11 @@ export const hangingProtocol = {
     },
   },
   defaultViewport: {
-    viewportOptions: { viewportType: 'stack', toolGroupId: TOOL_GROUP_ID, allowUnmatchedView: true },
+    viewportOptions: {
+      viewportType: 'stack',
+      toolGroupId: TOOL_GROUP_ID,
+      allowUnmatchedView: true,
+    },
     displaySets: [{ id: 'images', matchedDisplaySetsIndex: -1 }],
   },
   stages: [

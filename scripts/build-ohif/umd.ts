@@ -1,0 +1,67 @@
+/**
+ * UMD files for OHIF 3.14's runtime-plugin loader (`npm run build:ohif -- --umd`, docs/ohif.md):
+ * one self-contained file per extension and for the mode in dist/ohif/umd/, exposing the
+ * plugin as `window[<package name>]`, and taking React from the globals 3.14 shares (keyed by
+ * full package name: `window['react']`, `window['react-dom']`, `window['react/jsx-runtime']`).
+ * Concord reaches @ohif/core and Cornerstone only through the services OHIF hands it, so it
+ * imports neither. Workers and ORT's files stay ESM next to them (module workers).
+ */
+import path from 'node:path';
+import { build } from 'vite';
+import { ohifCoreAlias, SOURCE_CLIENT_CONDITIONS } from '../../vitest.shared.ts';
+import { packageNameOfFile } from './descriptors.ts';
+
+/** Packages OHIF 3.14 shares on window, as the UMD files expect them. */
+export const SHARED_GLOBALS: Record<string, string> = {
+  react: 'react',
+  'react-dom': 'react-dom',
+  // React 18's react-dom also exports createRoot; 3.14 shares no separate react-dom/client
+  'react-dom/client': 'react-dom',
+  'react/jsx-runtime': 'react/jsx-runtime',
+};
+
+export async function buildUmd(
+  outDir: string,
+  entries: Record<string, string>,
+  o: { quiet?: boolean; root?: string } = {},
+) {
+  const root = o.root ?? path.resolve(import.meta.dirname, '../..');
+  for (const [file, src] of Object.entries(entries)) {
+    const globalName = packageNameOfFile(file);
+    await build({
+      configFile: false,
+      root,
+      base: './',
+      logLevel: o.quiet ? 'warn' : 'info',
+      resolve: {
+        alias: [ohifCoreAlias],
+        dedupe: ['dcmjs', 'fflate'],
+        conditions: SOURCE_CLIENT_CONDITIONS,
+      },
+      define: {
+        'process.env.NODE_ENV': JSON.stringify('production'),
+        __CONCORD_ORT_BESIDE_WORKER__: 'true',
+      },
+      worker: { format: 'es' },
+      build: {
+        outDir: path.join(outDir, 'umd'),
+        emptyOutDir: false,
+        target: 'es2022',
+        assetsDir: '',
+        sourcemap: false,
+        copyPublicDir: false,
+        reportCompressedSize: false,
+        lib: {
+          entry: path.join(root, src),
+          formats: ['umd'],
+          name: globalName,
+          fileName: () => file.replace(/\.js$/, '.umd.js'),
+        },
+        rolldownOptions: {
+          external: Object.keys(SHARED_GLOBALS),
+          output: { globals: SHARED_GLOBALS, exports: 'default' },
+        },
+      },
+    });
+  }
+}
