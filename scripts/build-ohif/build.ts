@@ -7,7 +7,7 @@
  *   its own URL), the shipped models in models/;
  * - plugins.json: the files to list in OHIF's app-config (3.13), the mode's route, and the
  *   OHIF 3.14 descriptors with integrity hashes (descriptors.ts).
- * `--umd` also writes the UMD files for OHIF 3.14's loader (umd/).
+ * `--umd` also writes the UMD files for OHIF 3.14's loader (`<name>.umd.js`, umd.ts).
  */
 import {
   copyFileSync,
@@ -118,7 +118,12 @@ export async function buildOhif(options: { umd?: boolean; quiet?: boolean } = {}
     copyFileSync(path.join(MODELS_DIR, m.onnx), path.join(OUT, 'models', m.onnx));
   }
   if (options.umd)
-    await (await import('./umd.ts')).buildUmd(OUT, ENTRIES, { quiet: options.quiet });
+    await (
+      await import('./umd.ts')
+    ).buildUmd(OUT, ENTRIES, {
+      quiet: options.quiet,
+      models: models.map(({ name, file }) => ({ name, file })),
+    });
   const plugins = pluginsJson(OUT, {
     extensions: Object.values(OHIF_EXTENSION_FILES),
     mode: OHIF_MODE_FILE,

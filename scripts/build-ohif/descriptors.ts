@@ -75,7 +75,7 @@ export function pluginsJson(
   };
   if (o.umd) {
     out.descriptors.umd = files
-      .map((f) => `umd/${f.replace(/\.js$/, '.umd.js')}`)
+      .map((f) => f.replace(/\.js$/, '.umd.js'))
       .filter((f) => existsSync(path.join(dir, f)))
       .map((f) => descriptorFor(packageNameOfFile(f), f, readFileSync(path.join(dir, f)), 'umd'));
   }

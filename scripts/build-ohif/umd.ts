@@ -1,6 +1,7 @@
 /**
  * UMD files for OHIF 3.14's runtime-plugin loader (`npm run build:ohif -- --umd`, docs/ohif.md):
- * one self-contained file per extension and for the mode in dist/ohif/umd/, exposing the
+ * one file per extension and for the mode, `<name>.umd.js` next to the ESM files (the
+ * workers, ONNX Runtime and the models they resolve from their own URL are shared), exposing the
  * plugin as `window[<package name>]`, and taking React from the globals 3.14 shares (keyed by
  * full package name: `window['react']`, `window['react-dom']`, `window['react/jsx-runtime']`).
  * Concord reaches @ohif/core and Cornerstone only through the services OHIF hands it, so it
@@ -23,7 +24,7 @@ export const SHARED_GLOBALS: Record<string, string> = {
 export async function buildUmd(
   outDir: string,
   entries: Record<string, string>,
-  o: { quiet?: boolean; root?: string } = {},
+  o: { quiet?: boolean; root?: string; models?: Array<{ name: string; file: string }> } = {},
 ) {
   const root = o.root ?? path.resolve(import.meta.dirname, '../..');
   for (const [file, src] of Object.entries(entries)) {
@@ -41,10 +42,12 @@ export async function buildUmd(
       define: {
         'process.env.NODE_ENV': JSON.stringify('production'),
         __CONCORD_ORT_BESIDE_WORKER__: 'true',
+        __CONCORD_OHIF_EXTENSIONS_BY_ID__: 'true',
+        __CONCORD_OHIF_MODELS__: JSON.stringify(o.models ?? []),
       },
       worker: { format: 'es' },
       build: {
-        outDir: path.join(outDir, 'umd'),
+        outDir,
         emptyOutDir: false,
         target: 'es2022',
         assetsDir: '',

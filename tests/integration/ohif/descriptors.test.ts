@@ -5,7 +5,7 @@
  * globalName and UMD ones do. 3.14's loader itself is not on npm yet (docs/ohif.md).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,7 +39,7 @@ describe('OHIF 3.14 descriptors', () => {
     for (const [id, file] of Object.entries(OHIF_EXTENSION_FILES))
       expect(packageNameOfFile(file)).toBe(id);
     expect(packageNameOfFile(OHIF_MODE_FILE)).toBe(MODE_ID);
-    expect(packageNameOfFile(`umd/${OHIF_MODE_FILE.replace(/\.js$/, '.umd.js')}`)).toBe(MODE_ID);
+    expect(packageNameOfFile(OHIF_MODE_FILE.replace(/\.js$/, '.umd.js'))).toBe(MODE_ID);
   });
 
   it('integrity is the SRI sha384 of the bytes; a changed byte changes it', () => {
@@ -61,15 +61,14 @@ describe('OHIF 3.14 descriptors', () => {
       styles: [],
     });
     expect('globalName' in esm).toBe(false);
-    expect(descriptorFor(INFERENCE, 'umd/a.umd.js', 'x', 'umd').globalName).toBe(INFERENCE);
+    expect(descriptorFor(INFERENCE, 'a.umd.js', 'x', 'umd').globalName).toBe(INFERENCE);
   });
 
   it('plugins.json lists the files and one descriptor per file with its own hash', () => {
     const files = [...Object.values(OHIF_EXTENSION_FILES), OHIF_MODE_FILE];
-    mkdirSync(path.join(dir, 'umd'), { recursive: true });
     for (const f of files) {
       writeFileSync(path.join(dir, f), `export default { id: ${JSON.stringify(f)} };\n`);
-      writeFileSync(path.join(dir, 'umd', f.replace(/\.js$/, '.umd.js')), `/* umd ${f} */\n`);
+      writeFileSync(path.join(dir, f.replace(/\.js$/, '.umd.js')), `/* umd ${f} */\n`);
     }
     const p = pluginsJson(dir, {
       extensions: Object.values(OHIF_EXTENSION_FILES),

@@ -33,8 +33,17 @@ export function pluginUrl(file: string): string {
   return new URL(/* @vite-ignore */ `./${file}`, import.meta.url).pathname;
 }
 
-/** The mode's extension dependencies: OHIF's by name, Concord's by URL. */
-export function ohifExtensionDependencies(): Record<string, string> {
+/**
+ * Set by the UMD build for OHIF 3.14 (scripts/build-ohif/umd.ts): 3.14 registers runtime
+ * plugins from descriptors by their package name, so the mode lists Concord's extensions by id.
+ */
+declare const __CONCORD_OHIF_EXTENSIONS_BY_ID__: boolean | undefined;
+
+/** The mode's extension dependencies: OHIF's by name, Concord's by URL (3.13) or by id (3.14). */
+export function ohifExtensionDependencies(
+  byId = typeof __CONCORD_OHIF_EXTENSIONS_BY_ID__ !== 'undefined' &&
+    __CONCORD_OHIF_EXTENSIONS_BY_ID__,
+): Record<string, string> {
   const deps: Record<string, string> = {
     '@ohif/extension-default': '^3.0.0',
     '@ohif/extension-cornerstone': '^3.0.0',
@@ -42,7 +51,7 @@ export function ohifExtensionDependencies(): Record<string, string> {
   for (const id of Object.keys(EXTENSIONS)) {
     const file = OHIF_EXTENSION_FILES[id as keyof typeof OHIF_EXTENSION_FILES];
     if (!file) throw new Error(`No OHIF plugin file for ${id}`);
-    deps[pluginUrl(file)] = EXTENSIONS[id];
+    deps[byId ? id : pluginUrl(file)] = EXTENSIONS[id];
   }
   return deps;
 }
