@@ -44,6 +44,8 @@ export async function buildUmd(
         __CONCORD_ORT_BESIDE_WORKER__: 'true',
         __CONCORD_OHIF_EXTENSIONS_BY_ID__: 'true',
         __CONCORD_OHIF_MODELS__: JSON.stringify(o.models ?? []),
+        // UMD has no import.meta: the script's own URL, taken while it runs (see `intro`)
+        'import.meta.url': '__concordScriptUrl',
       },
       worker: { format: 'es' },
       build: {
@@ -62,7 +64,11 @@ export async function buildUmd(
         },
         rolldownOptions: {
           external: Object.keys(SHARED_GLOBALS),
-          output: { globals: SHARED_GLOBALS, exports: 'default' },
+          output: {
+            globals: SHARED_GLOBALS,
+            exports: 'default',
+            intro: `var __concordScriptUrl = (typeof document !== 'undefined' && document.currentScript && document.currentScript.src) || (typeof location !== 'undefined' ? location.href : '');`,
+          },
         },
       },
     });

@@ -7,8 +7,10 @@
  * wrote (its DICOM SEG, which dciodvfy accepts) and the reference, and that a worst-slice jump
  * moves OHIF's viewport. docs/ohif.md.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import vm from 'node:vm';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,7 +70,10 @@ describe('Concord in stock OHIF 3.13.2', () => {
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'concord-ohif-e2e-'));
-    if (!existsSync(path.join(PLUGINS_DIR, 'plugins.json'))) await buildOhif({ quiet: true });
+    // npm test builds dist/ohif (ESM + UMD) before the e2e suites; a lone run builds it here
+    const plugins = path.join(PLUGINS_DIR, 'plugins.json');
+    if (!existsSync(plugins) || !JSON.parse(readFileSync(plugins, 'utf8')).descriptors?.umd)
+      await buildOhif({ quiet: true, umd: true });
     server = await serveStockOhif();
     browser = await openBrowser();
     const manifest = JSON.parse(
@@ -221,5 +226,68 @@ describe('Concord in stock OHIF 3.13.2', () => {
       .toBe(instanceOf(next));
     await saveScreenshot(page, 'ohif-worst-slice');
     expect(browser.errors.filter((e) => !/ReferencedSeriesSequence/.test(e))).toEqual([]);
+  });
+
+  it('OHIF 3.14 UMD files: descriptors hash them; each sets window[packageName] from shared React', () => {
+    const p = JSON.parse(readFileSync(path.join(PLUGINS_DIR, 'plugins.json'), 'utf8')) as {
+      descriptors: {
+        umd: Array<{
+          packageName: string;
+          importPath: string;
+          globalName: string;
+          integrity: string;
+        }>;
+      };
+    };
+    // React from the globals OHIF 3.14 shares, keyed by package name (docs/ohif.md)
+    const require = createRequire(path.resolve('platform/ohif-host/package.json'));
+    const shared = {
+      react: require('react'),
+      'react-dom': require('react-dom'),
+      'react/jsx-runtime': require('react/jsx-runtime'),
+    };
+    expect(p.descriptors.umd).toHaveLength(5);
+    for (const d of p.descriptors.umd) {
+      const file = path.join(PLUGINS_DIR, d.importPath);
+      const sri = `sha384-${execFileSync('openssl', ['dgst', '-sha384', '-binary', file]).toString('base64')}`;
+      expect(d.integrity, d.importPath).toBe(sri);
+      const src = `http://127.0.0.1/plugins/${d.importPath}`;
+      const context: Record<string, unknown> = {
+        ...shared,
+        document: { currentScript: { src } },
+        location: { href: 'http://127.0.0.1/' },
+        ...Object.fromEntries(
+          [
+            'URL',
+            'TextDecoder',
+            'TextEncoder',
+            'atob',
+            'btoa',
+            'performance',
+            'console',
+            'setTimeout',
+            'clearTimeout',
+            'queueMicrotask',
+            'MessageChannel',
+            'Blob',
+          ].map((k) => [k, (globalThis as Record<string, unknown>)[k]]),
+        ),
+      };
+      context.self = context;
+      vm.createContext(context);
+      vm.runInContext(readFileSync(file, 'utf8'), context);
+      const plugin = context[d.globalName] as {
+        id: string;
+        modeFactory?: () => { extensions: Record<string, string> };
+      };
+      expect(plugin?.id, d.importPath).toBe(d.packageName);
+      // 3.14 registers plugins by package name: the mode lists Concord's extensions by id
+      if (plugin.modeFactory)
+        expect(Object.keys(plugin.modeFactory().extensions)).toEqual(
+          expect.arrayContaining(
+            p.descriptors.umd.filter((x) => x !== d).map((x) => x.packageName),
+          ),
+        );
+    }
   });
 });

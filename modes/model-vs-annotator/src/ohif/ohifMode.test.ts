@@ -14,7 +14,8 @@ import reportExport from '@concord/extension-report-export/ohif';
 import { COMMAND_IDS } from '@concord/extension-disagreement/ids';
 import { registeredSession } from '@concord/ohif-host';
 import { OHIF_EXTENSION_FILES } from './files.ts';
-import ohifMode, { ohifExtensionDependencies, hangingProtocol } from './index.ts';
+import ohifMode from './index.ts';
+import { ohifExtensionDependencies, hangingProtocol } from './mode.ts';
 import { EXTENSIONS, MODE_ID, PANELS } from '../index.ts';
 
 const PLUGINS = [inference, metrics, disagreement, reportExport];
