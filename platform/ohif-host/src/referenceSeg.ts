@@ -5,6 +5,7 @@
  * segmentationService as the `reference` source.
  */
 import {
+  DicomWebSource,
   chooseReferenceSeg,
   readDicomSeg,
   type DicomInstanceMetadata,
@@ -27,16 +28,30 @@ export function segDisplaySetsOf(all: OhifDisplaySet[], studyUID: string): OhifD
   return all.filter((d) => d.StudyInstanceUID === studyUID && isSegDisplaySet(d));
 }
 
-/** Where the bytes of a display set's (first) instance are: DICOM JSON url, or WADO-RS. */
-export function instanceUrl(ds: OhifDisplaySet, wadoRoot?: string): string | null {
+/** The Part 10 file URL of a display set's (first) instance, where OHIF has one (DICOM JSON). */
+export function instanceUrl(ds: OhifDisplaySet): string | null {
   const inst: OhifInstance | undefined = ds.instance ?? ds.instances?.[0];
   if (!inst) return null;
-  const raw = String(inst.url ?? inst.imageId ?? '');
+  const raw = String(inst.url ?? '');
   const direct = raw.replace(/^(dicomweb|wadouri|dicomfile):/, '');
-  if (/^https?:\/\/|^\//.test(direct) && !/\/frames\/\d+$/.test(direct)) return direct;
-  if (wadoRoot && inst.SOPInstanceUID)
-    return `${wadoRoot.replace(/\/$/, '')}/studies/${ds.StudyInstanceUID}/series/${ds.SeriesInstanceUID}/instances/${inst.SOPInstanceUID}`;
-  return null;
+  return /^https?:\/\/|^\//.test(direct) ? direct : null;
+}
+
+/** The bytes of a display set's (first) instance: its DICOM JSON URL, else WADO-RS. */
+export async function instanceBytes(
+  ds: OhifDisplaySet,
+  wadoRoot: string | undefined,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const url = instanceUrl(ds);
+  if (url) {
+    const res = await fetch(url, { signal });
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+  const sop = (ds.instance ?? ds.instances?.[0])?.SOPInstanceUID;
+  if (!wadoRoot || !sop) throw new Error('OHIF gives no address for its instance');
+  return new DicomWebSource(wadoRoot).instance(ds.StudyInstanceUID, ds.SeriesInstanceUID, sop);
 }
 
 /** The series shown, as the SEG reader needs it (geometry and SOP Instance UIDs per slice). */
@@ -99,14 +114,8 @@ export async function loadReferenceSeg(
   return chooseReferenceSeg(
     candidates,
     async (c) => {
-      const url = instanceUrl(c.displaySet, options.wadoRoot);
-      if (!url) throw new Error('OHIF gives no address for its instance');
-      const res = await fetch(url, {
-        headers: { Accept: 'application/dicom; transfer-syntax=*' },
-        signal: options.signal,
-      });
-      if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-      const { labels, segments } = readDicomSeg(new Uint8Array(await res.arrayBuffer()), series);
+      const bytes = await instanceBytes(c.displaySet, options.wadoRoot, options.signal);
+      const { labels, segments } = readDicomSeg(bytes, series);
       return { labels, segments };
     },
     { signal: options.signal },
