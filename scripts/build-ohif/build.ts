@@ -68,7 +68,7 @@ export async function buildOhif(options: { umd?: boolean; quiet?: boolean } = {}
     configFile: false,
     root: ROOT,
     base: './',
-    logLevel: options.quiet ? 'warn' : 'info',
+    logLevel: options.quiet ? 'error' : 'info',
     resolve: {
       alias: [ohifCoreAlias],
       dedupe: ['dcmjs', 'fflate', 'react', 'react-dom'],

@@ -33,7 +33,7 @@ export async function buildUmd(
       configFile: false,
       root,
       base: './',
-      logLevel: o.quiet ? 'warn' : 'info',
+      logLevel: o.quiet ? 'error' : 'info',
       resolve: {
         alias: [ohifCoreAlias],
         dedupe: ['dcmjs', 'fflate'],

@@ -3,10 +3,12 @@
  * segmentations: each labelmap becomes labelmap images derived from the displayed series in the
  * host's Cornerstone cache, added through OHIF's `segmentationService` (so OHIF's own
  * segmentation panel lists it) and shown on the viewports that display the series, styled per
- * source (docs/ohif.md). Several segmentations show together on one stack viewport.
+ * source (docs/ohif.md). Several segmentations show together on one stack viewport; a source
+ * whose structures overlap (docs/structures.md) is one segmentation per layer.
  */
 import {
   alignToReference,
+  labelLayers,
   nextTask,
   type Grid,
   type HostOverlays,
@@ -50,7 +52,7 @@ export function volumeGrid(volume: CsImageVolume): Grid {
   };
 }
 
-/** Labelmap images derived from the series, filled slice by slice, with per-label counts. */
+/** Labelmap images derived from the series for one layer, filled slice by slice, with counts. */
 class SliceFill {
   readonly images: CsImage[] = [];
   readonly nz: number;
@@ -61,12 +63,13 @@ class SliceFill {
   constructor(
     private readonly cs: HostCornerstone,
     readonly volume: CsImageVolume,
-    readonly aligned: LabelVolume,
+    dims: readonly [number, number, number],
+    private readonly layer: LabelVolume['data'],
   ) {
-    const [nx, ny, nz] = aligned.dims;
+    const [nx, ny, nz] = dims;
     this.nz = nz;
     this.sliceSize = nx * ny;
-    this.hist = new Float64Array(aligned.data instanceof Uint8Array ? 256 : 65536);
+    this.hist = new Float64Array(layer instanceof Uint8Array ? 256 : 65536);
   }
 
   run(n: number) {
@@ -77,7 +80,7 @@ class SliceFill {
         { instanceNumber: k + 1 },
       );
       this.images.push(image);
-      const slice = this.aligned.data.subarray(k * this.sliceSize, (k + 1) * this.sliceSize);
+      const slice = this.layer.subarray(k * this.sliceSize, (k + 1) * this.sliceSize);
       image.voxelManager?.getScalarData().set(slice);
       const hist = this.hist;
       for (let i = 0; i < slice.length; i++) hist[slice[i]]++;
@@ -92,11 +95,17 @@ class SliceFill {
   }
 }
 
+/** One fill per layer of a structure set (docs/structures.md): overlapping structures both show. */
+function layerFills(cs: HostCornerstone, volume: CsImageVolume, aligned: LabelVolume): SliceFill[] {
+  return labelLayers(aligned).map((layer) => new SliceFill(cs, volume, aligned.dims, layer));
+}
+
 type Listener = (states: OverlayState[]) => void;
 
 export class OhifOverlays implements HostOverlays {
   private states = new Map<OverlaySource, OverlayState>();
-  private segmentationIds = new Map<OverlaySource, string>();
+  /** OHIF segmentations of a source: one per layer of its structure set. */
+  private segmentationIds = new Map<OverlaySource, string[]>();
   private volumes = new Map<OverlaySource, LabelVolume>();
   private listeners = new Set<Listener>();
   private generation = 0;
@@ -142,10 +151,11 @@ export class OhifOverlays implements HostOverlays {
   ): LabelVolume {
     this.sources.require(source);
     this.pendingShow.delete(source);
-    const fill = new SliceFill(this.cs, volume, alignToReference(labelmap, volumeGrid(volume)));
-    fill.run(fill.nz);
+    const aligned = alignToReference(labelmap, volumeGrid(volume));
+    const fills = layerFills(this.cs, volume, aligned);
+    for (const fill of fills) fill.run(fill.nz);
     this.remove(source);
-    return this.register(source, fill, labelmap, title, origin);
+    return this.register(source, aligned, fills, labelmap, title, origin);
   }
 
   /**
@@ -164,56 +174,70 @@ export class OhifOverlays implements HostOverlays {
     const token = {};
     this.pendingShow.set(source, token);
     const aligned = alignToReference(labelmap, volumeGrid(volume));
-    const fill = new SliceFill(this.cs, volume, aligned);
-    while (fill.done < fill.nz) {
-      const t0 = performance.now();
-      while (fill.done < fill.nz && performance.now() - t0 < budgetMs) fill.run(1);
-      if (fill.done < fill.nz) await nextTask();
-      if (this.pendingShow.get(source) !== token)
-        throw new DOMException('Superseded by a newer labelmap', 'AbortError');
+    const fills = layerFills(this.cs, volume, aligned);
+    for (const fill of fills) {
+      while (fill.done < fill.nz) {
+        const t0 = performance.now();
+        while (fill.done < fill.nz && performance.now() - t0 < budgetMs) fill.run(1);
+        if (fill.done < fill.nz) await nextTask();
+        if (this.pendingShow.get(source) !== token)
+          throw new DOMException('Superseded by a newer labelmap', 'AbortError');
+      }
     }
     this.pendingShow.delete(source);
     this.remove(source);
-    return this.register(source, fill, labelmap, title, origin);
+    return this.register(source, aligned, fills, labelmap, title, origin);
   }
 
   private register(
     source: OverlaySource,
-    fill: SliceFill,
+    aligned: LabelVolume,
+    fills: SliceFill[],
     labelmap: LabelVolume,
     title: string,
     origin: OverlayOrigin,
   ): LabelVolume {
-    const counts = fill.counts();
-    const segmentationId = `concord-${source}-${this.key}-${++this.generation}`;
+    const counts: Record<number, number> = {};
+    for (const f of fills) Object.assign(counts, f.counts()); // a label lives in one layer
+    const base = `concord-${source}-${this.key}-${++this.generation}`;
+    const ids = fills.map((_, i) => (i === 0 ? base : `${base}-layer${i + 1}`));
     const known = new Map((labelmap.labels ?? []).map((l) => [l.label, l]));
     const labels: LabelInfo[] = [...new Set([...known.keys(), ...Object.keys(counts).map(Number)])]
       .filter((l) => l > 0)
       .sort((a, b) => a - b)
-      .map((label) => ({
-        label,
-        name: known.get(label)?.name ?? `Label ${label}`,
-        color: known.get(label)?.color ?? fallbackColor(label),
-      }));
+      .map((label) => {
+        const k = known.get(label);
+        return {
+          label,
+          name: k?.name ?? `Label ${label}`,
+          color: k?.color ?? fallbackColor(label),
+          ...(k?.layer ? { layer: k.layer } : {}),
+          ...(k?.codes ? { codes: k.codes } : {}),
+        };
+      });
     const definition = this.sources.require(source);
-    this.segmentationService.addOrUpdateSegmentation({
-      segmentationId,
-      representation: {
-        type: this.cs.cornerstoneTools.Enums.SegmentationRepresentations.Labelmap,
-        data: {
-          imageIds: fill.images.map((i) => i.imageId),
-          referencedImageIds: fill.volume.imageIds,
+    fills.forEach((fill, i) =>
+      this.segmentationService.addOrUpdateSegmentation({
+        segmentationId: ids[i],
+        representation: {
+          type: this.cs.cornerstoneTools.Enums.SegmentationRepresentations.Labelmap,
+          data: {
+            imageIds: fill.images.map((im) => im.imageId),
+            referencedImageIds: fill.volume.imageIds,
+          },
         },
-      },
-      config: {
-        label: `${definition.label}: ${title}`,
-        segments: Object.fromEntries(
-          labels.map((l) => [l.label, { label: l.name, segmentIndex: l.label, locked: true }]),
-        ),
-      },
-    });
-    this.segmentationIds.set(source, segmentationId);
-    this.volumes.set(source, { ...fill.aligned, labels });
+        config: {
+          label: `${definition.label}: ${title}${i ? ` (overlapping, layer ${i + 1})` : ''}`,
+          segments: Object.fromEntries(
+            labels
+              .filter((l) => (l.layer ?? 0) === i)
+              .map((l) => [l.label, { label: l.name, segmentIndex: l.label, locked: true }]),
+          ),
+        },
+      }),
+    );
+    this.segmentationIds.set(source, ids);
+    this.volumes.set(source, { ...aligned, labels });
     this.states.set(source, {
       source,
       origin,
@@ -232,15 +256,15 @@ export class OhifOverlays implements HostOverlays {
 
   /** Adds the source's segmentation to every viewport showing the series, then styles it. */
   async attach(source: OverlaySource) {
-    const segmentationId = this.segmentationIds.get(source);
-    if (!segmentationId) return;
+    const ids = this.segmentationIds.get(source);
+    if (!ids) return;
     const type = this.cs.cornerstoneTools.Enums.SegmentationRepresentations.Labelmap;
-    for (const viewportId of this.viewportIds()) {
-      await this.segmentationService.addSegmentationRepresentation(viewportId, {
-        segmentationId,
-        type,
-      });
-    }
+    for (const viewportId of this.viewportIds())
+      for (const segmentationId of ids)
+        await this.segmentationService.addSegmentationRepresentation(viewportId, {
+          segmentationId,
+          type,
+        });
     this.applyDisplay(source);
   }
 
@@ -250,13 +274,24 @@ export class OhifOverlays implements HostOverlays {
   }
 
   private applyDisplay(source: OverlaySource) {
-    const segmentationId = this.segmentationIds.get(source);
+    const ids = this.segmentationIds.get(source);
     const state = this.states.get(source);
-    if (!segmentationId || !state) return;
-    const type = this.cs.cornerstoneTools.Enums.SegmentationRepresentations.Labelmap;
+    if (!ids || !state) return;
     const outlineWidth = this.sources.get(source)?.outlineWidth ?? 1;
+    ids.forEach((segmentationId, layer) =>
+      this.applyLayerDisplay(segmentationId, layer, state, outlineWidth),
+    );
+  }
+
+  private applyLayerDisplay(
+    segmentationId: string,
+    layer: number,
+    state: OverlayState,
+    outlineWidth: number,
+  ) {
+    const type = this.cs.cornerstoneTools.Enums.SegmentationRepresentations.Labelmap;
     for (const viewportId of this.viewportIds()) {
-      for (const l of state.labels) {
+      for (const l of state.labels.filter((x) => (x.layer ?? 0) === layer)) {
         const [r, g, b] = l.color ?? fallbackColor(l.label);
         this.segmentationService.setSegmentColor(viewportId, segmentationId, l.label, [
           r,
@@ -285,9 +320,9 @@ export class OhifOverlays implements HostOverlays {
   }
 
   remove(source: OverlaySource) {
-    const id = this.segmentationIds.get(source);
-    if (!id) return;
-    this.segmentationService.remove(id);
+    const ids = this.segmentationIds.get(source);
+    if (!ids) return;
+    for (const id of ids) this.segmentationService.remove(id);
     this.segmentationIds.delete(source);
     this.states.delete(source);
     this.volumes.delete(source);
@@ -302,8 +337,9 @@ export class OhifOverlays implements HostOverlays {
     this.emit();
   }
 
-  segmentationIdOf(source: OverlaySource): string | undefined {
-    return this.segmentationIds.get(source);
+  /** The OHIF segmentations of a source, one per layer. */
+  segmentationIdsOf(source: OverlaySource): string[] {
+    return this.segmentationIds.get(source) ?? [];
   }
 
   destroy() {
