@@ -66,14 +66,14 @@ module.exports = {
       },
     },
     {
-      name: 'ohif-host-imports-core-only',
+      name: 'ohif-host-imports-core-and-metrics-only',
       comment:
-        'The OHIF host adapter (Concord in stock OHIF) sits between core and the extensions: it sees only core.',
+        'The OHIF host adapter (Concord in stock OHIF) sits between the engines and the extensions: it sees core and the evaluation session.',
       severity: 'error',
       from: { path: '^platform/ohif-host/' },
       to: {
         path: '^(platform|extensions|modes)/',
-        pathNot: ['^platform/core/', '^platform/ohif-host/'],
+        pathNot: ['^platform/core/', '^platform/metrics/', '^platform/ohif-host/'],
       },
     },
     {

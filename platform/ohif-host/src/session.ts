@@ -67,6 +67,8 @@ export class ConcordOhifSession {
   private listeners = new Set<() => void>();
   private unsubscribers: Array<() => void> = [];
   private referenceStarted = new WeakSet<OhifViewerHost>();
+  /** Hosts whose evaluation session this session keeps subscribed (see `keepEvaluating`). */
+  private evaluating = new WeakSet<OhifViewerHost>();
   referenceStatus: ReferenceStatus = { kind: 'none' };
 
   constructor(
@@ -121,6 +123,7 @@ export class ConcordOhifSession {
         dicomWebRoot: this.dicomWebRoot(),
       });
       this.hosts.set(ds.displaySetInstanceUID, host);
+      this.keepEvaluating(host);
     } else {
       // OHIF may have re-created the viewport: its representations are gone then
       void host.overlays.attachAll();
@@ -130,6 +133,24 @@ export class ConcordOhifSession {
       this.emit();
     }
     this.showReference(host);
+  }
+
+  /**
+   * OHIF mounts only the active panel, and an evaluation session stops (and forgets its running
+   * evaluation) when its last panel leaves. So the session subscribes to the host's evaluation
+   * itself, from the first prediction on: metrics are computed while the Model tab is still
+   * open, and survive every tab switch. The metrics engine loads only then.
+   */
+  private keepEvaluating(host: OhifViewerHost) {
+    const off = host.subscribe((overlays) => {
+      if (this.evaluating.has(host) || !overlays.some((o) => o.source === 'prediction')) return;
+      this.evaluating.add(host);
+      queueMicrotask(() => off());
+      void import('@concord/metrics/session').then(({ getEvaluationSession }) => {
+        if (this.hosts.get(host.displaySet.displaySetInstanceUID) !== host) return;
+        this.unsubscribers.push(getEvaluationSession(host).subscribe(() => {}));
+      });
+    });
   }
 
   /** The active data source's DICOMweb root, when it is DICOMweb (STOW-RS target). */
