@@ -9,5 +9,11 @@ export {
 } from './session.ts';
 export { OhifViewerHost, imageVolumeOf } from './host.ts';
 export { OhifOverlays, fallbackColor, volumeGrid } from './overlays.ts';
-export { instanceBytes, instanceUrl, isSegDisplaySet, segDisplaySetsOf, seriesOfVolume } from './referenceSeg.ts';
+export {
+  instanceBytes,
+  instanceUrl,
+  isSegDisplaySet,
+  segDisplaySetsOf,
+  seriesOfVolume,
+} from './referenceSeg.ts';
 export { hostCornerstone } from './ohifTypes.ts';
