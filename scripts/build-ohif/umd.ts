@@ -56,15 +56,19 @@ export async function buildUmd(
         sourcemap: false,
         copyPublicDir: false,
         reportCompressedSize: false,
-        lib: {
-          entry: path.join(root, src),
-          formats: ['umd'],
-          name: globalName,
-          fileName: () => file.replace(/\.js$/, '.umd.js'),
-        },
+        modulePreload: false,
+        // not library mode: that would inline every asset (ONNX Runtime's 28 MB wasm) as base64;
+        // one file per plugin (UMD cannot split), workers and assets beside it
         rolldownOptions: {
+          input: path.join(root, src),
           external: Object.keys(SHARED_GLOBALS),
+          preserveEntrySignatures: 'strict',
           output: {
+            format: 'umd',
+            name: globalName,
+            entryFileNames: file.replace(/\.js$/, '.umd.js'),
+            chunkFileNames: 'chunk-[name]-[hash].js',
+            assetFileNames: '[name]-[hash][extname]',
             globals: SHARED_GLOBALS,
             exports: 'default',
             intro: `var __concordScriptUrl = (typeof document !== 'undefined' && document.currentScript && document.currentScript.src) || (typeof location !== 'undefined' ? location.href : '');`,
