@@ -1,6 +1,7 @@
 /**
  * The boundary check of `npm test` (docs/architecture.md#layering): imports point one way,
- * core <- engines <- extensions <- modes <- app and core <- engines <- cli; packages import each
+ * core <- engines <- extensions <- modes <- app and core <- engines <- cli (core <- ohif-host <-
+ * extensions, modes: Concord in stock OHIF); packages import each
  * other by name only; core and the engines stay free of React, the DOM-bound viewer libraries
  * and OHIF. Run: npx depcruise --config .dependency-cruiser.cjs platform extensions modes tests scripts
  */
@@ -61,7 +62,18 @@ module.exports = {
       from: { path: '^extensions/([^/]+)/' },
       to: {
         path: '^(platform|extensions|modes)/',
-        pathNot: ['^platform/(core|metrics|inference|reports)/', '^extensions/$1/'],
+        pathNot: ['^platform/(core|metrics|inference|reports|ohif-host)/', '^extensions/$1/'],
+      },
+    },
+    {
+      name: 'ohif-host-imports-core-and-metrics-only',
+      comment:
+        'The OHIF host adapter (Concord in stock OHIF) sits between the engines and the extensions: it sees core and the evaluation session.',
+      severity: 'error',
+      from: { path: '^platform/ohif-host/' },
+      to: {
+        path: '^(platform|extensions|modes)/',
+        pathNot: ['^platform/core/', '^platform/metrics/', '^platform/ohif-host/'],
       },
     },
     {

@@ -55,3 +55,8 @@ build_app() {
   echo "$want" >"$stamp"
   echo "==> viewer built in $((SECONDS - start)) s (log: platform/app/dist/build.log)"
 }
+
+build_ohif() {
+  echo "==> building Concord's runtime plugins for stock OHIF (dist/ohif, ESM + UMD)"
+  (cd "$REPO_ROOT" && npx --no-install tsx --conditions=source scripts/build-ohif/build.ts --umd --quiet)
+}

@@ -33,6 +33,7 @@ run_check lint npm run --silent lint
 run_check boundaries node scripts/check-boundaries.mjs
 run_vitest unit vitest.config.ts
 build_app || status=1
+build_ohif || status=1
 run_vitest e2e vitest.e2e.config.ts
 
 node scripts/sum-test-results.mjs "$results" || status=1

@@ -4,7 +4,8 @@
  * same run, headless Chromium, fresh profile (cold cache) per run; medians and their ratio.
  * Then, on the sample (Colin27 + its reference SEG, shipped cross-entropy model): "Run" to
  * metrics shown, to the disagreement views shown, and the main thread's peak JS heap.
- * BENCH_RUNS (default 5) runs each; BENCH_RUN_TO_METRICS=0 skips the second part.
+ * Last, stock OHIF with vs without Concord's runtime plugins (ohifPlugins.ts).
+ * BENCH_RUNS (default 5) runs each; BENCH_RUN_TO_METRICS=0 / BENCH_OHIF_PLUGINS=0 skip parts.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { serve } from '@concord/cli';
 import { measureFirstImage, median, type FirstImageRun } from './firstImage.ts';
 import { ensureStockOhif, serveStockOhif, STOCK_OHIF_VERSION } from './stockOhif.ts';
 import { measureRunToMetrics, type RunToMetricsRun } from './runToMetrics.ts';
+import { benchOhifPlugins } from './ohifPlugins.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BENCH = path.join(ROOT, '.bench');
@@ -80,6 +82,19 @@ async function main() {
     await new Promise<void>((r) => stock.server.close(() => r()));
   }
   if (process.env.BENCH_RUN_TO_METRICS !== '0') await runToMetrics();
+  if (process.env.BENCH_OHIF_PLUGINS !== '0') await ohifPlugins();
+}
+
+/** Stock OHIF with vs without Concord's runtime plugins (docs/ohif.md). */
+async function ohifPlugins() {
+  const manifest = JSON.parse(
+    readFileSync(path.join(ROOT, 'samples/manifest.json'), 'utf8'),
+  ) as DicomJsonManifest;
+  const colin = manifest.studies.find((s) => /Colin27/.test(s.PatientName ?? ''));
+  if (!colin) throw new Error('samples/manifest.json has no Colin27 study');
+  const out = await benchOhifPlugins(RUNS, colin.StudyInstanceUID);
+  mkdirSync(BENCH, { recursive: true });
+  writeFileSync(path.join(BENCH, 'viewer-ohif-plugins.json'), JSON.stringify(out, null, 2));
 }
 
 /** "Run" -> metrics shown on the sample (Colin27, 121 slices, shipped CE model). */

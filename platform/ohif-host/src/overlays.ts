@@ -1,0 +1,349 @@
+/**
+ * Concord's overlay sources (reference, prediction, the layers extensions register) as OHIF
+ * segmentations: each labelmap becomes labelmap images derived from the displayed series in the
+ * host's Cornerstone cache, added through OHIF's `segmentationService` (so OHIF's own
+ * segmentation panel lists it) and shown on the viewports that display the series, styled per
+ * source (docs/ohif.md). Several segmentations show together on one stack viewport; a source
+ * whose structures overlap (docs/structures.md) is one segmentation per layer.
+ */
+import {
+  alignToReference,
+  labelLayers,
+  nextTask,
+  type Grid,
+  type HostOverlays,
+  type LabelInfo,
+  type LabelVolume,
+  type OverlayOrigin,
+  type OverlaySource,
+  type OverlaySourceRegistry,
+  type OverlayState,
+} from '@concord/core';
+import type { CsImage, CsImageVolume, HostCornerstone, SegmentationService } from './ohifTypes.ts';
+
+/** Distinct colours for labels without one (Okabe-Ito, then a hue wheel), as Concord's viewer. */
+export function fallbackColor(label: number): [number, number, number] {
+  const okabe: [number, number, number][] = [
+    [230, 159, 0],
+    [86, 180, 233],
+    [0, 158, 115],
+    [240, 228, 66],
+    [0, 114, 178],
+    [213, 94, 0],
+    [204, 121, 167],
+  ];
+  if (label >= 1 && label <= okabe.length) return okabe[label - 1];
+  const h = (label * 137.508) % 360;
+  const f = (n: number) => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (0.5 - 0.5 * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [f(0), f(8), f(4)];
+}
+
+/** Grid of a Cornerstone image volume, in the @concord/core convention. */
+export function volumeGrid(volume: CsImageVolume): Grid {
+  return {
+    dims: [...volume.dimensions] as Grid['dims'],
+    spacing: [...volume.spacing] as Grid['spacing'],
+    origin: [...volume.origin] as Grid['origin'],
+    direction: Array.from(volume.direction) as Grid['direction'],
+    frameOfReferenceUID: volume.metadata?.FrameOfReferenceUID,
+  };
+}
+
+/** Labelmap images derived from the series for one layer, filled slice by slice, with counts. */
+class SliceFill {
+  readonly images: CsImage[] = [];
+  readonly nz: number;
+  done = 0;
+  private readonly sliceSize: number;
+  private readonly hist: Float64Array;
+
+  constructor(
+    private readonly cs: HostCornerstone,
+    readonly volume: CsImageVolume,
+    dims: readonly [number, number, number],
+    private readonly layer: LabelVolume['data'],
+  ) {
+    const [nx, ny, nz] = dims;
+    this.nz = nz;
+    this.sliceSize = nx * ny;
+    this.hist = new Float64Array(layer instanceof Uint8Array ? 256 : 65536);
+  }
+
+  run(n: number) {
+    const end = Math.min(this.nz, this.done + n);
+    for (let k = this.done; k < end; k++) {
+      const image = this.cs.cornerstone.imageLoader.createAndCacheDerivedLabelmapImage(
+        this.volume.imageIds[k],
+        { instanceNumber: k + 1 },
+      );
+      this.images.push(image);
+      const slice = this.layer.subarray(k * this.sliceSize, (k + 1) * this.sliceSize);
+      image.voxelManager?.getScalarData().set(slice);
+      const hist = this.hist;
+      for (let i = 0; i < slice.length; i++) hist[slice[i]]++;
+    }
+    this.done = end;
+  }
+
+  counts(): Record<number, number> {
+    const out: Record<number, number> = {};
+    for (let v = 1; v < this.hist.length; v++) if (this.hist[v] > 0) out[v] = this.hist[v];
+    return out;
+  }
+}
+
+/** One fill per layer of a structure set (docs/structures.md): overlapping structures both show. */
+function layerFills(cs: HostCornerstone, volume: CsImageVolume, aligned: LabelVolume): SliceFill[] {
+  return labelLayers(aligned).map((layer) => new SliceFill(cs, volume, aligned.dims, layer));
+}
+
+type Listener = (states: OverlayState[]) => void;
+
+export class OhifOverlays implements HostOverlays {
+  private states = new Map<OverlaySource, OverlayState>();
+  /** OHIF segmentations of a source: one per layer of its structure set. */
+  private segmentationIds = new Map<OverlaySource, string[]>();
+  private volumes = new Map<OverlaySource, LabelVolume>();
+  private listeners = new Set<Listener>();
+  private generation = 0;
+  private pendingShow = new Map<OverlaySource, object>();
+
+  constructor(
+    private readonly cs: HostCornerstone,
+    private readonly segmentationService: SegmentationService,
+    private readonly sources: OverlaySourceRegistry,
+    /** Viewports that show the series now (their ids). */
+    private readonly viewportIds: () => string[],
+    private readonly key: string,
+  ) {}
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    fn(this.list());
+    return () => void this.listeners.delete(fn);
+  }
+
+  list(): OverlayState[] {
+    const order = this.sources.list().map((d) => d.id);
+    const rank = (s: OverlaySource) => (order.includes(s) ? order.indexOf(s) : order.length);
+    return [...this.states.values()].sort((a, b) => rank(a.source) - rank(b.source));
+  }
+
+  labelVolume(source: OverlaySource): LabelVolume | undefined {
+    return this.volumes.get(source);
+  }
+
+  private emit() {
+    const l = this.list();
+    for (const fn of this.listeners) fn(l);
+  }
+
+  /** Shows a labelmap at once (one task), replacing the source's previous one. */
+  showNow(
+    source: OverlaySource,
+    volume: CsImageVolume,
+    labelmap: LabelVolume,
+    title: string,
+    origin: OverlayOrigin = { kind: 'labelmap' },
+  ): LabelVolume {
+    this.sources.require(source);
+    this.pendingShow.delete(source);
+    const aligned = alignToReference(labelmap, volumeGrid(volume));
+    const fills = layerFills(this.cs, volume, aligned);
+    for (const fill of fills) fill.run(fill.nz);
+    this.remove(source);
+    return this.register(source, aligned, fills, labelmap, title, origin);
+  }
+
+  /**
+   * Like `showNow`, spread over main-thread tasks of about `budgetMs`; the previous overlay
+   * stays until the new one is ready, and a later show of the same source supersedes this one.
+   */
+  async show(
+    source: OverlaySource,
+    volume: CsImageVolume,
+    labelmap: LabelVolume,
+    title: string,
+    origin: OverlayOrigin = { kind: 'labelmap' },
+    budgetMs = Infinity,
+  ): Promise<LabelVolume> {
+    this.sources.require(source);
+    const token = {};
+    this.pendingShow.set(source, token);
+    const aligned = alignToReference(labelmap, volumeGrid(volume));
+    const fills = layerFills(this.cs, volume, aligned);
+    for (const fill of fills) {
+      while (fill.done < fill.nz) {
+        const t0 = performance.now();
+        while (fill.done < fill.nz && performance.now() - t0 < budgetMs) fill.run(1);
+        if (fill.done < fill.nz) await nextTask();
+        if (this.pendingShow.get(source) !== token)
+          throw new DOMException('Superseded by a newer labelmap', 'AbortError');
+      }
+    }
+    this.pendingShow.delete(source);
+    this.remove(source);
+    return this.register(source, aligned, fills, labelmap, title, origin);
+  }
+
+  private register(
+    source: OverlaySource,
+    aligned: LabelVolume,
+    fills: SliceFill[],
+    labelmap: LabelVolume,
+    title: string,
+    origin: OverlayOrigin,
+  ): LabelVolume {
+    const counts: Record<number, number> = {};
+    for (const f of fills) Object.assign(counts, f.counts()); // a label lives in one layer
+    const base = `concord-${source}-${this.key}-${++this.generation}`;
+    const ids = fills.map((_, i) => (i === 0 ? base : `${base}-layer${i + 1}`));
+    const known = new Map((labelmap.labels ?? []).map((l) => [l.label, l]));
+    const labels: LabelInfo[] = [...new Set([...known.keys(), ...Object.keys(counts).map(Number)])]
+      .filter((l) => l > 0)
+      .sort((a, b) => a - b)
+      .map((label) => {
+        const k = known.get(label);
+        return {
+          label,
+          name: k?.name ?? `Label ${label}`,
+          color: k?.color ?? fallbackColor(label),
+          ...(k?.layer ? { layer: k.layer } : {}),
+          ...(k?.codes ? { codes: k.codes } : {}),
+        };
+      });
+    const definition = this.sources.require(source);
+    fills.forEach((fill, i) =>
+      this.segmentationService.addOrUpdateSegmentation({
+        segmentationId: ids[i],
+        representation: {
+          type: this.cs.cornerstoneTools.Enums.SegmentationRepresentations.Labelmap,
+          data: {
+            imageIds: fill.images.map((im) => im.imageId),
+            referencedImageIds: fill.volume.imageIds,
+          },
+        },
+        config: {
+          label: `${definition.label}: ${title}${i ? ` (overlapping, layer ${i + 1})` : ''}`,
+          segments: Object.fromEntries(
+            labels
+              .filter((l) => (l.layer ?? 0) === i)
+              .map((l) => [l.label, { label: l.name, segmentIndex: l.label, locked: true }]),
+          ),
+        },
+      }),
+    );
+    this.segmentationIds.set(source, ids);
+    this.volumes.set(source, { ...aligned, labels });
+    this.states.set(source, {
+      source,
+      origin,
+      generation: this.generation,
+      title,
+      labels,
+      visible: true,
+      hiddenLabels: [],
+      style: { ...definition.defaultStyle },
+      counts,
+    });
+    void this.attach(source);
+    this.emit();
+    return this.volumes.get(source) as LabelVolume;
+  }
+
+  /** Adds the source's segmentation to every viewport showing the series, then styles it. */
+  async attach(source: OverlaySource) {
+    const ids = this.segmentationIds.get(source);
+    if (!ids) return;
+    const type = this.cs.cornerstoneTools.Enums.SegmentationRepresentations.Labelmap;
+    for (const viewportId of this.viewportIds())
+      for (const segmentationId of ids)
+        await this.segmentationService.addSegmentationRepresentation(viewportId, {
+          segmentationId,
+          type,
+        });
+    this.applyDisplay(source);
+  }
+
+  /** Re-adds every overlay (after OHIF re-created a viewport). */
+  async attachAll() {
+    for (const s of this.segmentationIds.keys()) await this.attach(s);
+  }
+
+  private applyDisplay(source: OverlaySource) {
+    const ids = this.segmentationIds.get(source);
+    const state = this.states.get(source);
+    if (!ids || !state) return;
+    const outlineWidth = this.sources.get(source)?.outlineWidth ?? 1;
+    ids.forEach((segmentationId, layer) =>
+      this.applyLayerDisplay(segmentationId, layer, state, outlineWidth),
+    );
+  }
+
+  private applyLayerDisplay(
+    segmentationId: string,
+    layer: number,
+    state: OverlayState,
+    outlineWidth: number,
+  ) {
+    const type = this.cs.cornerstoneTools.Enums.SegmentationRepresentations.Labelmap;
+    for (const viewportId of this.viewportIds()) {
+      for (const l of state.labels.filter((x) => (x.layer ?? 0) === layer)) {
+        const [r, g, b] = l.color ?? fallbackColor(l.label);
+        this.segmentationService.setSegmentColor(viewportId, segmentationId, l.label, [
+          r,
+          g,
+          b,
+          255,
+        ]);
+      }
+      const { fill, outline, opacity } = state.style;
+      this.segmentationService.setStyle(
+        { viewportId, segmentationId, type },
+        {
+          renderFill: fill,
+          renderOutline: outline,
+          fillAlpha: state.visible ? opacity : 0,
+          outlineOpacity: state.visible ? 1 : 0,
+          outlineWidth,
+          renderFillInactive: fill,
+          renderOutlineInactive: outline,
+          fillAlphaInactive: state.visible ? opacity : 0,
+          outlineOpacityInactive: state.visible ? 1 : 0,
+          outlineWidthInactive: outlineWidth,
+        },
+      );
+    }
+  }
+
+  remove(source: OverlaySource) {
+    const ids = this.segmentationIds.get(source);
+    if (!ids) return;
+    for (const id of ids) this.segmentationService.remove(id);
+    this.segmentationIds.delete(source);
+    this.states.delete(source);
+    this.volumes.delete(source);
+    this.emit();
+  }
+
+  setVisible(source: OverlaySource, visible: boolean) {
+    const state = this.states.get(source);
+    if (!state) return;
+    this.states.set(source, { ...state, visible });
+    this.applyDisplay(source);
+    this.emit();
+  }
+
+  /** The OHIF segmentations of a source, one per layer. */
+  segmentationIdsOf(source: OverlaySource): string[] {
+    return this.segmentationIds.get(source) ?? [];
+  }
+
+  destroy() {
+    for (const s of [...this.segmentationIds.keys()]) this.remove(s);
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The study's reference DICOM SEG in stock OHIF. OHIF 3.13 cannot read the sample's SEG itself
+ * (docs/ohif.md), so Concord fetches the SEG instance the display set names and reads it with
+ * @concord/core's reader onto the displayed series; the host then shows it through OHIF's
+ * segmentationService as the `reference` source.
+ */
+import {
+  DicomWebSource,
+  chooseReferenceSeg,
+  readDicomSeg,
+  type DicomInstanceMetadata,
+  type DicomSegResult,
+  type DicomSeriesResult,
+  type ReferenceSegChoice,
+  type Vec3,
+} from '@concord/core';
+import type { CsImageVolume, HostCornerstone, OhifDisplaySet, OhifInstance } from './ohifTypes.ts';
+import { volumeGrid } from './overlays.ts';
+
+export const SEG_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.66.4';
+
+export function isSegDisplaySet(ds: OhifDisplaySet): boolean {
+  return ds.Modality === 'SEG' || ds.SOPClassUID === SEG_SOP_CLASS_UID;
+}
+
+/** The SEG display sets of a study that may reference `seriesUID` (OHIF may not know which). */
+export function segDisplaySetsOf(all: OhifDisplaySet[], studyUID: string): OhifDisplaySet[] {
+  return all.filter((d) => d.StudyInstanceUID === studyUID && isSegDisplaySet(d));
+}
+
+/** The Part 10 file URL of a display set's (first) instance, where OHIF has one (DICOM JSON). */
+export function instanceUrl(ds: OhifDisplaySet): string | null {
+  const inst: OhifInstance | undefined = ds.instance ?? ds.instances?.[0];
+  if (!inst) return null;
+  const raw = String(inst.url ?? '');
+  const direct = raw.replace(/^(dicomweb|wadouri|dicomfile):/, '');
+  return /^https?:\/\/|^\//.test(direct) ? direct : null;
+}
+
+/** The bytes of a display set's (first) instance: its DICOM JSON URL, else WADO-RS. */
+export async function instanceBytes(
+  ds: OhifDisplaySet,
+  wadoRoot: string | undefined,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const url = instanceUrl(ds);
+  if (url) {
+    const res = await fetch(url, { signal });
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+  const sop = (ds.instance ?? ds.instances?.[0])?.SOPInstanceUID;
+  if (!wadoRoot || !sop) throw new Error('OHIF gives no address for its instance');
+  return new DicomWebSource(wadoRoot).instance(ds.StudyInstanceUID, ds.SeriesInstanceUID, sop);
+}
+
+/** The series shown, as the SEG reader needs it (geometry and SOP Instance UIDs per slice). */
+export function seriesOfVolume(
+  cs: HostCornerstone,
+  volume: CsImageVolume,
+  seriesUID: string,
+): DicomSeriesResult {
+  const grid = volumeGrid(volume);
+  const metas = volume.imageIds.map((id) => {
+    const sop = cs.cornerstone.metaData.get('sopCommonModule', id) as
+      { sopInstanceUID?: string } | undefined;
+    const plane = cs.cornerstone.metaData.get('imagePlaneModule', id) as
+      { imagePositionPatient?: number[] } | undefined;
+    return {
+      sop: String(sop?.sopInstanceUID ?? ''),
+      position: (plane?.imagePositionPatient ?? [0, 0, 0]) as Vec3,
+    };
+  });
+  return {
+    volume: { ...grid, data: new Uint8Array(0) },
+    studyInstanceUID: '',
+    seriesInstanceUID: seriesUID,
+    frameOfReferenceUID: grid.frameOfReferenceUID,
+    modality: volume.metadata?.Modality,
+    sopClassUID: '',
+    sopInstanceUIDs: metas.map((m) => m.sop),
+    // the reader only asks whether any source instance is multi-frame
+    instanceMetadata: metas.map(
+      (m) => ({ SOPInstanceUID: m.sop, NumberOfFrames: 1 }) as DicomInstanceMetadata,
+    ),
+    slices: metas.map((m) => ({
+      sopInstanceUID: m.sop,
+      frameIndex: 0,
+      file: '',
+      position: m.position,
+    })),
+    warnings: [],
+  };
+}
+
+/**
+ * Fetches the study's SEGs one by one, reads each onto the series and picks the reference by
+ * core's rule (`chooseReferenceSeg`: an annotator's SEG wins over a model's).
+ */
+export async function loadReferenceSeg(
+  cs: HostCornerstone,
+  volume: CsImageVolume,
+  seriesUID: string,
+  segs: OhifDisplaySet[],
+  options: { wadoRoot?: string; signal?: AbortSignal } = {},
+): Promise<ReferenceSegChoice<DicomSegResult['labels'], SegCandidate>> {
+  const series = seriesOfVolume(cs, volume, seriesUID);
+  const candidates: SegCandidate[] = segs.map((ds) => ({
+    SeriesInstanceUID: ds.SeriesInstanceUID,
+    Modality: 'SEG',
+    SeriesDescription: ds.SeriesDescription,
+    displaySet: ds,
+  }));
+  return chooseReferenceSeg(
+    candidates,
+    async (c) => {
+      const bytes = await instanceBytes(c.displaySet, options.wadoRoot, options.signal);
+      const { labels, segments } = readDicomSeg(bytes, series);
+      return { labels, segments };
+    },
+    { signal: options.signal },
+  );
+}
+
+export interface SegCandidate {
+  SeriesInstanceUID: string;
+  Modality: string;
+  SeriesDescription?: string;
+  displaySet: OhifDisplaySet;
+}

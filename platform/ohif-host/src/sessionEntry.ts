@@ -1,0 +1,19 @@
+/** `@concord/ohif-host/session`: the host contract over OHIF's services, and the session. */
+export {
+  ConcordOhifSession,
+  getOhifSession,
+  endOhifSession,
+  activeImageDisplaySet,
+  bundledModels,
+  type ReferenceStatus,
+} from './session.ts';
+export { OhifViewerHost, imageVolumeOf } from './host.ts';
+export { OhifOverlays, fallbackColor, volumeGrid } from './overlays.ts';
+export {
+  instanceBytes,
+  instanceUrl,
+  isSegDisplaySet,
+  segDisplaySetsOf,
+  seriesOfVolume,
+} from './referenceSeg.ts';
+export { hostCornerstone } from './ohifTypes.ts';
