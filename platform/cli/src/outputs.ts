@@ -3,12 +3,19 @@
  * name next to its target first, and only when every one is written are they renamed into
  * place. A failure removes the temporary files, so no output is left half written.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { InvalidInputError } from '@concord/core';
 
 export async function writeOutputs(
   files: { path: string; bytes: Uint8Array | string }[],
 ): Promise<void> {
+  // a target that cannot be replaced by a file fails now, before anything is written
+  for (const f of files) {
+    const existing = await stat(f.path).catch(() => undefined);
+    if (existing?.isDirectory())
+      throw new InvalidInputError(`cannot write ${f.path}: it is a folder`);
+  }
   const temps: string[] = [];
   try {
     for (const f of files) {
