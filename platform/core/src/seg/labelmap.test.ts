@@ -344,7 +344,12 @@ describe('writeDicomSeg BINARY with overlapping structures and codes', () => {
     expect(v.errors).toEqual([]);
     const back = readDicomSeg(seg, axial);
     expect(back.overlapping).toBe(true);
-    const mask = (n: number) => back.perSegment!.find((p) => p.segmentNumber === n)!.data;
+    // each segment's mask from the layer that holds it (docs/structures.md)
+    const mask = (n: number) => {
+      const info = back.labels.labels!.find((l) => l.label === n)!;
+      const layer = [back.labels.data, ...(back.labels.overlapLayers ?? [])][info.layer ?? 0];
+      return Uint8Array.from(layer, (v) => (v === n ? 1 : 0));
+    };
     expect(Array.from(mask(1))).toEqual(Array.from(data, (v) => (v === 4 ? 1 : 0)));
     expect(Array.from(mask(2))).toEqual(Array.from(layer1, (v) => (v === 5 ? 1 : 0)));
     expect(Array.from(mask(3))).toEqual(Array.from(data, (v) => (v === 9 ? 1 : 0)));
