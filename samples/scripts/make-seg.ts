@@ -3,14 +3,14 @@
  *   npx tsx samples/scripts/make-seg.ts
  * Input: samples/colin27/dicom (the series), samples/colin27/reference-labels.nii.gz (the 7
  * structures on the series grid, from make_sample.py) and samples/structures.json (names,
- * colours). Output: samples/colin27/reference-seg.dcm. UIDs and dates are fixed so that
+ * colours, SNOMED CT codes). Output: samples/colin27/reference-seg.dcm. UIDs and dates are fixed so that
  * regenerating gives the same file.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readDicomSeries, readNiftiLabels, writeDicomSeg } from '@concord/core';
+import { readDicomSeries, readNiftiLabels, writeDicomSeg, type StructureCodes } from '@concord/core';
 
 const SAMPLES = fileURLToPath(new URL('..', import.meta.url));
 const COLIN = path.join(SAMPLES, 'colin27');
@@ -31,7 +31,14 @@ const series = await readDicomSeries(
 );
 const labels = readNiftiLabels(new Uint8Array(readFileSync(path.join(COLIN, 'reference-labels.nii.gz'))));
 const { structures } = JSON.parse(readFileSync(path.join(SAMPLES, 'structures.json'), 'utf8')) as {
-  structures: { label: number; name: string; color: [number, number, number]; aal: string[] }[];
+  structures: {
+    label: number;
+    name: string;
+    color: [number, number, number];
+    /** SNOMED CT codes; absent for merged structures (the SEG gets the generic codes) */
+    code?: StructureCodes;
+    aal: string[];
+  }[];
 };
 const seg = writeDicomSeg({ ...labels, frameOfReferenceUID: series.frameOfReferenceUID }, series, {
   seriesDescription: 'Reference: AAL merged into 7 structures',
@@ -41,6 +48,7 @@ const seg = writeDicomSeg({ ...labels, frameOfReferenceUID: series.frameOfRefere
     label: s.label,
     name: s.name,
     color: s.color,
+    ...(s.code ? { codes: s.code } : {}),
     description: `AAL: ${s.aal.join(' ')}`.slice(0, 64),
   })),
   seriesNumber: 100,

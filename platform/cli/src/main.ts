@@ -13,11 +13,19 @@ import {
   parsePositiveInt,
   parseSeed,
   parseThreads,
+  parseSegType,
   parseTolerances,
   parseMatch,
   type BackendOption,
   type MatchOption,
+  type SegTypeOption,
 } from './options.ts';
+
+/** Shown with exit code 2: options that do not go together. */
+function usageError(message: string): never {
+  process.stderr.write(`concord: ${message}\n`);
+  throw new CommanderError(2, 'concord.usage', message);
+}
 
 /** Exit codes of `concord` (docs/cli.md). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, invalidInput: 3 } as const;
@@ -30,7 +38,15 @@ export function buildProgram(): Command {
     .description('Compare segmentation models with annotators: viewer server and headless engines')
     .version(packageJson.version)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .option('--verbose', "also show the DICOM library's own log messages (dcmjs)")
+    .hook('preAction', async () => {
+      // libraries stay quiet unless asked (docs/cli.md)
+      if (program.opts<{ verbose?: boolean }>().verbose) {
+        const { setDicomLibraryLogging } = await import('@concord/core');
+        setDicomLibraryLogging(true);
+      }
+    });
 
   program
     .command('serve')
@@ -100,6 +116,12 @@ export function buildProgram(): Command {
       'auto',
     )
     .option('--threads <n>', 'runtime threads (default min(cores, 4))', parseThreads)
+    .option(
+      '--seg-type <type>',
+      'binary (default) | labelmap: SegmentationType of a DICOM SEG --out',
+      parseSegType,
+    )
+    .option('--names <names.json>', 'structure names and codes for the SEG (default: the manifest)')
     .action(
       async (opts: {
         model: string;
@@ -108,7 +130,11 @@ export function buildProgram(): Command {
         probabilities?: string;
         backend: BackendOption;
         threads?: number;
+        segType?: SegTypeOption;
+        names?: string;
       }) => {
+        if (opts.segType && !/\.dcm$/i.test(opts.out))
+          usageError(`--seg-type applies to a DICOM SEG --out (.dcm), not ${opts.out}`);
         const { infer, describeInference } = await import('./commands/infer.ts');
         const result = await infer(opts);
         process.stdout.write(describeInference(result, opts.out));
@@ -118,12 +144,22 @@ export function buildProgram(): Command {
   program
     .command('evaluate')
     .description(
-      'run a model on a DICOM series, compare with the reference and write SEG, SR, JSON, CSV and PDF',
+      'compare a model (or a prediction file) with the reference on a DICOM series or NIfTI image and write the reports (+ SEG and SR for DICOM)',
     )
-    .requiredOption('--model <manifest>', 'model manifest (.json next to the .onnx)')
-    .requiredOption('--input <series>', 'DICOM series folder')
-    .requiredOption('--reference <seg>', 'reference DICOM SEG of the series (or NIfTI labelmap)')
+    .option('--model <manifest>', 'model manifest (.json next to the .onnx) to run on the input')
+    .option(
+      '--prediction <file>',
+      'instead of --model: a prediction labelmap (.nii, .nii.gz, or DICOM SEG of the series)',
+    )
+    .requiredOption('--input <series|image>', 'DICOM series folder or NIfTI image (.nii, .nii.gz)')
+    .requiredOption('--reference <file>', 'reference DICOM SEG of the series, or NIfTI labelmap')
     .requiredOption('--out <dir>', 'output folder (created when missing)')
+    .option('--names <names.json>', 'structure names and codes (see concord metrics --names)')
+    .option(
+      '--seg-type <type>',
+      'binary (default) | labelmap: SegmentationType of the prediction SEG',
+      parseSegType,
+    )
     .option('--include-phi', 'put patient name, ID and birth date into the CSV and PDF', false)
     .option('--dicomweb <url>', 'also STOW-RS the SEG and SR to this DICOMweb server')
     .option('--tolerance <mm>', 'NSD tolerances in mm, e.g. 1,2', parseTolerances)
@@ -141,16 +177,21 @@ export function buildProgram(): Command {
     )
     .action(
       async (opts: {
-        model: string;
+        model?: string;
+        prediction?: string;
         input: string;
         reference: string;
         out: string;
+        names?: string;
+        segType?: SegTypeOption;
         includePhi: boolean;
         dicomweb?: string;
         tolerance?: number[];
         match: MatchOption;
         backend: BackendOption;
       }) => {
+        if (Boolean(opts.model) === Boolean(opts.prediction))
+          usageError('evaluate needs either --model <manifest> or --prediction <file>, not both');
         const { evaluate, evaluateSummary } = await import('./commands/evaluate.ts');
         const result = await evaluate({ ...opts, tolerancesMm: opts.tolerance });
         process.stdout.write(evaluateSummary(result, opts.out, opts.dicomweb));

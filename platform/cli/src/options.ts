@@ -82,3 +82,13 @@ export function parseSeed(v: string): number {
     throw new InvalidArgumentError('must be an integer 0-4294967295');
   return n;
 }
+
+export type SegTypeOption = 'BINARY' | 'LABELMAP';
+
+/** `--seg-type binary|labelmap` -> the DICOM SegmentationType of the SEG written. */
+export function parseSegType(v: string): SegTypeOption {
+  const t = v.toLowerCase();
+  if (t !== 'binary' && t !== 'labelmap')
+    throw new InvalidArgumentError('must be binary or labelmap');
+  return t === 'binary' ? 'BINARY' : 'LABELMAP';
+}

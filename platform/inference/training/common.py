@@ -97,7 +97,10 @@ def sha256(path):
 def classes_from_structures(structures):
     out = [{'label': 0, 'name': 'background'}]
     for s in structures:
-        out.append({'label': s['label'], 'name': s['name'], 'color': s['color']})
+        c = {'label': s['label'], 'name': s['name'], 'color': s['color']}
+        if 'code' in s:
+            c['code'] = s['code']
+        out.append(c)
     return out
 
 

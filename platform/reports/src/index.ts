@@ -42,6 +42,8 @@ export {
 export { CODES as SR_CODES, UNITS as SR_UNITS, SR_MEASUREMENTS } from './sr/codes.ts';
 export {
   buildEvaluationExports,
+  buildReportExports,
+  type ReportExportInput,
   patientOf,
   EXPORT_FILE_NAMES,
   EXPORT_MEDIA_TYPES,

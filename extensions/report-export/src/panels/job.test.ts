@@ -18,6 +18,32 @@ describe('Export panel job', () => {
       { label: 3, name: 'Ref three', color: [9, 9, 9] },
     ]);
   });
+  it("SEG segments carry the structures' codes (prediction first, else the reference's)", () => {
+    const frontal = {
+      category: {
+        CodeValue: '91723000',
+        CodingSchemeDesignator: 'SCT',
+        CodeMeaning: 'Anatomical structure',
+      },
+      type: { CodeValue: '83251001', CodingSchemeDesignator: 'SCT', CodeMeaning: 'Frontal lobe' },
+    };
+    const cerebellum = {
+      ...frontal,
+      type: { ...frontal.type, CodeValue: '113305005', CodeMeaning: 'Cerebellum' },
+    };
+    const segs = segmentsOf(
+      [
+        { label: 1, name: 'Frontal lobe', codes: frontal },
+        { label: 2, name: 'Other' },
+      ],
+      [{ label: 7, name: 'Cerebellum', codes: cerebellum }],
+    );
+    expect(segs.map((s) => [s.label, s.codes?.type?.CodeValue])).toEqual([
+      [1, '83251001'],
+      [2, undefined],
+      [7, '113305005'],
+    ]);
+  });
   it('formats sizes', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(2048)).toBe('2.0 kB');

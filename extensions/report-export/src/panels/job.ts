@@ -21,7 +21,7 @@ export const EXPORT_ITEMS: Array<{ kind: ExportKind; caption: string }> = [
 export { EXPORT_FILE_NAMES };
 
 /**
- * SEG segments: the prediction's classes (label, name, colour), then any reference structure
+ * SEG segments: the prediction's classes (label, name, colour, codes), then any reference structure
  * the prediction lacks (an empty segment, so that the SR still has its measurements),
  * background excluded.
  */
@@ -32,7 +32,13 @@ export function segmentsOf(prediction: LabelInfo[], reference: LabelInfo[]): Seg
   return [...byLabel.values()]
     .filter((l) => l.label !== 0)
     .sort((a, b) => a.label - b.label)
-    .map((l) => ({ label: l.label, name: l.name, ...(l.color ? { color: l.color } : {}) }));
+    .map((l) => ({
+      label: l.label,
+      name: l.name,
+      ...(l.color ? { color: l.color } : {}),
+      // what the structure is, so that the SEG pairs by code (docs/seg.md)
+      ...(l.codes ? { codes: l.codes } : {}),
+    }));
 }
 
 /**

@@ -1,31 +1,54 @@
 /**
- * `concord evaluate` (docs/cli.md): runs a model on a DICOM series, compares its labelmap with
- * the annotator's reference (DICOM SEG or NIfTI) and writes every export into one folder:
- * prediction SEG, report JSON, CSV, PDF and the TID 1500 SR.
+ * `concord evaluate` (docs/cli.md): compares a prediction (a model run on the input, or a
+ * labelmap file) with the annotator's reference and writes every export into one folder. On a
+ * DICOM series: prediction SEG, report JSON, CSV, PDF and the TID 1500 SR. On a NIfTI image:
+ * report JSON, CSV, PDF and the prediction as NIfTI (a SEG and an SR reference DICOM source
+ * images, which a NIfTI input has not). Everything is built in memory first and written all or
+ * nothing.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { alignToReference, type DicomSeriesResult, type LabelVolume } from '@concord/core';
-import { readLabelFile, readSeriesFolder, type LabelFileKind } from '@concord/core/node';
+import {
+  alignToReference,
+  InvalidInputError,
+  writeNifti,
+  type DicomSeriesResult,
+  type LabelVolume,
+  type SegmentDefinition,
+  type Volume,
+} from '@concord/core';
+import { readLabelFile, type LabelFileKind } from '@concord/core/node';
 import { runInference, type InferenceResult } from '@concord/inference';
 import { createNodeBackend, loadModelFromFile } from '@concord/inference/node';
 import { buildReport, computeMetrics, type EvaluationReport } from '@concord/metrics';
 import {
   buildEvaluationExports,
+  buildReportExports,
   EXPORT_FILE_NAMES,
   fetchStowStore,
   stowExports,
   type ExportKind,
 } from '@concord/reports';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { BackendOption, MatchOption } from '../options.ts';
+import type { BackendOption, MatchOption, SegTypeOption } from '../options.ts';
+import { writeOutputs } from '../outputs.ts';
+import { readInputVolume } from './infer.ts';
+import { readLabelDefinitions, type LabelDefinition } from './names.ts';
+import { classSegments, labelSegments } from './segments.ts';
 
 export interface EvaluateOptions {
-  model: string;
+  /** model manifest to run on the input; or give `prediction` */
+  model?: string;
+  /** a prediction labelmap (NIfTI, or DICOM SEG of the input series) instead of a model */
+  prediction?: string;
+  /** DICOM series folder or NIfTI image */
   input: string;
   reference: string;
   out: string;
+  /** names file: structure names and codes (docs/cli.md) */
+  names?: string;
+  /** SegmentationType of the prediction SEG (default BINARY) */
+  segType?: SegTypeOption;
   includePhi?: boolean;
   /** DICOMweb server to STOW the SEG and SR to, after the local files are written */
   dicomweb?: string;
@@ -38,14 +61,28 @@ export interface EvaluateOptions {
   progress?: boolean;
 }
 
+/** Every file `evaluate` may write: the exports, and the prediction NIfTI for NIfTI input. */
+export const EVALUATE_FILE_NAMES = {
+  ...EXPORT_FILE_NAMES,
+  nifti: 'prediction.nii.gz',
+} as const;
+export type EvaluateOutputKind = keyof typeof EVALUATE_FILE_NAMES;
+
 export interface EvaluateResult {
   report: EvaluationReport;
-  inference: InferenceResult;
+  /** the model run (absent with `prediction`) */
+  inference?: InferenceResult;
   /** absolute paths of the written files */
-  files: Record<ExportKind, string>;
+  files: Partial<Record<EvaluateOutputKind, string>>;
   /** what STOW-RS stored on `dicomweb` */
   stored: string[];
+  /** why no SEG and SR were written (NIfTI input) */
+  noDicomReason?: string;
 }
+
+/** Why a NIfTI-only evaluation writes no SEG and no SR. */
+export const NO_DICOM_REASON =
+  'the input is NIfTI, not a DICOM series, and a SEG or SR must reference DICOM source images';
 
 const STAGES = ['read', 'inference', 'metrics', 'exports', 'write', 'stow'] as const;
 
@@ -73,59 +110,108 @@ function stageProgress(enabled: boolean) {
 }
 
 /**
- * The reference structure set on the series grid: a DICOM SEG of that series, or a NIfTI
- * labelmap. Its structures are paired with the model's classes by the metric engine
- * (code, then name, then number: docs/structures.md).
+ * The reference structure set on the image grid: a DICOM SEG of the input series, or a NIfTI
+ * labelmap (aligned onto the image grid in world space). Its structures are paired with the
+ * prediction's by the metric engine (code, then name, then number: docs/structures.md).
  */
 async function readReference(
   file: string,
-  series: DicomSeriesResult,
+  image: Volume,
+  series: DicomSeriesResult | undefined,
 ): Promise<{ volume: LabelVolume; kind: LabelFileKind }> {
   const ref = await readLabelFile(file, { what: 'reference', series });
   // what an RTSTRUCT reader skipped (POINT ROIs) or found empty: one line each
   for (const note of ref.notes ?? [])
     process.stderr.write(`concord: note: reference ${path.basename(file)}: ${note}\n`);
-  if (!ref.seg) return { volume: alignToReference(ref.volume, series.volume), kind: ref.kind };
+  if (!ref.seg) return { volume: alignToReference(ref.volume, image), kind: ref.kind };
   return { volume: ref.volume, kind: ref.kind };
 }
 
+/**
+ * A NIfTI labelmap's structures from a names file with codes (docs/cli.md), so that they pair
+ * by code; names alone reach the report through labelNames. A SEG keeps its own structures.
+ */
+function withDefinitions(
+  v: LabelVolume,
+  kind: LabelFileKind,
+  defs: Map<number, LabelDefinition> | undefined,
+): LabelVolume {
+  if (kind !== 'nifti' || v.labels || ![...(defs?.values() ?? [])].some((d) => d.code)) return v;
+  return {
+    ...v,
+    labels: [...defs!].map(([label, d]) => ({
+      label,
+      name: d.name,
+      ...(d.code ? { codes: d.code } : {}),
+    })),
+  };
+}
+
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
+  if (Boolean(options.model) === Boolean(options.prediction))
+    throw new InvalidInputError('evaluate needs either --model or --prediction (not both)');
   const progress = stageProgress(options.progress ?? Boolean(process.stderr.isTTY));
   try {
-    const model = await loadModelFromFile(options.model);
-    const { manifest } = model;
-    const series = await readSeriesFolder(options.input);
-    const classes = manifest.classes.filter((c) => c.label !== 0);
-    const names = new Map(classes.map((c) => [c.label, c.name]));
-    const { volume: reference, kind: referenceKind } = await readReference(
-      options.reference,
-      series,
+    const defs: Map<number, LabelDefinition> | undefined = options.names
+      ? readLabelDefinitions(options.names)
+      : undefined;
+    const model = options.model ? await loadModelFromFile(options.model) : undefined;
+    const { volume: image, series } = await readInputVolume(options.input);
+    if (!series && options.dicomweb)
+      throw new InvalidInputError(
+        `--dicomweb sends the SEG and SR, which need a DICOM series as --input (got ${options.input})`,
+      );
+    if (!series && options.segType)
+      throw new InvalidInputError(
+        `--seg-type: no SEG is written for a NIfTI --input (${options.input})`,
+      );
+    const classes = model ? classSegments(model.manifest.classes, defs) : undefined;
+    const names = new Map<number, string>(
+      classes
+        ? classes.map((c) => [c.label, c.name])
+        : [...(defs ?? [])].map(([l, d]) => [l, d.name]),
     );
+    const read = await readReference(options.reference, image, series);
+    const reference = withDefinitions(read.volume, read.kind, defs);
+    const referenceKind = read.kind;
 
-    progress.at('inference');
-    const backend = await createNodeBackend(options.backend === 'wasm' ? 'wasm' : 'native', model, {
-      threads: options.threads,
-    });
-    let inference: InferenceResult;
-    try {
-      inference = await runInference(series.volume, manifest, {
-        backend,
-        probabilities: true,
-        onProgress: (p) => {
-          if (p.stage === 'inference') progress.at('inference', p.done / Math.max(1, p.total));
-        },
-      });
-    } finally {
-      await backend.release();
+    let inference: InferenceResult | undefined;
+    let predicted: LabelVolume;
+    let predictionKind: LabelFileKind | 'model' = 'model';
+    if (model) {
+      progress.at('inference');
+      const backend = await createNodeBackend(
+        options.backend === 'wasm' ? 'wasm' : 'native',
+        model,
+        { threads: options.threads },
+      );
+      try {
+        inference = await runInference(image, model.manifest, {
+          backend,
+          probabilities: true,
+          onProgress: (p) => {
+            if (p.stage === 'inference') progress.at('inference', p.done / Math.max(1, p.total));
+          },
+        });
+      } finally {
+        await backend.release();
+      }
+      predicted = inference.labels;
+    } else {
+      const pred = await readLabelFile(options.prediction!, { what: 'prediction', series });
+      predicted = withDefinitions(pred.volume, pred.kind, defs);
+      predictionKind = pred.kind;
     }
-    const prediction = alignToReference(inference.labels, reference);
+    // a model's structures are its classes (names and codes from --names or the manifest)
+    const aligned = alignToReference(predicted, reference);
+    const prediction = classes ? { ...aligned, labels: classes } : aligned;
 
     progress.at('metrics');
-    const probabilities = inference.probabilities
+    const probabilities = inference?.probabilities
       ? new Map(
           inference.probabilities.labels.map((l, c) => [
             l,
-            Float32Array.from(inference.probabilities!.data[c], (x) => x / 255),
+            Float32Array.from(inference!.probabilities!.data[c], (x) => x / 255),
           ]),
         )
       : undefined;
@@ -134,65 +220,97 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     const result = computeMetrics(reference, prediction, {
       tolerancesMm: options.tolerancesMm,
       probabilities,
-      labelNames: names,
+      labelNames: names.size ? names : undefined,
       match: options.match,
     });
     for (const w of result.warnings) process.stderr.write(`concord: warning: ${w}\n`);
+    const manifest = model?.manifest;
     const report = buildReport({
       result,
-      reference: {
-        kind: referenceKind,
-        source: path.basename(options.reference),
-      },
-      prediction: {
-        kind: 'model',
-        source: path.basename(model.modelPath),
-        model: { name: manifest.name, version: manifest.version, sha256: manifest.sha256 },
-        backend: inference.backend,
-        inferenceMs: inference.timings.totalMs,
-      },
-      case: {
-        studyInstanceUID: series.studyInstanceUID,
-        seriesInstanceUID: series.seriesInstanceUID,
-      },
+      reference: { kind: referenceKind, source: path.basename(options.reference) },
+      prediction:
+        model && manifest && inference
+          ? {
+              kind: 'model',
+              source: path.basename(model.modelPath),
+              model: { name: manifest.name, version: manifest.version, sha256: manifest.sha256 },
+              backend: inference.backend,
+              inferenceMs: inference.timings.totalMs,
+            }
+          : { kind: predictionKind, source: path.basename(options.prediction!) },
+      case: series
+        ? { studyInstanceUID: series.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID }
+        : undefined,
       tool: { name: 'concord', version: packageJson.version },
       match: options.match,
     });
 
     progress.at('exports');
-    const exports = await buildEvaluationExports({
-      report,
-      series,
-      reference,
-      prediction: { ...prediction, labels: classes },
-      segments: classes.map((c) => ({ label: c.label, name: c.name, color: c.color })),
-      algorithm: { name: manifest.name, version: manifest.version },
-      includePhi: options.includePhi,
-    });
-
-    // the local files are the export of record: written before anything is sent anywhere
-    progress.at('write');
-    await mkdir(options.out, { recursive: true });
-    const files = {} as Record<ExportKind, string>;
-    for (const kind of Object.keys(EXPORT_FILE_NAMES) as ExportKind[]) {
-      const file = path.resolve(options.out, EXPORT_FILE_NAMES[kind]);
-      await writeFile(file, exports.files[kind]);
-      files[kind] = file;
+    const outputs: { kind: EvaluateOutputKind; bytes: Uint8Array }[] = [];
+    let segBytes: Uint8Array | undefined;
+    let srBytes: Uint8Array | undefined;
+    if (series) {
+      const segments: SegmentDefinition[] = classes ?? labelSegments(prediction, defs);
+      const exports = await buildEvaluationExports({
+        report,
+        series,
+        reference,
+        prediction,
+        segments,
+        algorithm: manifest
+          ? { name: manifest.name, version: manifest.version }
+          : { name: path.basename(options.prediction!), version: '-' },
+        segmentationType: options.segType,
+        includePhi: options.includePhi,
+      });
+      for (const kind of Object.keys(EXPORT_FILE_NAMES) as ExportKind[])
+        outputs.push({ kind, bytes: exports.files[kind] });
+      segBytes = exports.files.seg;
+      srBytes = exports.files.sr;
+    } else {
+      const reports = await buildReportExports({
+        report,
+        image,
+        reference,
+        prediction,
+        includePhi: options.includePhi,
+      });
+      for (const kind of ['json', 'csv', 'pdf'] as const)
+        outputs.push({ kind, bytes: reports[kind] });
+      outputs.push({
+        kind: 'nifti',
+        bytes: writeNifti(prediction, {
+          gzip: true,
+          description: `concord ${report.prediction.source}`.slice(0, 79),
+        }),
+      });
     }
+
+    // the local files are the export of record: written (all or nothing) before anything is sent
+    progress.at('write');
+    const files: Partial<Record<EvaluateOutputKind, string>> = {};
+    for (const o of outputs) files[o.kind] = path.resolve(options.out, EVALUATE_FILE_NAMES[o.kind]);
+    await writeOutputs(outputs.map((o) => ({ path: files[o.kind]!, bytes: o.bytes })));
     let stored: string[] = [];
-    if (options.dicomweb) {
+    if (options.dicomweb && segBytes && srBytes) {
       progress.at('stow');
       ({ stored } = await stowExports(
         fetchStowStore(options.dicomweb),
         [
-          { name: 'prediction SEG', bytes: exports.files.seg },
-          { name: 'measurement report SR', bytes: exports.files.sr },
+          { name: 'prediction SEG', bytes: segBytes },
+          { name: 'measurement report SR', bytes: srBytes },
         ],
         path.resolve(options.out),
       ));
     }
     progress.at('stow', 1);
-    return { report, inference, files, stored };
+    return {
+      report,
+      inference,
+      files,
+      stored,
+      ...(series ? {} : { noDicomReason: NO_DICOM_REASON }),
+    };
   } finally {
     progress.stop();
   }
@@ -202,11 +320,15 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
 export function evaluateSummary(r: EvaluateResult, out: string, dicomweb?: string): string {
   const s = r.report.summary;
   const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
+  const who = r.inference
+    ? `${r.report.prediction.model?.name ?? 'model'} on ${r.inference.backend}`
+    : r.report.prediction.source;
   return (
-    `${r.report.prediction.model?.name ?? 'model'} on ${r.inference.backend}: ` +
-    `mean Dice ${fmt(s.meanDice)} (pooled ${fmt(s.pooledDice)}) over ${s.structuresEvaluated} structures, ` +
-    `inference ${(r.inference.timings.totalMs / 1000).toFixed(1)} s; ` +
-    `wrote ${Object.keys(r.files).length} files to ${out}` +
+    `${who}: ` +
+    `mean Dice ${fmt(s.meanDice)} (pooled ${fmt(s.pooledDice)}) over ${s.structuresEvaluated} structures` +
+    (r.inference ? `, inference ${(r.inference.timings.totalMs / 1000).toFixed(1)} s` : '') +
+    `; wrote ${Object.keys(r.files).length} files to ${out}` +
+    (r.noDicomReason ? ` (no SEG or SR: ${r.noDicomReason})` : '') +
     (r.stored.length ? `; sent ${r.stored.join(' and ')} to ${dicomweb}` : '') +
     '\n'
   );

@@ -1,4 +1,4 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import {
   InvalidInputError,
@@ -23,7 +23,10 @@ import {
   loadModelFromFile,
   type NodeBackendKind,
 } from '@concord/inference/node';
-import type { BackendOption } from '../options.ts';
+import type { BackendOption, SegTypeOption } from '../options.ts';
+import { writeOutputs } from '../outputs.ts';
+import { readLabelDefinitions } from './names.ts';
+import { classSegments } from './segments.ts';
 
 export type InferBackendOption = BackendOption;
 
@@ -34,6 +37,10 @@ export interface InferOptions {
   probabilities?: string;
   backend: InferBackendOption;
   threads?: number;
+  /** SegmentationType of a DICOM SEG --out (default BINARY) */
+  segType?: SegTypeOption;
+  /** names file: names and codes of the SEG's segments (default: the manifest's classes) */
+  names?: string;
   /** Show a progress bar (default: when stderr is a TTY). */
   progress?: boolean;
 }
@@ -112,6 +119,7 @@ export async function infer(options: InferOptions): Promise<InferenceResult> {
     throw new InvalidInputError(
       `--probabilities ${options.probabilities}: write a .nii or .nii.gz file`,
     );
+  const defs = options.names ? readLabelDefinitions(options.names) : undefined;
   const model = await loadModelFromFile(options.model);
   const { volume, series } = await readInputVolume(options.input);
   if (isDicom(options.out) && !series)
@@ -137,31 +145,30 @@ export async function infer(options: InferOptions): Promise<InferenceResult> {
   const out = series
     ? { ...result.labels, frameOfReferenceUID: series.frameOfReferenceUID }
     : result.labels;
-  await writeFile(
-    options.out,
-    isDicom(options.out)
-      ? writeDicomSeg(out, series!, {
-          seriesDescription: `${m.name} ${m.version}`.slice(0, 64),
-          contentLabel: 'MODEL',
-          algorithm: { name: m.name, version: m.version, type: 'AUTOMATIC' },
-          segments: m.classes
-            .filter((c) => c.label !== 0)
-            .map((c) => ({ label: c.label, name: c.name, ...(c.color ? { color: c.color } : {}) })),
-        })
-      : writeNifti(out, {
-          gzip: /\.gz$/i.test(options.out),
-          description: `concord ${m.name} ${m.version}`,
-        }),
-  );
+  const labelsFile = isDicom(options.out)
+    ? writeDicomSeg(out, series!, {
+        seriesDescription: `${m.name} ${m.version}`.slice(0, 64),
+        contentLabel: 'MODEL',
+        algorithm: { name: m.name, version: m.version, type: 'AUTOMATIC' },
+        segments: classSegments(m.classes, defs),
+        segmentationType: options.segType,
+      })
+    : writeNifti(out, {
+        gzip: /\.gz$/i.test(options.out),
+        description: `concord ${m.name} ${m.version}`,
+      });
+  const files = [{ path: options.out, bytes: labelsFile }];
   if (options.probabilities && result.probabilities)
-    await writeFile(
-      options.probabilities,
-      probabilitiesToNifti(
+    files.push({
+      path: options.probabilities,
+      bytes: probabilitiesToNifti(
         result.labels,
         result.probabilities,
         /\.gz$/i.test(options.probabilities),
       ),
-    );
+    });
+  // every output is built before any is written, and written all or nothing
+  await writeOutputs(files);
   return result;
 }
 

@@ -1,14 +1,20 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { CommanderError } from 'commander';
-import { alignToReference, InvalidInputError, type DicomSeriesResult } from '@concord/core';
+import {
+  alignToReference,
+  type DicomSeriesResult,
+  type LabelVolume,
+  type StructureCodes,
+} from '@concord/core';
 import { readLabelFile, readSeriesFolder, type LabelFile } from '@concord/core/node';
 import { computeMetricsParallel } from '@concord/metrics/node';
 import { buildReport, reportProblems, type EvaluationReport } from '@concord/metrics';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { MatchOption } from '../options.ts';
+import { readLabelDefinitions, type LabelDefinition } from './names.ts';
+import { writeOutputs } from '../outputs.ts';
 
 export interface MetricsCommandOptions {
   reference: string;
@@ -19,6 +25,8 @@ export interface MetricsCommandOptions {
   labels?: number[];
   /** Label names (from `--labels names.json` or `--names`). */
   names?: Map<number, string>;
+  /** Label codes from a names file (`code` entries): given to NIfTI inputs' structures. */
+  codes?: Map<number, StructureCodes>;
   tolerancesMm?: number[];
   format: 'json' | 'csv';
   out?: string;
@@ -30,37 +38,7 @@ export interface MetricsCommandOptions {
   quiet?: boolean;
 }
 
-/**
- * Reads a label-name map: `{"1": "Liver", ...}`, `[{"label": 1, "name": "Liver"}, ...]` or
- * `{"structures": [{"label": 1, "name": "Liver"}, ...]}` (samples/structures.json).
- */
-export function readLabelNames(file: string): Map<number, string> {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new InvalidInputError(`cannot read label names ${file}: ${(e as Error).message}`);
-  }
-  const list =
-    json && typeof json === 'object' && !Array.isArray(json) && 'structures' in json
-      ? (json as { structures: unknown }).structures
-      : json;
-  const entries: [unknown, unknown][] = Array.isArray(list)
-    ? list.map((x) => [(x as { label?: unknown })?.label, (x as { name?: unknown })?.name])
-    : Object.entries(list as object);
-  const names = new Map<number, string>();
-  for (const [k, v] of entries) {
-    const label = Number(k);
-    if (!Number.isInteger(label) || label < 1 || label > 65535 || typeof v !== 'string') {
-      throw new InvalidInputError(
-        `label names ${file}: expected {"<label>": "<name>"} or [{"label": n, "name": "..."}]`,
-      );
-    }
-    names.set(label, v);
-  }
-  if (names.size === 0) throw new InvalidInputError(`label names ${file} list no labels`);
-  return names;
-}
+export { readLabelDefinitions, readLabelNames, type LabelDefinition } from './names.ts';
 
 /** Shown with exit code 2 when an input needs an option that was not given. */
 function usageError(message: string): never {
@@ -109,6 +87,30 @@ function collectGarbage(): void {
   }
 }
 
+/**
+ * A NIfTI labelmap's structures named and coded from a names file that has codes, so that they
+ * pair by code with a SEG's (docs/cli.md); DICOM SEG structures keep their own.
+ */
+function withNames(
+  v: LabelVolume,
+  kind: string,
+  o: Pick<MetricsCommandOptions, 'names' | 'codes'>,
+): LabelVolume {
+  // names alone reach the report through labelNames, as before; only codes need the structures
+  if (kind !== 'nifti' || !o.codes || v.labels) return v;
+  const labels = [...new Set([...(o.names?.keys() ?? []), ...(o.codes?.keys() ?? [])])]
+    .sort((a, b) => a - b)
+    .map((label) => {
+      const code = o.codes?.get(label);
+      return {
+        label,
+        name: o.names?.get(label) ?? `Label ${label}`,
+        ...(code ? { codes: code } : {}),
+      };
+    });
+  return { ...v, labels };
+}
+
 /** Computes the report of `concord metrics` (no output). */
 export async function metricsReport(o: MetricsCommandOptions): Promise<EvaluationReport> {
   const cache = {};
@@ -118,9 +120,9 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
   collectGarbage();
   // compared in world space (docs/metrics.md); a prediction stored flipped, permuted or on a smaller
   // field of view is resampled (nearest neighbour) onto the reference grid
-  const aligned = alignToReference(pred.volume, ref.volume);
+  const aligned = alignToReference(withNames(pred.volume, pred.kind, o), ref.volume);
   const result = await computeMetricsParallel(
-    ref.volume,
+    withNames(ref.volume, ref.kind, o),
     aligned,
     { labels: o.labels, labelNames: o.names, tolerancesMm: o.tolerancesMm, match: o.match },
     // one thread unless asked: on the shared 2-core machine of the benchmarks, a second
@@ -153,7 +155,7 @@ export async function runMetrics(o: MetricsCommandOptions): Promise<void> {
     o.format === 'csv'
       ? (await import('@concord/reports')).writeReportCsv(report)
       : JSON.stringify(report, null, 2) + '\n';
-  if (o.out) writeFileSync(o.out, text);
+  if (o.out) await writeOutputs([{ path: o.out, bytes: text }]);
   else process.stdout.write(text);
 }
 
@@ -174,19 +176,22 @@ export interface MetricsCliOptions {
 /** `concord metrics` (docs/cli.md): reads the label names, then runs the metrics. */
 export async function metricsAction(opts: MetricsCliOptions): Promise<void> {
   let labels: number[] | undefined;
-  let names: Map<number, string> | undefined;
+  let defs = new Map<number, LabelDefinition>();
   if (Array.isArray(opts.labels)) labels = opts.labels;
   else if (opts.labels !== undefined) {
-    names = readLabelNames(opts.labels);
-    labels = [...names.keys()];
+    defs = readLabelDefinitions(opts.labels);
+    labels = [...defs.keys()];
   }
-  if (opts.names) names = new Map([...(names ?? []), ...readLabelNames(opts.names)]);
+  if (opts.names) defs = new Map([...defs, ...readLabelDefinitions(opts.names)]);
+  const names = defs.size ? new Map([...defs].map(([l, d]) => [l, d.name])) : undefined;
+  const codes = new Map([...defs].flatMap(([l, d]) => (d.code ? [[l, d.code] as const] : [])));
   await runMetrics({
     reference: opts.reference,
     prediction: opts.prediction,
     series: opts.series,
     labels,
     names,
+    codes: codes.size ? codes : undefined,
     tolerancesMm: opts.tolerance,
     format: opts.format,
     out: opts.out,

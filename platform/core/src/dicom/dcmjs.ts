@@ -16,7 +16,18 @@ interface DicomDictInstance {
   write(options?: { allowInvalidVRLength?: boolean }): ArrayBuffer;
 }
 
+/** The loglevel logger dcmjs logs through (`dcmjs.log`), and its named child loggers. */
+interface LoglevelLogger {
+  setLevel(
+    level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent',
+    persist?: boolean,
+  ): void;
+  getLevel(): number;
+  getLoggers(): Record<string, LoglevelLogger>;
+}
+
 interface DcmjsApi {
+  log: LoglevelLogger;
   data: {
     DicomDict: new (meta: Record<string, unknown>) => DicomDictInstance;
     DicomMessage: {
@@ -37,6 +48,21 @@ interface DcmjsApi {
 }
 
 export const dcmjs = dcmjsModule as unknown as DcmjsApi;
+
+/**
+ * Whether dcmjs may log (its warnings such as `Invalid vr type ox - using OW` go to the
+ * console). Off unless asked (`concord --verbose`, the viewer's `?debug=1`: docs/cli.md):
+ * Concord reports what matters in the input itself, as one line of its own. Uses dcmjs's
+ * loglevel API, for its root logger and every named one; nothing is persisted.
+ */
+export function setDicomLibraryLogging(verbose: boolean): void {
+  const level = verbose ? 'warn' : 'silent';
+  dcmjs.log.setLevel(level, false);
+  for (const logger of Object.values(dcmjs.log.getLoggers())) logger.setLevel(level, false);
+}
+
+// quiet by default, wherever core is loaded (CLI, viewer, workers)
+setDicomLibraryLogging(false);
 
 /** sRGB (0..255) -> DICOM CIELab PCS values (0..65535, D50 via Bradford, as DCMTK/highdicom). */
 export function rgbToDicomLab(rgb: readonly [number, number, number]): [number, number, number] {

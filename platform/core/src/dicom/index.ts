@@ -28,6 +28,7 @@ export {
 export {
   writePart10,
   readPart10,
+  setDicomLibraryLogging,
   dicomDateTime,
   type NaturalDataset,
   EXPLICIT_VR_LITTLE_ENDIAN,

@@ -173,7 +173,9 @@ export async function assembleDicomSeries(
       `The files mix ${seriesUids.size} series: ${parts.join('; ')}; read one series at a time`,
     );
   }
-  const seg = parsed.find((p) => p.meta.SOPClassUID === '1.2.840.10008.5.1.4.1.1.66.4');
+  const seg = parsed.find((p) =>
+    /^1\.2\.840\.10008\.5\.1\.4\.1\.1\.66\.[47]$/.test(p.meta.SOPClassUID),
+  ); // SEG, Label Map SEG
   if (seg) {
     throw new InvalidInputError(
       `${seg.name} is a DICOM Segmentation, not an image series: read it with readDicomSeg against its source series`,

@@ -1,4 +1,5 @@
 export { readDicomSeg, type DicomSegResult } from './read.ts';
+export { readLabelmapSeg } from './readLabelmap.ts';
 export { writeDicomSeg, type WriteDicomSegOptions } from './write.ts';
 export { rgbToDicomLab, dicomLabToRgb } from '../dicom/dcmjs.ts';
 export { dsString, newUid } from './ds.ts';
@@ -6,6 +7,7 @@ export {
   DEFAULT_CATEGORY,
   DEFAULT_TYPE,
   SEG_SOP_CLASS_UID,
+  LABELMAP_SEG_SOP_CLASS_UID,
   type CodedConcept,
   type SegmentAlgorithmType,
   type SegmentDefinition,

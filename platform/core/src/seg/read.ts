@@ -11,6 +11,8 @@ import {
 } from '../geometry/index.ts';
 import { dcmjs, dicomLabToRgb, fixUtf8InSequences, type NaturalDataset } from '../dicom/dcmjs.ts';
 import { SEG_SOP_CLASS_UID, type CodedConcept, type SegmentInfo } from './types.ts';
+import { LABELMAP_SEG_SOP_CLASS_UID } from './types.ts';
+import { readLabelmapSeg } from './readLabelmap.ts';
 
 export interface DicomSegResult {
   /**
@@ -23,7 +25,7 @@ export interface DicomSegResult {
   overlapping: boolean;
   /** FRACTIONAL SEGs only: each segment's fraction 0..1 (membership is fraction >= 0.5). */
   perSegment?: { segmentNumber: number; data: Float32Array }[];
-  segmentationType: 'BINARY' | 'FRACTIONAL';
+  segmentationType: 'BINARY' | 'FRACTIONAL' | 'LABELMAP';
   seriesInstanceUID: string;
   sopInstanceUID: string;
   seriesDescription?: string;
@@ -87,6 +89,8 @@ export function readDicomSeg(
   referencedSeries: DicomSeriesResult,
 ): DicomSegResult {
   const { ds, transferSyntax } = parseSeg(bytes);
+  if (ds.SOPClassUID === LABELMAP_SEG_SOP_CLASS_UID)
+    return readLabelmapSeg(bytes, referencedSeries, { ds, transferSyntax });
   if (ds.SOPClassUID !== SEG_SOP_CLASS_UID) {
     throw new InvalidInputError(
       `Not a DICOM Segmentation (SOP class ${String(ds.SOPClassUID ?? 'missing')}, modality ${String(ds.Modality ?? '?')})`,

@@ -23,7 +23,10 @@ export interface SegmentInfo {
   anatomicRegionModifier?: CodedConcept;
 }
 
-/** What writeDicomSeg needs per label: LabelInfo plus optional DICOM coding. */
+/**
+ * What writeDicomSeg needs per label: LabelInfo plus optional DICOM coding. The codes written
+ * are `codes` (LabelInfo.codes) first, then `category` / `type`, then the generic defaults.
+ */
 export interface SegmentDefinition extends LabelInfo {
   description?: string;
   /** SegmentedPropertyCategoryCodeSequence; default SCT 91723000 "Anatomical structure" */
@@ -44,3 +47,5 @@ export const DEFAULT_TYPE: CodedConcept = {
 };
 
 export const SEG_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.66.4';
+/** Label Map Segmentation Storage (DICOM 2024, Sup 243): 8/16-bit frames of segment numbers. */
+export const LABELMAP_SEG_SOP_CLASS_UID = '1.2.840.10008.5.1.4.1.1.66.7';

@@ -1,11 +1,20 @@
 import type { DicomSeriesResult } from '../dicom/index.ts';
 import { GeometryMismatchError, InvalidInputError } from '../errors/index.ts';
-import { describeGrid, gridDifference, type LabelVolume } from '../geometry/index.ts';
+import {
+  describeGrid,
+  gridDifference,
+  labelLayers,
+  type LabelArray,
+  type LabelInfo,
+  type LabelVolume,
+  type StructureCodes,
+} from '../geometry/index.ts';
 import { rgbToDicomLab, writePart10, type NaturalDataset } from '../dicom/dcmjs.ts';
 import { dicomDateTime, dsString, newUid } from './ds.ts';
 import {
   DEFAULT_CATEGORY,
   DEFAULT_TYPE,
+  LABELMAP_SEG_SOP_CLASS_UID,
   SEG_SOP_CLASS_UID,
   type SegmentAlgorithmType,
   type SegmentDefinition,
@@ -26,6 +35,11 @@ export interface WriteDicomSegOptions {
   sopInstanceUID?: string;
   date?: Date;
   softwareVersion?: string;
+  /**
+   * BINARY (default): 1-bit frames per segment, overlap allowed. LABELMAP: Label Map
+   * Segmentation Storage, 8/16-bit frames of segment numbers (no overlap). docs/seg.md.
+   */
+  segmentationType?: 'BINARY' | 'LABELMAP';
 }
 
 const ALGORITHM_FAMILY_AI = {
@@ -62,11 +76,43 @@ function asciiCs(s: string, max = 16): string {
 /** Truncates a string to a VR's maximum length (LO 64, SH 16, ...). */
 const cut = (s: string | undefined, max: number) => (s ?? '').slice(0, max);
 
+/** The codes written for one segment: the first source that names a type, else the defaults. */
+function segmentCodes(d: SegmentDefinition, info: LabelInfo | undefined): StructureCodes {
+  const fromFields: StructureCodes = { category: d.category, type: d.type };
+  const chosen = [d.codes, info?.codes, fromFields].find((c) => c?.type) ?? fromFields;
+  return {
+    ...chosen,
+    category: chosen.category ?? DEFAULT_CATEGORY,
+    type: chosen.type ?? DEFAULT_TYPE,
+  };
+}
+
+/** The code sequences of a SegmentSequence item (modifiers inside their parent's item). */
+function codeSequences(codes: StructureCodes): NaturalDataset {
+  const type: NaturalDataset = { ...codes.type };
+  if (codes.typeModifier) type.SegmentedPropertyTypeModifierCodeSequence = [codes.typeModifier];
+  const out: NaturalDataset = {
+    SegmentedPropertyCategoryCodeSequence: [{ ...codes.category }],
+    SegmentedPropertyTypeCodeSequence: [type],
+  };
+  if (codes.anatomicRegion) {
+    const region: NaturalDataset = { ...codes.anatomicRegion };
+    if (codes.anatomicRegionModifier)
+      region.AnatomicRegionModifierSequence = [codes.anatomicRegionModifier];
+    out.AnatomicRegionSequence = [region];
+  }
+  return out;
+}
+
 /**
- * Writes a labelmap as a binary DICOM Segmentation (explicit VR little endian, encoded by dcmjs)
- * on the grid of its source series: one frame per (segment, slice that holds the segment),
- * each referencing its source image by SOP Instance UID, with per-segment names, colours
- * (CIELab) and algorithm identification.
+ * Writes a labelmap (a structure set: docs/seg.md) as a DICOM Segmentation (explicit VR little
+ * endian, encoded by dcmjs) on the grid of its source series, with per-segment names, colours
+ * (CIELab), codes and algorithm identification; every frame references its source image.
+ * - BINARY (default): one 1-bit frame per (segment, slice that holds it). Structures on
+ *   overlap layers (LabelVolume.overlapLayers) are written from their own layer, so
+ *   overlapping structures stay overlapping.
+ * - LABELMAP (Label Map Segmentation Storage): one 8- or 16-bit frame of segment numbers per
+ *   slice that holds any label; slices without labels have no frame. Overlap cannot be stored.
  */
 export function writeDicomSeg(
   labels: LabelVolume,
@@ -79,8 +125,19 @@ export function writeDicomSeg(
       `The labelmap is not on the source series grid (${diff}): labels ${describeGrid(labels)}; series ${describeGrid(series.volume)}`,
     );
   }
+  const segmentationType = options.segmentationType ?? 'BINARY';
+  if (segmentationType !== 'BINARY' && segmentationType !== 'LABELMAP') {
+    throw new InvalidInputError(`SEG type ${String(segmentationType)}: write BINARY or LABELMAP`);
+  }
+  const layers = labelLayers(labels);
+  if (segmentationType === 'LABELMAP' && layers.length > 1) {
+    throw new InvalidInputError(
+      `A LABELMAP SEG cannot hold overlapping structures (the labelmap has ${layers.length} layers): write a BINARY SEG`,
+    );
+  }
   const defs = [...options.segments].sort((a, b) => a.label - b.label);
   if (defs.length === 0) throw new InvalidInputError('A DICOM SEG needs at least one segment');
+  if (defs.length > 65535) throw new InvalidInputError(`${defs.length} segments: at most 65535`);
   const seenLabels = new Set<number>();
   for (const d of defs) {
     if (!Number.isInteger(d.label) || d.label <= 0) {
@@ -90,31 +147,46 @@ export function writeDicomSeg(
       throw new InvalidInputError(`Segment label ${d.label} is listed twice`);
     seenLabels.add(d.label);
   }
+  const infoOf = new Map((labels.labels ?? []).map((l) => [l.label, l]));
+  const layerOf = defs.map((d) => d.layer ?? infoOf.get(d.label)?.layer ?? 0);
   const [nx, ny, nz] = labels.dims;
   const sliceSize = nx * ny;
-  // which slices hold which label
+  // which slices hold which label (on the layer that holds it)
   const labelIndex = new Map(defs.map((d, i) => [d.label, i]));
   const present: boolean[][] = defs.map(() => new Array<boolean>(nz).fill(false));
-  for (let k = 0; k < nz; k++) {
-    const base = k * sliceSize;
-    for (let p = 0; p < sliceSize; p++) {
-      const v = labels.data[base + p];
-      if (v === 0) continue;
-      const s = labelIndex.get(v);
-      if (s === undefined) {
-        throw new InvalidInputError(
-          `Label ${v} is in the labelmap but has no segment definition (defined: ${defs.map((d) => d.label).join(', ')})`,
-        );
+  layers.forEach((layer, l) => {
+    for (let k = 0; k < nz; k++) {
+      const base = k * sliceSize;
+      for (let p = 0; p < sliceSize; p++) {
+        const v = layer[base + p];
+        if (v === 0) continue;
+        const s = labelIndex.get(v);
+        if (s === undefined) {
+          throw new InvalidInputError(
+            `Label ${v} is in the labelmap but has no segment definition (defined: ${defs.map((d) => d.label).join(', ')})`,
+          );
+        }
+        if (layerOf[s] !== l) {
+          throw new InvalidInputError(
+            `Label ${v} is on layer ${l} of the labelmap but its structure is on layer ${layerOf[s]}`,
+          );
+        }
+        present[s][k] = true;
       }
-      present[s][k] = true;
     }
-  }
-  const frames: { segment: number; k: number }[] = [];
-  defs.forEach((_, s) => {
-    const ks = present[s].flatMap((p, k) => (p ? [k] : []));
-    // an empty segment keeps one empty frame so that it stays referenced
-    for (const k of ks.length ? ks : [0]) frames.push({ segment: s, k });
   });
+  const frames: { segment: number; k: number }[] = [];
+  if (segmentationType === 'BINARY') {
+    defs.forEach((_, s) => {
+      const ks = present[s].flatMap((p, k) => (p ? [k] : []));
+      // an empty segment keeps one empty frame so that it stays referenced
+      for (const k of ks.length ? ks : [0]) frames.push({ segment: s, k });
+    });
+  } else {
+    const ks = Array.from({ length: nz }, (_, k) => k).filter((k) => present.some((p) => p[k]));
+    // an empty labelmap keeps one (empty) frame: a SEG has at least one
+    for (const k of ks.length ? ks : [0]) frames.push({ segment: -1, k });
+  }
 
   const first = series.instanceMetadata[0];
   const when = dicomDateTime(options.date ?? new Date());
@@ -132,8 +204,7 @@ export function writeDicomSeg(
       SegmentNumber: s + 1,
       SegmentLabel: cut(d.name, 64),
       SegmentAlgorithmType: algorithmType,
-      SegmentedPropertyCategoryCodeSequence: [d.category ?? DEFAULT_CATEGORY],
-      SegmentedPropertyTypeCodeSequence: [d.type ?? DEFAULT_TYPE],
+      ...codeSequences(segmentCodes(d, infoOf.get(d.label))),
     };
     if (d.description) item.SegmentDescription = cut(d.description, 64);
     if (algorithmType !== 'MANUAL' && options.algorithm) {
@@ -158,20 +229,39 @@ export function writeDicomSeg(
       PurposeOfReferenceCodeSequence: [PURPOSE_SOURCE],
     };
     if (multiFrameSource) source.ReferencedFrameNumber = slice.frameIndex + 1;
-    return {
+    const group: NaturalDataset = {
       DerivationImageSequence: [
         { SourceImageSequence: [source], DerivationCodeSequence: [DERIVATION_SEGMENTATION] },
       ],
-      FrameContentSequence: [{ DimensionIndexValues: [segment + 1, k + 1] }],
+      FrameContentSequence: [
+        { DimensionIndexValues: segment >= 0 ? [segment + 1, k + 1] : [k + 1] },
+      ],
       PlanePositionSequence: [{ ImagePositionPatient: slice.position.map(dsString) }],
-      SegmentIdentificationSequence: [{ ReferencedSegmentNumber: segment + 1 }],
     };
+    if (segment >= 0)
+      group.SegmentIdentificationSequence = [{ ReferencedSegmentNumber: segment + 1 }];
+    return group;
   });
+
+  const positionDimension = {
+    DimensionOrganizationUID: dimensionOrganizationUid,
+    DimensionIndexPointer: AT.ImagePositionPatient,
+    FunctionalGroupPointer: AT.PlanePositionSequence,
+    DimensionDescriptionLabel: 'ImagePositionPatient',
+  };
+  const segmentDimension = {
+    DimensionOrganizationUID: dimensionOrganizationUid,
+    DimensionIndexPointer: AT.ReferencedSegmentNumber,
+    FunctionalGroupPointer: AT.SegmentIdentificationSequence,
+    DimensionDescriptionLabel: 'ReferencedSegmentNumber',
+  };
+  const labelmap = segmentationType === 'LABELMAP';
+  const bitsAllocated = labelmap ? (defs.length <= 255 ? 8 : 16) : 1;
 
   const dataset: NaturalDataset = {
     SpecificCharacterSet: 'ISO_IR 192',
     ImageType: ['DERIVED', 'PRIMARY'],
-    SOPClassUID: SEG_SOP_CLASS_UID,
+    SOPClassUID: labelmap ? LABELMAP_SEG_SOP_CLASS_UID : SEG_SOP_CLASS_UID,
     SOPInstanceUID: sopUid,
     StudyDate: first.StudyDate ?? '',
     SeriesDate: when.date,
@@ -210,31 +300,18 @@ export function writeDicomSeg(
     PositionReferenceIndicator: '',
     DimensionOrganizationSequence: [{ DimensionOrganizationUID: dimensionOrganizationUid }],
     DimensionOrganizationType: '3D',
-    DimensionIndexSequence: [
-      {
-        DimensionOrganizationUID: dimensionOrganizationUid,
-        DimensionIndexPointer: AT.ReferencedSegmentNumber,
-        FunctionalGroupPointer: AT.SegmentIdentificationSequence,
-        DimensionDescriptionLabel: 'ReferencedSegmentNumber',
-      },
-      {
-        DimensionOrganizationUID: dimensionOrganizationUid,
-        DimensionIndexPointer: AT.ImagePositionPatient,
-        FunctionalGroupPointer: AT.PlanePositionSequence,
-        DimensionDescriptionLabel: 'ImagePositionPatient',
-      },
-    ],
+    DimensionIndexSequence: labelmap ? [positionDimension] : [segmentDimension, positionDimension],
     SamplesPerPixel: 1,
     PhotometricInterpretation: 'MONOCHROME2',
     NumberOfFrames: frames.length,
     Rows: ny,
     Columns: nx,
-    BitsAllocated: 1,
-    BitsStored: 1,
-    HighBit: 0,
+    BitsAllocated: bitsAllocated,
+    BitsStored: bitsAllocated,
+    HighBit: bitsAllocated - 1,
     PixelRepresentation: 0,
     LossyImageCompression: '00',
-    SegmentationType: 'BINARY',
+    SegmentationType: segmentationType,
     ContentLabel: asciiCs(options.contentLabel ?? 'SEGMENTATION'),
     ContentDescription: cut(options.seriesDescription, 64),
     ContentCreatorName: cut(options.contentCreatorName, 64),
@@ -252,31 +329,59 @@ export function writeDicomSeg(
       },
     ],
     PerFrameFunctionalGroupsSequence: perFrame,
-    PixelData: packFrames(
-      labels,
-      frames,
-      defs.map((d) => d.label),
-    ),
-    _vrMap: { PixelData: 'OB' },
+    PixelData: labelmap
+      ? labelmapFrames(labels.data, frames, defs, bitsAllocated, sliceSize)
+      : packFrames(
+          frames,
+          defs.map((d, s) => ({ label: d.label, layer: layers[layerOf[s]] })),
+          sliceSize,
+        ),
+    _vrMap: { PixelData: bitsAllocated === 16 ? 'OW' : 'OB' },
   };
   return writePart10(dataset);
 }
 
 /** Binary frames packed contiguously, 8 pixels per byte, first pixel in the lowest bit. */
 function packFrames(
-  labels: LabelVolume,
   frames: { segment: number; k: number }[],
-  segmentLabels: number[],
+  segments: { label: number; layer: LabelArray }[],
+  sliceSize: number,
 ): ArrayBuffer {
-  const sliceSize = labels.dims[0] * labels.dims[1];
   const bits = sliceSize * frames.length;
   const bytes = new Uint8Array(Math.ceil(bits / 8) + (Math.ceil(bits / 8) % 2));
   let bit = 0;
   for (const { segment, k } of frames) {
-    const label = segmentLabels[segment];
+    const { label, layer } = segments[segment];
     const base = k * sliceSize;
     for (let p = 0; p < sliceSize; p++, bit++) {
-      if (labels.data[base + p] === label) bytes[bit >> 3] |= 1 << (bit & 7);
+      if (layer[base + p] === label) bytes[bit >> 3] |= 1 << (bit & 7);
+    }
+  }
+  return bytes.buffer;
+}
+
+/** Label map frames: the segment number (rank of the label) per pixel, 8 or 16 bit little endian. */
+function labelmapFrames(
+  data: LabelArray,
+  frames: { k: number }[],
+  defs: SegmentDefinition[],
+  bitsAllocated: number,
+  sliceSize: number,
+): ArrayBuffer {
+  const numberOf = new Uint16Array(defs[defs.length - 1].label + 1);
+  defs.forEach((d, s) => (numberOf[d.label] = s + 1));
+  const n = sliceSize * frames.length;
+  const bytes = new Uint8Array((bitsAllocated / 8) * n + (bitsAllocated === 8 ? n % 2 : 0));
+  let o = 0;
+  for (const { k } of frames) {
+    const base = k * sliceSize;
+    for (let p = 0; p < sliceSize; p++, o++) {
+      const v = numberOf[data[base + p]];
+      if (bitsAllocated === 8) bytes[o] = v;
+      else {
+        bytes[2 * o] = v & 0xff;
+        bytes[2 * o + 1] = v >> 8;
+      }
     }
   }
   return bytes.buffer;

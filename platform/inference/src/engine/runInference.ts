@@ -311,7 +311,12 @@ export function finishBlend(
 function labelInfos(manifest: ModelManifest): LabelVolume['labels'] {
   return manifest.classes
     .filter((c) => c.label !== 0)
-    .map((c) => ({ label: c.label, name: c.name, ...(c.color ? { color: c.color } : {}) }));
+    .map((c) => ({
+      label: c.label,
+      name: c.name,
+      ...(c.color ? { color: c.color } : {}),
+      ...(c.code ? { codes: c.code } : {}), // pairs the class by code (docs/manifest.md)
+    }));
 }
 
 function labelsOnly(

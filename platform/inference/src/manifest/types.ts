@@ -1,3 +1,5 @@
+import type { StructureCodes } from '@concord/core';
+
 /** `concord.model/v1` (docs/manifest.md): the manifest that sits next to an `.onnx` file. */
 export const MODEL_MANIFEST_SCHEMA_ID = 'concord.model/v1';
 
@@ -30,6 +32,8 @@ export interface ModelClass {
   label: number;
   name: string;
   color?: [number, number, number];
+  /** what the class is, as DICOM codes (category + type required): SEG segments, pairing */
+  code?: StructureCodes;
 }
 
 /** docs/manifest.md#expected-images */

@@ -35,6 +35,17 @@ describe('manifest schema (concord.model/v1)', () => {
     const m = manifestOf(name);
     expect(m.schema).toBe('concord.model/v1');
     expect(m.classes).toHaveLength(8);
+    // specific SNOMED CT codes for the lobes and the cerebellum; none for the merged structures
+    expect(m.classes.map((c) => c.code?.type?.CodeValue ?? null)).toEqual([
+      null,
+      '83251001',
+      '16630005',
+      '78277001',
+      '31065004',
+      null,
+      null,
+      '113305005',
+    ]);
   });
 
   const base = () => clone(manifestOf('unet2d-colin27-ce'));
@@ -80,6 +91,16 @@ describe('manifest schema (concord.model/v1)', () => {
       'a colour out of range',
       (m) => (m.classes[1].color = [300, 0, 0]),
       /classes.1.color.0: must be <= 255/,
+    ],
+    [
+      'a class code without a type',
+      (m) => delete (m.classes[1].code as Partial<NonNullable<(typeof m.classes)[1]['code']>>).type,
+      /classes.1.code: must have required property 'type'/,
+    ],
+    [
+      'a class code with a CodeValue longer than SH (16)',
+      (m) => (m.classes[1].code!.type!.CodeValue = '1'.repeat(17)),
+      /classes.1.code.type.CodeValue: must NOT have more than 16 characters/,
     ],
   ];
   it.each(bad)('rejects %s with a reason', (_, mutate, reason) => {

@@ -163,13 +163,49 @@ const schema11 = {
             minItems: 3,
             maxItems: 3,
           },
+          code: {
+            description:
+              'What the class is, as DICOM codes: written into SEG segments, used to pair structures (docs/manifest.md).',
+            type: 'object',
+            additionalProperties: false,
+            required: ['category', 'type'],
+            properties: {
+              category: { $ref: '#/definitions/codedConcept' },
+              type: { $ref: '#/definitions/codedConcept' },
+              typeModifier: { $ref: '#/definitions/codedConcept' },
+              anatomicRegion: { $ref: '#/definitions/codedConcept' },
+              anatomicRegionModifier: { $ref: '#/definitions/codedConcept' },
+            },
+          },
         },
       },
     },
   },
-  definitions: { range: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } },
+  definitions: {
+    codedConcept: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['CodeValue', 'CodingSchemeDesignator', 'CodeMeaning'],
+      properties: {
+        CodeValue: { type: 'string', minLength: 1, maxLength: 16 },
+        CodingSchemeDesignator: { type: 'string', minLength: 1, maxLength: 16 },
+        CodeMeaning: { type: 'string', minLength: 1, maxLength: 64 },
+      },
+    },
+    range: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+  },
 };
 const schema12 = { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 };
+const schema14 = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['CodeValue', 'CodingSchemeDesignator', 'CodeMeaning'],
+  properties: {
+    CodeValue: { type: 'string', minLength: 1, maxLength: 16 },
+    CodingSchemeDesignator: { type: 'string', minLength: 1, maxLength: 16 },
+    CodeMeaning: { type: 'string', minLength: 1, maxLength: 64 },
+  },
+};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp('^[A-Z]{2,16}$', 'u');
 const pattern1 = new RegExp('\\.onnx$', 'u');
@@ -2701,7 +2737,12 @@ function validate10(
               errors++;
             }
             for (const key10 in data50) {
-              if (!(key10 === 'label' || key10 === 'name' || key10 === 'color')) {
+              if (!(
+                key10 === 'label' ||
+                key10 === 'name' ||
+                key10 === 'color' ||
+                key10 === 'code'
+              )) {
                 const err145 = {
                   instancePath: instancePath + '/classes/' + i4,
                   schemaPath: '#/properties/classes/items/additionalProperties',
@@ -2926,8 +2967,1365 @@ function validate10(
                 errors++;
               }
             }
+            if (data50.code !== undefined) {
+              let data55 = data50.code;
+              if (data55 && typeof data55 == 'object' && !Array.isArray(data55)) {
+                if (data55.category === undefined) {
+                  const err158 = {
+                    instancePath: instancePath + '/classes/' + i4 + '/code',
+                    schemaPath: '#/properties/classes/items/properties/code/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'category' },
+                    message: "must have required property '" + 'category' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err158];
+                  } else {
+                    vErrors.push(err158);
+                  }
+                  errors++;
+                }
+                if (data55.type === undefined) {
+                  const err159 = {
+                    instancePath: instancePath + '/classes/' + i4 + '/code',
+                    schemaPath: '#/properties/classes/items/properties/code/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'type' },
+                    message: "must have required property '" + 'type' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err159];
+                  } else {
+                    vErrors.push(err159);
+                  }
+                  errors++;
+                }
+                for (const key11 in data55) {
+                  if (!(
+                    key11 === 'category' ||
+                    key11 === 'type' ||
+                    key11 === 'typeModifier' ||
+                    key11 === 'anatomicRegion' ||
+                    key11 === 'anatomicRegionModifier'
+                  )) {
+                    const err160 = {
+                      instancePath: instancePath + '/classes/' + i4 + '/code',
+                      schemaPath: '#/properties/classes/items/properties/code/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key11 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err160];
+                    } else {
+                      vErrors.push(err160);
+                    }
+                    errors++;
+                  }
+                }
+                if (data55.category !== undefined) {
+                  let data56 = data55.category;
+                  if (data56 && typeof data56 == 'object' && !Array.isArray(data56)) {
+                    if (data56.CodeValue === undefined) {
+                      const err161 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/category',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodeValue' },
+                        message: "must have required property '" + 'CodeValue' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err161];
+                      } else {
+                        vErrors.push(err161);
+                      }
+                      errors++;
+                    }
+                    if (data56.CodingSchemeDesignator === undefined) {
+                      const err162 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/category',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodingSchemeDesignator' },
+                        message: "must have required property '" + 'CodingSchemeDesignator' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err162];
+                      } else {
+                        vErrors.push(err162);
+                      }
+                      errors++;
+                    }
+                    if (data56.CodeMeaning === undefined) {
+                      const err163 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/category',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodeMeaning' },
+                        message: "must have required property '" + 'CodeMeaning' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err163];
+                      } else {
+                        vErrors.push(err163);
+                      }
+                      errors++;
+                    }
+                    for (const key12 in data56) {
+                      if (!(
+                        key12 === 'CodeValue' ||
+                        key12 === 'CodingSchemeDesignator' ||
+                        key12 === 'CodeMeaning'
+                      )) {
+                        const err164 = {
+                          instancePath: instancePath + '/classes/' + i4 + '/code/category',
+                          schemaPath: '#/definitions/codedConcept/additionalProperties',
+                          keyword: 'additionalProperties',
+                          params: { additionalProperty: key12 },
+                          message: 'must NOT have additional properties',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err164];
+                        } else {
+                          vErrors.push(err164);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data56.CodeValue !== undefined) {
+                      let data57 = data56.CodeValue;
+                      if (typeof data57 === 'string') {
+                        if (data57.length > 16) {
+                          const err165 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/category/CodeValue',
+                            schemaPath: '#/definitions/codedConcept/properties/CodeValue/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 16 },
+                            message: 'must NOT have more than 16 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err165];
+                          } else {
+                            vErrors.push(err165);
+                          }
+                          errors++;
+                        }
+                        if (data57.length < 1) {
+                          const err166 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/category/CodeValue',
+                            schemaPath: '#/definitions/codedConcept/properties/CodeValue/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err166];
+                          } else {
+                            vErrors.push(err166);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err167 = {
+                          instancePath:
+                            instancePath + '/classes/' + i4 + '/code/category/CodeValue',
+                          schemaPath: '#/definitions/codedConcept/properties/CodeValue/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err167];
+                        } else {
+                          vErrors.push(err167);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data56.CodingSchemeDesignator !== undefined) {
+                      let data58 = data56.CodingSchemeDesignator;
+                      if (typeof data58 === 'string') {
+                        if (data58.length > 16) {
+                          const err168 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/category/CodingSchemeDesignator',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodingSchemeDesignator/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 16 },
+                            message: 'must NOT have more than 16 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err168];
+                          } else {
+                            vErrors.push(err168);
+                          }
+                          errors++;
+                        }
+                        if (data58.length < 1) {
+                          const err169 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/category/CodingSchemeDesignator',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodingSchemeDesignator/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err169];
+                          } else {
+                            vErrors.push(err169);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err170 = {
+                          instancePath:
+                            instancePath +
+                            '/classes/' +
+                            i4 +
+                            '/code/category/CodingSchemeDesignator',
+                          schemaPath:
+                            '#/definitions/codedConcept/properties/CodingSchemeDesignator/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err170];
+                        } else {
+                          vErrors.push(err170);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data56.CodeMeaning !== undefined) {
+                      let data59 = data56.CodeMeaning;
+                      if (typeof data59 === 'string') {
+                        if (data59.length > 64) {
+                          const err171 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/category/CodeMeaning',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodeMeaning/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 64 },
+                            message: 'must NOT have more than 64 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err171];
+                          } else {
+                            vErrors.push(err171);
+                          }
+                          errors++;
+                        }
+                        if (data59.length < 1) {
+                          const err172 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/category/CodeMeaning',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodeMeaning/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err172];
+                          } else {
+                            vErrors.push(err172);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err173 = {
+                          instancePath:
+                            instancePath + '/classes/' + i4 + '/code/category/CodeMeaning',
+                          schemaPath: '#/definitions/codedConcept/properties/CodeMeaning/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err173];
+                        } else {
+                          vErrors.push(err173);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err174 = {
+                      instancePath: instancePath + '/classes/' + i4 + '/code/category',
+                      schemaPath: '#/definitions/codedConcept/type',
+                      keyword: 'type',
+                      params: { type: 'object' },
+                      message: 'must be object',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err174];
+                    } else {
+                      vErrors.push(err174);
+                    }
+                    errors++;
+                  }
+                }
+                if (data55.type !== undefined) {
+                  let data60 = data55.type;
+                  if (data60 && typeof data60 == 'object' && !Array.isArray(data60)) {
+                    if (data60.CodeValue === undefined) {
+                      const err175 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/type',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodeValue' },
+                        message: "must have required property '" + 'CodeValue' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err175];
+                      } else {
+                        vErrors.push(err175);
+                      }
+                      errors++;
+                    }
+                    if (data60.CodingSchemeDesignator === undefined) {
+                      const err176 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/type',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodingSchemeDesignator' },
+                        message: "must have required property '" + 'CodingSchemeDesignator' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err176];
+                      } else {
+                        vErrors.push(err176);
+                      }
+                      errors++;
+                    }
+                    if (data60.CodeMeaning === undefined) {
+                      const err177 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/type',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodeMeaning' },
+                        message: "must have required property '" + 'CodeMeaning' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err177];
+                      } else {
+                        vErrors.push(err177);
+                      }
+                      errors++;
+                    }
+                    for (const key13 in data60) {
+                      if (!(
+                        key13 === 'CodeValue' ||
+                        key13 === 'CodingSchemeDesignator' ||
+                        key13 === 'CodeMeaning'
+                      )) {
+                        const err178 = {
+                          instancePath: instancePath + '/classes/' + i4 + '/code/type',
+                          schemaPath: '#/definitions/codedConcept/additionalProperties',
+                          keyword: 'additionalProperties',
+                          params: { additionalProperty: key13 },
+                          message: 'must NOT have additional properties',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err178];
+                        } else {
+                          vErrors.push(err178);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data60.CodeValue !== undefined) {
+                      let data61 = data60.CodeValue;
+                      if (typeof data61 === 'string') {
+                        if (data61.length > 16) {
+                          const err179 = {
+                            instancePath: instancePath + '/classes/' + i4 + '/code/type/CodeValue',
+                            schemaPath: '#/definitions/codedConcept/properties/CodeValue/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 16 },
+                            message: 'must NOT have more than 16 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err179];
+                          } else {
+                            vErrors.push(err179);
+                          }
+                          errors++;
+                        }
+                        if (data61.length < 1) {
+                          const err180 = {
+                            instancePath: instancePath + '/classes/' + i4 + '/code/type/CodeValue',
+                            schemaPath: '#/definitions/codedConcept/properties/CodeValue/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err180];
+                          } else {
+                            vErrors.push(err180);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err181 = {
+                          instancePath: instancePath + '/classes/' + i4 + '/code/type/CodeValue',
+                          schemaPath: '#/definitions/codedConcept/properties/CodeValue/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err181];
+                        } else {
+                          vErrors.push(err181);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data60.CodingSchemeDesignator !== undefined) {
+                      let data62 = data60.CodingSchemeDesignator;
+                      if (typeof data62 === 'string') {
+                        if (data62.length > 16) {
+                          const err182 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/type/CodingSchemeDesignator',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodingSchemeDesignator/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 16 },
+                            message: 'must NOT have more than 16 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err182];
+                          } else {
+                            vErrors.push(err182);
+                          }
+                          errors++;
+                        }
+                        if (data62.length < 1) {
+                          const err183 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/type/CodingSchemeDesignator',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodingSchemeDesignator/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err183];
+                          } else {
+                            vErrors.push(err183);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err184 = {
+                          instancePath:
+                            instancePath + '/classes/' + i4 + '/code/type/CodingSchemeDesignator',
+                          schemaPath:
+                            '#/definitions/codedConcept/properties/CodingSchemeDesignator/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err184];
+                        } else {
+                          vErrors.push(err184);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data60.CodeMeaning !== undefined) {
+                      let data63 = data60.CodeMeaning;
+                      if (typeof data63 === 'string') {
+                        if (data63.length > 64) {
+                          const err185 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/type/CodeMeaning',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodeMeaning/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 64 },
+                            message: 'must NOT have more than 64 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err185];
+                          } else {
+                            vErrors.push(err185);
+                          }
+                          errors++;
+                        }
+                        if (data63.length < 1) {
+                          const err186 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/type/CodeMeaning',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodeMeaning/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err186];
+                          } else {
+                            vErrors.push(err186);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err187 = {
+                          instancePath: instancePath + '/classes/' + i4 + '/code/type/CodeMeaning',
+                          schemaPath: '#/definitions/codedConcept/properties/CodeMeaning/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err187];
+                        } else {
+                          vErrors.push(err187);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err188 = {
+                      instancePath: instancePath + '/classes/' + i4 + '/code/type',
+                      schemaPath: '#/definitions/codedConcept/type',
+                      keyword: 'type',
+                      params: { type: 'object' },
+                      message: 'must be object',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err188];
+                    } else {
+                      vErrors.push(err188);
+                    }
+                    errors++;
+                  }
+                }
+                if (data55.typeModifier !== undefined) {
+                  let data64 = data55.typeModifier;
+                  if (data64 && typeof data64 == 'object' && !Array.isArray(data64)) {
+                    if (data64.CodeValue === undefined) {
+                      const err189 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/typeModifier',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodeValue' },
+                        message: "must have required property '" + 'CodeValue' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err189];
+                      } else {
+                        vErrors.push(err189);
+                      }
+                      errors++;
+                    }
+                    if (data64.CodingSchemeDesignator === undefined) {
+                      const err190 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/typeModifier',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodingSchemeDesignator' },
+                        message: "must have required property '" + 'CodingSchemeDesignator' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err190];
+                      } else {
+                        vErrors.push(err190);
+                      }
+                      errors++;
+                    }
+                    if (data64.CodeMeaning === undefined) {
+                      const err191 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/typeModifier',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodeMeaning' },
+                        message: "must have required property '" + 'CodeMeaning' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err191];
+                      } else {
+                        vErrors.push(err191);
+                      }
+                      errors++;
+                    }
+                    for (const key14 in data64) {
+                      if (!(
+                        key14 === 'CodeValue' ||
+                        key14 === 'CodingSchemeDesignator' ||
+                        key14 === 'CodeMeaning'
+                      )) {
+                        const err192 = {
+                          instancePath: instancePath + '/classes/' + i4 + '/code/typeModifier',
+                          schemaPath: '#/definitions/codedConcept/additionalProperties',
+                          keyword: 'additionalProperties',
+                          params: { additionalProperty: key14 },
+                          message: 'must NOT have additional properties',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err192];
+                        } else {
+                          vErrors.push(err192);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data64.CodeValue !== undefined) {
+                      let data65 = data64.CodeValue;
+                      if (typeof data65 === 'string') {
+                        if (data65.length > 16) {
+                          const err193 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/typeModifier/CodeValue',
+                            schemaPath: '#/definitions/codedConcept/properties/CodeValue/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 16 },
+                            message: 'must NOT have more than 16 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err193];
+                          } else {
+                            vErrors.push(err193);
+                          }
+                          errors++;
+                        }
+                        if (data65.length < 1) {
+                          const err194 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/typeModifier/CodeValue',
+                            schemaPath: '#/definitions/codedConcept/properties/CodeValue/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err194];
+                          } else {
+                            vErrors.push(err194);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err195 = {
+                          instancePath:
+                            instancePath + '/classes/' + i4 + '/code/typeModifier/CodeValue',
+                          schemaPath: '#/definitions/codedConcept/properties/CodeValue/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err195];
+                        } else {
+                          vErrors.push(err195);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data64.CodingSchemeDesignator !== undefined) {
+                      let data66 = data64.CodingSchemeDesignator;
+                      if (typeof data66 === 'string') {
+                        if (data66.length > 16) {
+                          const err196 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/typeModifier/CodingSchemeDesignator',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodingSchemeDesignator/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 16 },
+                            message: 'must NOT have more than 16 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err196];
+                          } else {
+                            vErrors.push(err196);
+                          }
+                          errors++;
+                        }
+                        if (data66.length < 1) {
+                          const err197 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/typeModifier/CodingSchemeDesignator',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodingSchemeDesignator/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err197];
+                          } else {
+                            vErrors.push(err197);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err198 = {
+                          instancePath:
+                            instancePath +
+                            '/classes/' +
+                            i4 +
+                            '/code/typeModifier/CodingSchemeDesignator',
+                          schemaPath:
+                            '#/definitions/codedConcept/properties/CodingSchemeDesignator/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err198];
+                        } else {
+                          vErrors.push(err198);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data64.CodeMeaning !== undefined) {
+                      let data67 = data64.CodeMeaning;
+                      if (typeof data67 === 'string') {
+                        if (data67.length > 64) {
+                          const err199 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/typeModifier/CodeMeaning',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodeMeaning/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 64 },
+                            message: 'must NOT have more than 64 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err199];
+                          } else {
+                            vErrors.push(err199);
+                          }
+                          errors++;
+                        }
+                        if (data67.length < 1) {
+                          const err200 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/typeModifier/CodeMeaning',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodeMeaning/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err200];
+                          } else {
+                            vErrors.push(err200);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err201 = {
+                          instancePath:
+                            instancePath + '/classes/' + i4 + '/code/typeModifier/CodeMeaning',
+                          schemaPath: '#/definitions/codedConcept/properties/CodeMeaning/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err201];
+                        } else {
+                          vErrors.push(err201);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err202 = {
+                      instancePath: instancePath + '/classes/' + i4 + '/code/typeModifier',
+                      schemaPath: '#/definitions/codedConcept/type',
+                      keyword: 'type',
+                      params: { type: 'object' },
+                      message: 'must be object',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err202];
+                    } else {
+                      vErrors.push(err202);
+                    }
+                    errors++;
+                  }
+                }
+                if (data55.anatomicRegion !== undefined) {
+                  let data68 = data55.anatomicRegion;
+                  if (data68 && typeof data68 == 'object' && !Array.isArray(data68)) {
+                    if (data68.CodeValue === undefined) {
+                      const err203 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/anatomicRegion',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodeValue' },
+                        message: "must have required property '" + 'CodeValue' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err203];
+                      } else {
+                        vErrors.push(err203);
+                      }
+                      errors++;
+                    }
+                    if (data68.CodingSchemeDesignator === undefined) {
+                      const err204 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/anatomicRegion',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodingSchemeDesignator' },
+                        message: "must have required property '" + 'CodingSchemeDesignator' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err204];
+                      } else {
+                        vErrors.push(err204);
+                      }
+                      errors++;
+                    }
+                    if (data68.CodeMeaning === undefined) {
+                      const err205 = {
+                        instancePath: instancePath + '/classes/' + i4 + '/code/anatomicRegion',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodeMeaning' },
+                        message: "must have required property '" + 'CodeMeaning' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err205];
+                      } else {
+                        vErrors.push(err205);
+                      }
+                      errors++;
+                    }
+                    for (const key15 in data68) {
+                      if (!(
+                        key15 === 'CodeValue' ||
+                        key15 === 'CodingSchemeDesignator' ||
+                        key15 === 'CodeMeaning'
+                      )) {
+                        const err206 = {
+                          instancePath: instancePath + '/classes/' + i4 + '/code/anatomicRegion',
+                          schemaPath: '#/definitions/codedConcept/additionalProperties',
+                          keyword: 'additionalProperties',
+                          params: { additionalProperty: key15 },
+                          message: 'must NOT have additional properties',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err206];
+                        } else {
+                          vErrors.push(err206);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data68.CodeValue !== undefined) {
+                      let data69 = data68.CodeValue;
+                      if (typeof data69 === 'string') {
+                        if (data69.length > 16) {
+                          const err207 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeValue',
+                            schemaPath: '#/definitions/codedConcept/properties/CodeValue/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 16 },
+                            message: 'must NOT have more than 16 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err207];
+                          } else {
+                            vErrors.push(err207);
+                          }
+                          errors++;
+                        }
+                        if (data69.length < 1) {
+                          const err208 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeValue',
+                            schemaPath: '#/definitions/codedConcept/properties/CodeValue/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err208];
+                          } else {
+                            vErrors.push(err208);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err209 = {
+                          instancePath:
+                            instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeValue',
+                          schemaPath: '#/definitions/codedConcept/properties/CodeValue/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err209];
+                        } else {
+                          vErrors.push(err209);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data68.CodingSchemeDesignator !== undefined) {
+                      let data70 = data68.CodingSchemeDesignator;
+                      if (typeof data70 === 'string') {
+                        if (data70.length > 16) {
+                          const err210 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/anatomicRegion/CodingSchemeDesignator',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodingSchemeDesignator/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 16 },
+                            message: 'must NOT have more than 16 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err210];
+                          } else {
+                            vErrors.push(err210);
+                          }
+                          errors++;
+                        }
+                        if (data70.length < 1) {
+                          const err211 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/anatomicRegion/CodingSchemeDesignator',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodingSchemeDesignator/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err211];
+                          } else {
+                            vErrors.push(err211);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err212 = {
+                          instancePath:
+                            instancePath +
+                            '/classes/' +
+                            i4 +
+                            '/code/anatomicRegion/CodingSchemeDesignator',
+                          schemaPath:
+                            '#/definitions/codedConcept/properties/CodingSchemeDesignator/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err212];
+                        } else {
+                          vErrors.push(err212);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data68.CodeMeaning !== undefined) {
+                      let data71 = data68.CodeMeaning;
+                      if (typeof data71 === 'string') {
+                        if (data71.length > 64) {
+                          const err213 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeMeaning',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodeMeaning/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 64 },
+                            message: 'must NOT have more than 64 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err213];
+                          } else {
+                            vErrors.push(err213);
+                          }
+                          errors++;
+                        }
+                        if (data71.length < 1) {
+                          const err214 = {
+                            instancePath:
+                              instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeMeaning',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodeMeaning/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err214];
+                          } else {
+                            vErrors.push(err214);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err215 = {
+                          instancePath:
+                            instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeMeaning',
+                          schemaPath: '#/definitions/codedConcept/properties/CodeMeaning/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err215];
+                        } else {
+                          vErrors.push(err215);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err216 = {
+                      instancePath: instancePath + '/classes/' + i4 + '/code/anatomicRegion',
+                      schemaPath: '#/definitions/codedConcept/type',
+                      keyword: 'type',
+                      params: { type: 'object' },
+                      message: 'must be object',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err216];
+                    } else {
+                      vErrors.push(err216);
+                    }
+                    errors++;
+                  }
+                }
+                if (data55.anatomicRegionModifier !== undefined) {
+                  let data72 = data55.anatomicRegionModifier;
+                  if (data72 && typeof data72 == 'object' && !Array.isArray(data72)) {
+                    if (data72.CodeValue === undefined) {
+                      const err217 = {
+                        instancePath:
+                          instancePath + '/classes/' + i4 + '/code/anatomicRegionModifier',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodeValue' },
+                        message: "must have required property '" + 'CodeValue' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err217];
+                      } else {
+                        vErrors.push(err217);
+                      }
+                      errors++;
+                    }
+                    if (data72.CodingSchemeDesignator === undefined) {
+                      const err218 = {
+                        instancePath:
+                          instancePath + '/classes/' + i4 + '/code/anatomicRegionModifier',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodingSchemeDesignator' },
+                        message: "must have required property '" + 'CodingSchemeDesignator' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err218];
+                      } else {
+                        vErrors.push(err218);
+                      }
+                      errors++;
+                    }
+                    if (data72.CodeMeaning === undefined) {
+                      const err219 = {
+                        instancePath:
+                          instancePath + '/classes/' + i4 + '/code/anatomicRegionModifier',
+                        schemaPath: '#/definitions/codedConcept/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'CodeMeaning' },
+                        message: "must have required property '" + 'CodeMeaning' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err219];
+                      } else {
+                        vErrors.push(err219);
+                      }
+                      errors++;
+                    }
+                    for (const key16 in data72) {
+                      if (!(
+                        key16 === 'CodeValue' ||
+                        key16 === 'CodingSchemeDesignator' ||
+                        key16 === 'CodeMeaning'
+                      )) {
+                        const err220 = {
+                          instancePath:
+                            instancePath + '/classes/' + i4 + '/code/anatomicRegionModifier',
+                          schemaPath: '#/definitions/codedConcept/additionalProperties',
+                          keyword: 'additionalProperties',
+                          params: { additionalProperty: key16 },
+                          message: 'must NOT have additional properties',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err220];
+                        } else {
+                          vErrors.push(err220);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data72.CodeValue !== undefined) {
+                      let data73 = data72.CodeValue;
+                      if (typeof data73 === 'string') {
+                        if (data73.length > 16) {
+                          const err221 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/anatomicRegionModifier/CodeValue',
+                            schemaPath: '#/definitions/codedConcept/properties/CodeValue/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 16 },
+                            message: 'must NOT have more than 16 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err221];
+                          } else {
+                            vErrors.push(err221);
+                          }
+                          errors++;
+                        }
+                        if (data73.length < 1) {
+                          const err222 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/anatomicRegionModifier/CodeValue',
+                            schemaPath: '#/definitions/codedConcept/properties/CodeValue/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err222];
+                          } else {
+                            vErrors.push(err222);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err223 = {
+                          instancePath:
+                            instancePath +
+                            '/classes/' +
+                            i4 +
+                            '/code/anatomicRegionModifier/CodeValue',
+                          schemaPath: '#/definitions/codedConcept/properties/CodeValue/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err223];
+                        } else {
+                          vErrors.push(err223);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data72.CodingSchemeDesignator !== undefined) {
+                      let data74 = data72.CodingSchemeDesignator;
+                      if (typeof data74 === 'string') {
+                        if (data74.length > 16) {
+                          const err224 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/anatomicRegionModifier/CodingSchemeDesignator',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodingSchemeDesignator/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 16 },
+                            message: 'must NOT have more than 16 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err224];
+                          } else {
+                            vErrors.push(err224);
+                          }
+                          errors++;
+                        }
+                        if (data74.length < 1) {
+                          const err225 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/anatomicRegionModifier/CodingSchemeDesignator',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodingSchemeDesignator/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err225];
+                          } else {
+                            vErrors.push(err225);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err226 = {
+                          instancePath:
+                            instancePath +
+                            '/classes/' +
+                            i4 +
+                            '/code/anatomicRegionModifier/CodingSchemeDesignator',
+                          schemaPath:
+                            '#/definitions/codedConcept/properties/CodingSchemeDesignator/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err226];
+                        } else {
+                          vErrors.push(err226);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data72.CodeMeaning !== undefined) {
+                      let data75 = data72.CodeMeaning;
+                      if (typeof data75 === 'string') {
+                        if (data75.length > 64) {
+                          const err227 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/anatomicRegionModifier/CodeMeaning',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodeMeaning/maxLength',
+                            keyword: 'maxLength',
+                            params: { limit: 64 },
+                            message: 'must NOT have more than 64 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err227];
+                          } else {
+                            vErrors.push(err227);
+                          }
+                          errors++;
+                        }
+                        if (data75.length < 1) {
+                          const err228 = {
+                            instancePath:
+                              instancePath +
+                              '/classes/' +
+                              i4 +
+                              '/code/anatomicRegionModifier/CodeMeaning',
+                            schemaPath:
+                              '#/definitions/codedConcept/properties/CodeMeaning/minLength',
+                            keyword: 'minLength',
+                            params: { limit: 1 },
+                            message: 'must NOT have fewer than 1 characters',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err228];
+                          } else {
+                            vErrors.push(err228);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err229 = {
+                          instancePath:
+                            instancePath +
+                            '/classes/' +
+                            i4 +
+                            '/code/anatomicRegionModifier/CodeMeaning',
+                          schemaPath: '#/definitions/codedConcept/properties/CodeMeaning/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err229];
+                        } else {
+                          vErrors.push(err229);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err230 = {
+                      instancePath:
+                        instancePath + '/classes/' + i4 + '/code/anatomicRegionModifier',
+                      schemaPath: '#/definitions/codedConcept/type',
+                      keyword: 'type',
+                      params: { type: 'object' },
+                      message: 'must be object',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err230];
+                    } else {
+                      vErrors.push(err230);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err231 = {
+                  instancePath: instancePath + '/classes/' + i4 + '/code',
+                  schemaPath: '#/properties/classes/items/properties/code/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err231];
+                } else {
+                  vErrors.push(err231);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err158 = {
+            const err232 = {
               instancePath: instancePath + '/classes/' + i4,
               schemaPath: '#/properties/classes/items/type',
               keyword: 'type',
@@ -2935,15 +4333,15 @@ function validate10(
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err158];
+              vErrors = [err232];
             } else {
-              vErrors.push(err158);
+              vErrors.push(err232);
             }
             errors++;
           }
         }
       } else {
-        const err159 = {
+        const err233 = {
           instancePath: instancePath + '/classes',
           schemaPath: '#/properties/classes/type',
           keyword: 'type',
@@ -2951,15 +4349,15 @@ function validate10(
           message: 'must be array',
         };
         if (vErrors === null) {
-          vErrors = [err159];
+          vErrors = [err233];
         } else {
-          vErrors.push(err159);
+          vErrors.push(err233);
         }
         errors++;
       }
     }
   } else {
-    const err160 = {
+    const err234 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -2967,9 +4365,9 @@ function validate10(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err160];
+      vErrors = [err234];
     } else {
-      vErrors.push(err160);
+      vErrors.push(err234);
     }
     errors++;
   }

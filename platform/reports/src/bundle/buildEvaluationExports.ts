@@ -4,11 +4,14 @@
  * that references it, and the JSON, CSV and PDF reports.
  */
 import {
+  LABELMAP_SEG_SOP_CLASS_UID,
   newUid,
+  SEG_SOP_CLASS_UID,
   writeDicomSeg,
   type DicomSeriesResult,
   type LabelVolume,
   type SegmentDefinition,
+  type Volume,
 } from '@concord/core';
 import { computeDisagreement } from '@concord/metrics';
 import type { EvaluationReport, PatientInfo } from '../report/types.ts';
@@ -49,6 +52,8 @@ export interface EvaluationExportInput {
   segments: SegmentDefinition[];
   /** algorithm identification of the SEG */
   algorithm: { name: string; version: string };
+  /** SegmentationType of the SEG (default BINARY; LABELMAP: Label Map Segmentation Storage) */
+  segmentationType?: 'BINARY' | 'LABELMAP';
   /** put patient name/ID/birth date into CSV and PDF (JSON has no patient fields) */
   includePhi?: boolean;
   /** τ of the PDF's boundary/gross split (default: the report's first tolerance) */
@@ -68,12 +73,52 @@ export function patientOf(series: DicomSeriesResult): PatientInfo {
   return { name: m?.PatientName, id: m?.PatientID, birthDate: m?.PatientBirthDate };
 }
 
+/** What the report files (JSON, CSV, PDF) need: no DICOM source required. */
+export interface ReportExportInput {
+  report: EvaluationReport;
+  /** the image the PDF's slices show, on the reference grid */
+  image: Volume;
+  reference: LabelVolume;
+  prediction: LabelVolume;
+  /** patient identity for the opt-in PHI fields (absent for NIfTI input) */
+  patient?: PatientInfo;
+  includePhi?: boolean;
+  tauMm?: number;
+}
+
+/** The JSON, CSV and PDF reports of one evaluation. */
+export async function buildReportExports(
+  input: ReportExportInput,
+): Promise<Record<'json' | 'csv' | 'pdf', Uint8Array>> {
+  const { report, reference, prediction } = input;
+  const privacy = { includePhi: input.includePhi ?? false, patient: input.patient ?? {} };
+  const tauMm = input.tauMm ?? report.definitions.tolerancesMm[0] ?? 1;
+  const products = computeDisagreement(reference, prediction, {
+    labels: report.structures.map((s) => s.label),
+  });
+  const pdf = await writeReportPdf(
+    {
+      report,
+      volumes: { image: input.image, reference, prediction },
+      sliceProfile: axialDisagreementProfile(products, reference.dims[2]),
+      classifySlice: (k) => sliceDisagreementClasses(products, reference.dims, k, tauMm),
+    },
+    { ...privacy, tauMm },
+  );
+  const utf8 = new TextEncoder();
+  return {
+    json: utf8.encode(writeReportJson(report)),
+    csv: utf8.encode(writeReportCsv(report, privacy)),
+    pdf,
+  };
+}
+
 export async function buildEvaluationExports(
   input: EvaluationExportInput,
 ): Promise<EvaluationExports> {
   const { report, series, reference, prediction } = input;
   const now = input.now ?? new Date();
-  const privacy = { includePhi: input.includePhi ?? false, patient: patientOf(series) };
+  const labelmap = input.segmentationType === 'LABELMAP';
 
   // the model's SEG: SegmentNumber = rank of the label among the written segments
   const segments = [...input.segments].sort((a, b) => a.label - b.label);
@@ -85,6 +130,7 @@ export async function buildEvaluationExports(
     seriesNumber: 900,
     contentLabel: 'CONCORD_MODEL',
     date: now,
+    segmentationType: input.segmentationType,
     ...seg,
   });
 
@@ -113,34 +159,24 @@ export async function buildEvaluationExports(
       },
       segmentation: {
         ...seg,
+        sopClassUID: labelmap ? LABELMAP_SEG_SOP_CLASS_UID : SEG_SOP_CLASS_UID,
         segments: segments.map((s, i) => ({ label: s.label, segmentNumber: i + 1 })),
       },
     },
     { now, seriesNumber: 901 },
   );
 
-  const tauMm = input.tauMm ?? report.definitions.tolerancesMm[0] ?? 1;
-  const products = computeDisagreement(reference, prediction, {
-    labels: report.structures.map((s) => s.label),
+  const reports = await buildReportExports({
+    report,
+    image: series.volume,
+    reference,
+    prediction,
+    patient: patientOf(series),
+    includePhi: input.includePhi,
+    tauMm: input.tauMm,
   });
-  const pdf = await writeReportPdf(
-    {
-      report,
-      volumes: { image: series.volume, reference, prediction },
-      sliceProfile: axialDisagreementProfile(products, reference.dims[2]),
-      classifySlice: (k) => sliceDisagreementClasses(products, reference.dims, k, tauMm),
-    },
-    { ...privacy, tauMm },
-  );
-  const utf8 = new TextEncoder();
   return {
-    files: {
-      seg: segBytes,
-      sr: sr.bytes,
-      json: utf8.encode(writeReportJson(report)),
-      csv: utf8.encode(writeReportCsv(report, privacy)),
-      pdf,
-    },
+    files: { seg: segBytes, sr: sr.bytes, ...reports },
     seg,
     sr: {
       sopInstanceUID: sr.sopInstanceUID,
