@@ -65,7 +65,28 @@ const schema11 = {
       additionalProperties: false,
       required: ['orientation', 'spacing', 'intensity', 'padValue'],
       properties: {
-        orientation: { enum: ['RAS', 'LPS'] },
+        orientation: {
+          description:
+            'Voxel order the model expects: the letters say where voxel axes 0, 1, 2 point (R/L, A/P, S/I, one of each; docs/manifest.md#orientation)',
+          type: 'string',
+          pattern: '^[RLAPSI]{3}$',
+        },
+        resample: {
+          description:
+            "spacing (default): trilinear to `spacing` on the reordered grid; conform: FreeSurfer's conform (256^3, 1 mm, LIA, uint8)",
+          enum: ['spacing', 'conform'],
+        },
+        crop: {
+          description:
+            'Crop the model grid to the bounding box of voxels above `threshold` (before intensity normalisation), plus `margin` voxels',
+          type: 'object',
+          additionalProperties: false,
+          required: ['margin'],
+          properties: {
+            threshold: { type: 'number' },
+            margin: { type: 'integer', minimum: 0, maximum: 1024 },
+          },
+        },
         spacing: {
           oneOf: [
             {
@@ -134,6 +155,15 @@ const schema11 = {
         blend: { enum: ['gaussian', 'constant'] },
       },
     },
+    postprocessing: {
+      description: 'Applied to the labels on the source grid (docs/manifest.md#postprocessing)',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        largestComponent: { enum: ['perClass', 'foreground'] },
+        fillHoles: { type: 'boolean' },
+      },
+    },
     classes: {
       type: 'array',
       minItems: 2,
@@ -161,6 +191,7 @@ const schema12 = { type: 'array', items: { type: 'number' }, minItems: 2, maxIte
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp('\\.onnx$', 'u');
 const pattern1 = new RegExp('^[0-9a-f]{64}$', 'u');
+const pattern2 = new RegExp('^[RLAPSI]{3}$', 'u');
 
 function validate10(
   data,
@@ -1194,6 +1225,8 @@ function validate10(
         for (const key3 in data19) {
           if (!(
             key3 === 'orientation' ||
+            key3 === 'resample' ||
+            key3 === 'crop' ||
             key3 === 'spacing' ||
             key3 === 'intensity' ||
             key3 === 'padValue'
@@ -1215,88 +1248,82 @@ function validate10(
         }
         if (data19.orientation !== undefined) {
           let data20 = data19.orientation;
-          if (!(data20 === 'RAS' || data20 === 'LPS')) {
-            const err63 = {
+          if (typeof data20 === 'string') {
+            if (!pattern2.test(data20)) {
+              const err63 = {
+                instancePath: instancePath + '/preprocessing/orientation',
+                schemaPath: '#/properties/preprocessing/properties/orientation/pattern',
+                keyword: 'pattern',
+                params: { pattern: '^[RLAPSI]{3}$' },
+                message: 'must match pattern "' + '^[RLAPSI]{3}$' + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err63];
+              } else {
+                vErrors.push(err63);
+              }
+              errors++;
+            }
+          } else {
+            const err64 = {
               instancePath: instancePath + '/preprocessing/orientation',
-              schemaPath: '#/properties/preprocessing/properties/orientation/enum',
-              keyword: 'enum',
-              params: {
-                allowedValues: schema11.properties.preprocessing.properties.orientation.enum,
-              },
-              message: 'must be equal to one of the allowed values',
+              schemaPath: '#/properties/preprocessing/properties/orientation/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
             };
             if (vErrors === null) {
-              vErrors = [err63];
+              vErrors = [err64];
             } else {
-              vErrors.push(err63);
+              vErrors.push(err64);
             }
             errors++;
           }
         }
-        if (data19.spacing !== undefined) {
-          let data21 = data19.spacing;
-          const _errs41 = errors;
-          let valid6 = false;
-          let passing0 = null;
-          const _errs42 = errors;
-          if (Array.isArray(data21)) {
-            if (data21.length > 3) {
-              const err64 = {
-                instancePath: instancePath + '/preprocessing/spacing',
-                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/maxItems',
-                keyword: 'maxItems',
-                params: { limit: 3 },
-                message: 'must NOT have more than 3 items',
+        if (data19.resample !== undefined) {
+          let data21 = data19.resample;
+          if (!(data21 === 'spacing' || data21 === 'conform')) {
+            const err65 = {
+              instancePath: instancePath + '/preprocessing/resample',
+              schemaPath: '#/properties/preprocessing/properties/resample/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema11.properties.preprocessing.properties.resample.enum },
+              message: 'must be equal to one of the allowed values',
+            };
+            if (vErrors === null) {
+              vErrors = [err65];
+            } else {
+              vErrors.push(err65);
+            }
+            errors++;
+          }
+        }
+        if (data19.crop !== undefined) {
+          let data22 = data19.crop;
+          if (data22 && typeof data22 == 'object' && !Array.isArray(data22)) {
+            if (data22.margin === undefined) {
+              const err66 = {
+                instancePath: instancePath + '/preprocessing/crop',
+                schemaPath: '#/properties/preprocessing/properties/crop/required',
+                keyword: 'required',
+                params: { missingProperty: 'margin' },
+                message: "must have required property '" + 'margin' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err64];
+                vErrors = [err66];
               } else {
-                vErrors.push(err64);
+                vErrors.push(err66);
               }
               errors++;
             }
-            if (data21.length < 3) {
-              const err65 = {
-                instancePath: instancePath + '/preprocessing/spacing',
-                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/minItems',
-                keyword: 'minItems',
-                params: { limit: 3 },
-                message: 'must NOT have fewer than 3 items',
-              };
-              if (vErrors === null) {
-                vErrors = [err65];
-              } else {
-                vErrors.push(err65);
-              }
-              errors++;
-            }
-            const len1 = data21.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              let data22 = data21[i1];
-              if (typeof data22 == 'number' && isFinite(data22)) {
-                if (data22 <= 0 || isNaN(data22)) {
-                  const err66 = {
-                    instancePath: instancePath + '/preprocessing/spacing/' + i1,
-                    schemaPath:
-                      '#/properties/preprocessing/properties/spacing/oneOf/0/items/exclusiveMinimum',
-                    keyword: 'exclusiveMinimum',
-                    params: { comparison: '>', limit: 0 },
-                    message: 'must be > 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err66];
-                  } else {
-                    vErrors.push(err66);
-                  }
-                  errors++;
-                }
-              } else {
+            for (const key4 in data22) {
+              if (!(key4 === 'threshold' || key4 === 'margin')) {
                 const err67 = {
-                  instancePath: instancePath + '/preprocessing/spacing/' + i1,
-                  schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/items/type',
-                  keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
+                  instancePath: instancePath + '/preprocessing/crop',
+                  schemaPath: '#/properties/preprocessing/properties/crop/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key4 },
+                  message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
                   vErrors = [err67];
@@ -1306,121 +1333,112 @@ function validate10(
                 errors++;
               }
             }
-          } else {
-            const err68 = {
-              instancePath: instancePath + '/preprocessing/spacing',
-              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/type',
-              keyword: 'type',
-              params: { type: 'array' },
-              message: 'must be array',
-            };
-            if (vErrors === null) {
-              vErrors = [err68];
-            } else {
-              vErrors.push(err68);
-            }
-            errors++;
-          }
-          var _valid0 = _errs42 === errors;
-          if (_valid0) {
-            valid6 = true;
-            passing0 = 0;
-          }
-          const _errs46 = errors;
-          if (data21 !== null) {
-            const err69 = {
-              instancePath: instancePath + '/preprocessing/spacing',
-              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/1/type',
-              keyword: 'type',
-              params: { type: 'null' },
-              message: 'must be null',
-            };
-            if (vErrors === null) {
-              vErrors = [err69];
-            } else {
-              vErrors.push(err69);
-            }
-            errors++;
-          }
-          var _valid0 = _errs46 === errors;
-          if (_valid0 && valid6) {
-            valid6 = false;
-            passing0 = [passing0, 1];
-          } else {
-            if (_valid0) {
-              valid6 = true;
-              passing0 = 1;
-            }
-          }
-          if (!valid6) {
-            const err70 = {
-              instancePath: instancePath + '/preprocessing/spacing',
-              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf',
-              keyword: 'oneOf',
-              params: { passingSchemas: passing0 },
-              message: 'must match exactly one schema in oneOf',
-            };
-            if (vErrors === null) {
-              vErrors = [err70];
-            } else {
-              vErrors.push(err70);
-            }
-            errors++;
-          } else {
-            errors = _errs41;
-            if (vErrors !== null) {
-              if (_errs41) {
-                vErrors.length = _errs41;
-              } else {
-                vErrors = null;
+            if (data22.threshold !== undefined) {
+              let data23 = data22.threshold;
+              if (!(typeof data23 == 'number' && isFinite(data23))) {
+                const err68 = {
+                  instancePath: instancePath + '/preprocessing/crop/threshold',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/crop/properties/threshold/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
               }
             }
+            if (data22.margin !== undefined) {
+              let data24 = data22.margin;
+              if (!(
+                typeof data24 == 'number' &&
+                !(data24 % 1) &&
+                !isNaN(data24) &&
+                isFinite(data24)
+              )) {
+                const err69 = {
+                  instancePath: instancePath + '/preprocessing/crop/margin',
+                  schemaPath: '#/properties/preprocessing/properties/crop/properties/margin/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              }
+              if (typeof data24 == 'number' && isFinite(data24)) {
+                if (data24 > 1024 || isNaN(data24)) {
+                  const err70 = {
+                    instancePath: instancePath + '/preprocessing/crop/margin',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/crop/properties/margin/maximum',
+                    keyword: 'maximum',
+                    params: { comparison: '<=', limit: 1024 },
+                    message: 'must be <= 1024',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err70];
+                  } else {
+                    vErrors.push(err70);
+                  }
+                  errors++;
+                }
+                if (data24 < 0 || isNaN(data24)) {
+                  const err71 = {
+                    instancePath: instancePath + '/preprocessing/crop/margin',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/crop/properties/margin/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err72 = {
+              instancePath: instancePath + '/preprocessing/crop',
+              schemaPath: '#/properties/preprocessing/properties/crop/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err72];
+            } else {
+              vErrors.push(err72);
+            }
+            errors++;
           }
         }
-        if (data19.intensity !== undefined) {
-          let data23 = data19.intensity;
-          const _errs49 = errors;
-          let valid9 = false;
-          let passing1 = null;
+        if (data19.spacing !== undefined) {
+          let data25 = data19.spacing;
           const _errs50 = errors;
-          if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
-            if (data23.type === undefined) {
-              const err71 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'type' },
-                message: "must have required property '" + 'type' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err71];
-              } else {
-                vErrors.push(err71);
-              }
-              errors++;
-            }
-            if (data23.low === undefined) {
-              const err72 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'low' },
-                message: "must have required property '" + 'low' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err72];
-              } else {
-                vErrors.push(err72);
-              }
-              errors++;
-            }
-            if (data23.high === undefined) {
+          let valid7 = false;
+          let passing0 = null;
+          const _errs51 = errors;
+          if (Array.isArray(data25)) {
+            if (data25.length > 3) {
               const err73 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'high' },
-                message: "must have required property '" + 'high' + "'",
+                instancePath: instancePath + '/preprocessing/spacing',
+                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/maxItems',
+                keyword: 'maxItems',
+                params: { limit: 3 },
+                message: 'must NOT have more than 3 items',
               };
               if (vErrors === null) {
                 vErrors = [err73];
@@ -1429,13 +1447,13 @@ function validate10(
               }
               errors++;
             }
-            if (data23.nonzeroOnly === undefined) {
+            if (data25.length < 3) {
               const err74 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'nonzeroOnly' },
-                message: "must have required property '" + 'nonzeroOnly' + "'",
+                instancePath: instancePath + '/preprocessing/spacing',
+                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/minItems',
+                keyword: 'minItems',
+                params: { limit: 3 },
+                message: 'must NOT have fewer than 3 items',
               };
               if (vErrors === null) {
                 vErrors = [err74];
@@ -1444,8 +1462,182 @@ function validate10(
               }
               errors++;
             }
-            if (data23.outputRange === undefined) {
-              const err75 = {
+            const len1 = data25.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              let data26 = data25[i1];
+              if (typeof data26 == 'number' && isFinite(data26)) {
+                if (data26 <= 0 || isNaN(data26)) {
+                  const err75 = {
+                    instancePath: instancePath + '/preprocessing/spacing/' + i1,
+                    schemaPath:
+                      '#/properties/preprocessing/properties/spacing/oneOf/0/items/exclusiveMinimum',
+                    keyword: 'exclusiveMinimum',
+                    params: { comparison: '>', limit: 0 },
+                    message: 'must be > 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err75];
+                  } else {
+                    vErrors.push(err75);
+                  }
+                  errors++;
+                }
+              } else {
+                const err76 = {
+                  instancePath: instancePath + '/preprocessing/spacing/' + i1,
+                  schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/items/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err76];
+                } else {
+                  vErrors.push(err76);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err77 = {
+              instancePath: instancePath + '/preprocessing/spacing',
+              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err77];
+            } else {
+              vErrors.push(err77);
+            }
+            errors++;
+          }
+          var _valid0 = _errs51 === errors;
+          if (_valid0) {
+            valid7 = true;
+            passing0 = 0;
+          }
+          const _errs55 = errors;
+          if (data25 !== null) {
+            const err78 = {
+              instancePath: instancePath + '/preprocessing/spacing',
+              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/1/type',
+              keyword: 'type',
+              params: { type: 'null' },
+              message: 'must be null',
+            };
+            if (vErrors === null) {
+              vErrors = [err78];
+            } else {
+              vErrors.push(err78);
+            }
+            errors++;
+          }
+          var _valid0 = _errs55 === errors;
+          if (_valid0 && valid7) {
+            valid7 = false;
+            passing0 = [passing0, 1];
+          } else {
+            if (_valid0) {
+              valid7 = true;
+              passing0 = 1;
+            }
+          }
+          if (!valid7) {
+            const err79 = {
+              instancePath: instancePath + '/preprocessing/spacing',
+              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf',
+              keyword: 'oneOf',
+              params: { passingSchemas: passing0 },
+              message: 'must match exactly one schema in oneOf',
+            };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          } else {
+            errors = _errs50;
+            if (vErrors !== null) {
+              if (_errs50) {
+                vErrors.length = _errs50;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data19.intensity !== undefined) {
+          let data27 = data19.intensity;
+          const _errs58 = errors;
+          let valid10 = false;
+          let passing1 = null;
+          const _errs59 = errors;
+          if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
+            if (data27.type === undefined) {
+              const err80 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'type' },
+                message: "must have required property '" + 'type' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err80];
+              } else {
+                vErrors.push(err80);
+              }
+              errors++;
+            }
+            if (data27.low === undefined) {
+              const err81 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'low' },
+                message: "must have required property '" + 'low' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err81];
+              } else {
+                vErrors.push(err81);
+              }
+              errors++;
+            }
+            if (data27.high === undefined) {
+              const err82 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'high' },
+                message: "must have required property '" + 'high' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err82];
+              } else {
+                vErrors.push(err82);
+              }
+              errors++;
+            }
+            if (data27.nonzeroOnly === undefined) {
+              const err83 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'nonzeroOnly' },
+                message: "must have required property '" + 'nonzeroOnly' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+            if (data27.outputRange === undefined) {
+              const err84 = {
                 instancePath: instancePath + '/preprocessing/intensity',
                 schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
                 keyword: 'required',
@@ -1453,14 +1645,14 @@ function validate10(
                 message: "must have required property '" + 'outputRange' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err75];
+                vErrors = [err84];
               } else {
-                vErrors.push(err75);
+                vErrors.push(err84);
               }
               errors++;
             }
-            if (data23.clip === undefined) {
-              const err76 = {
+            if (data27.clip === undefined) {
+              const err85 = {
                 instancePath: instancePath + '/preprocessing/intensity',
                 schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
                 keyword: 'required',
@@ -1468,40 +1660,40 @@ function validate10(
                 message: "must have required property '" + 'clip' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err76];
+                vErrors = [err85];
               } else {
-                vErrors.push(err76);
+                vErrors.push(err85);
               }
               errors++;
             }
-            for (const key4 in data23) {
+            for (const key5 in data27) {
               if (!(
-                key4 === 'type' ||
-                key4 === 'low' ||
-                key4 === 'high' ||
-                key4 === 'nonzeroOnly' ||
-                key4 === 'outputRange' ||
-                key4 === 'clip'
+                key5 === 'type' ||
+                key5 === 'low' ||
+                key5 === 'high' ||
+                key5 === 'nonzeroOnly' ||
+                key5 === 'outputRange' ||
+                key5 === 'clip'
               )) {
-                const err77 = {
+                const err86 = {
                   instancePath: instancePath + '/preprocessing/intensity',
                   schemaPath:
                     '#/properties/preprocessing/properties/intensity/oneOf/0/additionalProperties',
                   keyword: 'additionalProperties',
-                  params: { additionalProperty: key4 },
+                  params: { additionalProperty: key5 },
                   message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
-                  vErrors = [err77];
+                  vErrors = [err86];
                 } else {
-                  vErrors.push(err77);
+                  vErrors.push(err86);
                 }
                 errors++;
               }
             }
-            if (data23.type !== undefined) {
-              if ('percentile' !== data23.type) {
-                const err78 = {
+            if (data27.type !== undefined) {
+              if ('percentile' !== data27.type) {
+                const err87 = {
                   instancePath: instancePath + '/preprocessing/intensity/type',
                   schemaPath:
                     '#/properties/preprocessing/properties/intensity/oneOf/0/properties/type/const',
@@ -1510,18 +1702,18 @@ function validate10(
                   message: 'must be equal to constant',
                 };
                 if (vErrors === null) {
-                  vErrors = [err78];
+                  vErrors = [err87];
                 } else {
-                  vErrors.push(err78);
+                  vErrors.push(err87);
                 }
                 errors++;
               }
             }
-            if (data23.low !== undefined) {
-              let data25 = data23.low;
-              if (typeof data25 == 'number' && isFinite(data25)) {
-                if (data25 > 100 || isNaN(data25)) {
-                  const err79 = {
+            if (data27.low !== undefined) {
+              let data29 = data27.low;
+              if (typeof data29 == 'number' && isFinite(data29)) {
+                if (data29 > 100 || isNaN(data29)) {
+                  const err88 = {
                     instancePath: instancePath + '/preprocessing/intensity/low',
                     schemaPath:
                       '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/maximum',
@@ -1530,14 +1722,14 @@ function validate10(
                     message: 'must be <= 100',
                   };
                   if (vErrors === null) {
-                    vErrors = [err79];
+                    vErrors = [err88];
                   } else {
-                    vErrors.push(err79);
+                    vErrors.push(err88);
                   }
                   errors++;
                 }
-                if (data25 < 0 || isNaN(data25)) {
-                  const err80 = {
+                if (data29 < 0 || isNaN(data29)) {
+                  const err89 = {
                     instancePath: instancePath + '/preprocessing/intensity/low',
                     schemaPath:
                       '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/minimum',
@@ -1546,176 +1738,20 @@ function validate10(
                     message: 'must be >= 0',
                   };
                   if (vErrors === null) {
-                    vErrors = [err80];
+                    vErrors = [err89];
                   } else {
-                    vErrors.push(err80);
+                    vErrors.push(err89);
                   }
                   errors++;
                 }
               } else {
-                const err81 = {
+                const err90 = {
                   instancePath: instancePath + '/preprocessing/intensity/low',
                   schemaPath:
                     '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/type',
                   keyword: 'type',
                   params: { type: 'number' },
                   message: 'must be number',
-                };
-                if (vErrors === null) {
-                  vErrors = [err81];
-                } else {
-                  vErrors.push(err81);
-                }
-                errors++;
-              }
-            }
-            if (data23.high !== undefined) {
-              let data26 = data23.high;
-              if (typeof data26 == 'number' && isFinite(data26)) {
-                if (data26 > 100 || isNaN(data26)) {
-                  const err82 = {
-                    instancePath: instancePath + '/preprocessing/intensity/high',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/maximum',
-                    keyword: 'maximum',
-                    params: { comparison: '<=', limit: 100 },
-                    message: 'must be <= 100',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err82];
-                  } else {
-                    vErrors.push(err82);
-                  }
-                  errors++;
-                }
-                if (data26 < 0 || isNaN(data26)) {
-                  const err83 = {
-                    instancePath: instancePath + '/preprocessing/intensity/high',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 0 },
-                    message: 'must be >= 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err83];
-                  } else {
-                    vErrors.push(err83);
-                  }
-                  errors++;
-                }
-              } else {
-                const err84 = {
-                  instancePath: instancePath + '/preprocessing/intensity/high',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/type',
-                  keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
-                };
-                if (vErrors === null) {
-                  vErrors = [err84];
-                } else {
-                  vErrors.push(err84);
-                }
-                errors++;
-              }
-            }
-            if (data23.nonzeroOnly !== undefined) {
-              if (typeof data23.nonzeroOnly !== 'boolean') {
-                const err85 = {
-                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/nonzeroOnly/type',
-                  keyword: 'type',
-                  params: { type: 'boolean' },
-                  message: 'must be boolean',
-                };
-                if (vErrors === null) {
-                  vErrors = [err85];
-                } else {
-                  vErrors.push(err85);
-                }
-                errors++;
-              }
-            }
-            if (data23.outputRange !== undefined) {
-              let data28 = data23.outputRange;
-              if (Array.isArray(data28)) {
-                if (data28.length > 2) {
-                  const err86 = {
-                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                    schemaPath: '#/definitions/range/maxItems',
-                    keyword: 'maxItems',
-                    params: { limit: 2 },
-                    message: 'must NOT have more than 2 items',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err86];
-                  } else {
-                    vErrors.push(err86);
-                  }
-                  errors++;
-                }
-                if (data28.length < 2) {
-                  const err87 = {
-                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                    schemaPath: '#/definitions/range/minItems',
-                    keyword: 'minItems',
-                    params: { limit: 2 },
-                    message: 'must NOT have fewer than 2 items',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err87];
-                  } else {
-                    vErrors.push(err87);
-                  }
-                  errors++;
-                }
-                const len2 = data28.length;
-                for (let i2 = 0; i2 < len2; i2++) {
-                  let data29 = data28[i2];
-                  if (!(typeof data29 == 'number' && isFinite(data29))) {
-                    const err88 = {
-                      instancePath: instancePath + '/preprocessing/intensity/outputRange/' + i2,
-                      schemaPath: '#/definitions/range/items/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err88];
-                    } else {
-                      vErrors.push(err88);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err89 = {
-                  instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                  schemaPath: '#/definitions/range/type',
-                  keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
-                };
-                if (vErrors === null) {
-                  vErrors = [err89];
-                } else {
-                  vErrors.push(err89);
-                }
-                errors++;
-              }
-            }
-            if (data23.clip !== undefined) {
-              if (typeof data23.clip !== 'boolean') {
-                const err90 = {
-                  instancePath: instancePath + '/preprocessing/intensity/clip',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/clip/type',
-                  keyword: 'type',
-                  params: { type: 'boolean' },
-                  message: 'must be boolean',
                 };
                 if (vErrors === null) {
                   vErrors = [err90];
@@ -1725,72 +1761,67 @@ function validate10(
                 errors++;
               }
             }
-          } else {
-            const err91 = {
-              instancePath: instancePath + '/preprocessing/intensity',
-              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err91];
-            } else {
-              vErrors.push(err91);
-            }
-            errors++;
-          }
-          var _valid1 = _errs50 === errors;
-          if (_valid1) {
-            valid9 = true;
-            passing1 = 0;
-          }
-          const _errs67 = errors;
-          if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
-            if (data23.type === undefined) {
-              const err92 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
-                keyword: 'required',
-                params: { missingProperty: 'type' },
-                message: "must have required property '" + 'type' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err92];
+            if (data27.high !== undefined) {
+              let data30 = data27.high;
+              if (typeof data30 == 'number' && isFinite(data30)) {
+                if (data30 > 100 || isNaN(data30)) {
+                  const err91 = {
+                    instancePath: instancePath + '/preprocessing/intensity/high',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/maximum',
+                    keyword: 'maximum',
+                    params: { comparison: '<=', limit: 100 },
+                    message: 'must be <= 100',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err91];
+                  } else {
+                    vErrors.push(err91);
+                  }
+                  errors++;
+                }
+                if (data30 < 0 || isNaN(data30)) {
+                  const err92 = {
+                    instancePath: instancePath + '/preprocessing/intensity/high',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err92];
+                  } else {
+                    vErrors.push(err92);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err92);
-              }
-              errors++;
-            }
-            if (data23.nonzeroOnly === undefined) {
-              const err93 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
-                keyword: 'required',
-                params: { missingProperty: 'nonzeroOnly' },
-                message: "must have required property '" + 'nonzeroOnly' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err93];
-              } else {
-                vErrors.push(err93);
-              }
-              errors++;
-            }
-            for (const key5 in data23) {
-              if (!(
-                key5 === 'type' ||
-                key5 === 'mean' ||
-                key5 === 'std' ||
-                key5 === 'nonzeroOnly'
-              )) {
-                const err94 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
+                const err93 = {
+                  instancePath: instancePath + '/preprocessing/intensity/high',
                   schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/additionalProperties',
-                  keyword: 'additionalProperties',
-                  params: { additionalProperty: key5 },
-                  message: 'must NOT have additional properties',
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err93];
+                } else {
+                  vErrors.push(err93);
+                }
+                errors++;
+              }
+            }
+            if (data27.nonzeroOnly !== undefined) {
+              if (typeof data27.nonzeroOnly !== 'boolean') {
+                const err94 = {
+                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/nonzeroOnly/type',
+                  keyword: 'type',
+                  params: { type: 'boolean' },
+                  message: 'must be boolean',
                 };
                 if (vErrors === null) {
                   vErrors = [err94];
@@ -1800,70 +1831,65 @@ function validate10(
                 errors++;
               }
             }
-            if (data23.type !== undefined) {
-              if ('zscore' !== data23.type) {
-                const err95 = {
-                  instancePath: instancePath + '/preprocessing/intensity/type',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/type/const',
-                  keyword: 'const',
-                  params: { allowedValue: 'zscore' },
-                  message: 'must be equal to constant',
-                };
-                if (vErrors === null) {
-                  vErrors = [err95];
-                } else {
-                  vErrors.push(err95);
-                }
-                errors++;
-              }
-            }
-            if (data23.mean !== undefined) {
-              let data32 = data23.mean;
-              if (!(typeof data32 == 'number' && isFinite(data32))) {
-                const err96 = {
-                  instancePath: instancePath + '/preprocessing/intensity/mean',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/mean/type',
-                  keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
-                };
-                if (vErrors === null) {
-                  vErrors = [err96];
-                } else {
-                  vErrors.push(err96);
-                }
-                errors++;
-              }
-            }
-            if (data23.std !== undefined) {
-              let data33 = data23.std;
-              if (typeof data33 == 'number' && isFinite(data33)) {
-                if (data33 <= 0 || isNaN(data33)) {
-                  const err97 = {
-                    instancePath: instancePath + '/preprocessing/intensity/std',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/exclusiveMinimum',
-                    keyword: 'exclusiveMinimum',
-                    params: { comparison: '>', limit: 0 },
-                    message: 'must be > 0',
+            if (data27.outputRange !== undefined) {
+              let data32 = data27.outputRange;
+              if (Array.isArray(data32)) {
+                if (data32.length > 2) {
+                  const err95 = {
+                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                    schemaPath: '#/definitions/range/maxItems',
+                    keyword: 'maxItems',
+                    params: { limit: 2 },
+                    message: 'must NOT have more than 2 items',
                   };
                   if (vErrors === null) {
-                    vErrors = [err97];
+                    vErrors = [err95];
                   } else {
-                    vErrors.push(err97);
+                    vErrors.push(err95);
                   }
                   errors++;
                 }
+                if (data32.length < 2) {
+                  const err96 = {
+                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                    schemaPath: '#/definitions/range/minItems',
+                    keyword: 'minItems',
+                    params: { limit: 2 },
+                    message: 'must NOT have fewer than 2 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err96];
+                  } else {
+                    vErrors.push(err96);
+                  }
+                  errors++;
+                }
+                const len2 = data32.length;
+                for (let i2 = 0; i2 < len2; i2++) {
+                  let data33 = data32[i2];
+                  if (!(typeof data33 == 'number' && isFinite(data33))) {
+                    const err97 = {
+                      instancePath: instancePath + '/preprocessing/intensity/outputRange/' + i2,
+                      schemaPath: '#/definitions/range/items/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err97];
+                    } else {
+                      vErrors.push(err97);
+                    }
+                    errors++;
+                  }
+                }
               } else {
                 const err98 = {
-                  instancePath: instancePath + '/preprocessing/intensity/std',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/type',
+                  instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                  schemaPath: '#/definitions/range/type',
                   keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
+                  params: { type: 'array' },
+                  message: 'must be array',
                 };
                 if (vErrors === null) {
                   vErrors = [err98];
@@ -1873,12 +1899,12 @@ function validate10(
                 errors++;
               }
             }
-            if (data23.nonzeroOnly !== undefined) {
-              if (typeof data23.nonzeroOnly !== 'boolean') {
+            if (data27.clip !== undefined) {
+              if (typeof data27.clip !== 'boolean') {
                 const err99 = {
-                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
+                  instancePath: instancePath + '/preprocessing/intensity/clip',
                   schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/nonzeroOnly/type',
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/clip/type',
                   keyword: 'type',
                   params: { type: 'boolean' },
                   message: 'must be boolean',
@@ -1894,7 +1920,7 @@ function validate10(
           } else {
             const err100 = {
               instancePath: instancePath + '/preprocessing/intensity',
-              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/type',
+              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/type',
               keyword: 'type',
               params: { type: 'object' },
               message: 'must be object',
@@ -1906,54 +1932,57 @@ function validate10(
             }
             errors++;
           }
-          var _valid1 = _errs67 === errors;
-          if (_valid1 && valid9) {
-            valid9 = false;
-            passing1 = [passing1, 1];
-          } else {
-            if (_valid1) {
-              valid9 = true;
-              passing1 = 1;
+          var _valid1 = _errs59 === errors;
+          if (_valid1) {
+            valid10 = true;
+            passing1 = 0;
+          }
+          const _errs76 = errors;
+          if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
+            if (data27.type === undefined) {
+              const err101 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
+                keyword: 'required',
+                params: { missingProperty: 'type' },
+                message: "must have required property '" + 'type' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err101];
+              } else {
+                vErrors.push(err101);
+              }
+              errors++;
             }
-            const _errs77 = errors;
-            if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
-              if (data23.type === undefined) {
-                const err101 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'type' },
-                  message: "must have required property '" + 'type' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err101];
-                } else {
-                  vErrors.push(err101);
-                }
-                errors++;
+            if (data27.nonzeroOnly === undefined) {
+              const err102 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
+                keyword: 'required',
+                params: { missingProperty: 'nonzeroOnly' },
+                message: "must have required property '" + 'nonzeroOnly' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err102];
+              } else {
+                vErrors.push(err102);
               }
-              if (data23.center === undefined) {
-                const err102 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'center' },
-                  message: "must have required property '" + 'center' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err102];
-                } else {
-                  vErrors.push(err102);
-                }
-                errors++;
-              }
-              if (data23.width === undefined) {
+              errors++;
+            }
+            for (const key6 in data27) {
+              if (!(
+                key6 === 'type' ||
+                key6 === 'mean' ||
+                key6 === 'std' ||
+                key6 === 'nonzeroOnly'
+              )) {
                 const err103 = {
                   instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'width' },
-                  message: "must have required property '" + 'width' + "'",
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key6 },
+                  message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
                   vErrors = [err103];
@@ -1962,13 +1991,16 @@ function validate10(
                 }
                 errors++;
               }
-              if (data23.outputRange === undefined) {
+            }
+            if (data27.type !== undefined) {
+              if ('zscore' !== data27.type) {
                 const err104 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'outputRange' },
-                  message: "must have required property '" + 'outputRange' + "'",
+                  instancePath: instancePath + '/preprocessing/intensity/type',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/type/const',
+                  keyword: 'const',
+                  params: { allowedValue: 'zscore' },
+                  message: 'must be equal to constant',
                 };
                 if (vErrors === null) {
                   vErrors = [err104];
@@ -1977,38 +2009,37 @@ function validate10(
                 }
                 errors++;
               }
-              for (const key6 in data23) {
-                if (!(
-                  key6 === 'type' ||
-                  key6 === 'center' ||
-                  key6 === 'width' ||
-                  key6 === 'outputRange'
-                )) {
-                  const err105 = {
-                    instancePath: instancePath + '/preprocessing/intensity',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/2/additionalProperties',
-                    keyword: 'additionalProperties',
-                    params: { additionalProperty: key6 },
-                    message: 'must NOT have additional properties',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err105];
-                  } else {
-                    vErrors.push(err105);
-                  }
-                  errors++;
+            }
+            if (data27.mean !== undefined) {
+              let data36 = data27.mean;
+              if (!(typeof data36 == 'number' && isFinite(data36))) {
+                const err105 = {
+                  instancePath: instancePath + '/preprocessing/intensity/mean',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/mean/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err105];
+                } else {
+                  vErrors.push(err105);
                 }
+                errors++;
               }
-              if (data23.type !== undefined) {
-                if ('window' !== data23.type) {
+            }
+            if (data27.std !== undefined) {
+              let data37 = data27.std;
+              if (typeof data37 == 'number' && isFinite(data37)) {
+                if (data37 <= 0 || isNaN(data37)) {
                   const err106 = {
-                    instancePath: instancePath + '/preprocessing/intensity/type',
+                    instancePath: instancePath + '/preprocessing/intensity/std',
                     schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/type/const',
-                    keyword: 'const',
-                    params: { allowedValue: 'window' },
-                    message: 'must be equal to constant',
+                      '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/exclusiveMinimum',
+                    keyword: 'exclusiveMinimum',
+                    params: { comparison: '>', limit: 0 },
+                    message: 'must be > 0',
                   };
                   if (vErrors === null) {
                     vErrors = [err106];
@@ -2017,163 +2048,159 @@ function validate10(
                   }
                   errors++;
                 }
-              }
-              if (data23.center !== undefined) {
-                let data36 = data23.center;
-                if (!(typeof data36 == 'number' && isFinite(data36))) {
-                  const err107 = {
-                    instancePath: instancePath + '/preprocessing/intensity/center',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/center/type',
-                    keyword: 'type',
-                    params: { type: 'number' },
-                    message: 'must be number',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err107];
-                  } else {
-                    vErrors.push(err107);
-                  }
-                  errors++;
-                }
-              }
-              if (data23.width !== undefined) {
-                let data37 = data23.width;
-                if (typeof data37 == 'number' && isFinite(data37)) {
-                  if (data37 <= 0 || isNaN(data37)) {
-                    const err108 = {
-                      instancePath: instancePath + '/preprocessing/intensity/width',
-                      schemaPath:
-                        '#/properties/preprocessing/properties/intensity/oneOf/2/properties/width/exclusiveMinimum',
-                      keyword: 'exclusiveMinimum',
-                      params: { comparison: '>', limit: 0 },
-                      message: 'must be > 0',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err108];
-                    } else {
-                      vErrors.push(err108);
-                    }
-                    errors++;
-                  }
-                } else {
-                  const err109 = {
-                    instancePath: instancePath + '/preprocessing/intensity/width',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/width/type',
-                    keyword: 'type',
-                    params: { type: 'number' },
-                    message: 'must be number',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err109];
-                  } else {
-                    vErrors.push(err109);
-                  }
-                  errors++;
-                }
-              }
-              if (data23.outputRange !== undefined) {
-                let data38 = data23.outputRange;
-                if (Array.isArray(data38)) {
-                  if (data38.length > 2) {
-                    const err110 = {
-                      instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                      schemaPath: '#/definitions/range/maxItems',
-                      keyword: 'maxItems',
-                      params: { limit: 2 },
-                      message: 'must NOT have more than 2 items',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err110];
-                    } else {
-                      vErrors.push(err110);
-                    }
-                    errors++;
-                  }
-                  if (data38.length < 2) {
-                    const err111 = {
-                      instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                      schemaPath: '#/definitions/range/minItems',
-                      keyword: 'minItems',
-                      params: { limit: 2 },
-                      message: 'must NOT have fewer than 2 items',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err111];
-                    } else {
-                      vErrors.push(err111);
-                    }
-                    errors++;
-                  }
-                  const len3 = data38.length;
-                  for (let i3 = 0; i3 < len3; i3++) {
-                    let data39 = data38[i3];
-                    if (!(typeof data39 == 'number' && isFinite(data39))) {
-                      const err112 = {
-                        instancePath: instancePath + '/preprocessing/intensity/outputRange/' + i3,
-                        schemaPath: '#/definitions/range/items/type',
-                        keyword: 'type',
-                        params: { type: 'number' },
-                        message: 'must be number',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err112];
-                      } else {
-                        vErrors.push(err112);
-                      }
-                      errors++;
-                    }
-                  }
-                } else {
-                  const err113 = {
-                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                    schemaPath: '#/definitions/range/type',
-                    keyword: 'type',
-                    params: { type: 'array' },
-                    message: 'must be array',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err113];
-                  } else {
-                    vErrors.push(err113);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err114 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/type',
-                keyword: 'type',
-                params: { type: 'object' },
-                message: 'must be object',
-              };
-              if (vErrors === null) {
-                vErrors = [err114];
               } else {
-                vErrors.push(err114);
+                const err107 = {
+                  instancePath: instancePath + '/preprocessing/intensity/std',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err107];
+                } else {
+                  vErrors.push(err107);
+                }
+                errors++;
               }
-              errors++;
             }
-            var _valid1 = _errs77 === errors;
-            if (_valid1 && valid9) {
-              valid9 = false;
-              passing1 = [passing1, 2];
-            } else {
-              if (_valid1) {
-                valid9 = true;
-                passing1 = 2;
+            if (data27.nonzeroOnly !== undefined) {
+              if (typeof data27.nonzeroOnly !== 'boolean') {
+                const err108 = {
+                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/nonzeroOnly/type',
+                  keyword: 'type',
+                  params: { type: 'boolean' },
+                  message: 'must be boolean',
+                };
+                if (vErrors === null) {
+                  vErrors = [err108];
+                } else {
+                  vErrors.push(err108);
+                }
+                errors++;
               }
-              const _errs90 = errors;
-              if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
-                if (data23.type === undefined) {
-                  const err115 = {
+            }
+          } else {
+            const err109 = {
+              instancePath: instancePath + '/preprocessing/intensity',
+              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err109];
+            } else {
+              vErrors.push(err109);
+            }
+            errors++;
+          }
+          var _valid1 = _errs76 === errors;
+          if (_valid1 && valid10) {
+            valid10 = false;
+            passing1 = [passing1, 1];
+          } else {
+            if (_valid1) {
+              valid10 = true;
+              passing1 = 1;
+            }
+            const _errs86 = errors;
+            if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
+              if (data27.type === undefined) {
+                const err110 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
+                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'type' },
+                  message: "must have required property '" + 'type' + "'",
+                };
+                if (vErrors === null) {
+                  vErrors = [err110];
+                } else {
+                  vErrors.push(err110);
+                }
+                errors++;
+              }
+              if (data27.center === undefined) {
+                const err111 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
+                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'center' },
+                  message: "must have required property '" + 'center' + "'",
+                };
+                if (vErrors === null) {
+                  vErrors = [err111];
+                } else {
+                  vErrors.push(err111);
+                }
+                errors++;
+              }
+              if (data27.width === undefined) {
+                const err112 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
+                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'width' },
+                  message: "must have required property '" + 'width' + "'",
+                };
+                if (vErrors === null) {
+                  vErrors = [err112];
+                } else {
+                  vErrors.push(err112);
+                }
+                errors++;
+              }
+              if (data27.outputRange === undefined) {
+                const err113 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
+                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'outputRange' },
+                  message: "must have required property '" + 'outputRange' + "'",
+                };
+                if (vErrors === null) {
+                  vErrors = [err113];
+                } else {
+                  vErrors.push(err113);
+                }
+                errors++;
+              }
+              for (const key7 in data27) {
+                if (!(
+                  key7 === 'type' ||
+                  key7 === 'center' ||
+                  key7 === 'width' ||
+                  key7 === 'outputRange'
+                )) {
+                  const err114 = {
                     instancePath: instancePath + '/preprocessing/intensity',
-                    schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/3/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'type' },
-                    message: "must have required property '" + 'type' + "'",
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/2/additionalProperties',
+                    keyword: 'additionalProperties',
+                    params: { additionalProperty: key7 },
+                    message: 'must NOT have additional properties',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err114];
+                  } else {
+                    vErrors.push(err114);
+                  }
+                  errors++;
+                }
+              }
+              if (data27.type !== undefined) {
+                if ('window' !== data27.type) {
+                  const err115 = {
+                    instancePath: instancePath + '/preprocessing/intensity/type',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/type/const',
+                    keyword: 'const',
+                    params: { allowedValue: 'window' },
+                    message: 'must be equal to constant',
                   };
                   if (vErrors === null) {
                     vErrors = [err115];
@@ -2182,33 +2209,37 @@ function validate10(
                   }
                   errors++;
                 }
-                for (const key7 in data23) {
-                  if (!(key7 === 'type')) {
-                    const err116 = {
-                      instancePath: instancePath + '/preprocessing/intensity',
-                      schemaPath:
-                        '#/properties/preprocessing/properties/intensity/oneOf/3/additionalProperties',
-                      keyword: 'additionalProperties',
-                      params: { additionalProperty: key7 },
-                      message: 'must NOT have additional properties',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err116];
-                    } else {
-                      vErrors.push(err116);
-                    }
-                    errors++;
+              }
+              if (data27.center !== undefined) {
+                let data40 = data27.center;
+                if (!(typeof data40 == 'number' && isFinite(data40))) {
+                  const err116 = {
+                    instancePath: instancePath + '/preprocessing/intensity/center',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/center/type',
+                    keyword: 'type',
+                    params: { type: 'number' },
+                    message: 'must be number',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err116];
+                  } else {
+                    vErrors.push(err116);
                   }
+                  errors++;
                 }
-                if (data23.type !== undefined) {
-                  if ('none' !== data23.type) {
+              }
+              if (data27.width !== undefined) {
+                let data41 = data27.width;
+                if (typeof data41 == 'number' && isFinite(data41)) {
+                  if (data41 <= 0 || isNaN(data41)) {
                     const err117 = {
-                      instancePath: instancePath + '/preprocessing/intensity/type',
+                      instancePath: instancePath + '/preprocessing/intensity/width',
                       schemaPath:
-                        '#/properties/preprocessing/properties/intensity/oneOf/3/properties/type/const',
-                      keyword: 'const',
-                      params: { allowedValue: 'none' },
-                      message: 'must be equal to constant',
+                        '#/properties/preprocessing/properties/intensity/oneOf/2/properties/width/exclusiveMinimum',
+                      keyword: 'exclusiveMinimum',
+                      params: { comparison: '>', limit: 0 },
+                      message: 'must be > 0',
                     };
                     if (vErrors === null) {
                       vErrors = [err117];
@@ -2217,9 +2248,170 @@ function validate10(
                     }
                     errors++;
                   }
+                } else {
+                  const err118 = {
+                    instancePath: instancePath + '/preprocessing/intensity/width',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/width/type',
+                    keyword: 'type',
+                    params: { type: 'number' },
+                    message: 'must be number',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err118];
+                  } else {
+                    vErrors.push(err118);
+                  }
+                  errors++;
+                }
+              }
+              if (data27.outputRange !== undefined) {
+                let data42 = data27.outputRange;
+                if (Array.isArray(data42)) {
+                  if (data42.length > 2) {
+                    const err119 = {
+                      instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                      schemaPath: '#/definitions/range/maxItems',
+                      keyword: 'maxItems',
+                      params: { limit: 2 },
+                      message: 'must NOT have more than 2 items',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err119];
+                    } else {
+                      vErrors.push(err119);
+                    }
+                    errors++;
+                  }
+                  if (data42.length < 2) {
+                    const err120 = {
+                      instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                      schemaPath: '#/definitions/range/minItems',
+                      keyword: 'minItems',
+                      params: { limit: 2 },
+                      message: 'must NOT have fewer than 2 items',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err120];
+                    } else {
+                      vErrors.push(err120);
+                    }
+                    errors++;
+                  }
+                  const len3 = data42.length;
+                  for (let i3 = 0; i3 < len3; i3++) {
+                    let data43 = data42[i3];
+                    if (!(typeof data43 == 'number' && isFinite(data43))) {
+                      const err121 = {
+                        instancePath: instancePath + '/preprocessing/intensity/outputRange/' + i3,
+                        schemaPath: '#/definitions/range/items/type',
+                        keyword: 'type',
+                        params: { type: 'number' },
+                        message: 'must be number',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err121];
+                      } else {
+                        vErrors.push(err121);
+                      }
+                      errors++;
+                    }
+                  }
+                } else {
+                  const err122 = {
+                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                    schemaPath: '#/definitions/range/type',
+                    keyword: 'type',
+                    params: { type: 'array' },
+                    message: 'must be array',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err122];
+                  } else {
+                    vErrors.push(err122);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err123 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/type',
+                keyword: 'type',
+                params: { type: 'object' },
+                message: 'must be object',
+              };
+              if (vErrors === null) {
+                vErrors = [err123];
+              } else {
+                vErrors.push(err123);
+              }
+              errors++;
+            }
+            var _valid1 = _errs86 === errors;
+            if (_valid1 && valid10) {
+              valid10 = false;
+              passing1 = [passing1, 2];
+            } else {
+              if (_valid1) {
+                valid10 = true;
+                passing1 = 2;
+              }
+              const _errs99 = errors;
+              if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
+                if (data27.type === undefined) {
+                  const err124 = {
+                    instancePath: instancePath + '/preprocessing/intensity',
+                    schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/3/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'type' },
+                    message: "must have required property '" + 'type' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err124];
+                  } else {
+                    vErrors.push(err124);
+                  }
+                  errors++;
+                }
+                for (const key8 in data27) {
+                  if (!(key8 === 'type')) {
+                    const err125 = {
+                      instancePath: instancePath + '/preprocessing/intensity',
+                      schemaPath:
+                        '#/properties/preprocessing/properties/intensity/oneOf/3/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key8 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err125];
+                    } else {
+                      vErrors.push(err125);
+                    }
+                    errors++;
+                  }
+                }
+                if (data27.type !== undefined) {
+                  if ('none' !== data27.type) {
+                    const err126 = {
+                      instancePath: instancePath + '/preprocessing/intensity/type',
+                      schemaPath:
+                        '#/properties/preprocessing/properties/intensity/oneOf/3/properties/type/const',
+                      keyword: 'const',
+                      params: { allowedValue: 'none' },
+                      message: 'must be equal to constant',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err126];
+                    } else {
+                      vErrors.push(err126);
+                    }
+                    errors++;
+                  }
                 }
               } else {
-                const err118 = {
+                const err127 = {
                   instancePath: instancePath + '/preprocessing/intensity',
                   schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/3/type',
                   keyword: 'type',
@@ -2227,26 +2419,26 @@ function validate10(
                   message: 'must be object',
                 };
                 if (vErrors === null) {
-                  vErrors = [err118];
+                  vErrors = [err127];
                 } else {
-                  vErrors.push(err118);
+                  vErrors.push(err127);
                 }
                 errors++;
               }
-              var _valid1 = _errs90 === errors;
-              if (_valid1 && valid9) {
-                valid9 = false;
+              var _valid1 = _errs99 === errors;
+              if (_valid1 && valid10) {
+                valid10 = false;
                 passing1 = [passing1, 3];
               } else {
                 if (_valid1) {
-                  valid9 = true;
+                  valid10 = true;
                   passing1 = 3;
                 }
               }
             }
           }
-          if (!valid9) {
-            const err119 = {
+          if (!valid10) {
+            const err128 = {
               instancePath: instancePath + '/preprocessing/intensity',
               schemaPath: '#/properties/preprocessing/properties/intensity/oneOf',
               keyword: 'oneOf',
@@ -2254,16 +2446,16 @@ function validate10(
               message: 'must match exactly one schema in oneOf',
             };
             if (vErrors === null) {
-              vErrors = [err119];
+              vErrors = [err128];
             } else {
-              vErrors.push(err119);
+              vErrors.push(err128);
             }
             errors++;
           } else {
-            errors = _errs49;
+            errors = _errs58;
             if (vErrors !== null) {
-              if (_errs49) {
-                vErrors.length = _errs49;
+              if (_errs58) {
+                vErrors.length = _errs58;
               } else {
                 vErrors = null;
               }
@@ -2271,9 +2463,9 @@ function validate10(
           }
         }
         if (data19.padValue !== undefined) {
-          let data41 = data19.padValue;
-          if (!(typeof data41 == 'number' && isFinite(data41))) {
-            const err120 = {
+          let data45 = data19.padValue;
+          if (!(typeof data45 == 'number' && isFinite(data45))) {
+            const err129 = {
               instancePath: instancePath + '/preprocessing/padValue',
               schemaPath: '#/properties/preprocessing/properties/padValue/type',
               keyword: 'type',
@@ -2281,15 +2473,15 @@ function validate10(
               message: 'must be number',
             };
             if (vErrors === null) {
-              vErrors = [err120];
+              vErrors = [err129];
             } else {
-              vErrors.push(err120);
+              vErrors.push(err129);
             }
             errors++;
           }
         }
       } else {
-        const err121 = {
+        const err130 = {
           instancePath: instancePath + '/preprocessing',
           schemaPath: '#/properties/preprocessing/type',
           keyword: 'type',
@@ -2297,171 +2489,23 @@ function validate10(
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err121];
+          vErrors = [err130];
         } else {
-          vErrors.push(err121);
+          vErrors.push(err130);
         }
         errors++;
       }
     }
     if (data.inference !== undefined) {
-      let data42 = data.inference;
-      if (data42 && typeof data42 == 'object' && !Array.isArray(data42)) {
-        if (data42.overlap === undefined) {
-          const err122 = {
+      let data46 = data.inference;
+      if (data46 && typeof data46 == 'object' && !Array.isArray(data46)) {
+        if (data46.overlap === undefined) {
+          const err131 = {
             instancePath: instancePath + '/inference',
             schemaPath: '#/properties/inference/required',
             keyword: 'required',
             params: { missingProperty: 'overlap' },
             message: "must have required property '" + 'overlap' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err122];
-          } else {
-            vErrors.push(err122);
-          }
-          errors++;
-        }
-        if (data42.blend === undefined) {
-          const err123 = {
-            instancePath: instancePath + '/inference',
-            schemaPath: '#/properties/inference/required',
-            keyword: 'required',
-            params: { missingProperty: 'blend' },
-            message: "must have required property '" + 'blend' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err123];
-          } else {
-            vErrors.push(err123);
-          }
-          errors++;
-        }
-        for (const key8 in data42) {
-          if (!(key8 === 'overlap' || key8 === 'blend')) {
-            const err124 = {
-              instancePath: instancePath + '/inference',
-              schemaPath: '#/properties/inference/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key8 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err124];
-            } else {
-              vErrors.push(err124);
-            }
-            errors++;
-          }
-        }
-        if (data42.overlap !== undefined) {
-          let data43 = data42.overlap;
-          if (typeof data43 == 'number' && isFinite(data43)) {
-            if (data43 > 0.95 || isNaN(data43)) {
-              const err125 = {
-                instancePath: instancePath + '/inference/overlap',
-                schemaPath: '#/properties/inference/properties/overlap/maximum',
-                keyword: 'maximum',
-                params: { comparison: '<=', limit: 0.95 },
-                message: 'must be <= 0.95',
-              };
-              if (vErrors === null) {
-                vErrors = [err125];
-              } else {
-                vErrors.push(err125);
-              }
-              errors++;
-            }
-            if (data43 < 0 || isNaN(data43)) {
-              const err126 = {
-                instancePath: instancePath + '/inference/overlap',
-                schemaPath: '#/properties/inference/properties/overlap/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err126];
-              } else {
-                vErrors.push(err126);
-              }
-              errors++;
-            }
-          } else {
-            const err127 = {
-              instancePath: instancePath + '/inference/overlap',
-              schemaPath: '#/properties/inference/properties/overlap/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err127];
-            } else {
-              vErrors.push(err127);
-            }
-            errors++;
-          }
-        }
-        if (data42.blend !== undefined) {
-          let data44 = data42.blend;
-          if (!(data44 === 'gaussian' || data44 === 'constant')) {
-            const err128 = {
-              instancePath: instancePath + '/inference/blend',
-              schemaPath: '#/properties/inference/properties/blend/enum',
-              keyword: 'enum',
-              params: { allowedValues: schema11.properties.inference.properties.blend.enum },
-              message: 'must be equal to one of the allowed values',
-            };
-            if (vErrors === null) {
-              vErrors = [err128];
-            } else {
-              vErrors.push(err128);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err129 = {
-          instancePath: instancePath + '/inference',
-          schemaPath: '#/properties/inference/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err129];
-        } else {
-          vErrors.push(err129);
-        }
-        errors++;
-      }
-    }
-    if (data.classes !== undefined) {
-      let data45 = data.classes;
-      if (Array.isArray(data45)) {
-        if (data45.length > 65535) {
-          const err130 = {
-            instancePath: instancePath + '/classes',
-            schemaPath: '#/properties/classes/maxItems',
-            keyword: 'maxItems',
-            params: { limit: 65535 },
-            message: 'must NOT have more than 65535 items',
-          };
-          if (vErrors === null) {
-            vErrors = [err130];
-          } else {
-            vErrors.push(err130);
-          }
-          errors++;
-        }
-        if (data45.length < 2) {
-          const err131 = {
-            instancePath: instancePath + '/classes',
-            schemaPath: '#/properties/classes/minItems',
-            keyword: 'minItems',
-            params: { limit: 2 },
-            message: 'must NOT have fewer than 2 items',
           };
           if (vErrors === null) {
             vErrors = [err131];
@@ -2470,12 +2514,233 @@ function validate10(
           }
           errors++;
         }
-        const len4 = data45.length;
+        if (data46.blend === undefined) {
+          const err132 = {
+            instancePath: instancePath + '/inference',
+            schemaPath: '#/properties/inference/required',
+            keyword: 'required',
+            params: { missingProperty: 'blend' },
+            message: "must have required property '" + 'blend' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err132];
+          } else {
+            vErrors.push(err132);
+          }
+          errors++;
+        }
+        for (const key9 in data46) {
+          if (!(key9 === 'overlap' || key9 === 'blend')) {
+            const err133 = {
+              instancePath: instancePath + '/inference',
+              schemaPath: '#/properties/inference/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key9 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err133];
+            } else {
+              vErrors.push(err133);
+            }
+            errors++;
+          }
+        }
+        if (data46.overlap !== undefined) {
+          let data47 = data46.overlap;
+          if (typeof data47 == 'number' && isFinite(data47)) {
+            if (data47 > 0.95 || isNaN(data47)) {
+              const err134 = {
+                instancePath: instancePath + '/inference/overlap',
+                schemaPath: '#/properties/inference/properties/overlap/maximum',
+                keyword: 'maximum',
+                params: { comparison: '<=', limit: 0.95 },
+                message: 'must be <= 0.95',
+              };
+              if (vErrors === null) {
+                vErrors = [err134];
+              } else {
+                vErrors.push(err134);
+              }
+              errors++;
+            }
+            if (data47 < 0 || isNaN(data47)) {
+              const err135 = {
+                instancePath: instancePath + '/inference/overlap',
+                schemaPath: '#/properties/inference/properties/overlap/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err135];
+              } else {
+                vErrors.push(err135);
+              }
+              errors++;
+            }
+          } else {
+            const err136 = {
+              instancePath: instancePath + '/inference/overlap',
+              schemaPath: '#/properties/inference/properties/overlap/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err136];
+            } else {
+              vErrors.push(err136);
+            }
+            errors++;
+          }
+        }
+        if (data46.blend !== undefined) {
+          let data48 = data46.blend;
+          if (!(data48 === 'gaussian' || data48 === 'constant')) {
+            const err137 = {
+              instancePath: instancePath + '/inference/blend',
+              schemaPath: '#/properties/inference/properties/blend/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema11.properties.inference.properties.blend.enum },
+              message: 'must be equal to one of the allowed values',
+            };
+            if (vErrors === null) {
+              vErrors = [err137];
+            } else {
+              vErrors.push(err137);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err138 = {
+          instancePath: instancePath + '/inference',
+          schemaPath: '#/properties/inference/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err138];
+        } else {
+          vErrors.push(err138);
+        }
+        errors++;
+      }
+    }
+    if (data.postprocessing !== undefined) {
+      let data49 = data.postprocessing;
+      if (data49 && typeof data49 == 'object' && !Array.isArray(data49)) {
+        for (const key10 in data49) {
+          if (!(key10 === 'largestComponent' || key10 === 'fillHoles')) {
+            const err139 = {
+              instancePath: instancePath + '/postprocessing',
+              schemaPath: '#/properties/postprocessing/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key10 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err139];
+            } else {
+              vErrors.push(err139);
+            }
+            errors++;
+          }
+        }
+        if (data49.largestComponent !== undefined) {
+          let data50 = data49.largestComponent;
+          if (!(data50 === 'perClass' || data50 === 'foreground')) {
+            const err140 = {
+              instancePath: instancePath + '/postprocessing/largestComponent',
+              schemaPath: '#/properties/postprocessing/properties/largestComponent/enum',
+              keyword: 'enum',
+              params: {
+                allowedValues: schema11.properties.postprocessing.properties.largestComponent.enum,
+              },
+              message: 'must be equal to one of the allowed values',
+            };
+            if (vErrors === null) {
+              vErrors = [err140];
+            } else {
+              vErrors.push(err140);
+            }
+            errors++;
+          }
+        }
+        if (data49.fillHoles !== undefined) {
+          if (typeof data49.fillHoles !== 'boolean') {
+            const err141 = {
+              instancePath: instancePath + '/postprocessing/fillHoles',
+              schemaPath: '#/properties/postprocessing/properties/fillHoles/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+            };
+            if (vErrors === null) {
+              vErrors = [err141];
+            } else {
+              vErrors.push(err141);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err142 = {
+          instancePath: instancePath + '/postprocessing',
+          schemaPath: '#/properties/postprocessing/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err142];
+        } else {
+          vErrors.push(err142);
+        }
+        errors++;
+      }
+    }
+    if (data.classes !== undefined) {
+      let data52 = data.classes;
+      if (Array.isArray(data52)) {
+        if (data52.length > 65535) {
+          const err143 = {
+            instancePath: instancePath + '/classes',
+            schemaPath: '#/properties/classes/maxItems',
+            keyword: 'maxItems',
+            params: { limit: 65535 },
+            message: 'must NOT have more than 65535 items',
+          };
+          if (vErrors === null) {
+            vErrors = [err143];
+          } else {
+            vErrors.push(err143);
+          }
+          errors++;
+        }
+        if (data52.length < 2) {
+          const err144 = {
+            instancePath: instancePath + '/classes',
+            schemaPath: '#/properties/classes/minItems',
+            keyword: 'minItems',
+            params: { limit: 2 },
+            message: 'must NOT have fewer than 2 items',
+          };
+          if (vErrors === null) {
+            vErrors = [err144];
+          } else {
+            vErrors.push(err144);
+          }
+          errors++;
+        }
+        const len4 = data52.length;
         for (let i4 = 0; i4 < len4; i4++) {
-          let data46 = data45[i4];
-          if (data46 && typeof data46 == 'object' && !Array.isArray(data46)) {
-            if (data46.label === undefined) {
-              const err132 = {
+          let data53 = data52[i4];
+          if (data53 && typeof data53 == 'object' && !Array.isArray(data53)) {
+            if (data53.label === undefined) {
+              const err145 = {
                 instancePath: instancePath + '/classes/' + i4,
                 schemaPath: '#/properties/classes/items/required',
                 keyword: 'required',
@@ -2483,14 +2748,14 @@ function validate10(
                 message: "must have required property '" + 'label' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err132];
+                vErrors = [err145];
               } else {
-                vErrors.push(err132);
+                vErrors.push(err145);
               }
               errors++;
             }
-            if (data46.name === undefined) {
-              const err133 = {
+            if (data53.name === undefined) {
+              const err146 = {
                 instancePath: instancePath + '/classes/' + i4,
                 schemaPath: '#/properties/classes/items/required',
                 keyword: 'required',
@@ -2498,38 +2763,38 @@ function validate10(
                 message: "must have required property '" + 'name' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err133];
+                vErrors = [err146];
               } else {
-                vErrors.push(err133);
+                vErrors.push(err146);
               }
               errors++;
             }
-            for (const key9 in data46) {
-              if (!(key9 === 'label' || key9 === 'name' || key9 === 'color')) {
-                const err134 = {
+            for (const key11 in data53) {
+              if (!(key11 === 'label' || key11 === 'name' || key11 === 'color')) {
+                const err147 = {
                   instancePath: instancePath + '/classes/' + i4,
                   schemaPath: '#/properties/classes/items/additionalProperties',
                   keyword: 'additionalProperties',
-                  params: { additionalProperty: key9 },
+                  params: { additionalProperty: key11 },
                   message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
-                  vErrors = [err134];
+                  vErrors = [err147];
                 } else {
-                  vErrors.push(err134);
+                  vErrors.push(err147);
                 }
                 errors++;
               }
             }
-            if (data46.label !== undefined) {
-              let data47 = data46.label;
+            if (data53.label !== undefined) {
+              let data54 = data53.label;
               if (!(
-                typeof data47 == 'number' &&
-                !(data47 % 1) &&
-                !isNaN(data47) &&
-                isFinite(data47)
+                typeof data54 == 'number' &&
+                !(data54 % 1) &&
+                !isNaN(data54) &&
+                isFinite(data54)
               )) {
-                const err135 = {
+                const err148 = {
                   instancePath: instancePath + '/classes/' + i4 + '/label',
                   schemaPath: '#/properties/classes/items/properties/label/type',
                   keyword: 'type',
@@ -2537,15 +2802,15 @@ function validate10(
                   message: 'must be integer',
                 };
                 if (vErrors === null) {
-                  vErrors = [err135];
+                  vErrors = [err148];
                 } else {
-                  vErrors.push(err135);
+                  vErrors.push(err148);
                 }
                 errors++;
               }
-              if (typeof data47 == 'number' && isFinite(data47)) {
-                if (data47 > 65535 || isNaN(data47)) {
-                  const err136 = {
+              if (typeof data54 == 'number' && isFinite(data54)) {
+                if (data54 > 65535 || isNaN(data54)) {
+                  const err149 = {
                     instancePath: instancePath + '/classes/' + i4 + '/label',
                     schemaPath: '#/properties/classes/items/properties/label/maximum',
                     keyword: 'maximum',
@@ -2553,14 +2818,14 @@ function validate10(
                     message: 'must be <= 65535',
                   };
                   if (vErrors === null) {
-                    vErrors = [err136];
+                    vErrors = [err149];
                   } else {
-                    vErrors.push(err136);
+                    vErrors.push(err149);
                   }
                   errors++;
                 }
-                if (data47 < 0 || isNaN(data47)) {
-                  const err137 = {
+                if (data54 < 0 || isNaN(data54)) {
+                  const err150 = {
                     instancePath: instancePath + '/classes/' + i4 + '/label',
                     schemaPath: '#/properties/classes/items/properties/label/minimum',
                     keyword: 'minimum',
@@ -2568,19 +2833,19 @@ function validate10(
                     message: 'must be >= 0',
                   };
                   if (vErrors === null) {
-                    vErrors = [err137];
+                    vErrors = [err150];
                   } else {
-                    vErrors.push(err137);
+                    vErrors.push(err150);
                   }
                   errors++;
                 }
               }
             }
-            if (data46.name !== undefined) {
-              let data48 = data46.name;
-              if (typeof data48 === 'string') {
-                if (data48.length > 200) {
-                  const err138 = {
+            if (data53.name !== undefined) {
+              let data55 = data53.name;
+              if (typeof data55 === 'string') {
+                if (data55.length > 200) {
+                  const err151 = {
                     instancePath: instancePath + '/classes/' + i4 + '/name',
                     schemaPath: '#/properties/classes/items/properties/name/maxLength',
                     keyword: 'maxLength',
@@ -2588,14 +2853,14 @@ function validate10(
                     message: 'must NOT have more than 200 characters',
                   };
                   if (vErrors === null) {
-                    vErrors = [err138];
+                    vErrors = [err151];
                   } else {
-                    vErrors.push(err138);
+                    vErrors.push(err151);
                   }
                   errors++;
                 }
-                if (data48.length < 1) {
-                  const err139 = {
+                if (data55.length < 1) {
+                  const err152 = {
                     instancePath: instancePath + '/classes/' + i4 + '/name',
                     schemaPath: '#/properties/classes/items/properties/name/minLength',
                     keyword: 'minLength',
@@ -2603,14 +2868,14 @@ function validate10(
                     message: 'must NOT have fewer than 1 characters',
                   };
                   if (vErrors === null) {
-                    vErrors = [err139];
+                    vErrors = [err152];
                   } else {
-                    vErrors.push(err139);
+                    vErrors.push(err152);
                   }
                   errors++;
                 }
               } else {
-                const err140 = {
+                const err153 = {
                   instancePath: instancePath + '/classes/' + i4 + '/name',
                   schemaPath: '#/properties/classes/items/properties/name/type',
                   keyword: 'type',
@@ -2618,18 +2883,18 @@ function validate10(
                   message: 'must be string',
                 };
                 if (vErrors === null) {
-                  vErrors = [err140];
+                  vErrors = [err153];
                 } else {
-                  vErrors.push(err140);
+                  vErrors.push(err153);
                 }
                 errors++;
               }
             }
-            if (data46.color !== undefined) {
-              let data49 = data46.color;
-              if (Array.isArray(data49)) {
-                if (data49.length > 3) {
-                  const err141 = {
+            if (data53.color !== undefined) {
+              let data56 = data53.color;
+              if (Array.isArray(data56)) {
+                if (data56.length > 3) {
+                  const err154 = {
                     instancePath: instancePath + '/classes/' + i4 + '/color',
                     schemaPath: '#/properties/classes/items/properties/color/maxItems',
                     keyword: 'maxItems',
@@ -2637,14 +2902,14 @@ function validate10(
                     message: 'must NOT have more than 3 items',
                   };
                   if (vErrors === null) {
-                    vErrors = [err141];
+                    vErrors = [err154];
                   } else {
-                    vErrors.push(err141);
+                    vErrors.push(err154);
                   }
                   errors++;
                 }
-                if (data49.length < 3) {
-                  const err142 = {
+                if (data56.length < 3) {
+                  const err155 = {
                     instancePath: instancePath + '/classes/' + i4 + '/color',
                     schemaPath: '#/properties/classes/items/properties/color/minItems',
                     keyword: 'minItems',
@@ -2652,22 +2917,22 @@ function validate10(
                     message: 'must NOT have fewer than 3 items',
                   };
                   if (vErrors === null) {
-                    vErrors = [err142];
+                    vErrors = [err155];
                   } else {
-                    vErrors.push(err142);
+                    vErrors.push(err155);
                   }
                   errors++;
                 }
-                const len5 = data49.length;
+                const len5 = data56.length;
                 for (let i5 = 0; i5 < len5; i5++) {
-                  let data50 = data49[i5];
+                  let data57 = data56[i5];
                   if (!(
-                    typeof data50 == 'number' &&
-                    !(data50 % 1) &&
-                    !isNaN(data50) &&
-                    isFinite(data50)
+                    typeof data57 == 'number' &&
+                    !(data57 % 1) &&
+                    !isNaN(data57) &&
+                    isFinite(data57)
                   )) {
-                    const err143 = {
+                    const err156 = {
                       instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
                       schemaPath: '#/properties/classes/items/properties/color/items/type',
                       keyword: 'type',
@@ -2675,15 +2940,15 @@ function validate10(
                       message: 'must be integer',
                     };
                     if (vErrors === null) {
-                      vErrors = [err143];
+                      vErrors = [err156];
                     } else {
-                      vErrors.push(err143);
+                      vErrors.push(err156);
                     }
                     errors++;
                   }
-                  if (typeof data50 == 'number' && isFinite(data50)) {
-                    if (data50 > 255 || isNaN(data50)) {
-                      const err144 = {
+                  if (typeof data57 == 'number' && isFinite(data57)) {
+                    if (data57 > 255 || isNaN(data57)) {
+                      const err157 = {
                         instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
                         schemaPath: '#/properties/classes/items/properties/color/items/maximum',
                         keyword: 'maximum',
@@ -2691,14 +2956,14 @@ function validate10(
                         message: 'must be <= 255',
                       };
                       if (vErrors === null) {
-                        vErrors = [err144];
+                        vErrors = [err157];
                       } else {
-                        vErrors.push(err144);
+                        vErrors.push(err157);
                       }
                       errors++;
                     }
-                    if (data50 < 0 || isNaN(data50)) {
-                      const err145 = {
+                    if (data57 < 0 || isNaN(data57)) {
+                      const err158 = {
                         instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
                         schemaPath: '#/properties/classes/items/properties/color/items/minimum',
                         keyword: 'minimum',
@@ -2706,16 +2971,16 @@ function validate10(
                         message: 'must be >= 0',
                       };
                       if (vErrors === null) {
-                        vErrors = [err145];
+                        vErrors = [err158];
                       } else {
-                        vErrors.push(err145);
+                        vErrors.push(err158);
                       }
                       errors++;
                     }
                   }
                 }
               } else {
-                const err146 = {
+                const err159 = {
                   instancePath: instancePath + '/classes/' + i4 + '/color',
                   schemaPath: '#/properties/classes/items/properties/color/type',
                   keyword: 'type',
@@ -2723,15 +2988,15 @@ function validate10(
                   message: 'must be array',
                 };
                 if (vErrors === null) {
-                  vErrors = [err146];
+                  vErrors = [err159];
                 } else {
-                  vErrors.push(err146);
+                  vErrors.push(err159);
                 }
                 errors++;
               }
             }
           } else {
-            const err147 = {
+            const err160 = {
               instancePath: instancePath + '/classes/' + i4,
               schemaPath: '#/properties/classes/items/type',
               keyword: 'type',
@@ -2739,15 +3004,15 @@ function validate10(
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err147];
+              vErrors = [err160];
             } else {
-              vErrors.push(err147);
+              vErrors.push(err160);
             }
             errors++;
           }
         }
       } else {
-        const err148 = {
+        const err161 = {
           instancePath: instancePath + '/classes',
           schemaPath: '#/properties/classes/type',
           keyword: 'type',
@@ -2755,15 +3020,15 @@ function validate10(
           message: 'must be array',
         };
         if (vErrors === null) {
-          vErrors = [err148];
+          vErrors = [err161];
         } else {
-          vErrors.push(err148);
+          vErrors.push(err161);
         }
         errors++;
       }
     }
   } else {
-    const err149 = {
+    const err162 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -2771,9 +3036,9 @@ function validate10(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err149];
+      vErrors = [err162];
     } else {
-      vErrors.push(err149);
+      vErrors.push(err162);
     }
     errors++;
   }
