@@ -51,7 +51,6 @@ export interface RunInferenceOptions {
 export const DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3;
 
 const now = () => globalThis.performance.now();
-const mib = (b: number) => `${Math.ceil(b / 1024 ** 2)} MiB`;
 
 /**
  * Lets queued messages run (a worker's 'cancel'): a runtime whose run() completes without a
