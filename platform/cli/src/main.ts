@@ -13,6 +13,7 @@ import {
   parsePositiveInt,
   parseSeed,
   parseThreads,
+  parseMemorySize,
   parseTolerances,
   parseMatch,
   type BackendOption,
@@ -100,6 +101,11 @@ export function buildProgram(): Command {
       'auto',
     )
     .option('--threads <n>', 'runtime threads (default min(cores, 4))', parseThreads)
+    .option(
+      '--max-memory <size>',
+      'refuse runs planned above this (default 2GiB), e.g. 4GiB',
+      parseMemorySize,
+    )
     .action(
       async (opts: {
         model: string;
@@ -108,6 +114,7 @@ export function buildProgram(): Command {
         probabilities?: string;
         backend: BackendOption;
         threads?: number;
+        maxMemory?: number;
       }) => {
         const { infer, describeInference } = await import('./commands/infer.ts');
         const result = await infer(opts);
