@@ -88,8 +88,10 @@ export function conformScaling(data: ArrayLike<number>): ConformScaling {
 
 /**
  * Samples `data` (on `src`) onto the conformed grid `grid`: trilinear in source index space; a
- * sample whose source index is outside [0, n - 1] on any axis is 0 (scipy's mode 'constant').
- * Then v -> trunc(clip(scale * (v - srcMin), 0, 255)). Returns float32 values 0..255.
+ * sample whose source index is outside [0, n - 1] on any axis (by more than 1e-6 voxel: samples
+ * that land exactly on the edge in exact arithmetic count as inside whatever the float
+ * rounding) is 0 (scipy's mode 'constant'). Then v -> trunc(clip(scale * (v - srcMin), 0, 255)).
+ * Returns float32 values 0..255.
  */
 export function conformSample(
   data: ArrayLike<number>,
@@ -103,15 +105,31 @@ export function conformSample(
   const out = new Float32Array(mx * my * mz);
   const nxy = nx * ny;
   const { srcMin, scale } = scaling;
+  const eps = 1e-6;
+  const clampTo = (v: number, n: number) => (v < 0 ? 0 : v > n - 1 ? n - 1 : v);
   let o = 0;
   for (let k = 0; k < mz; k++)
     for (let j = 0; j < my; j++) {
-      let px = m[1] * j + m[2] * k + m[3];
-      let py = m[5] * j + m[6] * k + m[7];
-      let pz = m[9] * j + m[10] * k + m[11];
-      for (let i = 0; i < mx; i++, o++, px += m[0], py += m[4], pz += m[8]) {
+      const bx = m[1] * j + m[2] * k + m[3];
+      const by = m[5] * j + m[6] * k + m[7];
+      const bz = m[9] * j + m[10] * k + m[11];
+      for (let i = 0; i < mx; i++, o++) {
+        // each point from the matrix, not by accumulation (no drift along the row)
+        let px = m[0] * i + bx;
+        let py = m[4] * i + by;
+        let pz = m[8] * i + bz;
         let v = 0;
-        if (px >= 0 && py >= 0 && pz >= 0 && px <= nx - 1 && py <= ny - 1 && pz <= nz - 1) {
+        if (
+          px >= -eps &&
+          py >= -eps &&
+          pz >= -eps &&
+          px <= nx - 1 + eps &&
+          py <= ny - 1 + eps &&
+          pz <= nz - 1 + eps
+        ) {
+          px = clampTo(px, nx);
+          py = clampTo(py, ny);
+          pz = clampTo(pz, nz);
           const x0 = Math.floor(px);
           const y0 = Math.floor(py);
           const z0 = Math.floor(pz);

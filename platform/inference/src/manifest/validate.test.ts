@@ -16,7 +16,12 @@ import type { ModelManifest } from './types.ts';
 import { generate } from '../../scripts/generate-manifest-validator.mjs';
 
 const models = new URL('../../models/', import.meta.url);
-const SHIPPED = ['unet2d-colin27-ce', 'unet2d-colin27-dice', 'unet3d-colin27-tiny'];
+const SHIPPED = [
+  'unet2d-colin27-ce',
+  'unet2d-colin27-dice',
+  'unet3d-colin27-tiny',
+  'meshnet-colin27-conform',
+];
 const read = (name: string) => readFileSync(new URL(name, models));
 const manifestOf = (name: string): ModelManifest =>
   parseManifest(read(`${name}.json`).toString(), name);
