@@ -158,12 +158,12 @@ export function labelsFromProbabilities(
   const C = p.classes;
   const n = plan.region.dims[0] * plan.region.dims[1] * plan.region.dims[2];
   const best = regionArgmax(p, n);
-  const index = regionIndexer(plan);
+  const [sx, sy, sz] = plan.region.start;
+  const [rx, ry, rz] = plan.region.dims;
   const bg = p.background;
   const bgLabel = bg >= 0 ? classLabels[bg] : 0;
   const s = new Float64Array(9);
   const corner = new Int32Array(8);
-  const weight = new Float64Array(8);
   const { acc, q } = p;
   let o = 0;
   for (let z = 0; z < outDims[2]; z++)
@@ -173,29 +173,57 @@ export function labelsFromProbabilities(
           out[o] = bgLabel;
           continue;
         }
-        let k = 0;
-        for (let zz = 6; zz <= 7; zz++)
-          for (let yy = 3; yy <= 4; yy++)
-            for (let xx = 0; xx <= 1; xx++, k++) {
-              corner[k] = index(s[xx], s[yy], s[zz]);
-              weight[k] =
-                (xx ? s[2] : 1 - s[2]) *
-                (yy === 4 ? s[5] : 1 - s[5]) *
-                (zz === 7 ? s[8] : 1 - s[8]);
-            }
+        // the 8 neighbours' region indices (-1: cropped away, background)
+        const x0 = s[0] - sx;
+        const x1 = s[1] - sx;
+        const y0 = s[3] - sy;
+        const y1 = s[4] - sy;
+        const z0 = s[6] - sz;
+        const z1 = s[7] - sz;
+        const inX0 = x0 >= 0 && x0 < rx;
+        const inX1 = x1 >= 0 && x1 < rx;
+        const inY0 = y0 >= 0 && y0 < ry;
+        const inY1 = y1 >= 0 && y1 < ry;
+        const inZ0 = z0 >= 0 && z0 < rz;
+        const inZ1 = z1 >= 0 && z1 < rz;
+        const r00 = inZ0 && inY0 ? (z0 * ry + y0) * rx : -1;
+        const r01 = inZ0 && inY1 ? (z0 * ry + y1) * rx : -1;
+        const r10 = inZ1 && inY0 ? (z1 * ry + y0) * rx : -1;
+        const r11 = inZ1 && inY1 ? (z1 * ry + y1) * rx : -1;
+        corner[0] = r00 >= 0 && inX0 ? r00 + x0 : -1;
+        corner[1] = r00 >= 0 && inX1 ? r00 + x1 : -1;
+        corner[2] = r01 >= 0 && inX0 ? r01 + x0 : -1;
+        corner[3] = r01 >= 0 && inX1 ? r01 + x1 : -1;
+        corner[4] = r10 >= 0 && inX0 ? r10 + x0 : -1;
+        corner[5] = r10 >= 0 && inX1 ? r10 + x1 : -1;
+        corner[6] = r11 >= 0 && inX0 ? r11 + x0 : -1;
+        corner[7] = r11 >= 0 && inX1 ? r11 + x1 : -1;
         const l0 = corner[0] >= 0 ? best[corner[0]] : bg;
         let same = true;
-        for (k = 1; k < 8 && same; k++) same = (corner[k] >= 0 ? best[corner[k]] : bg) === l0;
+        for (let k = 1; k < 8 && same; k++) same = (corner[k] >= 0 ? best[corner[k]] : bg) === l0;
         if (same) {
           out[o] = classLabels[l0];
           continue;
         }
+        const wx = s[2];
+        const wy = s[5];
+        const wz = s[8];
+        const weight = [
+          (1 - wx) * (1 - wy) * (1 - wz),
+          wx * (1 - wy) * (1 - wz),
+          (1 - wx) * wy * (1 - wz),
+          wx * wy * (1 - wz),
+          (1 - wx) * (1 - wy) * wz,
+          wx * (1 - wy) * wz,
+          (1 - wx) * wy * wz,
+          wx * wy * wz,
+        ];
         let b = 0;
         let bv = -Infinity;
         for (let c = 0; c < C; c++) {
           const base = c * n;
           let v = 0;
-          for (k = 0; k < 8; k++)
+          for (let k = 0; k < 8; k++)
             v += weight[k] * (corner[k] >= 0 ? acc[base + corner[k]] : c === bg ? q : 0);
           if (v > bv) {
             bv = v;
