@@ -15,7 +15,7 @@ PACKAGES=(
   poppler-utils     # pdftotext/pdftoppm: the PDF report tests read its text and render its pages
   plastimatch       # RTSTRUCT tests: writes the sample's structures as RTSTRUCT and rasterises them back (independent check)
   redis-server      # the cohort queue (BullMQ) of `concord cohort --queue`: scripts/redis/start.sh, loopback only
-  python3-scipy     # cohort and metric cross-checks: numpy/scipy recompute the aggregates (/usr/bin/python3)
+  python3-scipy     # cohort and metric cross-checks (numpy/scipy recompute the aggregates); the inference conform reference (/usr/bin/python3)
 )
 
 missing=()

@@ -39,6 +39,9 @@ interface Row {
   input: string;
   whole?: { totalMs: number; preprocessMs: number; inferenceMs: number; postprocessMs: number };
   prePostShare?: number;
+  /** Peak RSS of the case's own process (Node rows), and the engine's memory plan. */
+  peakRssBytes?: number;
+  plannedBytes?: number;
 }
 
 const median = (v: number[]) => {
@@ -61,7 +64,15 @@ function wholeOf(
   return { whole, prePostShare: (run.preprocessMs + run.postprocessMs) / run.totalMs };
 }
 
-function nodeRow(kind: 'native' | 'wasm', threads: number, level?: 'all'): Row {
+function nodeRow(
+  kind: 'native' | 'wasm',
+  threads: number,
+  level?: 'all',
+  manifest = MANIFEST,
+  volume = SAMPLE,
+  label = 'sample 112x96 slices',
+  repeats = REPEATS,
+): Row {
   const r = spawnSync(
     process.execPath,
     [
@@ -72,9 +83,9 @@ function nodeRow(kind: 'native' | 'wasm', threads: number, level?: 'all'): Row {
       path.join(ROOT, 'scripts/bench-inference/node-config.ts'),
       kind,
       String(threads),
-      MANIFEST,
-      SAMPLE,
-      String(REPEATS),
+      manifest,
+      volume,
+      String(repeats),
       ...(level ? [level] : []),
     ],
     { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 },
@@ -82,13 +93,15 @@ function nodeRow(kind: 'native' | 'wasm', threads: number, level?: 'all'): Row {
   if (r.status !== 0) throw new Error(`node ${kind} ${threads}: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
   return {
-    config: `node ${kind === 'native' ? 'onnxruntime-node' : 'onnxruntime-web WASM'} ${threads}t${level ? ` (ORT level ${level})` : ''}`,
+    config: `node ${kind === 'native' ? 'onnxruntime-node' : 'onnxruntime-web WASM'} ${threads}t${level ? ` (ORT level ${level})` : ''}${manifest === MANIFEST ? '' : ` ${path.basename(manifest, '.json')}`}`,
     backend: out.backend,
     threads: out.threads,
     perSliceMs: out.perSliceMs,
     perSliceSamples: out.perSliceSamples,
-    input: 'sample 112x96 slices',
+    input: label,
     ...wholeOf(out.runs),
+    peakRssBytes: out.peakRssBytes,
+    plannedBytes: out.plannedBytes,
   };
 }
 
@@ -217,6 +230,14 @@ for (const threads of [1, N]) {
   rows.push(nodeRow('wasm', threads));
 }
 rows.push(nodeRow('native', N, 'all'));
+// memory at scale: the synthetic 18-class model on a 256^3 volume (27 tiles of 128^3), and the
+// MeshNet-style conform model on the sample (256^3 conformed grid, cropped)
+const SYNTHETIC = path.join(ROOT, 'tests/fixtures/inference/synthetic-18class.json');
+for (const kind of ['native', 'wasm'] as const)
+  rows.push(nodeRow(kind, N, undefined, SYNTHETIC, 'synthetic:256', '18 classes, 256^3', 1));
+const MESHNET = path.join(MODELS, 'meshnet-colin27-conform.json');
+for (const kind of ['native', 'wasm'] as const)
+  rows.push(nodeRow(kind, N, undefined, MESHNET, SAMPLE, 'sample, conformed 256^3', 1));
 rows.push(...(await browserRows()));
 
 const f = (x: number | null | undefined, d = 1) =>
@@ -233,6 +254,8 @@ console.log(
   'infer'.padStart(8),
   'post'.padStart(7),
   'pre+post'.padStart(9),
+  'plan MiB'.padStart(9),
+  'peak MiB'.padStart(9),
 );
 for (const r of rows) {
   console.log(
@@ -244,6 +267,8 @@ for (const r of rows) {
     f(r.whole?.inferenceMs, 0).padStart(8),
     f(r.whole?.postprocessMs, 0).padStart(7),
     (r.prePostShare === undefined ? '-' : `${(r.prePostShare * 100).toFixed(1)}%`).padStart(9),
+    f(r.plannedBytes === undefined ? undefined : r.plannedBytes / 1024 ** 2, 0).padStart(9),
+    f(r.peakRssBytes === undefined ? undefined : r.peakRssBytes / 1024 ** 2, 0).padStart(9),
   );
 }
 const find = (prefix: string) => rows.find((r) => r.config.startsWith(prefix));
@@ -261,6 +286,10 @@ const gpu = rows.find((r) => r.backend === 'webgpu');
 const wasm64 = rows.find((r) => r.config.includes('(64x64)') && r.backend === 'wasm');
 ratios['webgpu/wasm 64x64 perSlice'] =
   gpu?.perSliceMs && wasm64?.perSliceMs ? gpu.perSliceMs / wasm64.perSliceMs : null;
+console.log(
+  "\npeak MiB: the case process's peak RSS (Node rows; runtime, engine and volume together); " +
+    "plan MiB: the engine's memory plan (docs/manifest.md#memory). Browser rows: not measured.",
+);
 console.log(
   '\nratios (targets: browser WASM Nt within 3x of native Nt; pre+post <= 15% of the whole-volume time):',
 );

@@ -445,6 +445,13 @@ describe('viewer: sample study, overlays, metrics, model', () => {
       .waitFor({ timeout: 170_000 });
     expect(await page.getByTestId('model-error').count()).toBe(0);
     expect(await page.getByTestId('model-backend').innerText()).toMatch(/wasm|webgpu/);
+    // why that backend: the panel's default is WASM
+    expect(await page.getByTestId('model-backend-reason').innerText()).toMatch(
+      /^WASM: chosen in the backend setting, \d+ threads?/,
+    );
+    expect(await page.getByTestId('model-memory').innerText()).toMatch(
+      /planned \d+ MiB of 2 GiB \(16-bit probabilities\)/,
+    );
     expect(await page.getByTestId('model-timings').innerText()).toMatch(/total \d+ ms/);
     await page.getByTestId('overlay-prediction-label-1').waitFor();
     // the metrics recompute against the model's labelmap, with soft Dice from its probabilities

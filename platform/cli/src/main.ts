@@ -14,6 +14,7 @@ import {
   parseSeed,
   parseThreads,
   parseSegType,
+  parseMemorySize,
   parseTolerances,
   parseMatch,
   type BackendOption,
@@ -122,6 +123,11 @@ export function buildProgram(): Command {
       parseSegType,
     )
     .option('--names <names.json>', 'structure names and codes for the SEG (default: the manifest)')
+    .option(
+      '--max-memory <size>',
+      'refuse runs planned above this (default 2GiB), e.g. 4GiB',
+      parseMemorySize,
+    )
     .action(
       async (opts: {
         model: string;
@@ -132,6 +138,7 @@ export function buildProgram(): Command {
         threads?: number;
         segType?: SegTypeOption;
         names?: string;
+        maxMemory?: number;
       }) => {
         if (opts.segType && !/\.dcm$/i.test(opts.out))
           usageError(`--seg-type applies to a DICOM SEG --out (.dcm), not ${opts.out}`);

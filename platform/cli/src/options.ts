@@ -92,3 +92,19 @@ export function parseSegType(v: string): SegTypeOption {
     throw new InvalidArgumentError('must be binary or labelmap');
   return t === 'binary' ? 'BINARY' : 'LABELMAP';
 }
+
+/**
+ * `--max-memory` of `concord infer`: bytes from `4GiB`, `4G`, `3000MiB`, `3000M`, `512KiB` or a
+ * plain number of bytes (binary units: G = GiB).
+ */
+export function parseMemorySize(v: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(k|ki|kib|kb|m|mi|mib|mb|g|gi|gib|gb|t|ti|tib|tb|b)?\s*$/i.exec(
+    v,
+  );
+  if (!m) throw new InvalidArgumentError('expected a size such as 4GiB, 3000MiB or 4G');
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const scale = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[unit] ?? 1;
+  const bytes = Math.floor(Number(m[1]) * scale);
+  if (!(bytes >= 1024 ** 2)) throw new InvalidArgumentError('must be at least 1 MiB');
+  return bytes;
+}

@@ -135,5 +135,33 @@ import json; print(json.dumps([list(p.shape), bool(np.allclose(p.affine, r.affin
       'y.nii.gz',
     );
     expect(usage.status).toBe(2);
+    // a run that does not fit --max-memory is refused before it starts, naming what it needs
+    const small = concord(
+      'infer',
+      '--model',
+      MODEL,
+      '--input',
+      path.join(COLIN, 't1.nii.gz'),
+      '--out',
+      path.join(tmp, 'small.nii.gz'),
+      '--max-memory',
+      '1MiB',
+    );
+    expect(small.status).toBe(3);
+    expect(small.stderr.trim().split('\n')).toHaveLength(1);
+    expect(small.stderr).toMatch(/needs about \d+ MiB .*the limit is 1 MiB/);
+    expect(readdirSync(tmp)).not.toContain('small.nii.gz');
+    const size = concord(
+      'infer',
+      '--max-memory',
+      'lots',
+      '--model',
+      MODEL,
+      '--input',
+      'x',
+      '--out',
+      'y.nii.gz',
+    );
+    expect(size.status).toBe(2);
   });
 });

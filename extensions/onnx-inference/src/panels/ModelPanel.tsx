@@ -1,8 +1,9 @@
 /**
  * The Model panel: choose a configured model (or a local .onnx + manifest), run it on the
  * displayed series in the inference worker with progress and cancel, show the backend that
- * actually ran, its threads and timings, and put the labelmap on the viewer. Errors (manifest
- * or model mismatch included) are shown verbatim.
+ * actually ran (and why it was chosen), its threads, timings and memory plan, and put the
+ * labelmap on the viewer. Errors (manifest or model mismatch, a run that does not fit the memory
+ * limit) are shown verbatim.
  */
 import { useEffect, useRef, useState } from 'react';
 import { isAbortError, nextTask, userMessage } from '@concord/core';
@@ -19,7 +20,7 @@ import type { InferenceProgress, InferenceResult } from '@concord/inference';
 
 type RunSummary = Pick<
   InferenceResult,
-  'backend' | 'threads' | 'timings' | 'model' | 'tiles' | 'batches'
+  'backend' | 'threads' | 'timings' | 'model' | 'tiles' | 'batches' | 'memory'
 >;
 
 type RunState =
@@ -27,7 +28,7 @@ type RunState =
   | { kind: 'loading'; what: string }
   | { kind: 'running'; progress?: InferenceProgress }
   /** `kept`: shown from this session's earlier run of the model, not run again */
-  | { kind: 'done'; result: RunSummary; kept?: boolean }
+  | { kind: 'done'; result: RunSummary; kept?: boolean; reason: string; limitGiB: number }
   | { kind: 'error'; message: string };
 
 /**
@@ -41,9 +42,15 @@ interface KeptRun {
   title: string;
   origin: OverlayOrigin;
   result: RunSummary;
+  /** why the backend was chosen, and the memory limit of that run */
+  reason: string;
+  limitGiB: number;
 }
 
 const LOCAL = '__local__';
+const GiB = 1024 ** 3;
+/** Memory limits offered (docs/manifest.md#memory): a wasm32 heap addresses at most 4 GiB. */
+const MEMORY_LIMITS = [2, 3, 4];
 
 /** Which kept run a choice of model and backend shows (local files are never kept). */
 function keptKey(choice: string, backend: WebBackendPreference): string {
@@ -51,8 +58,8 @@ function keptKey(choice: string, backend: WebBackendPreference): string {
 }
 
 function summaryOf(r: RunSummary): RunSummary {
-  const { backend, threads, timings, model, tiles, batches } = r;
-  return { backend, threads, timings, model, tiles, batches };
+  const { backend, threads, timings, model, tiles, batches, memory } = r;
+  return { backend, threads, timings, model, tiles, batches, memory };
 }
 
 export function progressText(p?: InferenceProgress): string {
@@ -64,9 +71,10 @@ export function progressText(p?: InferenceProgress): string {
 export default function ModelPanel({ viewer }: HostPanelProps) {
   const [choice, setChoice] = useState<string>(viewer.models[0]?.manifestUrl ?? LOCAL);
   const [backend, setBackend] = useState<WebBackendPreference>('wasm');
+  const [memoryGiB, setMemoryGiB] = useState(2);
   const [state, setState] = useState<RunState>({ kind: 'idle' });
   const [localFiles, setLocalFiles] = useState<{ onnx?: File; manifest?: File }>({});
-  const client = useRef<{ client: InferenceClient; key: string } | null>(null);
+  const client = useRef<{ client: InferenceClient; key: string; reason: string } | null>(null);
   const abort = useRef<AbortController | null>(null);
   const kept = useRef(new Map<string, KeptRun>());
   const [warning, setWarning] = useState<string | null>(null);
@@ -100,8 +108,8 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
         await client.current?.client.dispose();
         client.current = null;
         const c = createInferenceClient();
-        await c.load(source, { backend });
-        client.current = { client: c, key };
+        const loaded = await c.load(source, { backend });
+        client.current = { client: c, key, reason: loaded.reason };
       }
       // the worker's reply, reading the series and posting it are three short tasks, not one
       await nextTask();
@@ -127,6 +135,7 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
         probabilities: true,
         // p as floats comes converted and transferred from the worker: no per-voxel work here
         floatProbabilities: true,
+        memoryLimitBytes: memoryGiB * GiB,
         signal: controller.signal,
         onProgress: (progress) => setState({ kind: 'running', progress }),
       });
@@ -137,7 +146,13 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
       const classes = source.manifest.classes.filter((c) => c.label !== 0);
       const labelmap: LabelVolume = {
         ...result.labels,
-        labels: classes.map((c) => ({ label: c.label, name: c.name, color: c.color })),
+        // the engine's labels carry the classes' codes (pairing by code, SEG export)
+        labels: classes.map((c) => ({
+          label: c.label,
+          name: c.name,
+          color: c.color,
+          codes: result.labels.labels?.find((l) => l.label === c.label)?.codes,
+        })),
       };
       const title = `${result.model.name} ${result.model.version}`;
       const origin: OverlayOrigin = {
@@ -152,11 +167,20 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
         probabilities: result.probabilityArrays,
       });
       const keepAs = keptKey(choice, backend);
-      if (keepAs) kept.current.set(keepAs, { labelmap, title, origin, result: summaryOf(result) });
+      const reason = client.current?.reason ?? '';
+      if (keepAs)
+        kept.current.set(keepAs, {
+          labelmap,
+          title,
+          origin,
+          result: summaryOf(result),
+          reason,
+          limitGiB: memoryGiB,
+        });
       // span of showing the prediction (several tasks), for the e2e long-task record
       performance.measure('concord:model:show', { start: t0 });
       await nextTask();
-      setState({ kind: 'done', result: summaryOf(result) });
+      setState({ kind: 'done', result: summaryOf(result), reason, limitGiB: memoryGiB });
     } catch (e) {
       const cancelled = isAbortError(e);
       if (cancelled) {
@@ -182,7 +206,13 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
     setWarning(null);
     try {
       await viewer.showLabelmapInTasks('prediction', k.labelmap, k.title, k.origin);
-      setState({ kind: 'done', result: k.result, kept: true });
+      setState({
+        kind: 'done',
+        result: k.result,
+        kept: true,
+        reason: k.reason,
+        limitGiB: k.limitGiB,
+      });
     } catch (e) {
       if (!isAbortError(e)) setState({ kind: 'error', message: userMessage(e) });
     }
@@ -224,6 +254,20 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
           <option value="wasm">WASM</option>
           <option value="webgpu">WebGPU</option>
           <option value="auto">auto</option>
+        </select>
+        <select
+          aria-label="Memory limit"
+          title="Runs planned above this are refused before they start"
+          data-testid="memory-select"
+          value={memoryGiB}
+          disabled={busy}
+          onChange={(e) => setMemoryGiB(Number(e.target.value))}
+        >
+          {MEMORY_LIMITS.map((g) => (
+            <option key={g} value={g}>
+              {g} GiB
+            </option>
+          ))}
         </select>
         {busy ? (
           <button type="button" data-testid="model-cancel" onClick={() => abort.current?.abort()}>
@@ -293,12 +337,20 @@ export default function ModelPanel({ viewer }: HostPanelProps) {
             {state.result.backend}, {state.result.threads} thread
             {state.result.threads === 1 ? '' : 's'}
           </dd>
+          <dd className="muted" data-testid="model-backend-reason">
+            {state.reason}
+          </dd>
           <dt>Timings</dt>
           <dd data-testid="model-timings">
             total {Math.round(state.result.timings.totalMs)} ms (pre{' '}
             {Math.round(state.result.timings.preprocessMs)}, run{' '}
             {Math.round(state.result.timings.inferenceMs)}, post{' '}
             {Math.round(state.result.timings.postprocessMs)}); {state.result.batches} batches
+          </dd>
+          <dt>Memory</dt>
+          <dd data-testid="model-memory">
+            planned {Math.ceil(state.result.memory.estimatedBytes / 1024 ** 2)} MiB of {memoryGiB}{' '}
+            GiB ({state.result.memory.precision === 'unorm16' ? '16' : '8'}-bit probabilities)
           </dd>
         </dl>
       )}

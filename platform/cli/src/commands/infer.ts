@@ -41,6 +41,8 @@ export interface InferOptions {
   segType?: SegTypeOption;
   /** names file: names and codes of the SEG's segments (default: the manifest's classes) */
   names?: string;
+  /** Refuse runs whose memory plan is above this (bytes; default 2 GiB). */
+  maxMemory?: number;
   /** Show a progress bar (default: when stderr is a TTY). */
   progress?: boolean;
 }
@@ -136,6 +138,7 @@ export async function infer(options: InferOptions): Promise<InferenceResult> {
       backend,
       probabilities: Boolean(options.probabilities),
       onProgress: reporter.update,
+      memoryLimitBytes: options.maxMemory,
     });
   } finally {
     reporter.stop();
@@ -182,7 +185,11 @@ export function describeInference(r: InferenceResult, out: string): string {
     `${r.model.name} ${r.model.version} on ${r.backend} (${r.threads} thread${r.threads > 1 ? 's' : ''}): ` +
       `${r.labels.dims.join('x')} -> ${out}`,
     `time ${t.totalMs.toFixed(0)} ms (pre ${t.preprocessMs.toFixed(0)}, inference ${t.inferenceMs.toFixed(0)}, ` +
-      `post ${t.postprocessMs.toFixed(0)}); model grid ${r.modelGrid.dims.join('x')}, ${r.tiles} tiles in ${r.batches} batches`,
+      `post ${t.postprocessMs.toFixed(0)}); model grid ${r.modelGrid.dims.join('x')}` +
+      (r.region.dims.some((d, a) => d !== r.modelGrid.dims[a])
+        ? ` (cropped to ${r.region.dims.join('x')})`
+        : '') +
+      `, ${r.tiles} tiles in ${r.batches} batches; memory plan ${Math.ceil(r.memory.estimatedBytes / 1024 ** 2)} MiB (${r.memory.precision} probabilities)`,
     ...(r.labels.labels ?? []).map(
       (l) =>
         `  ${String(l.label).padStart(3)} ${l.name}: ${((counts.get(l.label) ?? 0) * voxelMl).toFixed(1)} mL`,

@@ -53,43 +53,67 @@ export async function hasWebGpuAdapter(
   return (await webGpuAdapterKind(g)) !== null;
 }
 
+/** A web backend and why it was chosen (shown in the Model panel). */
+export interface WebBackend extends OrtBackend {
+  readonly reason: string;
+}
+
 /**
  * onnxruntime-web backend for a browser worker (or Node): 'auto' = WebGPU when a hardware
  * adapter exists, else WASM (a software fallback adapter is slower than WASM; ask for 'webgpu'
- * to use it anyway). The returned backend's `name` is the one that actually got a session.
+ * to use it anyway). The returned backend's `name` is the one that actually got a session, and
+ * `reason` says why.
  */
 export async function createWebBackend(
   ort: Pick<typeof OrtWeb, 'InferenceSession' | 'Tensor' | 'env'>,
   manifest: ModelManifest,
   modelBytes: Uint8Array,
   options: WebBackendOptions = {},
-): Promise<OrtBackend> {
+): Promise<WebBackend> {
   const preference = options.preference ?? 'auto';
   const threads = options.threads ?? defaultWasmThreads();
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   ort.env.wasm.numThreads = threads;
   // the model bytes may be transferred to ORT: hash first, give each attempt its own copy
   await checkModelSha256(manifest, modelBytes);
-  const tryWebGpu =
-    preference === 'webgpu' ||
-    (preference === 'auto' && (await webGpuAdapterKind()) === 'hardware');
+  const adapter = preference === 'auto' ? await webGpuAdapterKind() : undefined;
+  const tryWebGpu = preference === 'webgpu' || adapter === 'hardware';
+  let reason =
+    preference === 'wasm'
+      ? 'WASM: chosen in the backend setting'
+      : adapter === 'fallback'
+        ? 'auto: the only WebGPU adapter is a software fallback (e.g. SwiftShader), slower than WASM, so WASM'
+        : 'auto: no WebGPU adapter (navigator.gpu missing or no adapter), so WASM';
   if (tryWebGpu) {
     try {
-      return await createOrtBackend(ort, manifest, modelBytes.slice(), {
+      const b = await createOrtBackend(ort, manifest, modelBytes.slice(), {
         executionProviders: ['webgpu'],
         name: 'webgpu',
         threads: 1,
         skipSha256: true,
       });
+      const why =
+        preference === 'webgpu'
+          ? 'WebGPU: chosen in the backend setting'
+          : 'auto: a hardware WebGPU adapter is available, so WebGPU';
+      return Object.assign(b, { reason: why });
     } catch (e) {
       if (preference === 'webgpu' || e instanceof ModelMismatchError) throw e;
       // auto: fall back to WASM (recorded as such in the result)
+      reason = `auto: WebGPU failed on the hardware adapter (${(e as Error).message.split('\n')[0]}), so WASM`;
     }
   }
-  return createOrtBackend(ort, manifest, modelBytes.slice(), {
+  const b = await createOrtBackend(ort, manifest, modelBytes.slice(), {
     executionProviders: ['wasm'],
     name: 'wasm',
     threads,
     skipSha256: true,
+  });
+  return Object.assign(b, {
+    reason:
+      `${reason}, ${threads} thread${threads === 1 ? '' : 's'}` +
+      (options.threads === undefined && threads === 1
+        ? ' (the page is not cross-origin isolated, or has one core)'
+        : ''),
   });
 }

@@ -34,7 +34,7 @@ describe.each([
   ['sagittal', SAGITTAL],
   ['oblique RAS-stored', [-0.98, 0.199, 0, -0.199, -0.98, 0, 0, 0, 1] as Direction],
 ])('reorientation of a %s volume', (_, direction) => {
-  for (const target of ['RAS', 'LPS'] as const) {
+  for (const target of ['RAS', 'LPS', 'LIA', 'PIL', 'SRA'] as const) {
     it(`to ${target} keeps every voxel at its world position`, () => {
       const g = grid(direction);
       const map = orientationMapping(g.direction, target);
@@ -51,12 +51,20 @@ describe.each([
         Array.from(src),
       );
       // the model axes point where the target says (sign of the dominant LPS component)
-      const sign = target === 'RAS' ? [-1, -1, 1] : [1, 1, 1];
+      // (L = +x, P = +y, S = +z in LPS)
+      const toward: Record<string, [number, number]> = {
+        L: [0, 1],
+        R: [0, -1],
+        P: [1, 1],
+        A: [1, -1],
+        S: [2, 1],
+        I: [2, -1],
+      };
       for (let a = 0; a < 3; a++) {
         const d = r.direction.slice(a * 3, a * 3 + 3);
         const w = d.map(Math.abs).indexOf(Math.max(...d.map(Math.abs)));
-        expect(w).toBe(a);
-        expect(Math.sign(d[w])).toBe(sign[a]);
+        expect(w).toBe(toward[target[a]][0]);
+        expect(Math.sign(d[w])).toBe(toward[target[a]][1]);
       }
     });
   }

@@ -16,28 +16,45 @@ export interface AxisMap {
   flip: [boolean, boolean, boolean];
 }
 
-/** Sign, in LPS world coordinates, of the direction model axis 0/1/2 must point to. */
-const TARGET_SIGN: Record<ModelOrientation, Vec3> = {
-  // RAS: +x_RAS = -x_LPS (towards the patient's right), +y_RAS = -y_LPS (anterior), +z = superior
-  RAS: [-1, -1, 1],
-  LPS: [1, 1, 1],
+/** World axis (LPS: x, y, z) and sign a letter of an axis code points along. */
+const LETTER: Record<string, [number, 1 | -1]> = {
+  L: [0, 1],
+  R: [0, -1],
+  P: [1, 1],
+  A: [1, -1],
+  S: [2, 1],
+  I: [2, -1],
 };
 
-/** How to reorder a grid with these direction cosines into `target` voxel order. */
+/**
+ * How to reorder a grid with these direction cosines into `target` voxel order: model axis k
+ * points towards letter k of the code (RAS, LPS, LIA, PIL, ...). Each source voxel axis counts
+ * as the world axis its direction cosine points along most; an oblique grid stays oblique.
+ */
 export function orientationMapping(direction: Direction, target: ModelOrientation): AxisMap {
-  const perm: number[] = [-1, -1, -1];
-  const flip: boolean[] = [false, false, false];
+  const dominant: [number, number][] = [];
   for (let a = 0; a < 3; a++) {
     const d = [direction[a * 3], direction[a * 3 + 1], direction[a * 3 + 2]];
     let w = 0;
     for (let k = 1; k < 3; k++) if (Math.abs(d[k]) > Math.abs(d[w])) w = k;
-    if (perm[w] !== -1) {
+    const other = dominant.findIndex(([wo]) => wo === w);
+    if (other !== -1)
       throw new InvalidInputError(
-        `Cannot reorient the volume to ${target}: axes ${perm[w]} and ${a} both point mostly along world axis ${'xyz'[w]}`,
+        `Cannot reorient the volume to ${target}: axes ${other} and ${a} both point mostly along world axis ${'xyz'[w]}`,
       );
-    }
-    perm[w] = a;
-    flip[w] = Math.sign(d[w]) !== TARGET_SIGN[target][w];
+    dominant.push([w, Math.sign(d[w])]);
+  }
+  const perm: number[] = [];
+  const flip: boolean[] = [];
+  for (let k = 0; k < 3; k++) {
+    const letter = LETTER[target[k]];
+    if (!letter || target.length !== 3)
+      throw new InvalidInputError(`Orientation ${target} is not a three-letter axis code`);
+    const a = dominant.findIndex(([w]) => w === letter[0]);
+    if (a === -1 || perm.includes(a))
+      throw new InvalidInputError(`Orientation ${target} does not name each world axis once`);
+    perm.push(a);
+    flip.push(dominant[a][1] !== letter[1]);
   }
   return { perm: perm as AxisMap['perm'], flip: flip as AxisMap['flip'] };
 }

@@ -1,6 +1,7 @@
 import { InvalidInputError, type Grid, type Vec3 } from '@concord/core';
 import { ModelMismatchError } from '@concord/core';
 import type { ModelManifest } from '../manifest/types.ts';
+import { conformGrid } from './conform.ts';
 import { orientationMapping, reorientGrid, type AxisMap } from './orientation.ts';
 import { resampledSize, sameSpacing } from './resample.ts';
 import { tileStarts } from './tiling.ts';
@@ -10,8 +11,17 @@ export interface InferencePlan {
   map: AxisMap;
   /** Source grid reordered into the model's voxel order (same voxels). */
   reoriented: Grid;
-  /** Grid the model runs on: reoriented + resampled to the model spacing. */
+  /**
+   * Grid the model runs on: reoriented + resampled to the model spacing, or the conformed grid
+   * (`resample: "conform"`; then `map` and `reoriented` are not used).
+   */
   model: Grid;
+  resample: 'spacing' | 'conform';
+  /**
+   * The part of the model grid that is fed to the model (voxel start and size): the whole grid,
+   * or the foreground box with `preprocessing.crop`. Padding and tiles are relative to it.
+   */
+  region: { start: Vec3; dims: Vec3 };
   /** Padded sizes and the padding before the data, per voxel axis. */
   padded: Vec3;
   padBefore: Vec3;
@@ -26,25 +36,9 @@ export interface InferencePlan {
   batchShape: number[];
 }
 
-function roundUp(n: number, m: number | undefined): number {
-  return m && m > 1 ? Math.ceil(n / m) * m : n;
-}
-
-export function planInference(
-  grid: Grid,
-  manifest: ModelManifest,
-  batchSize?: number,
-): InferencePlan {
-  if (grid.dims.some((d) => !Number.isInteger(d) || d < 1))
-    throw new InvalidInputError(`Volume has invalid dimensions ${grid.dims.join('x')}`);
-  if (manifest.input.channels !== 1)
-    throw new ModelMismatchError(
-      `Model ${manifest.name} needs ${manifest.input.channels} input channels; Concord feeds one image channel`,
-    );
-  const pre = manifest.preprocessing;
-  const map = orientationMapping(grid.direction, pre.orientation);
-  const reoriented = reorientGrid(grid, map);
-  const target: Vec3 = pre.spacing ? ([...pre.spacing] as Vec3) : ([...reoriented.spacing] as Vec3);
+/** The reoriented grid resampled to `spacing` (docs/manifest.md#spacing). */
+function spacingGrid(reoriented: Grid, spacingOrNull: readonly number[] | null): Grid {
+  const target = (spacingOrNull ? [...spacingOrNull] : [...reoriented.spacing]) as Vec3;
   const dims = [0, 1, 2].map((a) =>
     resampledSize(reoriented.dims[a], reoriented.spacing[a], target[a]),
   ) as Vec3;
@@ -62,7 +56,38 @@ export function planInference(
       shift[1] * reoriented.spacing[1] * d[3 + w] +
       shift[2] * reoriented.spacing[2] * d[6 + w],
   ) as Vec3;
-  const model: Grid = { ...reoriented, dims, spacing, origin };
+  return { ...reoriented, dims, spacing, origin };
+}
+
+function roundUp(n: number, m: number | undefined): number {
+  return m && m > 1 ? Math.ceil(n / m) * m : n;
+}
+
+/**
+ * Plans a run: the model grid, and the padding and tiles of `region` (default: the whole model
+ * grid; after a crop, the cropped box).
+ */
+export function planInference(
+  grid: Grid,
+  manifest: ModelManifest,
+  batchSize?: number,
+  region?: { start: Vec3; dims: Vec3 },
+): InferencePlan {
+  if (grid.dims.some((d) => !Number.isInteger(d) || d < 1))
+    throw new InvalidInputError(`Volume has invalid dimensions ${grid.dims.join('x')}`);
+  if (manifest.input.channels !== 1)
+    throw new ModelMismatchError(
+      `Model ${manifest.name} needs ${manifest.input.channels} input channels; Concord feeds one image channel`,
+    );
+  const pre = manifest.preprocessing;
+  const conform = pre.resample === 'conform';
+  const map = conform
+    ? { perm: [0, 1, 2] as AxisMap['perm'], flip: [false, false, false] as AxisMap['flip'] }
+    : orientationMapping(grid.direction, pre.orientation);
+  const reoriented = conform ? grid : reorientGrid(grid, map);
+  const model = conform ? conformGrid(grid) : spacingGrid(reoriented, pre.spacing);
+  const box = region ?? { start: [0, 0, 0] as Vec3, dims: [...model.dims] as Vec3 };
+  const dims = box.dims;
 
   const is2d = manifest.dimensionality === '2d';
   const ps = manifest.input.patchSize;
@@ -98,6 +123,8 @@ export function planInference(
     map,
     reoriented,
     model,
+    resample: conform ? 'conform' : 'spacing',
+    region: box,
     padded,
     padBefore,
     patch,
@@ -111,24 +138,56 @@ export function planInference(
 
 const prod = (v: readonly number[]) => v.reduce((a, b) => a * b, 1);
 
+/** How the run stores its class probabilities on the model grid (p = value / 65535 or / 255). */
+export type ProbabilityPrecision = 'unorm16' | 'unorm8';
+
+export interface MemoryEstimate {
+  /** Peak bytes, the sum of `parts`. */
+  bytes: number;
+  precision: ProbabilityPrecision;
+  /** What the bytes are for (docs/manifest.md#memory). */
+  parts: Record<string, number>;
+}
+
 /**
- * Upper estimate of the JavaScript memory an inference needs (bytes), excluding the source
- * volume itself and the runtime's own session memory.
+ * Upper estimate of the memory an inference needs (bytes), excluding the source volume itself
+ * and the runtime's own session memory (weights, activations): the model-grid copies of the
+ * input, the class probabilities accumulated compactly over the fed region, the tensors of one
+ * batch, and the outputs on the source grid. With a crop the whole model grid is assumed.
  */
 export function estimateInferenceMemory(
   plan: InferencePlan,
   sourceGrid: Grid,
-  options: { probabilities?: boolean } = {},
-): number {
+  options: {
+    probabilities?: boolean;
+    precision?: ProbabilityPrecision;
+    manifest?: ModelManifest;
+  } = {},
+): MemoryEstimate {
+  const precision = options.precision ?? 'unorm16';
   const ns = prod(sourceGrid.dims);
-  const nr = ns;
   const nm = prod(plan.model.dims);
+  const nr = prod(plan.region.dims);
   const patchN = prod(plan.patch);
   const c = plan.classes;
-  const pre = nr * 4 + nm * 4 * 3; // reordered copy, resampled (+ one intermediate), percentile copy
-  const acc = (c + 1) * nm * 4; // blended outputs + weights
-  const batches = plan.batchSize * patchN * 4 * (1 + c) * 2; // input + output, one in flight + copy
-  const post = nr * 4 * 2 + ns * 4 + ns * 2; // resampled class map + intermediate, max prob, labels
-  const probs = options.probabilities ? c * ns : 0;
-  return pre + acc + batches + post + probs;
+  const m = options.manifest;
+  const direct =
+    plan.starts[0].length === 1 &&
+    plan.starts[1].length === 1 &&
+    (m?.dimensionality === '2d' || plan.starts[2].length === 1);
+  const labelBytes = m && Math.max(...m.classes.map((k) => k.label)) >= 256 ? 2 : 1;
+  const parts: Record<string, number> = {
+    // reordered source copy (spacing), model grid (+ one resampling intermediate), the crop
+    // copy and the percentile's sorted copy
+    'model input': (plan.resample === 'spacing' ? ns * 4 + nm * 4 : 0) + nm * 4 + nr * 4 * 2,
+    'class probabilities': c * nr * (precision === 'unorm16' ? 2 : 1) + (direct ? 0 : nr * 4),
+    // input tensor, output tensor in the runtime and its copy
+    batch: plan.batchSize * patchN * 4 * (1 + 2 * c),
+    // argmax per region voxel, labels + their reordered copy, quantised probabilities
+    output:
+      nr * (c < 256 ? 1 : 2) + ns * labelBytes * 2 + (options.probabilities ? (c + 1) * ns : 0),
+    postprocessing: m?.postprocessing ? ns * 8 : 0,
+  };
+  const bytes = Object.values(parts).reduce((a, b) => a + b, 0);
+  return { bytes, precision, parts };
 }

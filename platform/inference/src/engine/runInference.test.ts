@@ -114,7 +114,7 @@ describe('runInference: control', () => {
     const manifest = manifestFor({ dimensionality: '3d', patchSize: [32, 32, 32] });
     const backend = thresholdModel();
     await expect(runInference(vol, manifest, { backend, memoryLimitBytes: 1e6 })).rejects.toThrow(
-      /Not enough memory for this inference: it needs about \d+ MiB, the limit is 1 MiB/,
+      /Not enough memory for this inference: it needs about \d+ MiB \(with 8-bit probabilities; .+\), the limit is 1 MiB .*--max-memory/,
     );
     await expect(
       runInference(vol, manifest, { backend, memoryLimitBytes: 1e6 }),

@@ -1,5 +1,7 @@
 import type { LabelVolume, Volume } from '@concord/core';
 import type { IntensityStats } from './intensity.ts';
+import type { ConformScaling } from './conform.ts';
+import type { ProbabilityPrecision } from './plan.ts';
 
 export type InferenceStage = 'preprocess' | 'inference' | 'postprocess';
 
@@ -42,7 +44,13 @@ export interface InferenceResult {
   timings: InferenceTimings;
   /** The grid the model ran on (after reorientation and resampling, before padding). */
   modelGrid: Omit<Volume, 'data'>;
+  /** The part of the model grid that was fed to the model (the crop box, or all of it). */
+  region: { start: [number, number, number]; dims: [number, number, number] };
+  /** The planned peak memory and how probabilities were stored (docs/manifest.md#memory). */
+  memory: { estimatedBytes: number; precision: ProbabilityPrecision };
   intensity: IntensityStats;
+  /** With `resample: "conform"`: the intensity scaling it applied. */
+  conform?: ConformScaling;
   tiles: number;
   batches: number;
 }

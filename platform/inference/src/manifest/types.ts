@@ -3,8 +3,28 @@ import type { StructureCodes } from '@concord/core';
 /** `concord.model/v1` (docs/manifest.md): the manifest that sits next to an `.onnx` file. */
 export const MODEL_MANIFEST_SCHEMA_ID = 'concord.model/v1';
 
-/** Voxel order the model expects: axis 0 towards R (RAS) or L (LPS), axis 1 A/P, axis 2 S. */
-export type ModelOrientation = 'RAS' | 'LPS';
+/**
+ * Voxel order the model expects: three letters saying where voxel axes 0, 1, 2 point, one of
+ * R/L, one of A/P and one of S/I (RAS, LPS, FreeSurfer's LIA, PIL, ...).
+ */
+export type ModelOrientation = string;
+
+/** `spacing`: trilinear to `spacing`; `conform`: FreeSurfer's conform (docs/manifest.md#conform). */
+export type ResampleMode = 'spacing' | 'conform';
+
+export interface CropSpec {
+  /** Foreground = model-grid voxels above this, before intensity normalisation (default 0). */
+  threshold?: number;
+  /** Voxels added on each side of the foreground's bounding box (clamped to the grid). */
+  margin: number;
+}
+
+export interface PostprocessingSpec {
+  /** Keep only the largest 26-connected component of each class, or of the foreground. */
+  largestComponent?: 'perClass' | 'foreground';
+  /** Fill background voxels enclosed by a class (6-connected holes), class by class. */
+  fillHoles?: boolean;
+}
 
 export type IntensityNormalisation =
   | {
@@ -63,7 +83,11 @@ export interface ModelManifest {
     layout: 'NCHW' | 'NCDHW';
     channels: number;
     dtype: 'float32';
-    /** Spatial patch in layout order: [H, W] (2d) or [D, H, W] (3d). Omitted = whole (padded) slice/volume. */
+    /**
+     * Spatial patch in layout order: [H, W] (2d) or [D, H, W] (3d): the tile the model sees; larger
+     * grids are tiled, smaller ones padded up to it. Omitted = the model sees the whole (padded) slice
+     * (2d) or volume (3d) in one call.
+     */
     patchSize?: number[];
     /** Padded spatial sizes are rounded up to a multiple of this. */
     multipleOf?: number;
@@ -71,6 +95,10 @@ export interface ModelManifest {
   output: { name: string; type: 'logits' | 'probabilities'; classAxis: 1 };
   preprocessing: {
     orientation: ModelOrientation;
+    /** Default 'spacing'. */
+    resample?: ResampleMode;
+    /** Optional crop to the foreground's bounding box plus a margin, before the model. */
+    crop?: CropSpec;
     /** mm along the model's voxel axes 0, 1, 2 (W, H, slice); null = keep the source spacing. */
     spacing: [number, number, number] | null;
     intensity: IntensityNormalisation;
@@ -78,5 +106,6 @@ export interface ModelManifest {
     padValue: number;
   };
   inference: { overlap: number; blend: 'gaussian' | 'constant' };
+  postprocessing?: PostprocessingSpec;
   classes: ModelClass[];
 }

@@ -16,7 +16,12 @@ import type { ModelManifest } from './types.ts';
 import { generate } from '../../scripts/generate-manifest-validator.mjs';
 
 const models = new URL('../../models/', import.meta.url);
-const SHIPPED = ['unet2d-colin27-ce', 'unet2d-colin27-dice', 'unet3d-colin27-tiny'];
+const SHIPPED = [
+  'unet2d-colin27-ce',
+  'unet2d-colin27-dice',
+  'unet3d-colin27-tiny',
+  'meshnet-colin27-conform',
+];
 const read = (name: string) => readFileSync(new URL(name, models));
 const manifestOf = (name: string): ModelManifest =>
   parseManifest(read(`${name}.json`).toString(), name);
@@ -102,12 +107,84 @@ describe('manifest schema (concord.model/v1)', () => {
       (m) => (m.classes[1].code!.type!.CodeValue = '1'.repeat(17)),
       /classes.1.code.type.CodeValue: must NOT have more than 16 characters/,
     ],
+    [
+      'an orientation naming R/L twice',
+      (m) => (m.preprocessing.orientation = 'RAL'),
+      /orientation: "RAL" must contain exactly one of R\/L, one of A\/P and one of S\/I/,
+    ],
+    [
+      'an orientation that is not an axis code',
+      (m) => (m.preprocessing.orientation = 'XYZ'),
+      /preprocessing.orientation: must match pattern/,
+    ],
+    [
+      'an unknown resample mode',
+      (m) => ((m.preprocessing as { resample?: string }).resample = 'cubic'),
+      /preprocessing.resample: must be one of \["spacing","conform"\]/,
+    ],
+    [
+      'conform with an RAS orientation',
+      (m) => {
+        m.dimensionality = '3d';
+        m.input.layout = 'NCDHW';
+        delete m.input.patchSize;
+        m.preprocessing.resample = 'conform';
+        m.preprocessing.spacing = [1, 1, 1];
+      },
+      /orientation must be "LIA" with resample "conform"/,
+    ],
+    [
+      'conform with another spacing',
+      (m) => {
+        m.dimensionality = '3d';
+        m.input.layout = 'NCDHW';
+        delete m.input.patchSize;
+        m.preprocessing.resample = 'conform';
+        m.preprocessing.orientation = 'LIA';
+        m.preprocessing.spacing = [2, 2, 2];
+      },
+      /spacing must be \[1, 1, 1\] with resample "conform"/,
+    ],
+    [
+      'a crop without a background class',
+      (m) => {
+        m.preprocessing.crop = { margin: 4 };
+        m.classes = m.classes.filter((c) => c.label !== 0);
+      },
+      /preprocessing.crop needs a background class \(label 0\)/,
+    ],
+    [
+      'a negative crop margin',
+      (m) => (m.preprocessing.crop = { margin: -1 }),
+      /margin: must be >= 0/,
+    ],
+    [
+      'an unknown postprocessing',
+      (m) => (m.postprocessing = { largestComponent: 'all' as 'perClass' }),
+      /postprocessing.largestComponent: must be one of/,
+    ],
   ];
   it.each(bad)('rejects %s with a reason', (_, mutate, reason) => {
     const m = base() as Record<string, unknown> & ModelManifest;
     mutate(m);
     expect(() => validateManifest(m, 'test.json')).toThrow(ModelMismatchError);
     expect(() => validateManifest(m, 'test.json')).toThrow(reason);
+  });
+
+  it('accepts every valid axis code and the new optional fields (old manifests stay valid)', () => {
+    for (const code of ['RAS', 'LPS', 'LIA', 'PIL', 'SRA', 'IPR', 'ASL']) {
+      const m = base();
+      m.preprocessing.orientation = code;
+      expect(validateManifest(m).preprocessing.orientation).toBe(code);
+    }
+    const m = base();
+    m.preprocessing.resample = 'spacing';
+    m.preprocessing.crop = { threshold: 10, margin: 3 };
+    m.postprocessing = { largestComponent: 'foreground', fillHoles: true };
+    expect(validateManifest(m).postprocessing).toEqual({
+      largestComponent: 'foreground',
+      fillHoles: true,
+    });
   });
 
   it('rejects text that is not JSON', () => {

@@ -60,6 +60,22 @@ export function validateManifest(json: unknown, source = 'model manifest'): Mode
     if (seen.has(c.label)) fail(`classes: label ${c.label} appears twice`);
     seen.add(c.label);
   }
+  const pre = m.preprocessing;
+  const orientationProblem = checkOrientationCode(pre.orientation);
+  if (orientationProblem) fail(`preprocessing.orientation: ${orientationProblem}`);
+  if (pre.resample === 'conform') {
+    if (pre.orientation !== 'LIA')
+      fail(
+        `preprocessing.orientation must be "LIA" with resample "conform" (got "${pre.orientation}")`,
+      );
+    if (!pre.spacing || pre.spacing.some((s) => s !== 1))
+      fail('preprocessing.spacing must be [1, 1, 1] with resample "conform"');
+    if (m.dimensionality !== '3d') fail('resample "conform" needs a 3d model');
+  }
+  if ((pre.resample === 'conform' || pre.crop) && !seen.has(0))
+    fail(
+      `classes: ${pre.crop ? 'preprocessing.crop' : 'resample "conform"'} needs a background class (label 0) for the voxels the model does not see`,
+    );
   const it = m.preprocessing.intensity;
   if (it.type === 'percentile' && !(it.low < it.high))
     fail(`preprocessing.intensity: low (${it.low}) must be below high (${it.high})`);
@@ -68,6 +84,21 @@ export function validateManifest(json: unknown, source = 'model manifest'): Mode
   if (it.type === 'zscore' && (it.mean === undefined) !== (it.std === undefined))
     fail('preprocessing.intensity: give both mean and std, or neither (per-volume statistics)');
   return m;
+}
+
+/**
+ * Why a three-letter axis code is not a valid orientation (undefined when it is): each letter
+ * is one of R/L, A/P, S/I, and each pair appears exactly once.
+ */
+export function checkOrientationCode(code: string): string | undefined {
+  if (!/^[RLAPSI]{3}$/.test(code))
+    return `"${code}" is not a three-letter axis code of R/L, A/P, S/I`;
+  for (const pair of ['RL', 'AP', 'SI']) {
+    const n = [...code].filter((c) => pair.includes(c)).length;
+    if (n !== 1)
+      return `"${code}" must contain exactly one of R/L, one of A/P and one of S/I (${pair[0]}/${pair[1]}: ${n})`;
+  }
+  return undefined;
 }
 
 /** Parses manifest text (JSON) and validates it. */

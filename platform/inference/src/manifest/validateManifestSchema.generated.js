@@ -77,7 +77,28 @@ const schema11 = {
       additionalProperties: false,
       required: ['orientation', 'spacing', 'intensity', 'padValue'],
       properties: {
-        orientation: { enum: ['RAS', 'LPS'] },
+        orientation: {
+          description:
+            'Voxel order the model expects: the letters say where voxel axes 0, 1, 2 point (R/L, A/P, S/I, one of each; docs/manifest.md#orientation)',
+          type: 'string',
+          pattern: '^[RLAPSI]{3}$',
+        },
+        resample: {
+          description:
+            "spacing (default): trilinear to `spacing` on the reordered grid; conform: FreeSurfer's conform (256^3, 1 mm, LIA, uint8)",
+          enum: ['spacing', 'conform'],
+        },
+        crop: {
+          description:
+            'Crop the model grid to the bounding box of voxels above `threshold` (before intensity normalisation), plus `margin` voxels',
+          type: 'object',
+          additionalProperties: false,
+          required: ['margin'],
+          properties: {
+            threshold: { type: 'number' },
+            margin: { type: 'integer', minimum: 0, maximum: 1024 },
+          },
+        },
         spacing: {
           oneOf: [
             {
@@ -146,6 +167,15 @@ const schema11 = {
         blend: { enum: ['gaussian', 'constant'] },
       },
     },
+    postprocessing: {
+      description: 'Applied to the labels on the source grid (docs/manifest.md#postprocessing)',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        largestComponent: { enum: ['perClass', 'foreground'] },
+        fillHoles: { type: 'boolean' },
+      },
+    },
     classes: {
       type: 'array',
       minItems: 2,
@@ -210,6 +240,7 @@ const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp('^[A-Z]{2,16}$', 'u');
 const pattern1 = new RegExp('\\.onnx$', 'u');
 const pattern2 = new RegExp('^[0-9a-f]{64}$', 'u');
+const pattern3 = new RegExp('^[RLAPSI]{3}$', 'u');
 
 function validate10(
   data,
@@ -1426,6 +1457,8 @@ function validate10(
         for (const key4 in data23) {
           if (!(
             key4 === 'orientation' ||
+            key4 === 'resample' ||
+            key4 === 'crop' ||
             key4 === 'spacing' ||
             key4 === 'intensity' ||
             key4 === 'padValue'
@@ -1447,88 +1480,82 @@ function validate10(
         }
         if (data23.orientation !== undefined) {
           let data24 = data23.orientation;
-          if (!(data24 === 'RAS' || data24 === 'LPS')) {
-            const err74 = {
+          if (typeof data24 === 'string') {
+            if (!pattern3.test(data24)) {
+              const err74 = {
+                instancePath: instancePath + '/preprocessing/orientation',
+                schemaPath: '#/properties/preprocessing/properties/orientation/pattern',
+                keyword: 'pattern',
+                params: { pattern: '^[RLAPSI]{3}$' },
+                message: 'must match pattern "' + '^[RLAPSI]{3}$' + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err74];
+              } else {
+                vErrors.push(err74);
+              }
+              errors++;
+            }
+          } else {
+            const err75 = {
               instancePath: instancePath + '/preprocessing/orientation',
-              schemaPath: '#/properties/preprocessing/properties/orientation/enum',
-              keyword: 'enum',
-              params: {
-                allowedValues: schema11.properties.preprocessing.properties.orientation.enum,
-              },
-              message: 'must be equal to one of the allowed values',
+              schemaPath: '#/properties/preprocessing/properties/orientation/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
             };
             if (vErrors === null) {
-              vErrors = [err74];
+              vErrors = [err75];
             } else {
-              vErrors.push(err74);
+              vErrors.push(err75);
             }
             errors++;
           }
         }
-        if (data23.spacing !== undefined) {
-          let data25 = data23.spacing;
-          const _errs50 = errors;
-          let valid7 = false;
-          let passing0 = null;
-          const _errs51 = errors;
-          if (Array.isArray(data25)) {
-            if (data25.length > 3) {
-              const err75 = {
-                instancePath: instancePath + '/preprocessing/spacing',
-                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/maxItems',
-                keyword: 'maxItems',
-                params: { limit: 3 },
-                message: 'must NOT have more than 3 items',
+        if (data23.resample !== undefined) {
+          let data25 = data23.resample;
+          if (!(data25 === 'spacing' || data25 === 'conform')) {
+            const err76 = {
+              instancePath: instancePath + '/preprocessing/resample',
+              schemaPath: '#/properties/preprocessing/properties/resample/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema11.properties.preprocessing.properties.resample.enum },
+              message: 'must be equal to one of the allowed values',
+            };
+            if (vErrors === null) {
+              vErrors = [err76];
+            } else {
+              vErrors.push(err76);
+            }
+            errors++;
+          }
+        }
+        if (data23.crop !== undefined) {
+          let data26 = data23.crop;
+          if (data26 && typeof data26 == 'object' && !Array.isArray(data26)) {
+            if (data26.margin === undefined) {
+              const err77 = {
+                instancePath: instancePath + '/preprocessing/crop',
+                schemaPath: '#/properties/preprocessing/properties/crop/required',
+                keyword: 'required',
+                params: { missingProperty: 'margin' },
+                message: "must have required property '" + 'margin' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err75];
+                vErrors = [err77];
               } else {
-                vErrors.push(err75);
+                vErrors.push(err77);
               }
               errors++;
             }
-            if (data25.length < 3) {
-              const err76 = {
-                instancePath: instancePath + '/preprocessing/spacing',
-                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/minItems',
-                keyword: 'minItems',
-                params: { limit: 3 },
-                message: 'must NOT have fewer than 3 items',
-              };
-              if (vErrors === null) {
-                vErrors = [err76];
-              } else {
-                vErrors.push(err76);
-              }
-              errors++;
-            }
-            const len1 = data25.length;
-            for (let i1 = 0; i1 < len1; i1++) {
-              let data26 = data25[i1];
-              if (typeof data26 == 'number' && isFinite(data26)) {
-                if (data26 <= 0 || isNaN(data26)) {
-                  const err77 = {
-                    instancePath: instancePath + '/preprocessing/spacing/' + i1,
-                    schemaPath:
-                      '#/properties/preprocessing/properties/spacing/oneOf/0/items/exclusiveMinimum',
-                    keyword: 'exclusiveMinimum',
-                    params: { comparison: '>', limit: 0 },
-                    message: 'must be > 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err77];
-                  } else {
-                    vErrors.push(err77);
-                  }
-                  errors++;
-                }
-              } else {
+            for (const key5 in data26) {
+              if (!(key5 === 'threshold' || key5 === 'margin')) {
                 const err78 = {
-                  instancePath: instancePath + '/preprocessing/spacing/' + i1,
-                  schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/items/type',
-                  keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
+                  instancePath: instancePath + '/preprocessing/crop',
+                  schemaPath: '#/properties/preprocessing/properties/crop/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key5 },
+                  message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
                   vErrors = [err78];
@@ -1538,121 +1565,112 @@ function validate10(
                 errors++;
               }
             }
-          } else {
-            const err79 = {
-              instancePath: instancePath + '/preprocessing/spacing',
-              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/type',
-              keyword: 'type',
-              params: { type: 'array' },
-              message: 'must be array',
-            };
-            if (vErrors === null) {
-              vErrors = [err79];
-            } else {
-              vErrors.push(err79);
-            }
-            errors++;
-          }
-          var _valid0 = _errs51 === errors;
-          if (_valid0) {
-            valid7 = true;
-            passing0 = 0;
-          }
-          const _errs55 = errors;
-          if (data25 !== null) {
-            const err80 = {
-              instancePath: instancePath + '/preprocessing/spacing',
-              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/1/type',
-              keyword: 'type',
-              params: { type: 'null' },
-              message: 'must be null',
-            };
-            if (vErrors === null) {
-              vErrors = [err80];
-            } else {
-              vErrors.push(err80);
-            }
-            errors++;
-          }
-          var _valid0 = _errs55 === errors;
-          if (_valid0 && valid7) {
-            valid7 = false;
-            passing0 = [passing0, 1];
-          } else {
-            if (_valid0) {
-              valid7 = true;
-              passing0 = 1;
-            }
-          }
-          if (!valid7) {
-            const err81 = {
-              instancePath: instancePath + '/preprocessing/spacing',
-              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf',
-              keyword: 'oneOf',
-              params: { passingSchemas: passing0 },
-              message: 'must match exactly one schema in oneOf',
-            };
-            if (vErrors === null) {
-              vErrors = [err81];
-            } else {
-              vErrors.push(err81);
-            }
-            errors++;
-          } else {
-            errors = _errs50;
-            if (vErrors !== null) {
-              if (_errs50) {
-                vErrors.length = _errs50;
-              } else {
-                vErrors = null;
+            if (data26.threshold !== undefined) {
+              let data27 = data26.threshold;
+              if (!(typeof data27 == 'number' && isFinite(data27))) {
+                const err79 = {
+                  instancePath: instancePath + '/preprocessing/crop/threshold',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/crop/properties/threshold/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err79];
+                } else {
+                  vErrors.push(err79);
+                }
+                errors++;
               }
             }
+            if (data26.margin !== undefined) {
+              let data28 = data26.margin;
+              if (!(
+                typeof data28 == 'number' &&
+                !(data28 % 1) &&
+                !isNaN(data28) &&
+                isFinite(data28)
+              )) {
+                const err80 = {
+                  instancePath: instancePath + '/preprocessing/crop/margin',
+                  schemaPath: '#/properties/preprocessing/properties/crop/properties/margin/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err80];
+                } else {
+                  vErrors.push(err80);
+                }
+                errors++;
+              }
+              if (typeof data28 == 'number' && isFinite(data28)) {
+                if (data28 > 1024 || isNaN(data28)) {
+                  const err81 = {
+                    instancePath: instancePath + '/preprocessing/crop/margin',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/crop/properties/margin/maximum',
+                    keyword: 'maximum',
+                    params: { comparison: '<=', limit: 1024 },
+                    message: 'must be <= 1024',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err81];
+                  } else {
+                    vErrors.push(err81);
+                  }
+                  errors++;
+                }
+                if (data28 < 0 || isNaN(data28)) {
+                  const err82 = {
+                    instancePath: instancePath + '/preprocessing/crop/margin',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/crop/properties/margin/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err82];
+                  } else {
+                    vErrors.push(err82);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err83 = {
+              instancePath: instancePath + '/preprocessing/crop',
+              schemaPath: '#/properties/preprocessing/properties/crop/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err83];
+            } else {
+              vErrors.push(err83);
+            }
+            errors++;
           }
         }
-        if (data23.intensity !== undefined) {
-          let data27 = data23.intensity;
-          const _errs58 = errors;
-          let valid10 = false;
-          let passing1 = null;
+        if (data23.spacing !== undefined) {
+          let data29 = data23.spacing;
           const _errs59 = errors;
-          if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
-            if (data27.type === undefined) {
-              const err82 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'type' },
-                message: "must have required property '" + 'type' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err82];
-              } else {
-                vErrors.push(err82);
-              }
-              errors++;
-            }
-            if (data27.low === undefined) {
-              const err83 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'low' },
-                message: "must have required property '" + 'low' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err83];
-              } else {
-                vErrors.push(err83);
-              }
-              errors++;
-            }
-            if (data27.high === undefined) {
+          let valid8 = false;
+          let passing0 = null;
+          const _errs60 = errors;
+          if (Array.isArray(data29)) {
+            if (data29.length > 3) {
               const err84 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'high' },
-                message: "must have required property '" + 'high' + "'",
+                instancePath: instancePath + '/preprocessing/spacing',
+                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/maxItems',
+                keyword: 'maxItems',
+                params: { limit: 3 },
+                message: 'must NOT have more than 3 items',
               };
               if (vErrors === null) {
                 vErrors = [err84];
@@ -1661,13 +1679,13 @@ function validate10(
               }
               errors++;
             }
-            if (data27.nonzeroOnly === undefined) {
+            if (data29.length < 3) {
               const err85 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
-                keyword: 'required',
-                params: { missingProperty: 'nonzeroOnly' },
-                message: "must have required property '" + 'nonzeroOnly' + "'",
+                instancePath: instancePath + '/preprocessing/spacing',
+                schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/minItems',
+                keyword: 'minItems',
+                params: { limit: 3 },
+                message: 'must NOT have fewer than 3 items',
               };
               if (vErrors === null) {
                 vErrors = [err85];
@@ -1676,8 +1694,182 @@ function validate10(
               }
               errors++;
             }
-            if (data27.outputRange === undefined) {
-              const err86 = {
+            const len1 = data29.length;
+            for (let i1 = 0; i1 < len1; i1++) {
+              let data30 = data29[i1];
+              if (typeof data30 == 'number' && isFinite(data30)) {
+                if (data30 <= 0 || isNaN(data30)) {
+                  const err86 = {
+                    instancePath: instancePath + '/preprocessing/spacing/' + i1,
+                    schemaPath:
+                      '#/properties/preprocessing/properties/spacing/oneOf/0/items/exclusiveMinimum',
+                    keyword: 'exclusiveMinimum',
+                    params: { comparison: '>', limit: 0 },
+                    message: 'must be > 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err86];
+                  } else {
+                    vErrors.push(err86);
+                  }
+                  errors++;
+                }
+              } else {
+                const err87 = {
+                  instancePath: instancePath + '/preprocessing/spacing/' + i1,
+                  schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/items/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err87];
+                } else {
+                  vErrors.push(err87);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err88 = {
+              instancePath: instancePath + '/preprocessing/spacing',
+              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/0/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err88];
+            } else {
+              vErrors.push(err88);
+            }
+            errors++;
+          }
+          var _valid0 = _errs60 === errors;
+          if (_valid0) {
+            valid8 = true;
+            passing0 = 0;
+          }
+          const _errs64 = errors;
+          if (data29 !== null) {
+            const err89 = {
+              instancePath: instancePath + '/preprocessing/spacing',
+              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf/1/type',
+              keyword: 'type',
+              params: { type: 'null' },
+              message: 'must be null',
+            };
+            if (vErrors === null) {
+              vErrors = [err89];
+            } else {
+              vErrors.push(err89);
+            }
+            errors++;
+          }
+          var _valid0 = _errs64 === errors;
+          if (_valid0 && valid8) {
+            valid8 = false;
+            passing0 = [passing0, 1];
+          } else {
+            if (_valid0) {
+              valid8 = true;
+              passing0 = 1;
+            }
+          }
+          if (!valid8) {
+            const err90 = {
+              instancePath: instancePath + '/preprocessing/spacing',
+              schemaPath: '#/properties/preprocessing/properties/spacing/oneOf',
+              keyword: 'oneOf',
+              params: { passingSchemas: passing0 },
+              message: 'must match exactly one schema in oneOf',
+            };
+            if (vErrors === null) {
+              vErrors = [err90];
+            } else {
+              vErrors.push(err90);
+            }
+            errors++;
+          } else {
+            errors = _errs59;
+            if (vErrors !== null) {
+              if (_errs59) {
+                vErrors.length = _errs59;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data23.intensity !== undefined) {
+          let data31 = data23.intensity;
+          const _errs67 = errors;
+          let valid11 = false;
+          let passing1 = null;
+          const _errs68 = errors;
+          if (data31 && typeof data31 == 'object' && !Array.isArray(data31)) {
+            if (data31.type === undefined) {
+              const err91 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'type' },
+                message: "must have required property '" + 'type' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err91];
+              } else {
+                vErrors.push(err91);
+              }
+              errors++;
+            }
+            if (data31.low === undefined) {
+              const err92 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'low' },
+                message: "must have required property '" + 'low' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err92];
+              } else {
+                vErrors.push(err92);
+              }
+              errors++;
+            }
+            if (data31.high === undefined) {
+              const err93 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'high' },
+                message: "must have required property '" + 'high' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err93];
+              } else {
+                vErrors.push(err93);
+              }
+              errors++;
+            }
+            if (data31.nonzeroOnly === undefined) {
+              const err94 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
+                keyword: 'required',
+                params: { missingProperty: 'nonzeroOnly' },
+                message: "must have required property '" + 'nonzeroOnly' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err94];
+              } else {
+                vErrors.push(err94);
+              }
+              errors++;
+            }
+            if (data31.outputRange === undefined) {
+              const err95 = {
                 instancePath: instancePath + '/preprocessing/intensity',
                 schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
                 keyword: 'required',
@@ -1685,14 +1877,14 @@ function validate10(
                 message: "must have required property '" + 'outputRange' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err86];
+                vErrors = [err95];
               } else {
-                vErrors.push(err86);
+                vErrors.push(err95);
               }
               errors++;
             }
-            if (data27.clip === undefined) {
-              const err87 = {
+            if (data31.clip === undefined) {
+              const err96 = {
                 instancePath: instancePath + '/preprocessing/intensity',
                 schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/required',
                 keyword: 'required',
@@ -1700,40 +1892,40 @@ function validate10(
                 message: "must have required property '" + 'clip' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err87];
+                vErrors = [err96];
               } else {
-                vErrors.push(err87);
+                vErrors.push(err96);
               }
               errors++;
             }
-            for (const key5 in data27) {
+            for (const key6 in data31) {
               if (!(
-                key5 === 'type' ||
-                key5 === 'low' ||
-                key5 === 'high' ||
-                key5 === 'nonzeroOnly' ||
-                key5 === 'outputRange' ||
-                key5 === 'clip'
+                key6 === 'type' ||
+                key6 === 'low' ||
+                key6 === 'high' ||
+                key6 === 'nonzeroOnly' ||
+                key6 === 'outputRange' ||
+                key6 === 'clip'
               )) {
-                const err88 = {
+                const err97 = {
                   instancePath: instancePath + '/preprocessing/intensity',
                   schemaPath:
                     '#/properties/preprocessing/properties/intensity/oneOf/0/additionalProperties',
                   keyword: 'additionalProperties',
-                  params: { additionalProperty: key5 },
+                  params: { additionalProperty: key6 },
                   message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
-                  vErrors = [err88];
+                  vErrors = [err97];
                 } else {
-                  vErrors.push(err88);
+                  vErrors.push(err97);
                 }
                 errors++;
               }
             }
-            if (data27.type !== undefined) {
-              if ('percentile' !== data27.type) {
-                const err89 = {
+            if (data31.type !== undefined) {
+              if ('percentile' !== data31.type) {
+                const err98 = {
                   instancePath: instancePath + '/preprocessing/intensity/type',
                   schemaPath:
                     '#/properties/preprocessing/properties/intensity/oneOf/0/properties/type/const',
@@ -1742,18 +1934,18 @@ function validate10(
                   message: 'must be equal to constant',
                 };
                 if (vErrors === null) {
-                  vErrors = [err89];
+                  vErrors = [err98];
                 } else {
-                  vErrors.push(err89);
+                  vErrors.push(err98);
                 }
                 errors++;
               }
             }
-            if (data27.low !== undefined) {
-              let data29 = data27.low;
-              if (typeof data29 == 'number' && isFinite(data29)) {
-                if (data29 > 100 || isNaN(data29)) {
-                  const err90 = {
+            if (data31.low !== undefined) {
+              let data33 = data31.low;
+              if (typeof data33 == 'number' && isFinite(data33)) {
+                if (data33 > 100 || isNaN(data33)) {
+                  const err99 = {
                     instancePath: instancePath + '/preprocessing/intensity/low',
                     schemaPath:
                       '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/maximum',
@@ -1762,14 +1954,14 @@ function validate10(
                     message: 'must be <= 100',
                   };
                   if (vErrors === null) {
-                    vErrors = [err90];
+                    vErrors = [err99];
                   } else {
-                    vErrors.push(err90);
+                    vErrors.push(err99);
                   }
                   errors++;
                 }
-                if (data29 < 0 || isNaN(data29)) {
-                  const err91 = {
+                if (data33 < 0 || isNaN(data33)) {
+                  const err100 = {
                     instancePath: instancePath + '/preprocessing/intensity/low',
                     schemaPath:
                       '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/minimum',
@@ -1778,176 +1970,20 @@ function validate10(
                     message: 'must be >= 0',
                   };
                   if (vErrors === null) {
-                    vErrors = [err91];
+                    vErrors = [err100];
                   } else {
-                    vErrors.push(err91);
+                    vErrors.push(err100);
                   }
                   errors++;
                 }
               } else {
-                const err92 = {
+                const err101 = {
                   instancePath: instancePath + '/preprocessing/intensity/low',
                   schemaPath:
                     '#/properties/preprocessing/properties/intensity/oneOf/0/properties/low/type',
                   keyword: 'type',
                   params: { type: 'number' },
                   message: 'must be number',
-                };
-                if (vErrors === null) {
-                  vErrors = [err92];
-                } else {
-                  vErrors.push(err92);
-                }
-                errors++;
-              }
-            }
-            if (data27.high !== undefined) {
-              let data30 = data27.high;
-              if (typeof data30 == 'number' && isFinite(data30)) {
-                if (data30 > 100 || isNaN(data30)) {
-                  const err93 = {
-                    instancePath: instancePath + '/preprocessing/intensity/high',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/maximum',
-                    keyword: 'maximum',
-                    params: { comparison: '<=', limit: 100 },
-                    message: 'must be <= 100',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err93];
-                  } else {
-                    vErrors.push(err93);
-                  }
-                  errors++;
-                }
-                if (data30 < 0 || isNaN(data30)) {
-                  const err94 = {
-                    instancePath: instancePath + '/preprocessing/intensity/high',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 0 },
-                    message: 'must be >= 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err94];
-                  } else {
-                    vErrors.push(err94);
-                  }
-                  errors++;
-                }
-              } else {
-                const err95 = {
-                  instancePath: instancePath + '/preprocessing/intensity/high',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/type',
-                  keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
-                };
-                if (vErrors === null) {
-                  vErrors = [err95];
-                } else {
-                  vErrors.push(err95);
-                }
-                errors++;
-              }
-            }
-            if (data27.nonzeroOnly !== undefined) {
-              if (typeof data27.nonzeroOnly !== 'boolean') {
-                const err96 = {
-                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/nonzeroOnly/type',
-                  keyword: 'type',
-                  params: { type: 'boolean' },
-                  message: 'must be boolean',
-                };
-                if (vErrors === null) {
-                  vErrors = [err96];
-                } else {
-                  vErrors.push(err96);
-                }
-                errors++;
-              }
-            }
-            if (data27.outputRange !== undefined) {
-              let data32 = data27.outputRange;
-              if (Array.isArray(data32)) {
-                if (data32.length > 2) {
-                  const err97 = {
-                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                    schemaPath: '#/definitions/range/maxItems',
-                    keyword: 'maxItems',
-                    params: { limit: 2 },
-                    message: 'must NOT have more than 2 items',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err97];
-                  } else {
-                    vErrors.push(err97);
-                  }
-                  errors++;
-                }
-                if (data32.length < 2) {
-                  const err98 = {
-                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                    schemaPath: '#/definitions/range/minItems',
-                    keyword: 'minItems',
-                    params: { limit: 2 },
-                    message: 'must NOT have fewer than 2 items',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err98];
-                  } else {
-                    vErrors.push(err98);
-                  }
-                  errors++;
-                }
-                const len2 = data32.length;
-                for (let i2 = 0; i2 < len2; i2++) {
-                  let data33 = data32[i2];
-                  if (!(typeof data33 == 'number' && isFinite(data33))) {
-                    const err99 = {
-                      instancePath: instancePath + '/preprocessing/intensity/outputRange/' + i2,
-                      schemaPath: '#/definitions/range/items/type',
-                      keyword: 'type',
-                      params: { type: 'number' },
-                      message: 'must be number',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err99];
-                    } else {
-                      vErrors.push(err99);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err100 = {
-                  instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                  schemaPath: '#/definitions/range/type',
-                  keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
-                };
-                if (vErrors === null) {
-                  vErrors = [err100];
-                } else {
-                  vErrors.push(err100);
-                }
-                errors++;
-              }
-            }
-            if (data27.clip !== undefined) {
-              if (typeof data27.clip !== 'boolean') {
-                const err101 = {
-                  instancePath: instancePath + '/preprocessing/intensity/clip',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/clip/type',
-                  keyword: 'type',
-                  params: { type: 'boolean' },
-                  message: 'must be boolean',
                 };
                 if (vErrors === null) {
                   vErrors = [err101];
@@ -1957,72 +1993,67 @@ function validate10(
                 errors++;
               }
             }
-          } else {
-            const err102 = {
-              instancePath: instancePath + '/preprocessing/intensity',
-              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err102];
-            } else {
-              vErrors.push(err102);
-            }
-            errors++;
-          }
-          var _valid1 = _errs59 === errors;
-          if (_valid1) {
-            valid10 = true;
-            passing1 = 0;
-          }
-          const _errs76 = errors;
-          if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
-            if (data27.type === undefined) {
-              const err103 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
-                keyword: 'required',
-                params: { missingProperty: 'type' },
-                message: "must have required property '" + 'type' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err103];
+            if (data31.high !== undefined) {
+              let data34 = data31.high;
+              if (typeof data34 == 'number' && isFinite(data34)) {
+                if (data34 > 100 || isNaN(data34)) {
+                  const err102 = {
+                    instancePath: instancePath + '/preprocessing/intensity/high',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/maximum',
+                    keyword: 'maximum',
+                    params: { comparison: '<=', limit: 100 },
+                    message: 'must be <= 100',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err102];
+                  } else {
+                    vErrors.push(err102);
+                  }
+                  errors++;
+                }
+                if (data34 < 0 || isNaN(data34)) {
+                  const err103 = {
+                    instancePath: instancePath + '/preprocessing/intensity/high',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err103];
+                  } else {
+                    vErrors.push(err103);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err103);
-              }
-              errors++;
-            }
-            if (data27.nonzeroOnly === undefined) {
-              const err104 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
-                keyword: 'required',
-                params: { missingProperty: 'nonzeroOnly' },
-                message: "must have required property '" + 'nonzeroOnly' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err104];
-              } else {
-                vErrors.push(err104);
-              }
-              errors++;
-            }
-            for (const key6 in data27) {
-              if (!(
-                key6 === 'type' ||
-                key6 === 'mean' ||
-                key6 === 'std' ||
-                key6 === 'nonzeroOnly'
-              )) {
-                const err105 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
+                const err104 = {
+                  instancePath: instancePath + '/preprocessing/intensity/high',
                   schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/additionalProperties',
-                  keyword: 'additionalProperties',
-                  params: { additionalProperty: key6 },
-                  message: 'must NOT have additional properties',
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/high/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err104];
+                } else {
+                  vErrors.push(err104);
+                }
+                errors++;
+              }
+            }
+            if (data31.nonzeroOnly !== undefined) {
+              if (typeof data31.nonzeroOnly !== 'boolean') {
+                const err105 = {
+                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/nonzeroOnly/type',
+                  keyword: 'type',
+                  params: { type: 'boolean' },
+                  message: 'must be boolean',
                 };
                 if (vErrors === null) {
                   vErrors = [err105];
@@ -2032,70 +2063,65 @@ function validate10(
                 errors++;
               }
             }
-            if (data27.type !== undefined) {
-              if ('zscore' !== data27.type) {
-                const err106 = {
-                  instancePath: instancePath + '/preprocessing/intensity/type',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/type/const',
-                  keyword: 'const',
-                  params: { allowedValue: 'zscore' },
-                  message: 'must be equal to constant',
-                };
-                if (vErrors === null) {
-                  vErrors = [err106];
-                } else {
-                  vErrors.push(err106);
-                }
-                errors++;
-              }
-            }
-            if (data27.mean !== undefined) {
-              let data36 = data27.mean;
-              if (!(typeof data36 == 'number' && isFinite(data36))) {
-                const err107 = {
-                  instancePath: instancePath + '/preprocessing/intensity/mean',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/mean/type',
-                  keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
-                };
-                if (vErrors === null) {
-                  vErrors = [err107];
-                } else {
-                  vErrors.push(err107);
-                }
-                errors++;
-              }
-            }
-            if (data27.std !== undefined) {
-              let data37 = data27.std;
-              if (typeof data37 == 'number' && isFinite(data37)) {
-                if (data37 <= 0 || isNaN(data37)) {
-                  const err108 = {
-                    instancePath: instancePath + '/preprocessing/intensity/std',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/exclusiveMinimum',
-                    keyword: 'exclusiveMinimum',
-                    params: { comparison: '>', limit: 0 },
-                    message: 'must be > 0',
+            if (data31.outputRange !== undefined) {
+              let data36 = data31.outputRange;
+              if (Array.isArray(data36)) {
+                if (data36.length > 2) {
+                  const err106 = {
+                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                    schemaPath: '#/definitions/range/maxItems',
+                    keyword: 'maxItems',
+                    params: { limit: 2 },
+                    message: 'must NOT have more than 2 items',
                   };
                   if (vErrors === null) {
-                    vErrors = [err108];
+                    vErrors = [err106];
                   } else {
-                    vErrors.push(err108);
+                    vErrors.push(err106);
                   }
                   errors++;
                 }
+                if (data36.length < 2) {
+                  const err107 = {
+                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                    schemaPath: '#/definitions/range/minItems',
+                    keyword: 'minItems',
+                    params: { limit: 2 },
+                    message: 'must NOT have fewer than 2 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err107];
+                  } else {
+                    vErrors.push(err107);
+                  }
+                  errors++;
+                }
+                const len2 = data36.length;
+                for (let i2 = 0; i2 < len2; i2++) {
+                  let data37 = data36[i2];
+                  if (!(typeof data37 == 'number' && isFinite(data37))) {
+                    const err108 = {
+                      instancePath: instancePath + '/preprocessing/intensity/outputRange/' + i2,
+                      schemaPath: '#/definitions/range/items/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err108];
+                    } else {
+                      vErrors.push(err108);
+                    }
+                    errors++;
+                  }
+                }
               } else {
                 const err109 = {
-                  instancePath: instancePath + '/preprocessing/intensity/std',
-                  schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/type',
+                  instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                  schemaPath: '#/definitions/range/type',
                   keyword: 'type',
-                  params: { type: 'number' },
-                  message: 'must be number',
+                  params: { type: 'array' },
+                  message: 'must be array',
                 };
                 if (vErrors === null) {
                   vErrors = [err109];
@@ -2105,12 +2131,12 @@ function validate10(
                 errors++;
               }
             }
-            if (data27.nonzeroOnly !== undefined) {
-              if (typeof data27.nonzeroOnly !== 'boolean') {
+            if (data31.clip !== undefined) {
+              if (typeof data31.clip !== 'boolean') {
                 const err110 = {
-                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
+                  instancePath: instancePath + '/preprocessing/intensity/clip',
                   schemaPath:
-                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/nonzeroOnly/type',
+                    '#/properties/preprocessing/properties/intensity/oneOf/0/properties/clip/type',
                   keyword: 'type',
                   params: { type: 'boolean' },
                   message: 'must be boolean',
@@ -2126,7 +2152,7 @@ function validate10(
           } else {
             const err111 = {
               instancePath: instancePath + '/preprocessing/intensity',
-              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/type',
+              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/0/type',
               keyword: 'type',
               params: { type: 'object' },
               message: 'must be object',
@@ -2138,54 +2164,57 @@ function validate10(
             }
             errors++;
           }
-          var _valid1 = _errs76 === errors;
-          if (_valid1 && valid10) {
-            valid10 = false;
-            passing1 = [passing1, 1];
-          } else {
-            if (_valid1) {
-              valid10 = true;
-              passing1 = 1;
+          var _valid1 = _errs68 === errors;
+          if (_valid1) {
+            valid11 = true;
+            passing1 = 0;
+          }
+          const _errs85 = errors;
+          if (data31 && typeof data31 == 'object' && !Array.isArray(data31)) {
+            if (data31.type === undefined) {
+              const err112 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
+                keyword: 'required',
+                params: { missingProperty: 'type' },
+                message: "must have required property '" + 'type' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err112];
+              } else {
+                vErrors.push(err112);
+              }
+              errors++;
             }
-            const _errs86 = errors;
-            if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
-              if (data27.type === undefined) {
-                const err112 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'type' },
-                  message: "must have required property '" + 'type' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err112];
-                } else {
-                  vErrors.push(err112);
-                }
-                errors++;
+            if (data31.nonzeroOnly === undefined) {
+              const err113 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/required',
+                keyword: 'required',
+                params: { missingProperty: 'nonzeroOnly' },
+                message: "must have required property '" + 'nonzeroOnly' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err113];
+              } else {
+                vErrors.push(err113);
               }
-              if (data27.center === undefined) {
-                const err113 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'center' },
-                  message: "must have required property '" + 'center' + "'",
-                };
-                if (vErrors === null) {
-                  vErrors = [err113];
-                } else {
-                  vErrors.push(err113);
-                }
-                errors++;
-              }
-              if (data27.width === undefined) {
+              errors++;
+            }
+            for (const key7 in data31) {
+              if (!(
+                key7 === 'type' ||
+                key7 === 'mean' ||
+                key7 === 'std' ||
+                key7 === 'nonzeroOnly'
+              )) {
                 const err114 = {
                   instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'width' },
-                  message: "must have required property '" + 'width' + "'",
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key7 },
+                  message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
                   vErrors = [err114];
@@ -2194,13 +2223,16 @@ function validate10(
                 }
                 errors++;
               }
-              if (data27.outputRange === undefined) {
+            }
+            if (data31.type !== undefined) {
+              if ('zscore' !== data31.type) {
                 const err115 = {
-                  instancePath: instancePath + '/preprocessing/intensity',
-                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
-                  keyword: 'required',
-                  params: { missingProperty: 'outputRange' },
-                  message: "must have required property '" + 'outputRange' + "'",
+                  instancePath: instancePath + '/preprocessing/intensity/type',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/type/const',
+                  keyword: 'const',
+                  params: { allowedValue: 'zscore' },
+                  message: 'must be equal to constant',
                 };
                 if (vErrors === null) {
                   vErrors = [err115];
@@ -2209,38 +2241,37 @@ function validate10(
                 }
                 errors++;
               }
-              for (const key7 in data27) {
-                if (!(
-                  key7 === 'type' ||
-                  key7 === 'center' ||
-                  key7 === 'width' ||
-                  key7 === 'outputRange'
-                )) {
-                  const err116 = {
-                    instancePath: instancePath + '/preprocessing/intensity',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/2/additionalProperties',
-                    keyword: 'additionalProperties',
-                    params: { additionalProperty: key7 },
-                    message: 'must NOT have additional properties',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err116];
-                  } else {
-                    vErrors.push(err116);
-                  }
-                  errors++;
+            }
+            if (data31.mean !== undefined) {
+              let data40 = data31.mean;
+              if (!(typeof data40 == 'number' && isFinite(data40))) {
+                const err116 = {
+                  instancePath: instancePath + '/preprocessing/intensity/mean',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/mean/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err116];
+                } else {
+                  vErrors.push(err116);
                 }
+                errors++;
               }
-              if (data27.type !== undefined) {
-                if ('window' !== data27.type) {
+            }
+            if (data31.std !== undefined) {
+              let data41 = data31.std;
+              if (typeof data41 == 'number' && isFinite(data41)) {
+                if (data41 <= 0 || isNaN(data41)) {
                   const err117 = {
-                    instancePath: instancePath + '/preprocessing/intensity/type',
+                    instancePath: instancePath + '/preprocessing/intensity/std',
                     schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/type/const',
-                    keyword: 'const',
-                    params: { allowedValue: 'window' },
-                    message: 'must be equal to constant',
+                      '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/exclusiveMinimum',
+                    keyword: 'exclusiveMinimum',
+                    params: { comparison: '>', limit: 0 },
+                    message: 'must be > 0',
                   };
                   if (vErrors === null) {
                     vErrors = [err117];
@@ -2249,163 +2280,159 @@ function validate10(
                   }
                   errors++;
                 }
-              }
-              if (data27.center !== undefined) {
-                let data40 = data27.center;
-                if (!(typeof data40 == 'number' && isFinite(data40))) {
-                  const err118 = {
-                    instancePath: instancePath + '/preprocessing/intensity/center',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/center/type',
-                    keyword: 'type',
-                    params: { type: 'number' },
-                    message: 'must be number',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err118];
-                  } else {
-                    vErrors.push(err118);
-                  }
-                  errors++;
-                }
-              }
-              if (data27.width !== undefined) {
-                let data41 = data27.width;
-                if (typeof data41 == 'number' && isFinite(data41)) {
-                  if (data41 <= 0 || isNaN(data41)) {
-                    const err119 = {
-                      instancePath: instancePath + '/preprocessing/intensity/width',
-                      schemaPath:
-                        '#/properties/preprocessing/properties/intensity/oneOf/2/properties/width/exclusiveMinimum',
-                      keyword: 'exclusiveMinimum',
-                      params: { comparison: '>', limit: 0 },
-                      message: 'must be > 0',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err119];
-                    } else {
-                      vErrors.push(err119);
-                    }
-                    errors++;
-                  }
-                } else {
-                  const err120 = {
-                    instancePath: instancePath + '/preprocessing/intensity/width',
-                    schemaPath:
-                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/width/type',
-                    keyword: 'type',
-                    params: { type: 'number' },
-                    message: 'must be number',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err120];
-                  } else {
-                    vErrors.push(err120);
-                  }
-                  errors++;
-                }
-              }
-              if (data27.outputRange !== undefined) {
-                let data42 = data27.outputRange;
-                if (Array.isArray(data42)) {
-                  if (data42.length > 2) {
-                    const err121 = {
-                      instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                      schemaPath: '#/definitions/range/maxItems',
-                      keyword: 'maxItems',
-                      params: { limit: 2 },
-                      message: 'must NOT have more than 2 items',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err121];
-                    } else {
-                      vErrors.push(err121);
-                    }
-                    errors++;
-                  }
-                  if (data42.length < 2) {
-                    const err122 = {
-                      instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                      schemaPath: '#/definitions/range/minItems',
-                      keyword: 'minItems',
-                      params: { limit: 2 },
-                      message: 'must NOT have fewer than 2 items',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err122];
-                    } else {
-                      vErrors.push(err122);
-                    }
-                    errors++;
-                  }
-                  const len3 = data42.length;
-                  for (let i3 = 0; i3 < len3; i3++) {
-                    let data43 = data42[i3];
-                    if (!(typeof data43 == 'number' && isFinite(data43))) {
-                      const err123 = {
-                        instancePath: instancePath + '/preprocessing/intensity/outputRange/' + i3,
-                        schemaPath: '#/definitions/range/items/type',
-                        keyword: 'type',
-                        params: { type: 'number' },
-                        message: 'must be number',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err123];
-                      } else {
-                        vErrors.push(err123);
-                      }
-                      errors++;
-                    }
-                  }
-                } else {
-                  const err124 = {
-                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
-                    schemaPath: '#/definitions/range/type',
-                    keyword: 'type',
-                    params: { type: 'array' },
-                    message: 'must be array',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err124];
-                  } else {
-                    vErrors.push(err124);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err125 = {
-                instancePath: instancePath + '/preprocessing/intensity',
-                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/type',
-                keyword: 'type',
-                params: { type: 'object' },
-                message: 'must be object',
-              };
-              if (vErrors === null) {
-                vErrors = [err125];
               } else {
-                vErrors.push(err125);
+                const err118 = {
+                  instancePath: instancePath + '/preprocessing/intensity/std',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/std/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err118];
+                } else {
+                  vErrors.push(err118);
+                }
+                errors++;
               }
-              errors++;
             }
-            var _valid1 = _errs86 === errors;
-            if (_valid1 && valid10) {
-              valid10 = false;
-              passing1 = [passing1, 2];
-            } else {
-              if (_valid1) {
-                valid10 = true;
-                passing1 = 2;
+            if (data31.nonzeroOnly !== undefined) {
+              if (typeof data31.nonzeroOnly !== 'boolean') {
+                const err119 = {
+                  instancePath: instancePath + '/preprocessing/intensity/nonzeroOnly',
+                  schemaPath:
+                    '#/properties/preprocessing/properties/intensity/oneOf/1/properties/nonzeroOnly/type',
+                  keyword: 'type',
+                  params: { type: 'boolean' },
+                  message: 'must be boolean',
+                };
+                if (vErrors === null) {
+                  vErrors = [err119];
+                } else {
+                  vErrors.push(err119);
+                }
+                errors++;
               }
-              const _errs99 = errors;
-              if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
-                if (data27.type === undefined) {
-                  const err126 = {
+            }
+          } else {
+            const err120 = {
+              instancePath: instancePath + '/preprocessing/intensity',
+              schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/1/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err120];
+            } else {
+              vErrors.push(err120);
+            }
+            errors++;
+          }
+          var _valid1 = _errs85 === errors;
+          if (_valid1 && valid11) {
+            valid11 = false;
+            passing1 = [passing1, 1];
+          } else {
+            if (_valid1) {
+              valid11 = true;
+              passing1 = 1;
+            }
+            const _errs95 = errors;
+            if (data31 && typeof data31 == 'object' && !Array.isArray(data31)) {
+              if (data31.type === undefined) {
+                const err121 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
+                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'type' },
+                  message: "must have required property '" + 'type' + "'",
+                };
+                if (vErrors === null) {
+                  vErrors = [err121];
+                } else {
+                  vErrors.push(err121);
+                }
+                errors++;
+              }
+              if (data31.center === undefined) {
+                const err122 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
+                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'center' },
+                  message: "must have required property '" + 'center' + "'",
+                };
+                if (vErrors === null) {
+                  vErrors = [err122];
+                } else {
+                  vErrors.push(err122);
+                }
+                errors++;
+              }
+              if (data31.width === undefined) {
+                const err123 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
+                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'width' },
+                  message: "must have required property '" + 'width' + "'",
+                };
+                if (vErrors === null) {
+                  vErrors = [err123];
+                } else {
+                  vErrors.push(err123);
+                }
+                errors++;
+              }
+              if (data31.outputRange === undefined) {
+                const err124 = {
+                  instancePath: instancePath + '/preprocessing/intensity',
+                  schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/required',
+                  keyword: 'required',
+                  params: { missingProperty: 'outputRange' },
+                  message: "must have required property '" + 'outputRange' + "'",
+                };
+                if (vErrors === null) {
+                  vErrors = [err124];
+                } else {
+                  vErrors.push(err124);
+                }
+                errors++;
+              }
+              for (const key8 in data31) {
+                if (!(
+                  key8 === 'type' ||
+                  key8 === 'center' ||
+                  key8 === 'width' ||
+                  key8 === 'outputRange'
+                )) {
+                  const err125 = {
                     instancePath: instancePath + '/preprocessing/intensity',
-                    schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/3/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'type' },
-                    message: "must have required property '" + 'type' + "'",
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/2/additionalProperties',
+                    keyword: 'additionalProperties',
+                    params: { additionalProperty: key8 },
+                    message: 'must NOT have additional properties',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err125];
+                  } else {
+                    vErrors.push(err125);
+                  }
+                  errors++;
+                }
+              }
+              if (data31.type !== undefined) {
+                if ('window' !== data31.type) {
+                  const err126 = {
+                    instancePath: instancePath + '/preprocessing/intensity/type',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/type/const',
+                    keyword: 'const',
+                    params: { allowedValue: 'window' },
+                    message: 'must be equal to constant',
                   };
                   if (vErrors === null) {
                     vErrors = [err126];
@@ -2414,33 +2441,37 @@ function validate10(
                   }
                   errors++;
                 }
-                for (const key8 in data27) {
-                  if (!(key8 === 'type')) {
-                    const err127 = {
-                      instancePath: instancePath + '/preprocessing/intensity',
-                      schemaPath:
-                        '#/properties/preprocessing/properties/intensity/oneOf/3/additionalProperties',
-                      keyword: 'additionalProperties',
-                      params: { additionalProperty: key8 },
-                      message: 'must NOT have additional properties',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err127];
-                    } else {
-                      vErrors.push(err127);
-                    }
-                    errors++;
+              }
+              if (data31.center !== undefined) {
+                let data44 = data31.center;
+                if (!(typeof data44 == 'number' && isFinite(data44))) {
+                  const err127 = {
+                    instancePath: instancePath + '/preprocessing/intensity/center',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/center/type',
+                    keyword: 'type',
+                    params: { type: 'number' },
+                    message: 'must be number',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err127];
+                  } else {
+                    vErrors.push(err127);
                   }
+                  errors++;
                 }
-                if (data27.type !== undefined) {
-                  if ('none' !== data27.type) {
+              }
+              if (data31.width !== undefined) {
+                let data45 = data31.width;
+                if (typeof data45 == 'number' && isFinite(data45)) {
+                  if (data45 <= 0 || isNaN(data45)) {
                     const err128 = {
-                      instancePath: instancePath + '/preprocessing/intensity/type',
+                      instancePath: instancePath + '/preprocessing/intensity/width',
                       schemaPath:
-                        '#/properties/preprocessing/properties/intensity/oneOf/3/properties/type/const',
-                      keyword: 'const',
-                      params: { allowedValue: 'none' },
-                      message: 'must be equal to constant',
+                        '#/properties/preprocessing/properties/intensity/oneOf/2/properties/width/exclusiveMinimum',
+                      keyword: 'exclusiveMinimum',
+                      params: { comparison: '>', limit: 0 },
+                      message: 'must be > 0',
                     };
                     if (vErrors === null) {
                       vErrors = [err128];
@@ -2449,9 +2480,170 @@ function validate10(
                     }
                     errors++;
                   }
+                } else {
+                  const err129 = {
+                    instancePath: instancePath + '/preprocessing/intensity/width',
+                    schemaPath:
+                      '#/properties/preprocessing/properties/intensity/oneOf/2/properties/width/type',
+                    keyword: 'type',
+                    params: { type: 'number' },
+                    message: 'must be number',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err129];
+                  } else {
+                    vErrors.push(err129);
+                  }
+                  errors++;
+                }
+              }
+              if (data31.outputRange !== undefined) {
+                let data46 = data31.outputRange;
+                if (Array.isArray(data46)) {
+                  if (data46.length > 2) {
+                    const err130 = {
+                      instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                      schemaPath: '#/definitions/range/maxItems',
+                      keyword: 'maxItems',
+                      params: { limit: 2 },
+                      message: 'must NOT have more than 2 items',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err130];
+                    } else {
+                      vErrors.push(err130);
+                    }
+                    errors++;
+                  }
+                  if (data46.length < 2) {
+                    const err131 = {
+                      instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                      schemaPath: '#/definitions/range/minItems',
+                      keyword: 'minItems',
+                      params: { limit: 2 },
+                      message: 'must NOT have fewer than 2 items',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err131];
+                    } else {
+                      vErrors.push(err131);
+                    }
+                    errors++;
+                  }
+                  const len3 = data46.length;
+                  for (let i3 = 0; i3 < len3; i3++) {
+                    let data47 = data46[i3];
+                    if (!(typeof data47 == 'number' && isFinite(data47))) {
+                      const err132 = {
+                        instancePath: instancePath + '/preprocessing/intensity/outputRange/' + i3,
+                        schemaPath: '#/definitions/range/items/type',
+                        keyword: 'type',
+                        params: { type: 'number' },
+                        message: 'must be number',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err132];
+                      } else {
+                        vErrors.push(err132);
+                      }
+                      errors++;
+                    }
+                  }
+                } else {
+                  const err133 = {
+                    instancePath: instancePath + '/preprocessing/intensity/outputRange',
+                    schemaPath: '#/definitions/range/type',
+                    keyword: 'type',
+                    params: { type: 'array' },
+                    message: 'must be array',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err133];
+                  } else {
+                    vErrors.push(err133);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err134 = {
+                instancePath: instancePath + '/preprocessing/intensity',
+                schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/2/type',
+                keyword: 'type',
+                params: { type: 'object' },
+                message: 'must be object',
+              };
+              if (vErrors === null) {
+                vErrors = [err134];
+              } else {
+                vErrors.push(err134);
+              }
+              errors++;
+            }
+            var _valid1 = _errs95 === errors;
+            if (_valid1 && valid11) {
+              valid11 = false;
+              passing1 = [passing1, 2];
+            } else {
+              if (_valid1) {
+                valid11 = true;
+                passing1 = 2;
+              }
+              const _errs108 = errors;
+              if (data31 && typeof data31 == 'object' && !Array.isArray(data31)) {
+                if (data31.type === undefined) {
+                  const err135 = {
+                    instancePath: instancePath + '/preprocessing/intensity',
+                    schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/3/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'type' },
+                    message: "must have required property '" + 'type' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err135];
+                  } else {
+                    vErrors.push(err135);
+                  }
+                  errors++;
+                }
+                for (const key9 in data31) {
+                  if (!(key9 === 'type')) {
+                    const err136 = {
+                      instancePath: instancePath + '/preprocessing/intensity',
+                      schemaPath:
+                        '#/properties/preprocessing/properties/intensity/oneOf/3/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key9 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err136];
+                    } else {
+                      vErrors.push(err136);
+                    }
+                    errors++;
+                  }
+                }
+                if (data31.type !== undefined) {
+                  if ('none' !== data31.type) {
+                    const err137 = {
+                      instancePath: instancePath + '/preprocessing/intensity/type',
+                      schemaPath:
+                        '#/properties/preprocessing/properties/intensity/oneOf/3/properties/type/const',
+                      keyword: 'const',
+                      params: { allowedValue: 'none' },
+                      message: 'must be equal to constant',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err137];
+                    } else {
+                      vErrors.push(err137);
+                    }
+                    errors++;
+                  }
                 }
               } else {
-                const err129 = {
+                const err138 = {
                   instancePath: instancePath + '/preprocessing/intensity',
                   schemaPath: '#/properties/preprocessing/properties/intensity/oneOf/3/type',
                   keyword: 'type',
@@ -2459,26 +2651,26 @@ function validate10(
                   message: 'must be object',
                 };
                 if (vErrors === null) {
-                  vErrors = [err129];
+                  vErrors = [err138];
                 } else {
-                  vErrors.push(err129);
+                  vErrors.push(err138);
                 }
                 errors++;
               }
-              var _valid1 = _errs99 === errors;
-              if (_valid1 && valid10) {
-                valid10 = false;
+              var _valid1 = _errs108 === errors;
+              if (_valid1 && valid11) {
+                valid11 = false;
                 passing1 = [passing1, 3];
               } else {
                 if (_valid1) {
-                  valid10 = true;
+                  valid11 = true;
                   passing1 = 3;
                 }
               }
             }
           }
-          if (!valid10) {
-            const err130 = {
+          if (!valid11) {
+            const err139 = {
               instancePath: instancePath + '/preprocessing/intensity',
               schemaPath: '#/properties/preprocessing/properties/intensity/oneOf',
               keyword: 'oneOf',
@@ -2486,16 +2678,16 @@ function validate10(
               message: 'must match exactly one schema in oneOf',
             };
             if (vErrors === null) {
-              vErrors = [err130];
+              vErrors = [err139];
             } else {
-              vErrors.push(err130);
+              vErrors.push(err139);
             }
             errors++;
           } else {
-            errors = _errs58;
+            errors = _errs67;
             if (vErrors !== null) {
-              if (_errs58) {
-                vErrors.length = _errs58;
+              if (_errs67) {
+                vErrors.length = _errs67;
               } else {
                 vErrors = null;
               }
@@ -2503,9 +2695,9 @@ function validate10(
           }
         }
         if (data23.padValue !== undefined) {
-          let data45 = data23.padValue;
-          if (!(typeof data45 == 'number' && isFinite(data45))) {
-            const err131 = {
+          let data49 = data23.padValue;
+          if (!(typeof data49 == 'number' && isFinite(data49))) {
+            const err140 = {
               instancePath: instancePath + '/preprocessing/padValue',
               schemaPath: '#/properties/preprocessing/properties/padValue/type',
               keyword: 'type',
@@ -2513,15 +2705,15 @@ function validate10(
               message: 'must be number',
             };
             if (vErrors === null) {
-              vErrors = [err131];
+              vErrors = [err140];
             } else {
-              vErrors.push(err131);
+              vErrors.push(err140);
             }
             errors++;
           }
         }
       } else {
-        const err132 = {
+        const err141 = {
           instancePath: instancePath + '/preprocessing',
           schemaPath: '#/properties/preprocessing/type',
           keyword: 'type',
@@ -2529,171 +2721,23 @@ function validate10(
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err132];
+          vErrors = [err141];
         } else {
-          vErrors.push(err132);
+          vErrors.push(err141);
         }
         errors++;
       }
     }
     if (data.inference !== undefined) {
-      let data46 = data.inference;
-      if (data46 && typeof data46 == 'object' && !Array.isArray(data46)) {
-        if (data46.overlap === undefined) {
-          const err133 = {
+      let data50 = data.inference;
+      if (data50 && typeof data50 == 'object' && !Array.isArray(data50)) {
+        if (data50.overlap === undefined) {
+          const err142 = {
             instancePath: instancePath + '/inference',
             schemaPath: '#/properties/inference/required',
             keyword: 'required',
             params: { missingProperty: 'overlap' },
             message: "must have required property '" + 'overlap' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err133];
-          } else {
-            vErrors.push(err133);
-          }
-          errors++;
-        }
-        if (data46.blend === undefined) {
-          const err134 = {
-            instancePath: instancePath + '/inference',
-            schemaPath: '#/properties/inference/required',
-            keyword: 'required',
-            params: { missingProperty: 'blend' },
-            message: "must have required property '" + 'blend' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err134];
-          } else {
-            vErrors.push(err134);
-          }
-          errors++;
-        }
-        for (const key9 in data46) {
-          if (!(key9 === 'overlap' || key9 === 'blend')) {
-            const err135 = {
-              instancePath: instancePath + '/inference',
-              schemaPath: '#/properties/inference/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key9 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err135];
-            } else {
-              vErrors.push(err135);
-            }
-            errors++;
-          }
-        }
-        if (data46.overlap !== undefined) {
-          let data47 = data46.overlap;
-          if (typeof data47 == 'number' && isFinite(data47)) {
-            if (data47 > 0.95 || isNaN(data47)) {
-              const err136 = {
-                instancePath: instancePath + '/inference/overlap',
-                schemaPath: '#/properties/inference/properties/overlap/maximum',
-                keyword: 'maximum',
-                params: { comparison: '<=', limit: 0.95 },
-                message: 'must be <= 0.95',
-              };
-              if (vErrors === null) {
-                vErrors = [err136];
-              } else {
-                vErrors.push(err136);
-              }
-              errors++;
-            }
-            if (data47 < 0 || isNaN(data47)) {
-              const err137 = {
-                instancePath: instancePath + '/inference/overlap',
-                schemaPath: '#/properties/inference/properties/overlap/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err137];
-              } else {
-                vErrors.push(err137);
-              }
-              errors++;
-            }
-          } else {
-            const err138 = {
-              instancePath: instancePath + '/inference/overlap',
-              schemaPath: '#/properties/inference/properties/overlap/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err138];
-            } else {
-              vErrors.push(err138);
-            }
-            errors++;
-          }
-        }
-        if (data46.blend !== undefined) {
-          let data48 = data46.blend;
-          if (!(data48 === 'gaussian' || data48 === 'constant')) {
-            const err139 = {
-              instancePath: instancePath + '/inference/blend',
-              schemaPath: '#/properties/inference/properties/blend/enum',
-              keyword: 'enum',
-              params: { allowedValues: schema11.properties.inference.properties.blend.enum },
-              message: 'must be equal to one of the allowed values',
-            };
-            if (vErrors === null) {
-              vErrors = [err139];
-            } else {
-              vErrors.push(err139);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err140 = {
-          instancePath: instancePath + '/inference',
-          schemaPath: '#/properties/inference/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err140];
-        } else {
-          vErrors.push(err140);
-        }
-        errors++;
-      }
-    }
-    if (data.classes !== undefined) {
-      let data49 = data.classes;
-      if (Array.isArray(data49)) {
-        if (data49.length > 65535) {
-          const err141 = {
-            instancePath: instancePath + '/classes',
-            schemaPath: '#/properties/classes/maxItems',
-            keyword: 'maxItems',
-            params: { limit: 65535 },
-            message: 'must NOT have more than 65535 items',
-          };
-          if (vErrors === null) {
-            vErrors = [err141];
-          } else {
-            vErrors.push(err141);
-          }
-          errors++;
-        }
-        if (data49.length < 2) {
-          const err142 = {
-            instancePath: instancePath + '/classes',
-            schemaPath: '#/properties/classes/minItems',
-            keyword: 'minItems',
-            params: { limit: 2 },
-            message: 'must NOT have fewer than 2 items',
           };
           if (vErrors === null) {
             vErrors = [err142];
@@ -2702,12 +2746,233 @@ function validate10(
           }
           errors++;
         }
-        const len4 = data49.length;
+        if (data50.blend === undefined) {
+          const err143 = {
+            instancePath: instancePath + '/inference',
+            schemaPath: '#/properties/inference/required',
+            keyword: 'required',
+            params: { missingProperty: 'blend' },
+            message: "must have required property '" + 'blend' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err143];
+          } else {
+            vErrors.push(err143);
+          }
+          errors++;
+        }
+        for (const key10 in data50) {
+          if (!(key10 === 'overlap' || key10 === 'blend')) {
+            const err144 = {
+              instancePath: instancePath + '/inference',
+              schemaPath: '#/properties/inference/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key10 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err144];
+            } else {
+              vErrors.push(err144);
+            }
+            errors++;
+          }
+        }
+        if (data50.overlap !== undefined) {
+          let data51 = data50.overlap;
+          if (typeof data51 == 'number' && isFinite(data51)) {
+            if (data51 > 0.95 || isNaN(data51)) {
+              const err145 = {
+                instancePath: instancePath + '/inference/overlap',
+                schemaPath: '#/properties/inference/properties/overlap/maximum',
+                keyword: 'maximum',
+                params: { comparison: '<=', limit: 0.95 },
+                message: 'must be <= 0.95',
+              };
+              if (vErrors === null) {
+                vErrors = [err145];
+              } else {
+                vErrors.push(err145);
+              }
+              errors++;
+            }
+            if (data51 < 0 || isNaN(data51)) {
+              const err146 = {
+                instancePath: instancePath + '/inference/overlap',
+                schemaPath: '#/properties/inference/properties/overlap/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err146];
+              } else {
+                vErrors.push(err146);
+              }
+              errors++;
+            }
+          } else {
+            const err147 = {
+              instancePath: instancePath + '/inference/overlap',
+              schemaPath: '#/properties/inference/properties/overlap/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err147];
+            } else {
+              vErrors.push(err147);
+            }
+            errors++;
+          }
+        }
+        if (data50.blend !== undefined) {
+          let data52 = data50.blend;
+          if (!(data52 === 'gaussian' || data52 === 'constant')) {
+            const err148 = {
+              instancePath: instancePath + '/inference/blend',
+              schemaPath: '#/properties/inference/properties/blend/enum',
+              keyword: 'enum',
+              params: { allowedValues: schema11.properties.inference.properties.blend.enum },
+              message: 'must be equal to one of the allowed values',
+            };
+            if (vErrors === null) {
+              vErrors = [err148];
+            } else {
+              vErrors.push(err148);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err149 = {
+          instancePath: instancePath + '/inference',
+          schemaPath: '#/properties/inference/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err149];
+        } else {
+          vErrors.push(err149);
+        }
+        errors++;
+      }
+    }
+    if (data.postprocessing !== undefined) {
+      let data53 = data.postprocessing;
+      if (data53 && typeof data53 == 'object' && !Array.isArray(data53)) {
+        for (const key11 in data53) {
+          if (!(key11 === 'largestComponent' || key11 === 'fillHoles')) {
+            const err150 = {
+              instancePath: instancePath + '/postprocessing',
+              schemaPath: '#/properties/postprocessing/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key11 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err150];
+            } else {
+              vErrors.push(err150);
+            }
+            errors++;
+          }
+        }
+        if (data53.largestComponent !== undefined) {
+          let data54 = data53.largestComponent;
+          if (!(data54 === 'perClass' || data54 === 'foreground')) {
+            const err151 = {
+              instancePath: instancePath + '/postprocessing/largestComponent',
+              schemaPath: '#/properties/postprocessing/properties/largestComponent/enum',
+              keyword: 'enum',
+              params: {
+                allowedValues: schema11.properties.postprocessing.properties.largestComponent.enum,
+              },
+              message: 'must be equal to one of the allowed values',
+            };
+            if (vErrors === null) {
+              vErrors = [err151];
+            } else {
+              vErrors.push(err151);
+            }
+            errors++;
+          }
+        }
+        if (data53.fillHoles !== undefined) {
+          if (typeof data53.fillHoles !== 'boolean') {
+            const err152 = {
+              instancePath: instancePath + '/postprocessing/fillHoles',
+              schemaPath: '#/properties/postprocessing/properties/fillHoles/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+            };
+            if (vErrors === null) {
+              vErrors = [err152];
+            } else {
+              vErrors.push(err152);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err153 = {
+          instancePath: instancePath + '/postprocessing',
+          schemaPath: '#/properties/postprocessing/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err153];
+        } else {
+          vErrors.push(err153);
+        }
+        errors++;
+      }
+    }
+    if (data.classes !== undefined) {
+      let data56 = data.classes;
+      if (Array.isArray(data56)) {
+        if (data56.length > 65535) {
+          const err154 = {
+            instancePath: instancePath + '/classes',
+            schemaPath: '#/properties/classes/maxItems',
+            keyword: 'maxItems',
+            params: { limit: 65535 },
+            message: 'must NOT have more than 65535 items',
+          };
+          if (vErrors === null) {
+            vErrors = [err154];
+          } else {
+            vErrors.push(err154);
+          }
+          errors++;
+        }
+        if (data56.length < 2) {
+          const err155 = {
+            instancePath: instancePath + '/classes',
+            schemaPath: '#/properties/classes/minItems',
+            keyword: 'minItems',
+            params: { limit: 2 },
+            message: 'must NOT have fewer than 2 items',
+          };
+          if (vErrors === null) {
+            vErrors = [err155];
+          } else {
+            vErrors.push(err155);
+          }
+          errors++;
+        }
+        const len4 = data56.length;
         for (let i4 = 0; i4 < len4; i4++) {
-          let data50 = data49[i4];
-          if (data50 && typeof data50 == 'object' && !Array.isArray(data50)) {
-            if (data50.label === undefined) {
-              const err143 = {
+          let data57 = data56[i4];
+          if (data57 && typeof data57 == 'object' && !Array.isArray(data57)) {
+            if (data57.label === undefined) {
+              const err156 = {
                 instancePath: instancePath + '/classes/' + i4,
                 schemaPath: '#/properties/classes/items/required',
                 keyword: 'required',
@@ -2715,14 +2980,14 @@ function validate10(
                 message: "must have required property '" + 'label' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err143];
+                vErrors = [err156];
               } else {
-                vErrors.push(err143);
+                vErrors.push(err156);
               }
               errors++;
             }
-            if (data50.name === undefined) {
-              const err144 = {
+            if (data57.name === undefined) {
+              const err157 = {
                 instancePath: instancePath + '/classes/' + i4,
                 schemaPath: '#/properties/classes/items/required',
                 keyword: 'required',
@@ -2730,43 +2995,43 @@ function validate10(
                 message: "must have required property '" + 'name' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err144];
+                vErrors = [err157];
               } else {
-                vErrors.push(err144);
+                vErrors.push(err157);
               }
               errors++;
             }
-            for (const key10 in data50) {
+            for (const key12 in data57) {
               if (!(
-                key10 === 'label' ||
-                key10 === 'name' ||
-                key10 === 'color' ||
-                key10 === 'code'
+                key12 === 'label' ||
+                key12 === 'name' ||
+                key12 === 'color' ||
+                key12 === 'code'
               )) {
-                const err145 = {
+                const err158 = {
                   instancePath: instancePath + '/classes/' + i4,
                   schemaPath: '#/properties/classes/items/additionalProperties',
                   keyword: 'additionalProperties',
-                  params: { additionalProperty: key10 },
+                  params: { additionalProperty: key12 },
                   message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
-                  vErrors = [err145];
+                  vErrors = [err158];
                 } else {
-                  vErrors.push(err145);
+                  vErrors.push(err158);
                 }
                 errors++;
               }
             }
-            if (data50.label !== undefined) {
-              let data51 = data50.label;
+            if (data57.label !== undefined) {
+              let data58 = data57.label;
               if (!(
-                typeof data51 == 'number' &&
-                !(data51 % 1) &&
-                !isNaN(data51) &&
-                isFinite(data51)
+                typeof data58 == 'number' &&
+                !(data58 % 1) &&
+                !isNaN(data58) &&
+                isFinite(data58)
               )) {
-                const err146 = {
+                const err159 = {
                   instancePath: instancePath + '/classes/' + i4 + '/label',
                   schemaPath: '#/properties/classes/items/properties/label/type',
                   keyword: 'type',
@@ -2774,15 +3039,15 @@ function validate10(
                   message: 'must be integer',
                 };
                 if (vErrors === null) {
-                  vErrors = [err146];
+                  vErrors = [err159];
                 } else {
-                  vErrors.push(err146);
+                  vErrors.push(err159);
                 }
                 errors++;
               }
-              if (typeof data51 == 'number' && isFinite(data51)) {
-                if (data51 > 65535 || isNaN(data51)) {
-                  const err147 = {
+              if (typeof data58 == 'number' && isFinite(data58)) {
+                if (data58 > 65535 || isNaN(data58)) {
+                  const err160 = {
                     instancePath: instancePath + '/classes/' + i4 + '/label',
                     schemaPath: '#/properties/classes/items/properties/label/maximum',
                     keyword: 'maximum',
@@ -2790,14 +3055,14 @@ function validate10(
                     message: 'must be <= 65535',
                   };
                   if (vErrors === null) {
-                    vErrors = [err147];
+                    vErrors = [err160];
                   } else {
-                    vErrors.push(err147);
+                    vErrors.push(err160);
                   }
                   errors++;
                 }
-                if (data51 < 0 || isNaN(data51)) {
-                  const err148 = {
+                if (data58 < 0 || isNaN(data58)) {
+                  const err161 = {
                     instancePath: instancePath + '/classes/' + i4 + '/label',
                     schemaPath: '#/properties/classes/items/properties/label/minimum',
                     keyword: 'minimum',
@@ -2805,19 +3070,19 @@ function validate10(
                     message: 'must be >= 0',
                   };
                   if (vErrors === null) {
-                    vErrors = [err148];
+                    vErrors = [err161];
                   } else {
-                    vErrors.push(err148);
+                    vErrors.push(err161);
                   }
                   errors++;
                 }
               }
             }
-            if (data50.name !== undefined) {
-              let data52 = data50.name;
-              if (typeof data52 === 'string') {
-                if (data52.length > 200) {
-                  const err149 = {
+            if (data57.name !== undefined) {
+              let data59 = data57.name;
+              if (typeof data59 === 'string') {
+                if (data59.length > 200) {
+                  const err162 = {
                     instancePath: instancePath + '/classes/' + i4 + '/name',
                     schemaPath: '#/properties/classes/items/properties/name/maxLength',
                     keyword: 'maxLength',
@@ -2825,14 +3090,14 @@ function validate10(
                     message: 'must NOT have more than 200 characters',
                   };
                   if (vErrors === null) {
-                    vErrors = [err149];
+                    vErrors = [err162];
                   } else {
-                    vErrors.push(err149);
+                    vErrors.push(err162);
                   }
                   errors++;
                 }
-                if (data52.length < 1) {
-                  const err150 = {
+                if (data59.length < 1) {
+                  const err163 = {
                     instancePath: instancePath + '/classes/' + i4 + '/name',
                     schemaPath: '#/properties/classes/items/properties/name/minLength',
                     keyword: 'minLength',
@@ -2840,14 +3105,14 @@ function validate10(
                     message: 'must NOT have fewer than 1 characters',
                   };
                   if (vErrors === null) {
-                    vErrors = [err150];
+                    vErrors = [err163];
                   } else {
-                    vErrors.push(err150);
+                    vErrors.push(err163);
                   }
                   errors++;
                 }
               } else {
-                const err151 = {
+                const err164 = {
                   instancePath: instancePath + '/classes/' + i4 + '/name',
                   schemaPath: '#/properties/classes/items/properties/name/type',
                   keyword: 'type',
@@ -2855,18 +3120,18 @@ function validate10(
                   message: 'must be string',
                 };
                 if (vErrors === null) {
-                  vErrors = [err151];
+                  vErrors = [err164];
                 } else {
-                  vErrors.push(err151);
+                  vErrors.push(err164);
                 }
                 errors++;
               }
             }
-            if (data50.color !== undefined) {
-              let data53 = data50.color;
-              if (Array.isArray(data53)) {
-                if (data53.length > 3) {
-                  const err152 = {
+            if (data57.color !== undefined) {
+              let data60 = data57.color;
+              if (Array.isArray(data60)) {
+                if (data60.length > 3) {
+                  const err165 = {
                     instancePath: instancePath + '/classes/' + i4 + '/color',
                     schemaPath: '#/properties/classes/items/properties/color/maxItems',
                     keyword: 'maxItems',
@@ -2874,14 +3139,14 @@ function validate10(
                     message: 'must NOT have more than 3 items',
                   };
                   if (vErrors === null) {
-                    vErrors = [err152];
+                    vErrors = [err165];
                   } else {
-                    vErrors.push(err152);
+                    vErrors.push(err165);
                   }
                   errors++;
                 }
-                if (data53.length < 3) {
-                  const err153 = {
+                if (data60.length < 3) {
+                  const err166 = {
                     instancePath: instancePath + '/classes/' + i4 + '/color',
                     schemaPath: '#/properties/classes/items/properties/color/minItems',
                     keyword: 'minItems',
@@ -2889,22 +3154,22 @@ function validate10(
                     message: 'must NOT have fewer than 3 items',
                   };
                   if (vErrors === null) {
-                    vErrors = [err153];
+                    vErrors = [err166];
                   } else {
-                    vErrors.push(err153);
+                    vErrors.push(err166);
                   }
                   errors++;
                 }
-                const len5 = data53.length;
+                const len5 = data60.length;
                 for (let i5 = 0; i5 < len5; i5++) {
-                  let data54 = data53[i5];
+                  let data61 = data60[i5];
                   if (!(
-                    typeof data54 == 'number' &&
-                    !(data54 % 1) &&
-                    !isNaN(data54) &&
-                    isFinite(data54)
+                    typeof data61 == 'number' &&
+                    !(data61 % 1) &&
+                    !isNaN(data61) &&
+                    isFinite(data61)
                   )) {
-                    const err154 = {
+                    const err167 = {
                       instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
                       schemaPath: '#/properties/classes/items/properties/color/items/type',
                       keyword: 'type',
@@ -2912,15 +3177,15 @@ function validate10(
                       message: 'must be integer',
                     };
                     if (vErrors === null) {
-                      vErrors = [err154];
+                      vErrors = [err167];
                     } else {
-                      vErrors.push(err154);
+                      vErrors.push(err167);
                     }
                     errors++;
                   }
-                  if (typeof data54 == 'number' && isFinite(data54)) {
-                    if (data54 > 255 || isNaN(data54)) {
-                      const err155 = {
+                  if (typeof data61 == 'number' && isFinite(data61)) {
+                    if (data61 > 255 || isNaN(data61)) {
+                      const err168 = {
                         instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
                         schemaPath: '#/properties/classes/items/properties/color/items/maximum',
                         keyword: 'maximum',
@@ -2928,14 +3193,14 @@ function validate10(
                         message: 'must be <= 255',
                       };
                       if (vErrors === null) {
-                        vErrors = [err155];
+                        vErrors = [err168];
                       } else {
-                        vErrors.push(err155);
+                        vErrors.push(err168);
                       }
                       errors++;
                     }
-                    if (data54 < 0 || isNaN(data54)) {
-                      const err156 = {
+                    if (data61 < 0 || isNaN(data61)) {
+                      const err169 = {
                         instancePath: instancePath + '/classes/' + i4 + '/color/' + i5,
                         schemaPath: '#/properties/classes/items/properties/color/items/minimum',
                         keyword: 'minimum',
@@ -2943,16 +3208,16 @@ function validate10(
                         message: 'must be >= 0',
                       };
                       if (vErrors === null) {
-                        vErrors = [err156];
+                        vErrors = [err169];
                       } else {
-                        vErrors.push(err156);
+                        vErrors.push(err169);
                       }
                       errors++;
                     }
                   }
                 }
               } else {
-                const err157 = {
+                const err170 = {
                   instancePath: instancePath + '/classes/' + i4 + '/color',
                   schemaPath: '#/properties/classes/items/properties/color/type',
                   keyword: 'type',
@@ -2960,18 +3225,18 @@ function validate10(
                   message: 'must be array',
                 };
                 if (vErrors === null) {
-                  vErrors = [err157];
+                  vErrors = [err170];
                 } else {
-                  vErrors.push(err157);
+                  vErrors.push(err170);
                 }
                 errors++;
               }
             }
-            if (data50.code !== undefined) {
-              let data55 = data50.code;
-              if (data55 && typeof data55 == 'object' && !Array.isArray(data55)) {
-                if (data55.category === undefined) {
-                  const err158 = {
+            if (data57.code !== undefined) {
+              let data62 = data57.code;
+              if (data62 && typeof data62 == 'object' && !Array.isArray(data62)) {
+                if (data62.category === undefined) {
+                  const err171 = {
                     instancePath: instancePath + '/classes/' + i4 + '/code',
                     schemaPath: '#/properties/classes/items/properties/code/required',
                     keyword: 'required',
@@ -2979,14 +3244,14 @@ function validate10(
                     message: "must have required property '" + 'category' + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err158];
+                    vErrors = [err171];
                   } else {
-                    vErrors.push(err158);
+                    vErrors.push(err171);
                   }
                   errors++;
                 }
-                if (data55.type === undefined) {
-                  const err159 = {
+                if (data62.type === undefined) {
+                  const err172 = {
                     instancePath: instancePath + '/classes/' + i4 + '/code',
                     schemaPath: '#/properties/classes/items/properties/code/required',
                     keyword: 'required',
@@ -2994,40 +3259,40 @@ function validate10(
                     message: "must have required property '" + 'type' + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err159];
+                    vErrors = [err172];
                   } else {
-                    vErrors.push(err159);
+                    vErrors.push(err172);
                   }
                   errors++;
                 }
-                for (const key11 in data55) {
+                for (const key13 in data62) {
                   if (!(
-                    key11 === 'category' ||
-                    key11 === 'type' ||
-                    key11 === 'typeModifier' ||
-                    key11 === 'anatomicRegion' ||
-                    key11 === 'anatomicRegionModifier'
+                    key13 === 'category' ||
+                    key13 === 'type' ||
+                    key13 === 'typeModifier' ||
+                    key13 === 'anatomicRegion' ||
+                    key13 === 'anatomicRegionModifier'
                   )) {
-                    const err160 = {
+                    const err173 = {
                       instancePath: instancePath + '/classes/' + i4 + '/code',
                       schemaPath: '#/properties/classes/items/properties/code/additionalProperties',
                       keyword: 'additionalProperties',
-                      params: { additionalProperty: key11 },
+                      params: { additionalProperty: key13 },
                       message: 'must NOT have additional properties',
                     };
                     if (vErrors === null) {
-                      vErrors = [err160];
+                      vErrors = [err173];
                     } else {
-                      vErrors.push(err160);
+                      vErrors.push(err173);
                     }
                     errors++;
                   }
                 }
-                if (data55.category !== undefined) {
-                  let data56 = data55.category;
-                  if (data56 && typeof data56 == 'object' && !Array.isArray(data56)) {
-                    if (data56.CodeValue === undefined) {
-                      const err161 = {
+                if (data62.category !== undefined) {
+                  let data63 = data62.category;
+                  if (data63 && typeof data63 == 'object' && !Array.isArray(data63)) {
+                    if (data63.CodeValue === undefined) {
+                      const err174 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/category',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3035,14 +3300,14 @@ function validate10(
                         message: "must have required property '" + 'CodeValue' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err161];
+                        vErrors = [err174];
                       } else {
-                        vErrors.push(err161);
+                        vErrors.push(err174);
                       }
                       errors++;
                     }
-                    if (data56.CodingSchemeDesignator === undefined) {
-                      const err162 = {
+                    if (data63.CodingSchemeDesignator === undefined) {
+                      const err175 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/category',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3050,14 +3315,14 @@ function validate10(
                         message: "must have required property '" + 'CodingSchemeDesignator' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err162];
+                        vErrors = [err175];
                       } else {
-                        vErrors.push(err162);
+                        vErrors.push(err175);
                       }
                       errors++;
                     }
-                    if (data56.CodeMeaning === undefined) {
-                      const err163 = {
+                    if (data63.CodeMeaning === undefined) {
+                      const err176 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/category',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3065,38 +3330,38 @@ function validate10(
                         message: "must have required property '" + 'CodeMeaning' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err163];
+                        vErrors = [err176];
                       } else {
-                        vErrors.push(err163);
+                        vErrors.push(err176);
                       }
                       errors++;
                     }
-                    for (const key12 in data56) {
+                    for (const key14 in data63) {
                       if (!(
-                        key12 === 'CodeValue' ||
-                        key12 === 'CodingSchemeDesignator' ||
-                        key12 === 'CodeMeaning'
+                        key14 === 'CodeValue' ||
+                        key14 === 'CodingSchemeDesignator' ||
+                        key14 === 'CodeMeaning'
                       )) {
-                        const err164 = {
+                        const err177 = {
                           instancePath: instancePath + '/classes/' + i4 + '/code/category',
                           schemaPath: '#/definitions/codedConcept/additionalProperties',
                           keyword: 'additionalProperties',
-                          params: { additionalProperty: key12 },
+                          params: { additionalProperty: key14 },
                           message: 'must NOT have additional properties',
                         };
                         if (vErrors === null) {
-                          vErrors = [err164];
+                          vErrors = [err177];
                         } else {
-                          vErrors.push(err164);
+                          vErrors.push(err177);
                         }
                         errors++;
                       }
                     }
-                    if (data56.CodeValue !== undefined) {
-                      let data57 = data56.CodeValue;
-                      if (typeof data57 === 'string') {
-                        if (data57.length > 16) {
-                          const err165 = {
+                    if (data63.CodeValue !== undefined) {
+                      let data64 = data63.CodeValue;
+                      if (typeof data64 === 'string') {
+                        if (data64.length > 16) {
+                          const err178 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/category/CodeValue',
                             schemaPath: '#/definitions/codedConcept/properties/CodeValue/maxLength',
@@ -3105,14 +3370,14 @@ function validate10(
                             message: 'must NOT have more than 16 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err165];
+                            vErrors = [err178];
                           } else {
-                            vErrors.push(err165);
+                            vErrors.push(err178);
                           }
                           errors++;
                         }
-                        if (data57.length < 1) {
-                          const err166 = {
+                        if (data64.length < 1) {
+                          const err179 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/category/CodeValue',
                             schemaPath: '#/definitions/codedConcept/properties/CodeValue/minLength',
@@ -3121,14 +3386,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err166];
+                            vErrors = [err179];
                           } else {
-                            vErrors.push(err166);
+                            vErrors.push(err179);
                           }
                           errors++;
                         }
                       } else {
-                        const err167 = {
+                        const err180 = {
                           instancePath:
                             instancePath + '/classes/' + i4 + '/code/category/CodeValue',
                           schemaPath: '#/definitions/codedConcept/properties/CodeValue/type',
@@ -3137,18 +3402,18 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err167];
+                          vErrors = [err180];
                         } else {
-                          vErrors.push(err167);
+                          vErrors.push(err180);
                         }
                         errors++;
                       }
                     }
-                    if (data56.CodingSchemeDesignator !== undefined) {
-                      let data58 = data56.CodingSchemeDesignator;
-                      if (typeof data58 === 'string') {
-                        if (data58.length > 16) {
-                          const err168 = {
+                    if (data63.CodingSchemeDesignator !== undefined) {
+                      let data65 = data63.CodingSchemeDesignator;
+                      if (typeof data65 === 'string') {
+                        if (data65.length > 16) {
+                          const err181 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -3161,14 +3426,14 @@ function validate10(
                             message: 'must NOT have more than 16 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err168];
+                            vErrors = [err181];
                           } else {
-                            vErrors.push(err168);
+                            vErrors.push(err181);
                           }
                           errors++;
                         }
-                        if (data58.length < 1) {
-                          const err169 = {
+                        if (data65.length < 1) {
+                          const err182 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -3181,14 +3446,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err169];
+                            vErrors = [err182];
                           } else {
-                            vErrors.push(err169);
+                            vErrors.push(err182);
                           }
                           errors++;
                         }
                       } else {
-                        const err170 = {
+                        const err183 = {
                           instancePath:
                             instancePath +
                             '/classes/' +
@@ -3201,18 +3466,18 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err170];
+                          vErrors = [err183];
                         } else {
-                          vErrors.push(err170);
+                          vErrors.push(err183);
                         }
                         errors++;
                       }
                     }
-                    if (data56.CodeMeaning !== undefined) {
-                      let data59 = data56.CodeMeaning;
-                      if (typeof data59 === 'string') {
-                        if (data59.length > 64) {
-                          const err171 = {
+                    if (data63.CodeMeaning !== undefined) {
+                      let data66 = data63.CodeMeaning;
+                      if (typeof data66 === 'string') {
+                        if (data66.length > 64) {
+                          const err184 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/category/CodeMeaning',
                             schemaPath:
@@ -3222,14 +3487,14 @@ function validate10(
                             message: 'must NOT have more than 64 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err171];
+                            vErrors = [err184];
                           } else {
-                            vErrors.push(err171);
+                            vErrors.push(err184);
                           }
                           errors++;
                         }
-                        if (data59.length < 1) {
-                          const err172 = {
+                        if (data66.length < 1) {
+                          const err185 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/category/CodeMeaning',
                             schemaPath:
@@ -3239,14 +3504,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err172];
+                            vErrors = [err185];
                           } else {
-                            vErrors.push(err172);
+                            vErrors.push(err185);
                           }
                           errors++;
                         }
                       } else {
-                        const err173 = {
+                        const err186 = {
                           instancePath:
                             instancePath + '/classes/' + i4 + '/code/category/CodeMeaning',
                           schemaPath: '#/definitions/codedConcept/properties/CodeMeaning/type',
@@ -3255,15 +3520,15 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err173];
+                          vErrors = [err186];
                         } else {
-                          vErrors.push(err173);
+                          vErrors.push(err186);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err174 = {
+                    const err187 = {
                       instancePath: instancePath + '/classes/' + i4 + '/code/category',
                       schemaPath: '#/definitions/codedConcept/type',
                       keyword: 'type',
@@ -3271,18 +3536,18 @@ function validate10(
                       message: 'must be object',
                     };
                     if (vErrors === null) {
-                      vErrors = [err174];
+                      vErrors = [err187];
                     } else {
-                      vErrors.push(err174);
+                      vErrors.push(err187);
                     }
                     errors++;
                   }
                 }
-                if (data55.type !== undefined) {
-                  let data60 = data55.type;
-                  if (data60 && typeof data60 == 'object' && !Array.isArray(data60)) {
-                    if (data60.CodeValue === undefined) {
-                      const err175 = {
+                if (data62.type !== undefined) {
+                  let data67 = data62.type;
+                  if (data67 && typeof data67 == 'object' && !Array.isArray(data67)) {
+                    if (data67.CodeValue === undefined) {
+                      const err188 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/type',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3290,14 +3555,14 @@ function validate10(
                         message: "must have required property '" + 'CodeValue' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err175];
+                        vErrors = [err188];
                       } else {
-                        vErrors.push(err175);
+                        vErrors.push(err188);
                       }
                       errors++;
                     }
-                    if (data60.CodingSchemeDesignator === undefined) {
-                      const err176 = {
+                    if (data67.CodingSchemeDesignator === undefined) {
+                      const err189 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/type',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3305,14 +3570,14 @@ function validate10(
                         message: "must have required property '" + 'CodingSchemeDesignator' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err176];
+                        vErrors = [err189];
                       } else {
-                        vErrors.push(err176);
+                        vErrors.push(err189);
                       }
                       errors++;
                     }
-                    if (data60.CodeMeaning === undefined) {
-                      const err177 = {
+                    if (data67.CodeMeaning === undefined) {
+                      const err190 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/type',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3320,38 +3585,38 @@ function validate10(
                         message: "must have required property '" + 'CodeMeaning' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err177];
+                        vErrors = [err190];
                       } else {
-                        vErrors.push(err177);
+                        vErrors.push(err190);
                       }
                       errors++;
                     }
-                    for (const key13 in data60) {
+                    for (const key15 in data67) {
                       if (!(
-                        key13 === 'CodeValue' ||
-                        key13 === 'CodingSchemeDesignator' ||
-                        key13 === 'CodeMeaning'
+                        key15 === 'CodeValue' ||
+                        key15 === 'CodingSchemeDesignator' ||
+                        key15 === 'CodeMeaning'
                       )) {
-                        const err178 = {
+                        const err191 = {
                           instancePath: instancePath + '/classes/' + i4 + '/code/type',
                           schemaPath: '#/definitions/codedConcept/additionalProperties',
                           keyword: 'additionalProperties',
-                          params: { additionalProperty: key13 },
+                          params: { additionalProperty: key15 },
                           message: 'must NOT have additional properties',
                         };
                         if (vErrors === null) {
-                          vErrors = [err178];
+                          vErrors = [err191];
                         } else {
-                          vErrors.push(err178);
+                          vErrors.push(err191);
                         }
                         errors++;
                       }
                     }
-                    if (data60.CodeValue !== undefined) {
-                      let data61 = data60.CodeValue;
-                      if (typeof data61 === 'string') {
-                        if (data61.length > 16) {
-                          const err179 = {
+                    if (data67.CodeValue !== undefined) {
+                      let data68 = data67.CodeValue;
+                      if (typeof data68 === 'string') {
+                        if (data68.length > 16) {
+                          const err192 = {
                             instancePath: instancePath + '/classes/' + i4 + '/code/type/CodeValue',
                             schemaPath: '#/definitions/codedConcept/properties/CodeValue/maxLength',
                             keyword: 'maxLength',
@@ -3359,14 +3624,14 @@ function validate10(
                             message: 'must NOT have more than 16 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err179];
+                            vErrors = [err192];
                           } else {
-                            vErrors.push(err179);
+                            vErrors.push(err192);
                           }
                           errors++;
                         }
-                        if (data61.length < 1) {
-                          const err180 = {
+                        if (data68.length < 1) {
+                          const err193 = {
                             instancePath: instancePath + '/classes/' + i4 + '/code/type/CodeValue',
                             schemaPath: '#/definitions/codedConcept/properties/CodeValue/minLength',
                             keyword: 'minLength',
@@ -3374,14 +3639,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err180];
+                            vErrors = [err193];
                           } else {
-                            vErrors.push(err180);
+                            vErrors.push(err193);
                           }
                           errors++;
                         }
                       } else {
-                        const err181 = {
+                        const err194 = {
                           instancePath: instancePath + '/classes/' + i4 + '/code/type/CodeValue',
                           schemaPath: '#/definitions/codedConcept/properties/CodeValue/type',
                           keyword: 'type',
@@ -3389,18 +3654,18 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err181];
+                          vErrors = [err194];
                         } else {
-                          vErrors.push(err181);
+                          vErrors.push(err194);
                         }
                         errors++;
                       }
                     }
-                    if (data60.CodingSchemeDesignator !== undefined) {
-                      let data62 = data60.CodingSchemeDesignator;
-                      if (typeof data62 === 'string') {
-                        if (data62.length > 16) {
-                          const err182 = {
+                    if (data67.CodingSchemeDesignator !== undefined) {
+                      let data69 = data67.CodingSchemeDesignator;
+                      if (typeof data69 === 'string') {
+                        if (data69.length > 16) {
+                          const err195 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/type/CodingSchemeDesignator',
                             schemaPath:
@@ -3410,14 +3675,14 @@ function validate10(
                             message: 'must NOT have more than 16 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err182];
+                            vErrors = [err195];
                           } else {
-                            vErrors.push(err182);
+                            vErrors.push(err195);
                           }
                           errors++;
                         }
-                        if (data62.length < 1) {
-                          const err183 = {
+                        if (data69.length < 1) {
+                          const err196 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/type/CodingSchemeDesignator',
                             schemaPath:
@@ -3427,14 +3692,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err183];
+                            vErrors = [err196];
                           } else {
-                            vErrors.push(err183);
+                            vErrors.push(err196);
                           }
                           errors++;
                         }
                       } else {
-                        const err184 = {
+                        const err197 = {
                           instancePath:
                             instancePath + '/classes/' + i4 + '/code/type/CodingSchemeDesignator',
                           schemaPath:
@@ -3444,18 +3709,18 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err184];
+                          vErrors = [err197];
                         } else {
-                          vErrors.push(err184);
+                          vErrors.push(err197);
                         }
                         errors++;
                       }
                     }
-                    if (data60.CodeMeaning !== undefined) {
-                      let data63 = data60.CodeMeaning;
-                      if (typeof data63 === 'string') {
-                        if (data63.length > 64) {
-                          const err185 = {
+                    if (data67.CodeMeaning !== undefined) {
+                      let data70 = data67.CodeMeaning;
+                      if (typeof data70 === 'string') {
+                        if (data70.length > 64) {
+                          const err198 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/type/CodeMeaning',
                             schemaPath:
@@ -3465,14 +3730,14 @@ function validate10(
                             message: 'must NOT have more than 64 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err185];
+                            vErrors = [err198];
                           } else {
-                            vErrors.push(err185);
+                            vErrors.push(err198);
                           }
                           errors++;
                         }
-                        if (data63.length < 1) {
-                          const err186 = {
+                        if (data70.length < 1) {
+                          const err199 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/type/CodeMeaning',
                             schemaPath:
@@ -3482,14 +3747,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err186];
+                            vErrors = [err199];
                           } else {
-                            vErrors.push(err186);
+                            vErrors.push(err199);
                           }
                           errors++;
                         }
                       } else {
-                        const err187 = {
+                        const err200 = {
                           instancePath: instancePath + '/classes/' + i4 + '/code/type/CodeMeaning',
                           schemaPath: '#/definitions/codedConcept/properties/CodeMeaning/type',
                           keyword: 'type',
@@ -3497,15 +3762,15 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err187];
+                          vErrors = [err200];
                         } else {
-                          vErrors.push(err187);
+                          vErrors.push(err200);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err188 = {
+                    const err201 = {
                       instancePath: instancePath + '/classes/' + i4 + '/code/type',
                       schemaPath: '#/definitions/codedConcept/type',
                       keyword: 'type',
@@ -3513,18 +3778,18 @@ function validate10(
                       message: 'must be object',
                     };
                     if (vErrors === null) {
-                      vErrors = [err188];
+                      vErrors = [err201];
                     } else {
-                      vErrors.push(err188);
+                      vErrors.push(err201);
                     }
                     errors++;
                   }
                 }
-                if (data55.typeModifier !== undefined) {
-                  let data64 = data55.typeModifier;
-                  if (data64 && typeof data64 == 'object' && !Array.isArray(data64)) {
-                    if (data64.CodeValue === undefined) {
-                      const err189 = {
+                if (data62.typeModifier !== undefined) {
+                  let data71 = data62.typeModifier;
+                  if (data71 && typeof data71 == 'object' && !Array.isArray(data71)) {
+                    if (data71.CodeValue === undefined) {
+                      const err202 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/typeModifier',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3532,14 +3797,14 @@ function validate10(
                         message: "must have required property '" + 'CodeValue' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err189];
+                        vErrors = [err202];
                       } else {
-                        vErrors.push(err189);
+                        vErrors.push(err202);
                       }
                       errors++;
                     }
-                    if (data64.CodingSchemeDesignator === undefined) {
-                      const err190 = {
+                    if (data71.CodingSchemeDesignator === undefined) {
+                      const err203 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/typeModifier',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3547,14 +3812,14 @@ function validate10(
                         message: "must have required property '" + 'CodingSchemeDesignator' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err190];
+                        vErrors = [err203];
                       } else {
-                        vErrors.push(err190);
+                        vErrors.push(err203);
                       }
                       errors++;
                     }
-                    if (data64.CodeMeaning === undefined) {
-                      const err191 = {
+                    if (data71.CodeMeaning === undefined) {
+                      const err204 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/typeModifier',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3562,38 +3827,38 @@ function validate10(
                         message: "must have required property '" + 'CodeMeaning' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err191];
+                        vErrors = [err204];
                       } else {
-                        vErrors.push(err191);
+                        vErrors.push(err204);
                       }
                       errors++;
                     }
-                    for (const key14 in data64) {
+                    for (const key16 in data71) {
                       if (!(
-                        key14 === 'CodeValue' ||
-                        key14 === 'CodingSchemeDesignator' ||
-                        key14 === 'CodeMeaning'
+                        key16 === 'CodeValue' ||
+                        key16 === 'CodingSchemeDesignator' ||
+                        key16 === 'CodeMeaning'
                       )) {
-                        const err192 = {
+                        const err205 = {
                           instancePath: instancePath + '/classes/' + i4 + '/code/typeModifier',
                           schemaPath: '#/definitions/codedConcept/additionalProperties',
                           keyword: 'additionalProperties',
-                          params: { additionalProperty: key14 },
+                          params: { additionalProperty: key16 },
                           message: 'must NOT have additional properties',
                         };
                         if (vErrors === null) {
-                          vErrors = [err192];
+                          vErrors = [err205];
                         } else {
-                          vErrors.push(err192);
+                          vErrors.push(err205);
                         }
                         errors++;
                       }
                     }
-                    if (data64.CodeValue !== undefined) {
-                      let data65 = data64.CodeValue;
-                      if (typeof data65 === 'string') {
-                        if (data65.length > 16) {
-                          const err193 = {
+                    if (data71.CodeValue !== undefined) {
+                      let data72 = data71.CodeValue;
+                      if (typeof data72 === 'string') {
+                        if (data72.length > 16) {
+                          const err206 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/typeModifier/CodeValue',
                             schemaPath: '#/definitions/codedConcept/properties/CodeValue/maxLength',
@@ -3602,14 +3867,14 @@ function validate10(
                             message: 'must NOT have more than 16 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err193];
+                            vErrors = [err206];
                           } else {
-                            vErrors.push(err193);
+                            vErrors.push(err206);
                           }
                           errors++;
                         }
-                        if (data65.length < 1) {
-                          const err194 = {
+                        if (data72.length < 1) {
+                          const err207 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/typeModifier/CodeValue',
                             schemaPath: '#/definitions/codedConcept/properties/CodeValue/minLength',
@@ -3618,14 +3883,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err194];
+                            vErrors = [err207];
                           } else {
-                            vErrors.push(err194);
+                            vErrors.push(err207);
                           }
                           errors++;
                         }
                       } else {
-                        const err195 = {
+                        const err208 = {
                           instancePath:
                             instancePath + '/classes/' + i4 + '/code/typeModifier/CodeValue',
                           schemaPath: '#/definitions/codedConcept/properties/CodeValue/type',
@@ -3634,18 +3899,18 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err195];
+                          vErrors = [err208];
                         } else {
-                          vErrors.push(err195);
+                          vErrors.push(err208);
                         }
                         errors++;
                       }
                     }
-                    if (data64.CodingSchemeDesignator !== undefined) {
-                      let data66 = data64.CodingSchemeDesignator;
-                      if (typeof data66 === 'string') {
-                        if (data66.length > 16) {
-                          const err196 = {
+                    if (data71.CodingSchemeDesignator !== undefined) {
+                      let data73 = data71.CodingSchemeDesignator;
+                      if (typeof data73 === 'string') {
+                        if (data73.length > 16) {
+                          const err209 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -3658,14 +3923,14 @@ function validate10(
                             message: 'must NOT have more than 16 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err196];
+                            vErrors = [err209];
                           } else {
-                            vErrors.push(err196);
+                            vErrors.push(err209);
                           }
                           errors++;
                         }
-                        if (data66.length < 1) {
-                          const err197 = {
+                        if (data73.length < 1) {
+                          const err210 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -3678,14 +3943,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err197];
+                            vErrors = [err210];
                           } else {
-                            vErrors.push(err197);
+                            vErrors.push(err210);
                           }
                           errors++;
                         }
                       } else {
-                        const err198 = {
+                        const err211 = {
                           instancePath:
                             instancePath +
                             '/classes/' +
@@ -3698,18 +3963,18 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err198];
+                          vErrors = [err211];
                         } else {
-                          vErrors.push(err198);
+                          vErrors.push(err211);
                         }
                         errors++;
                       }
                     }
-                    if (data64.CodeMeaning !== undefined) {
-                      let data67 = data64.CodeMeaning;
-                      if (typeof data67 === 'string') {
-                        if (data67.length > 64) {
-                          const err199 = {
+                    if (data71.CodeMeaning !== undefined) {
+                      let data74 = data71.CodeMeaning;
+                      if (typeof data74 === 'string') {
+                        if (data74.length > 64) {
+                          const err212 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/typeModifier/CodeMeaning',
                             schemaPath:
@@ -3719,14 +3984,14 @@ function validate10(
                             message: 'must NOT have more than 64 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err199];
+                            vErrors = [err212];
                           } else {
-                            vErrors.push(err199);
+                            vErrors.push(err212);
                           }
                           errors++;
                         }
-                        if (data67.length < 1) {
-                          const err200 = {
+                        if (data74.length < 1) {
+                          const err213 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/typeModifier/CodeMeaning',
                             schemaPath:
@@ -3736,14 +4001,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err200];
+                            vErrors = [err213];
                           } else {
-                            vErrors.push(err200);
+                            vErrors.push(err213);
                           }
                           errors++;
                         }
                       } else {
-                        const err201 = {
+                        const err214 = {
                           instancePath:
                             instancePath + '/classes/' + i4 + '/code/typeModifier/CodeMeaning',
                           schemaPath: '#/definitions/codedConcept/properties/CodeMeaning/type',
@@ -3752,15 +4017,15 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err201];
+                          vErrors = [err214];
                         } else {
-                          vErrors.push(err201);
+                          vErrors.push(err214);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err202 = {
+                    const err215 = {
                       instancePath: instancePath + '/classes/' + i4 + '/code/typeModifier',
                       schemaPath: '#/definitions/codedConcept/type',
                       keyword: 'type',
@@ -3768,18 +4033,18 @@ function validate10(
                       message: 'must be object',
                     };
                     if (vErrors === null) {
-                      vErrors = [err202];
+                      vErrors = [err215];
                     } else {
-                      vErrors.push(err202);
+                      vErrors.push(err215);
                     }
                     errors++;
                   }
                 }
-                if (data55.anatomicRegion !== undefined) {
-                  let data68 = data55.anatomicRegion;
-                  if (data68 && typeof data68 == 'object' && !Array.isArray(data68)) {
-                    if (data68.CodeValue === undefined) {
-                      const err203 = {
+                if (data62.anatomicRegion !== undefined) {
+                  let data75 = data62.anatomicRegion;
+                  if (data75 && typeof data75 == 'object' && !Array.isArray(data75)) {
+                    if (data75.CodeValue === undefined) {
+                      const err216 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/anatomicRegion',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3787,14 +4052,14 @@ function validate10(
                         message: "must have required property '" + 'CodeValue' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err203];
+                        vErrors = [err216];
                       } else {
-                        vErrors.push(err203);
+                        vErrors.push(err216);
                       }
                       errors++;
                     }
-                    if (data68.CodingSchemeDesignator === undefined) {
-                      const err204 = {
+                    if (data75.CodingSchemeDesignator === undefined) {
+                      const err217 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/anatomicRegion',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3802,14 +4067,14 @@ function validate10(
                         message: "must have required property '" + 'CodingSchemeDesignator' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err204];
+                        vErrors = [err217];
                       } else {
-                        vErrors.push(err204);
+                        vErrors.push(err217);
                       }
                       errors++;
                     }
-                    if (data68.CodeMeaning === undefined) {
-                      const err205 = {
+                    if (data75.CodeMeaning === undefined) {
+                      const err218 = {
                         instancePath: instancePath + '/classes/' + i4 + '/code/anatomicRegion',
                         schemaPath: '#/definitions/codedConcept/required',
                         keyword: 'required',
@@ -3817,38 +4082,38 @@ function validate10(
                         message: "must have required property '" + 'CodeMeaning' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err205];
+                        vErrors = [err218];
                       } else {
-                        vErrors.push(err205);
+                        vErrors.push(err218);
                       }
                       errors++;
                     }
-                    for (const key15 in data68) {
+                    for (const key17 in data75) {
                       if (!(
-                        key15 === 'CodeValue' ||
-                        key15 === 'CodingSchemeDesignator' ||
-                        key15 === 'CodeMeaning'
+                        key17 === 'CodeValue' ||
+                        key17 === 'CodingSchemeDesignator' ||
+                        key17 === 'CodeMeaning'
                       )) {
-                        const err206 = {
+                        const err219 = {
                           instancePath: instancePath + '/classes/' + i4 + '/code/anatomicRegion',
                           schemaPath: '#/definitions/codedConcept/additionalProperties',
                           keyword: 'additionalProperties',
-                          params: { additionalProperty: key15 },
+                          params: { additionalProperty: key17 },
                           message: 'must NOT have additional properties',
                         };
                         if (vErrors === null) {
-                          vErrors = [err206];
+                          vErrors = [err219];
                         } else {
-                          vErrors.push(err206);
+                          vErrors.push(err219);
                         }
                         errors++;
                       }
                     }
-                    if (data68.CodeValue !== undefined) {
-                      let data69 = data68.CodeValue;
-                      if (typeof data69 === 'string') {
-                        if (data69.length > 16) {
-                          const err207 = {
+                    if (data75.CodeValue !== undefined) {
+                      let data76 = data75.CodeValue;
+                      if (typeof data76 === 'string') {
+                        if (data76.length > 16) {
+                          const err220 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeValue',
                             schemaPath: '#/definitions/codedConcept/properties/CodeValue/maxLength',
@@ -3857,14 +4122,14 @@ function validate10(
                             message: 'must NOT have more than 16 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err207];
+                            vErrors = [err220];
                           } else {
-                            vErrors.push(err207);
+                            vErrors.push(err220);
                           }
                           errors++;
                         }
-                        if (data69.length < 1) {
-                          const err208 = {
+                        if (data76.length < 1) {
+                          const err221 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeValue',
                             schemaPath: '#/definitions/codedConcept/properties/CodeValue/minLength',
@@ -3873,14 +4138,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err208];
+                            vErrors = [err221];
                           } else {
-                            vErrors.push(err208);
+                            vErrors.push(err221);
                           }
                           errors++;
                         }
                       } else {
-                        const err209 = {
+                        const err222 = {
                           instancePath:
                             instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeValue',
                           schemaPath: '#/definitions/codedConcept/properties/CodeValue/type',
@@ -3889,18 +4154,18 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err209];
+                          vErrors = [err222];
                         } else {
-                          vErrors.push(err209);
+                          vErrors.push(err222);
                         }
                         errors++;
                       }
                     }
-                    if (data68.CodingSchemeDesignator !== undefined) {
-                      let data70 = data68.CodingSchemeDesignator;
-                      if (typeof data70 === 'string') {
-                        if (data70.length > 16) {
-                          const err210 = {
+                    if (data75.CodingSchemeDesignator !== undefined) {
+                      let data77 = data75.CodingSchemeDesignator;
+                      if (typeof data77 === 'string') {
+                        if (data77.length > 16) {
+                          const err223 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -3913,14 +4178,14 @@ function validate10(
                             message: 'must NOT have more than 16 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err210];
+                            vErrors = [err223];
                           } else {
-                            vErrors.push(err210);
+                            vErrors.push(err223);
                           }
                           errors++;
                         }
-                        if (data70.length < 1) {
-                          const err211 = {
+                        if (data77.length < 1) {
+                          const err224 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -3933,14 +4198,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err211];
+                            vErrors = [err224];
                           } else {
-                            vErrors.push(err211);
+                            vErrors.push(err224);
                           }
                           errors++;
                         }
                       } else {
-                        const err212 = {
+                        const err225 = {
                           instancePath:
                             instancePath +
                             '/classes/' +
@@ -3953,18 +4218,18 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err212];
+                          vErrors = [err225];
                         } else {
-                          vErrors.push(err212);
+                          vErrors.push(err225);
                         }
                         errors++;
                       }
                     }
-                    if (data68.CodeMeaning !== undefined) {
-                      let data71 = data68.CodeMeaning;
-                      if (typeof data71 === 'string') {
-                        if (data71.length > 64) {
-                          const err213 = {
+                    if (data75.CodeMeaning !== undefined) {
+                      let data78 = data75.CodeMeaning;
+                      if (typeof data78 === 'string') {
+                        if (data78.length > 64) {
+                          const err226 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeMeaning',
                             schemaPath:
@@ -3974,14 +4239,14 @@ function validate10(
                             message: 'must NOT have more than 64 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err213];
+                            vErrors = [err226];
                           } else {
-                            vErrors.push(err213);
+                            vErrors.push(err226);
                           }
                           errors++;
                         }
-                        if (data71.length < 1) {
-                          const err214 = {
+                        if (data78.length < 1) {
+                          const err227 = {
                             instancePath:
                               instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeMeaning',
                             schemaPath:
@@ -3991,14 +4256,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err214];
+                            vErrors = [err227];
                           } else {
-                            vErrors.push(err214);
+                            vErrors.push(err227);
                           }
                           errors++;
                         }
                       } else {
-                        const err215 = {
+                        const err228 = {
                           instancePath:
                             instancePath + '/classes/' + i4 + '/code/anatomicRegion/CodeMeaning',
                           schemaPath: '#/definitions/codedConcept/properties/CodeMeaning/type',
@@ -4007,15 +4272,15 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err215];
+                          vErrors = [err228];
                         } else {
-                          vErrors.push(err215);
+                          vErrors.push(err228);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err216 = {
+                    const err229 = {
                       instancePath: instancePath + '/classes/' + i4 + '/code/anatomicRegion',
                       schemaPath: '#/definitions/codedConcept/type',
                       keyword: 'type',
@@ -4023,18 +4288,18 @@ function validate10(
                       message: 'must be object',
                     };
                     if (vErrors === null) {
-                      vErrors = [err216];
+                      vErrors = [err229];
                     } else {
-                      vErrors.push(err216);
+                      vErrors.push(err229);
                     }
                     errors++;
                   }
                 }
-                if (data55.anatomicRegionModifier !== undefined) {
-                  let data72 = data55.anatomicRegionModifier;
-                  if (data72 && typeof data72 == 'object' && !Array.isArray(data72)) {
-                    if (data72.CodeValue === undefined) {
-                      const err217 = {
+                if (data62.anatomicRegionModifier !== undefined) {
+                  let data79 = data62.anatomicRegionModifier;
+                  if (data79 && typeof data79 == 'object' && !Array.isArray(data79)) {
+                    if (data79.CodeValue === undefined) {
+                      const err230 = {
                         instancePath:
                           instancePath + '/classes/' + i4 + '/code/anatomicRegionModifier',
                         schemaPath: '#/definitions/codedConcept/required',
@@ -4043,14 +4308,14 @@ function validate10(
                         message: "must have required property '" + 'CodeValue' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err217];
+                        vErrors = [err230];
                       } else {
-                        vErrors.push(err217);
+                        vErrors.push(err230);
                       }
                       errors++;
                     }
-                    if (data72.CodingSchemeDesignator === undefined) {
-                      const err218 = {
+                    if (data79.CodingSchemeDesignator === undefined) {
+                      const err231 = {
                         instancePath:
                           instancePath + '/classes/' + i4 + '/code/anatomicRegionModifier',
                         schemaPath: '#/definitions/codedConcept/required',
@@ -4059,14 +4324,14 @@ function validate10(
                         message: "must have required property '" + 'CodingSchemeDesignator' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err218];
+                        vErrors = [err231];
                       } else {
-                        vErrors.push(err218);
+                        vErrors.push(err231);
                       }
                       errors++;
                     }
-                    if (data72.CodeMeaning === undefined) {
-                      const err219 = {
+                    if (data79.CodeMeaning === undefined) {
+                      const err232 = {
                         instancePath:
                           instancePath + '/classes/' + i4 + '/code/anatomicRegionModifier',
                         schemaPath: '#/definitions/codedConcept/required',
@@ -4075,39 +4340,39 @@ function validate10(
                         message: "must have required property '" + 'CodeMeaning' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err219];
+                        vErrors = [err232];
                       } else {
-                        vErrors.push(err219);
+                        vErrors.push(err232);
                       }
                       errors++;
                     }
-                    for (const key16 in data72) {
+                    for (const key18 in data79) {
                       if (!(
-                        key16 === 'CodeValue' ||
-                        key16 === 'CodingSchemeDesignator' ||
-                        key16 === 'CodeMeaning'
+                        key18 === 'CodeValue' ||
+                        key18 === 'CodingSchemeDesignator' ||
+                        key18 === 'CodeMeaning'
                       )) {
-                        const err220 = {
+                        const err233 = {
                           instancePath:
                             instancePath + '/classes/' + i4 + '/code/anatomicRegionModifier',
                           schemaPath: '#/definitions/codedConcept/additionalProperties',
                           keyword: 'additionalProperties',
-                          params: { additionalProperty: key16 },
+                          params: { additionalProperty: key18 },
                           message: 'must NOT have additional properties',
                         };
                         if (vErrors === null) {
-                          vErrors = [err220];
+                          vErrors = [err233];
                         } else {
-                          vErrors.push(err220);
+                          vErrors.push(err233);
                         }
                         errors++;
                       }
                     }
-                    if (data72.CodeValue !== undefined) {
-                      let data73 = data72.CodeValue;
-                      if (typeof data73 === 'string') {
-                        if (data73.length > 16) {
-                          const err221 = {
+                    if (data79.CodeValue !== undefined) {
+                      let data80 = data79.CodeValue;
+                      if (typeof data80 === 'string') {
+                        if (data80.length > 16) {
+                          const err234 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -4119,14 +4384,14 @@ function validate10(
                             message: 'must NOT have more than 16 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err221];
+                            vErrors = [err234];
                           } else {
-                            vErrors.push(err221);
+                            vErrors.push(err234);
                           }
                           errors++;
                         }
-                        if (data73.length < 1) {
-                          const err222 = {
+                        if (data80.length < 1) {
+                          const err235 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -4138,14 +4403,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err222];
+                            vErrors = [err235];
                           } else {
-                            vErrors.push(err222);
+                            vErrors.push(err235);
                           }
                           errors++;
                         }
                       } else {
-                        const err223 = {
+                        const err236 = {
                           instancePath:
                             instancePath +
                             '/classes/' +
@@ -4157,18 +4422,18 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err223];
+                          vErrors = [err236];
                         } else {
-                          vErrors.push(err223);
+                          vErrors.push(err236);
                         }
                         errors++;
                       }
                     }
-                    if (data72.CodingSchemeDesignator !== undefined) {
-                      let data74 = data72.CodingSchemeDesignator;
-                      if (typeof data74 === 'string') {
-                        if (data74.length > 16) {
-                          const err224 = {
+                    if (data79.CodingSchemeDesignator !== undefined) {
+                      let data81 = data79.CodingSchemeDesignator;
+                      if (typeof data81 === 'string') {
+                        if (data81.length > 16) {
+                          const err237 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -4181,14 +4446,14 @@ function validate10(
                             message: 'must NOT have more than 16 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err224];
+                            vErrors = [err237];
                           } else {
-                            vErrors.push(err224);
+                            vErrors.push(err237);
                           }
                           errors++;
                         }
-                        if (data74.length < 1) {
-                          const err225 = {
+                        if (data81.length < 1) {
+                          const err238 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -4201,14 +4466,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err225];
+                            vErrors = [err238];
                           } else {
-                            vErrors.push(err225);
+                            vErrors.push(err238);
                           }
                           errors++;
                         }
                       } else {
-                        const err226 = {
+                        const err239 = {
                           instancePath:
                             instancePath +
                             '/classes/' +
@@ -4221,18 +4486,18 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err226];
+                          vErrors = [err239];
                         } else {
-                          vErrors.push(err226);
+                          vErrors.push(err239);
                         }
                         errors++;
                       }
                     }
-                    if (data72.CodeMeaning !== undefined) {
-                      let data75 = data72.CodeMeaning;
-                      if (typeof data75 === 'string') {
-                        if (data75.length > 64) {
-                          const err227 = {
+                    if (data79.CodeMeaning !== undefined) {
+                      let data82 = data79.CodeMeaning;
+                      if (typeof data82 === 'string') {
+                        if (data82.length > 64) {
+                          const err240 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -4245,14 +4510,14 @@ function validate10(
                             message: 'must NOT have more than 64 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err227];
+                            vErrors = [err240];
                           } else {
-                            vErrors.push(err227);
+                            vErrors.push(err240);
                           }
                           errors++;
                         }
-                        if (data75.length < 1) {
-                          const err228 = {
+                        if (data82.length < 1) {
+                          const err241 = {
                             instancePath:
                               instancePath +
                               '/classes/' +
@@ -4265,14 +4530,14 @@ function validate10(
                             message: 'must NOT have fewer than 1 characters',
                           };
                           if (vErrors === null) {
-                            vErrors = [err228];
+                            vErrors = [err241];
                           } else {
-                            vErrors.push(err228);
+                            vErrors.push(err241);
                           }
                           errors++;
                         }
                       } else {
-                        const err229 = {
+                        const err242 = {
                           instancePath:
                             instancePath +
                             '/classes/' +
@@ -4284,15 +4549,15 @@ function validate10(
                           message: 'must be string',
                         };
                         if (vErrors === null) {
-                          vErrors = [err229];
+                          vErrors = [err242];
                         } else {
-                          vErrors.push(err229);
+                          vErrors.push(err242);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err230 = {
+                    const err243 = {
                       instancePath:
                         instancePath + '/classes/' + i4 + '/code/anatomicRegionModifier',
                       schemaPath: '#/definitions/codedConcept/type',
@@ -4301,15 +4566,15 @@ function validate10(
                       message: 'must be object',
                     };
                     if (vErrors === null) {
-                      vErrors = [err230];
+                      vErrors = [err243];
                     } else {
-                      vErrors.push(err230);
+                      vErrors.push(err243);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err231 = {
+                const err244 = {
                   instancePath: instancePath + '/classes/' + i4 + '/code',
                   schemaPath: '#/properties/classes/items/properties/code/type',
                   keyword: 'type',
@@ -4317,15 +4582,15 @@ function validate10(
                   message: 'must be object',
                 };
                 if (vErrors === null) {
-                  vErrors = [err231];
+                  vErrors = [err244];
                 } else {
-                  vErrors.push(err231);
+                  vErrors.push(err244);
                 }
                 errors++;
               }
             }
           } else {
-            const err232 = {
+            const err245 = {
               instancePath: instancePath + '/classes/' + i4,
               schemaPath: '#/properties/classes/items/type',
               keyword: 'type',
@@ -4333,15 +4598,15 @@ function validate10(
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err232];
+              vErrors = [err245];
             } else {
-              vErrors.push(err232);
+              vErrors.push(err245);
             }
             errors++;
           }
         }
       } else {
-        const err233 = {
+        const err246 = {
           instancePath: instancePath + '/classes',
           schemaPath: '#/properties/classes/type',
           keyword: 'type',
@@ -4349,15 +4614,15 @@ function validate10(
           message: 'must be array',
         };
         if (vErrors === null) {
-          vErrors = [err233];
+          vErrors = [err246];
         } else {
-          vErrors.push(err233);
+          vErrors.push(err246);
         }
         errors++;
       }
     }
   } else {
-    const err234 = {
+    const err247 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -4365,9 +4630,9 @@ function validate10(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err234];
+      vErrors = [err247];
     } else {
-      vErrors.push(err234);
+      vErrors.push(err247);
     }
     errors++;
   }

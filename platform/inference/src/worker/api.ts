@@ -11,8 +11,7 @@ import {
   type Transferable,
   type TypedArray,
 } from '@concord/core';
-import type { OrtBackend } from '../backends/ort.ts';
-import { createWebBackend, type WebBackendPreference } from '../backends/web.ts';
+import { createWebBackend, type WebBackend, type WebBackendPreference } from '../backends/web.ts';
 import { toProbabilityArrays } from '../engine/probabilities.ts';
 import { runInference } from '../engine/runInference.ts';
 import type { InferenceProgress, InferenceResult } from '../engine/types.ts';
@@ -68,12 +67,12 @@ export interface InferenceWorkerConfig {
 
 /** The API object the inference worker exposes. */
 export function createInferenceWorkerApi(config: InferenceWorkerConfig) {
-  let backend: OrtBackend | null = null;
+  let backend: WebBackend | null = null;
   let manifest: ModelManifest | null = null;
   const running = new Set<AbortController>();
 
   return {
-    async load(input: LoadInput): Promise<{ backend: string; threads: number }> {
+    async load(input: LoadInput): Promise<{ backend: string; threads: number; reason: string }> {
       if (backend) await backend.release();
       backend = null;
       manifest = validateManifest(input.manifest);
@@ -82,7 +81,7 @@ export function createInferenceWorkerApi(config: InferenceWorkerConfig) {
         threads: input.options.threads,
         wasmPaths: input.options.wasmPaths ?? config.wasmPaths,
       });
-      return { backend: backend.name, threads: backend.threads };
+      return { backend: backend.name, threads: backend.threads, reason: backend.reason };
     },
 
     async run(input: RunInput, ctx: CallContext<InferenceProgress>) {

@@ -66,6 +66,7 @@ describe('inference client over the worker RPC', () => {
     expect(await client.load(model, { backend: 'wasm', threads: 1 })).toEqual({
       backend: 'wasm',
       threads: 1,
+      reason: 'WASM: chosen in the backend setting, 1 thread',
     });
     expect(model.modelBytes.byteLength).toBeGreaterThan(0); // the caller's model bytes stay
 
@@ -135,7 +136,10 @@ describe('inference client over the worker RPC', () => {
     expect((cancelled as Error).name).toBe('AbortError');
     // the session is gone: running again needs a new load
     await expect(client.run(head())).rejects.toThrow('No model loaded in the inference worker');
-    await client.load(model, { backend: 'wasm', threads: 1 });
+    // auto in Node: no navigator.gpu, so WASM, and the reason says so
+    expect((await client.load(model, { backend: 'auto', threads: 1 })).reason).toBe(
+      'auto: no WebGPU adapter (navigator.gpu missing or no adapter), so WASM, 1 thread',
+    );
     const res = await client.run(head(), { batchSize: 2 });
     expect(res.batches).toBe(3);
     // an already aborted signal never reaches the worker

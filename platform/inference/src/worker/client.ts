@@ -14,7 +14,10 @@ export interface ModelSource {
 
 export interface InferenceClient {
   /** Creates the session in the worker; resolves with the backend that actually got it. */
-  load(model: ModelSource, options?: LoadOptions): Promise<{ backend: string; threads: number }>;
+  load(
+    model: ModelSource,
+    options?: LoadOptions,
+  ): Promise<{ backend: string; threads: number; reason: string }>;
   /**
    * Runs the loaded model on a volume (copied to the worker; the caller's data stays intact).
    * Aborting `signal` rejects with an AbortError at once and stops the run in the worker between

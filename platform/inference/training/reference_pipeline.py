@@ -1,0 +1,138 @@
+"""The torch reference of a conform-model run, written from docs/manifest.md with numpy/scipy
+(independent of the TypeScript engine): conform (conform.py) -> crop to the foreground box plus
+margin -> window intensity -> the network on the whole cropped volume -> softmax -> class
+probabilities resampled trilinearly onto the source grid (outside the crop box: background;
+outside the conformed grid: background) -> argmax (ties: first class) -> postprocessing
+(largest 26-connected component per class, then per-class hole filling with scipy's
+binary_fill_holes). Run with Debian's /usr/bin/python3.
+"""
+import gzip
+import json
+import os
+
+import nibabel as nib
+import numpy as np
+import torch
+from scipy import ndimage
+
+from common import REPO
+from conform import conform
+
+FIXTURES = os.path.join(REPO, 'tests', 'fixtures', 'inference')
+# sub-volume of samples/colin27/t1.nii.gz (voxel index start and size) for the fast parity test
+SUB_START = (20, 30, 30)
+SUB_SIZE = (80, 72, 56)
+# the probabilities are stored at every PROB_STRIDE-th voxel (storage order) to keep it small
+PROB_STRIDE = 11
+
+
+def crop_box(c, threshold, margin):
+    fg = np.argwhere(c > threshold)
+    if len(fg) == 0:
+        return np.zeros(3, int), np.array(c.shape)
+    lo = np.maximum(fg.min(0) - margin, 0)
+    hi = np.minimum(fg.max(0) + margin + 1, np.array(c.shape))
+    return lo, hi
+
+
+def window(v, spec):
+    lo = spec['center'] - spec['width'] / 2
+    hi = spec['center'] + spec['width'] / 2
+    r0, r1 = spec['outputRange']
+    return np.clip((v - lo) / (hi - lo) * (r1 - r0) + r0, r0, r1)
+
+
+def largest_component_per_class(labels):
+    out = labels.copy()
+    # label in storage order (i fastest) so that ties go to the component met first there
+    t = labels.transpose(2, 1, 0)
+    for c in np.unique(t):
+        if c == 0:
+            continue
+        comp, n = ndimage.label(t == c, structure=np.ones((3, 3, 3)))
+        if n <= 1:
+            continue
+        sizes = np.bincount(comp.ravel())[1:]
+        keep = int(np.argmax(sizes)) + 1
+        drop = (comp != keep) & (comp > 0)
+        out[drop.transpose(2, 1, 0)] = 0
+    return out
+
+
+def fill_holes_per_class(labels, class_labels):
+    out = labels.copy()
+    for c in class_labels:
+        if c == 0:
+            continue
+        filled = ndimage.binary_fill_holes(out == c)
+        out[filled & (out == 0)] = c
+    return out
+
+
+def run_reference(model, data, affine, manifest, with_probabilities=False):
+    """Labels on the source grid (indexed like `data`) for a model in eval mode (and, with
+    `with_probabilities`, the class probabilities there: classes x voxels, storage order i
+    fastest)."""
+    pre = manifest['preprocessing']
+    c, c_aff, _ = conform(data, affine)
+    lo, hi = crop_box(c, pre['crop']['threshold'], pre['crop']['margin'])
+    x = window(c[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]].astype(np.float64), pre['intensity'])
+    xt = torch.from_numpy(np.ascontiguousarray(x.transpose(2, 1, 0), dtype=np.float32))
+    with torch.no_grad():
+        probs = torch.softmax(model(xt[None, None]), 1)[0].numpy().transpose(0, 3, 2, 1)
+    n_classes = probs.shape[0]
+    # source voxel -> continuous index on the conformed grid
+    ijk = np.indices(data.shape).reshape(3, -1).astype(np.float64)
+    m = np.linalg.inv(c_aff) @ affine
+    p = m[:3, :3] @ ijk + m[:3, 3:4]
+    inside = np.all((p >= 0) & (p <= 255), axis=0)
+    best = np.full(p.shape[1], -np.inf)
+    arg = np.zeros(p.shape[1], np.int64)
+    source_probs = []
+    full = np.zeros((256, 256, 256), np.float32)
+    for k in range(n_classes):
+        full[:] = 1.0 if k == 0 else 0.0
+        full[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]] = probs[k]
+        v = ndimage.map_coordinates(full, p, order=1, mode='nearest')
+        v[~inside] = 1.0 if k == 0 else 0.0
+        if with_probabilities:
+            source_probs.append(v.reshape(data.shape).transpose(2, 1, 0).ravel())
+        better = v > best
+        best[better] = v[better]
+        arg[better] = k
+    class_labels = [cl['label'] for cl in manifest['classes']]
+    labels = np.asarray(class_labels, np.uint8)[arg].reshape(data.shape)
+    post = manifest.get('postprocessing', {})
+    if post.get('largestComponent') == 'perClass':
+        labels = largest_component_per_class(labels)
+    if post.get('fillHoles'):
+        labels = fill_holes_per_class(labels, class_labels)
+    return (labels, np.stack(source_probs)) if with_probabilities else labels
+
+
+def write_fixture(model, manifest):
+    """Torch reference labels of the sub-volume of the sample (the parity test's fixture)."""
+    os.makedirs(FIXTURES, exist_ok=True)
+    img = nib.load(os.path.join(REPO, 'samples', 'colin27', 't1.nii.gz'))
+    data = np.asarray(img.dataobj)
+    s0, n = np.array(SUB_START), np.array(SUB_SIZE)
+    sub = data[s0[0]:s0[0] + n[0], s0[1]:s0[1] + n[1], s0[2]:s0[2] + n[2]]
+    sub_aff = img.affine.copy()
+    sub_aff[:3, 3] = img.affine[:3, :3] @ s0 + img.affine[:3, 3]
+    labels, probs = run_reference(model, sub, sub_aff, manifest, with_probabilities=True)
+    path = os.path.join(FIXTURES, 'meshnet-torch-sub.u8.gz')
+    with gzip.GzipFile(path, 'wb', mtime=0) as f:
+        f.write(np.ascontiguousarray(labels.transpose(2, 1, 0)).tobytes())  # i fastest
+    print(f'wrote {path}: {labels.shape}, counts {np.bincount(labels.ravel()).tolist()}')
+    q = np.rint(probs[:, ::PROB_STRIDE] * 255).astype(np.uint8)  # classes x samples
+    with gzip.GzipFile(os.path.join(FIXTURES, 'meshnet-torch-sub-probs.u8.gz'), 'wb',
+                       mtime=0) as f:
+        f.write(q.tobytes())
+    with open(os.path.join(FIXTURES, 'meshnet-torch.json'), 'w') as f:
+        json.dump({'model': manifest['name'], 'sha256': manifest['sha256'],
+                   'source': 'samples/colin27/t1.nii.gz', 'subStart': list(SUB_START),
+                   'subSize': list(SUB_SIZE), 'probabilityStride': PROB_STRIDE,
+                   'probabilities': 'meshnet-torch-sub-probs.u8.gz: classes x every '
+                                    'probabilityStride-th voxel, round(255 p)',
+                   'generator': 'platform/inference/training/train_meshnet.py'}, f, indent=2)
+        f.write('\n')
