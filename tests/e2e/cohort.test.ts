@@ -149,7 +149,11 @@ describe('cohort view', () => {
     const filtered = await tableRows();
     expect(new Set(filtered.map((r) => r.caseId))).toEqual(new Set(siteB));
     expect(filtered).toHaveLength(
-      siteB.reduce((n, id) => n + cohort.models.length * reports.get(`${id}/${cohort.models[0]}`)!.structures.length, 0),
+      siteB.reduce(
+        (n, id) =>
+          n + cohort.models.length * reports.get(`${id}/${cohort.models[0]}`)!.structures.length,
+        0,
+      ),
     );
     await page.evaluate(() => window.scrollTo(0, 250));
     const scrollY = await page.evaluate(() => window.scrollY);
@@ -172,16 +176,22 @@ describe('cohort view', () => {
       );
     }
     // the fixture's inputs are NIfTI: the page says the viewer cannot show the images
-    expect(await page.textContent('[data-testid="cohort-viewer-note"]')).toContain('not a DICOM study');
+    expect(await page.textContent('[data-testid="cohort-viewer-note"]')).toContain(
+      'not a DICOM study',
+    );
     await saveScreenshot(page, 'cohort-case');
 
     await page.click('[data-testid="cohort-back"]');
     await page.waitForSelector('[data-testid="cohort-row"]');
     expect(new URL(page.url()).searchParams.get('case')).toBeNull();
     expect((await tableRows()).map((r) => `${r.caseId}/${r.model}/${r.label}`)).toEqual(order);
-    expect(await page.$eval('[data-testid="cohort-filter-site"]', (s) => (s as HTMLSelectElement).value)).toBe('B');
     expect(
-      await page.$eval('th:has([data-testid="cohort-sort-dice"])', (th) => th.getAttribute('aria-sort')),
+      await page.$eval('[data-testid="cohort-filter-site"]', (s) => (s as HTMLSelectElement).value),
+    ).toBe('B');
+    expect(
+      await page.$eval('th:has([data-testid="cohort-sort-dice"])', (th) =>
+        th.getAttribute('aria-sort'),
+      ),
     ).toBe('descending');
     expect(await page.evaluate(() => window.scrollY)).toBe(scrollY);
     await saveScreenshot(page, 'cohort-table');
@@ -190,11 +200,37 @@ describe('cohort view', () => {
 
   it('says clearly when the cohort address is not a cohort file or is off-origin', async () => {
     const { page } = browser;
-    await page.goto(`${server.url}cohort?url=${encodeURIComponent('/data/out/cases/case01/case.json')}`);
+    await page.goto(
+      `${server.url}cohort?url=${encodeURIComponent('/data/out/cases/case01/case.json')}`,
+    );
     await page.waitForSelector('[data-testid="cohort-error"]');
-    expect(await page.textContent('[data-testid="cohort-error"]')).toContain('not a concord.cohort/v1 file');
-    await page.goto(`${server.url}cohort?url=${encodeURIComponent('https://example.org/cohort.json')}`);
+    expect(await page.textContent('[data-testid="cohort-error"]')).toContain(
+      'not a concord.cohort/v1 file',
+    );
+    await page.goto(
+      `${server.url}cohort?url=${encodeURIComponent('https://example.org/cohort.json')}`,
+    );
     await page.waitForSelector('[data-testid="cohort-error"]');
     expect(await page.textContent('[data-testid="cohort-error"]')).toContain('same origin');
+  });
+
+  it('opens a chosen cohort.json and says in each row that a report not chosen with it is unreachable', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}cohort`);
+    await page.setInputFiles(
+      '[data-testid="cohort-file-input"]',
+      path.join(tmp, 'out', 'cohort.json'),
+    );
+    await page.waitForSelector('[data-testid="cohort-problem-row"]');
+    const problems = await page.$$eval('[data-testid="cohort-problem-row"]', (trs) =>
+      trs.map((tr) => ({ id: (tr as HTMLElement).dataset.case, text: tr.textContent ?? '' })),
+    );
+    expect(problems.map((p) => p.id)).toEqual(cohort.cases.map((c) => c.id));
+    for (const p of problems) expect(p.text).toContain('not among the chosen files');
+    expect(await page.$$('[data-testid="cohort-row"]')).toHaveLength(0);
+    // the statistics of cohort.json are still there
+    expect(await page.$$('[data-testid="cohort-structure-row"]')).toHaveLength(
+      cohort.structures.filter((s) => s.group === null).length,
+    );
   });
 });

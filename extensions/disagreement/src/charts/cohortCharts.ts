@@ -29,7 +29,9 @@ export function distributionChart(
   points: readonly DistributionPoint[],
   options: ChartOptions & { metric?: string } = {},
 ): SVGSVGElement {
-  const domain = [...new Set([...boxes.map((b) => b.structure), ...points.map((p) => p.structure)])];
+  const domain = [
+    ...new Set([...boxes.map((b) => b.structure), ...points.map((p) => p.structure)]),
+  ];
   const range = domain.map((structure) => {
     const v = points.filter((p) => p.structure === structure).map((p) => p.value);
     return { structure, lo: Math.min(...v), hi: Math.max(...v), n: v.length };

@@ -118,7 +118,9 @@ const storageKey = (sourceId: string) => `concord.cohort.table:${sourceId}`;
 function readTableState(sourceId: string): TableState {
   try {
     const s = sessionStorage.getItem(storageKey(sourceId));
-    return s ? { ...DEFAULT_TABLE_STATE, ...(JSON.parse(s) as Partial<TableState>) } : DEFAULT_TABLE_STATE;
+    return s
+      ? { ...DEFAULT_TABLE_STATE, ...(JSON.parse(s) as Partial<TableState>) }
+      : DEFAULT_TABLE_STATE;
   } catch {
     return DEFAULT_TABLE_STATE;
   }
@@ -163,24 +165,27 @@ export function CohortPage({ search }: { search: URLSearchParams }) {
     );
   }, [urlParam, loaded]);
 
-  const openFiles = useCallback((list: FileList | null) => {
-    const files = list ? Array.from(list) : [];
-    if (!files.length) return;
-    setBusy(true);
-    loadFromFiles(files).then(
-      (l) => {
-        setLoaded(l);
-        setError(null);
-        setBusy(false);
-        // a dropped cohort has no address: the page is /cohort (with &case= when a case is open)
-        if (urlParam) navigate('/cohort');
-      },
-      (e) => {
-        setError(userMessage(e));
-        setBusy(false);
-      },
-    );
-  }, [urlParam]);
+  const openFiles = useCallback(
+    (list: FileList | null) => {
+      const files = list ? Array.from(list) : [];
+      if (!files.length) return;
+      setBusy(true);
+      loadFromFiles(files).then(
+        (l) => {
+          setLoaded(l);
+          setError(null);
+          setBusy(false);
+          // a dropped cohort has no address: the page is /cohort (with &case= when a case is open)
+          if (urlParam) navigate('/cohort');
+        },
+        (e) => {
+          setError(userMessage(e));
+          setBusy(false);
+        },
+      );
+    },
+    [urlParam],
+  );
 
   const caseHref = (id: string | null) => {
     const q = new URLSearchParams();
@@ -238,7 +243,11 @@ export function CohortPage({ search }: { search: URLSearchParams }) {
         <CohortTable loaded={loaded} onOpen={(id) => navigate(caseHref(id))} />
       )}
       {loaded && openCase !== null && (
-        <CaseDetail loaded={loaded} caseId={openCase} onBack={() => history.length > 1 ? history.back() : navigate(caseHref(null))} />
+        <CaseDetail
+          loaded={loaded}
+          caseId={openCase}
+          onBack={() => (history.length > 1 ? history.back() : navigate(caseHref(null)))}
+        />
       )}
     </div>
   );
@@ -276,11 +285,13 @@ function CohortTable({ loaded, onOpen }: { loaded: Loaded; onOpen: (id: string) 
   }, [sourceId, state]);
   useLayoutEffect(() => {
     window.scrollTo(0, state.scrollY);
-    // once, when the table is first drawn
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // once, when the table is first drawn (state.scrollY is the saved position)
   }, []);
   const open = (id: string) => {
-    sessionStorage.setItem(storageKey(sourceId), JSON.stringify({ ...state, scrollY: window.scrollY }));
+    sessionStorage.setItem(
+      storageKey(sourceId),
+      JSON.stringify({ ...state, scrollY: window.scrollY }),
+    );
     onOpen(id);
   };
 
@@ -332,7 +343,11 @@ function CohortTable({ loaded, onOpen }: { loaded: Loaded; onOpen: (id: string) 
           <tr>
             {allColumns.map((c) => (
               <th key={c.key} aria-sort={ariaSort(c.key)} scope="col">
-                <button type="button" data-testid={`cohort-sort-${c.key}`} onClick={() => sortBy(c.key)}>
+                <button
+                  type="button"
+                  data-testid={`cohort-sort-${c.key}`}
+                  onClick={() => sortBy(c.key)}
+                >
                   {c.label}
                   {state.sort === c.key ? (state.descending ? ' ▼' : ' ▲') : ''}
                 </button>
@@ -365,10 +380,23 @@ function CohortTable({ loaded, onOpen }: { loaded: Loaded; onOpen: (id: string) 
   );
 }
 
-function Row({ row, meta, onOpen }: { row: CohortRow; meta: string[]; onOpen: (id: string) => void }) {
+function Row({
+  row,
+  meta,
+  onOpen,
+}: {
+  row: CohortRow;
+  meta: string[];
+  onOpen: (id: string) => void;
+}) {
   const dice = row.dice === null ? undefined : diceColour(row.dice);
   return (
-    <tr data-testid="cohort-row" data-case={row.caseId} data-model={row.model} data-label={row.label}>
+    <tr
+      data-testid="cohort-row"
+      data-case={row.caseId}
+      data-model={row.model}
+      data-label={row.label}
+    >
       <td>
         <button type="button" data-testid="cohort-open-case" onClick={() => onOpen(row.caseId)}>
           {row.caseId}
@@ -460,7 +488,7 @@ function CohortSummary({ cohort }: { cohort: CohortReport }) {
 function CohortCharts({ cohort, rows }: { cohort: CohortReport; rows: CohortRow[] }) {
   // the statistics' inclusion rule (docs/cohort.md): every row but both-empty, non-null values
   const included = useMemo(() => rows.filter((r) => r.status !== 'both-empty'), [rows]);
-  const all = cohort.structures.filter((s) => s.group === null);
+  const all = useMemo(() => cohort.structures.filter((s) => s.group === null), [cohort]);
   const draws = useMemo(
     () =>
       cohort.models.map((model) => {
@@ -474,11 +502,14 @@ function CohortCharts({ cohort, rows }: { cohort: CohortReport; rows: CohortRow[
           });
         const points: DistributionPoint[] = included
           .filter((r) => r.model === model && r.dice !== null)
-          .map((r) => ({ structure: `${r.label} ${r.structure}`, caseId: r.caseId, value: r.dice! }));
+          .map((r) => ({
+            structure: `${r.label} ${r.structure}`,
+            caseId: r.caseId,
+            value: r.dice!,
+          }));
         return { model, draw: () => distributionChart(boxes, points, { metric: 'Dice' }) };
       }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [cohort, included],
+    [cohort, all, included],
   );
   const ba = useMemo(
     () =>
@@ -491,16 +522,22 @@ function CohortCharts({ cohort, rows }: { cohort: CohortReport; rows: CohortRow[
               r.volumeRefMl !== null &&
               r.volumePredMl !== null,
           )
-          .map((r) => ({ caseId: r.caseId, referenceMl: r.volumeRefMl!, predictedMl: r.volumePredMl! }));
+          .map((r) => ({
+            caseId: r.caseId,
+            referenceMl: r.volumeRefMl!,
+            predictedMl: r.volumePredMl!,
+          }));
         return { s, draw: () => blandAltmanChart(points, s.volume.blandAltman) };
       }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [cohort, included],
+    [cohort, all, included],
   );
   return (
     <section className="cohort-charts" data-testid="cohort-charts">
       <h3>Dice per structure</h3>
-      <p className="muted">box = quartiles, line = median, whiskers = range, dots = cases (as in cohort.pdf)</p>
+      <p className="muted">
+        All cases (the filters apply to the table): box = quartiles, line = median, whiskers =
+        range, dots = cases, as in cohort.pdf.
+      </p>
       {draws.map((d) => (
         <figure key={d.model}>
           <figcaption>{d.model}</figcaption>
@@ -524,7 +561,15 @@ function CohortCharts({ cohort, rows }: { cohort: CohortReport; rows: CohortRow[
   );
 }
 
-function CaseDetail({ loaded, caseId, onBack }: { loaded: Loaded; caseId: string; onBack: () => void }) {
+function CaseDetail({
+  loaded,
+  caseId,
+  onBack,
+}: {
+  loaded: Loaded;
+  caseId: string;
+  onBack: () => void;
+}) {
   const c = loaded.cases.find((x) => x.id === caseId);
   return (
     <section className="cohort-case" data-testid="cohort-case">

@@ -27,7 +27,12 @@ const row = (caseId: string, dice: number | null, site: string): CohortRow => ({
 });
 
 describe('cohort view data', () => {
-  const rows = [row('case10', 0.5, 'A'), row('case2', null, 'B'), row('case3', 0.9, 'B'), row('case1', 0.5, 'A')];
+  const rows = [
+    row('case10', 0.5, 'A'),
+    row('case2', null, 'B'),
+    row('case3', 0.9, 'B'),
+    row('case1', 0.5, 'A'),
+  ];
 
   it('sorts numbers with nulls last both ways, ties in file order, ids naturally', () => {
     const by = (descending: boolean) =>
@@ -62,17 +67,26 @@ describe('cohort view data', () => {
     expect(resolveCohortPath(base, '../secret.json')).toBeNull();
     expect(resolveCohortPath(base, '/etc/passwd')).toBeNull();
     expect(resolveCohortPath(base, 'https://evil.example/x.json')).toBeNull();
-    expect(sameOriginUrl('/data/out/cohort.json', 'http://h')).toBe('http://h/data/out/cohort.json');
+    expect(sameOriginUrl('/data/out/cohort.json', 'http://h')).toBe(
+      'http://h/data/out/cohort.json',
+    );
     expect(() => sameOriginUrl('https://evil.example/c.json', 'http://h')).toThrow(/same origin/);
   });
   it('matches dropped files by their path under the chosen folder', () => {
-    const file = (p: string) => Object.assign(new File(['{}'], p.split('/').pop()!), { webkitRelativePath: p });
-    const files = [file('out/cohort.json'), file('out/cases/c1/report-a.json'), file('other/cases/c1/report-a.json')];
+    const file = (p: string) =>
+      Object.assign(new File(['{}'], p.split('/').pop()!), { webkitRelativePath: p });
+    const files = [
+      file('out/cohort.json'),
+      file('out/cases/c1/report-a.json'),
+      file('other/cases/c1/report-a.json'),
+    ];
     expect(findDropped(files, 'out/cohort.json', 'cases/c1/report-a.json')).toBe(files[1]);
     expect(findDropped(files, 'out/cohort.json', 'cases/c2/report-a.json')).toBeNull();
   });
   it('refuses a file that is not a cohort with one line', () => {
-    expect(() => parseCohort('{"schema":"concord.report/v1"}')).toThrow(/not a concord.cohort\/v1 file/);
+    expect(() => parseCohort('{"schema":"concord.report/v1"}')).toThrow(
+      /not a concord.cohort\/v1 file/,
+    );
     expect(() => parseCohort('nope')).toThrow('This file is not JSON');
   });
 });

@@ -50,7 +50,9 @@ export function parseCohort(text: string): CohortReport {
   }
   const c = value as Partial<CohortReport> | null;
   if (!c || typeof c !== 'object' || c.schema !== COHORT_SCHEMA)
-    throw new Error(`This is not a ${COHORT_SCHEMA} file (the cohort.json that concord cohort writes)`);
+    throw new Error(
+      `This is not a ${COHORT_SCHEMA} file (the cohort.json that concord cohort writes)`,
+    );
   if (!Array.isArray(c.cases) || !Array.isArray(c.structures) || !Array.isArray(c.models))
     throw new Error(`This ${COHORT_SCHEMA} file has no cases, structures or models`);
   return c as CohortReport;
@@ -70,8 +72,7 @@ export function parseReport(text: string): EvaluationReport {
   return r as EvaluationReport;
 }
 
-const num = (v: unknown): number | null =>
-  typeof v === 'number' && Number.isFinite(v) ? v : null;
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** The table rows of the cases whose reports were read, in file order. */
 export function cohortRows(cases: readonly CaseState[], models: readonly string[]): CohortRow[] {
