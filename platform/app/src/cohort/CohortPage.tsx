@@ -654,7 +654,7 @@ function ViewerNote({ studyUID }: { studyUID: string | null }) {
     return (
       <p className="muted" data-testid="cohort-viewer-note">
         Images not viewable here: this case&apos;s inputs are not a DICOM study (NIfTI), and the
-        viewer opens DICOM studies only. The numbers above are the case&apos;s report.
+        viewer opens DICOM studies only. The numbers below are the case&apos;s report.
       </p>
     );
   return (
