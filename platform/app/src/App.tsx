@@ -1,10 +1,15 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { userMessage } from '@concord/core';
 import { loadAppConfig } from './appConfig.ts';
 import { bootOhif, createCore, type BootedApp, type CoreApp } from './boot.ts';
 import { navigate, useLocation } from './router.ts';
 import { StudyList } from './studyList/StudyList.tsx';
 import { Viewer } from './viewer/Viewer.tsx';
+
+// the cohort view (docs/cohort.md) is its own chunk: the charts load only there
+const CohortPage = lazy(() =>
+  import('./cohort/CohortPage.tsx').then((m) => ({ default: m.CohortPage })),
+);
 
 export function App() {
   const [core, setCore] = useState<CoreApp | null>(null);
@@ -23,6 +28,7 @@ export function App() {
   const viewerMatch = /^\/viewer\/([^/]+)\/?$/.exec(loc.pathname);
   const route = viewerMatch ? decodeURIComponent(viewerMatch[1]) : null;
   const mode = route && core?.modes.find((m) => m.modeFactory().routeName === route);
+  const cohort = /^\/cohort\/?$/.test(loc.pathname);
 
   // The last viewer stays mounted (hidden) while the study list is shown: going back to it
   // (the browser's Back, or opening the same study again) finds its overlays, model results
@@ -77,7 +83,12 @@ export function App() {
             />
           </div>
         )}
-        {core && !route && (
+        {cohort && (
+          <Suspense fallback={<p className="muted">Loading the cohort view…</p>}>
+            <CohortPage search={loc.searchParams} />
+          </Suspense>
+        )}
+        {core && !route && !cohort && (
           <StudyList
             core={core}
             ohif={ohif}

@@ -1,6 +1,13 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { chartToSvgText, FP_COLOR, sliceProfileChart, volumeBiasChart } from './index.ts';
+import {
+  blandAltmanChart,
+  chartToSvgText,
+  distributionChart,
+  FP_COLOR,
+  sliceProfileChart,
+  volumeBiasChart,
+} from './index.ts';
 import { VOLUME_BIAS_COLORS, volumetricBias } from '@concord/metrics';
 
 describe('charts (Observable Plot)', () => {
@@ -37,5 +44,32 @@ describe('charts (Observable Plot)', () => {
         (c) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`,
       ),
     );
+  });
+  it('cohort box/strip: one box and median per structure, one dot per case', () => {
+    const svg = distributionChart(
+      [
+        { structure: '1 Lesion', q1: 0.6, median: 0.7, q3: 0.8 },
+        { structure: '2 Organ', q1: 0.85, median: 0.9, q3: 0.92 },
+      ],
+      [0.5, 0.7, 0.9].flatMap((v, i) => [
+        { structure: '1 Lesion', caseId: `c${i}`, value: v },
+        { structure: '2 Organ', caseId: `c${i}`, value: v + 0.05 },
+      ]),
+    );
+    expect(svg.querySelectorAll('g[aria-label="bar"] rect')).toHaveLength(2);
+    expect(svg.querySelectorAll('g[aria-label="dot"] circle')).toHaveLength(6);
+    expect(svg.outerHTML).toContain('c1: 0.7');
+  });
+  it('Bland–Altman: one dot per case at (mean, difference), bias and both limits drawn', () => {
+    const svg = blandAltmanChart(
+      [
+        { caseId: 'a', referenceMl: 10, predictedMl: 12 },
+        { caseId: 'b', referenceMl: 20, predictedMl: 19 },
+      ],
+      { bias: 0.5, loaLow: -3.66, loaHigh: 4.66 },
+    );
+    expect(svg.querySelectorAll('g[aria-label="dot"] circle')).toHaveLength(2);
+    expect(svg.querySelectorAll('g[aria-label="rule"] line')).toHaveLength(3);
+    expect(svg.outerHTML).toContain('a: mean 11.00 mL, difference 2.00 mL');
   });
 });

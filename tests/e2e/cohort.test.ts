@@ -1,0 +1,236 @@
+/**
+ * The cohort view end to end (issue 15, item 5; docs/cohort.md "Cohort view"): `concord cohort`
+ * on the committed fixture cohort (tests/fixtures/cohort, with a hostile metadata value added),
+ * `concord serve` on the folder, Debian Chromium on `/cohort?url=/data/out/cohort.json`.
+ * Checks the table against cohort.json and the per-case reports, sorts, filters, opens a case
+ * and comes back with the sort, filter and scroll kept.
+ */
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvaluationReport } from '@concord/metrics';
+import type { CohortReport } from '@concord/metrics/cohort';
+import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
+import { startConcordServer, type RunningServer } from '../helpers/server.ts';
+import { MARKUP_NAME, writeMarkupStudy } from './viewer/fixtures.ts';
+
+const run = promisify(execFile);
+const FIXTURE = path.resolve('tests/fixtures/cohort');
+const CONCORD = path.resolve('platform/cli/bin/concord.mjs');
+
+describe('cohort view', () => {
+  let tmp: string;
+  let server: RunningServer;
+  let browser: BrowserSession;
+  let cohort: CohortReport;
+  const reports = new Map<string, EvaluationReport>(); // `${case}/${model}`
+  let dialogs = 0;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'concord-cohort-e2e-'));
+    // the cases of the fixture, with a scanner column whose one value is markup
+    const input = path.join(tmp, 'in');
+    await mkdir(input, { recursive: true });
+    const lines = (await readFile(path.join(FIXTURE, 'cases.csv'), 'utf8')).trim().split(/\r?\n/);
+    const csv = [
+      `${lines[0]},scanner`,
+      ...lines.slice(1).map((l, i) => `${l},${i === 2 ? `"${MARKUP_NAME}"` : 'S1'}`),
+    ].join('\n');
+    await writeFile(path.join(input, 'cases.csv'), csv + '\n');
+    for (const l of lines.slice(1))
+      for (const f of l.split(',').slice(2, 5))
+        await copyFile(path.join(FIXTURE, f), path.join(input, f));
+    await run(process.execPath, [
+      CONCORD,
+      'cohort',
+      '--cases',
+      path.join(input, 'cases.csv'),
+      '--out',
+      path.join(tmp, 'out'),
+      '--bootstrap',
+      '200',
+      '--no-pdf',
+    ]);
+    cohort = JSON.parse(await readFile(path.join(tmp, 'out', 'cohort.json'), 'utf8'));
+    for (const c of cohort.cases)
+      for (const [model, rel] of Object.entries(c.reports))
+        reports.set(
+          `${c.id}/${model}`,
+          JSON.parse(await readFile(path.join(tmp, 'out', rel), 'utf8')) as EvaluationReport,
+        );
+    // `concord serve` wants a DICOM study in its folder: one slice
+    await writeMarkupStudy(path.join(tmp, 'dicom'));
+    server = await startConcordServer([tmp]);
+    browser = await openBrowser();
+    browser.page.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  /** The table's rows as the page shows them. */
+  const tableRows = () =>
+    browser.page.$$eval('[data-testid="cohort-row"]', (trs) =>
+      trs.map((tr) => ({
+        caseId: (tr as HTMLElement).dataset.case!,
+        model: (tr as HTMLElement).dataset.model!,
+        label: Number((tr as HTMLElement).dataset.label),
+        dice: tr.querySelector('[data-metric="dice"]')!.getAttribute('data-value'),
+        hd95: tr.querySelector('[data-metric="hd95"]')!.getAttribute('data-value'),
+        diceText: tr.querySelector('[data-metric="dice"]')!.textContent,
+        background: getComputedStyle(tr.querySelector('[data-metric="dice"]')!).backgroundColor,
+      })),
+    );
+  const asNumber = (v: string | null) => (v === '' || v === null ? null : Number(v));
+
+  it('shows every case x model x structure with the numbers of the reports and cohort.json', async () => {
+    expect(cohort.summary.ok).toBe(5);
+    const { page } = browser;
+    await page.goto(`${server.url}cohort?url=${encodeURIComponent('/data/out/cohort.json')}`);
+    await page.waitForSelector('[data-testid="cohort-row"]', { timeout: 30_000 });
+    const rows = await tableRows();
+    const expected = [...reports].flatMap(([key, r]) =>
+      r.structures.map((s) => ({ key: `${key}/${s.label}`, dice: s.dice, hd95: s.hd95 })),
+    );
+    expect(rows).toHaveLength(expected.length);
+    for (const e of expected) {
+      const row = rows.find((r) => `${r.caseId}/${r.model}/${r.label}` === e.key)!;
+      expect(row, e.key).toBeDefined();
+      expect(asNumber(row.dice)).toBe(e.dice);
+      expect(asNumber(row.hd95)).toBe(e.hd95);
+      if (e.dice !== null) expect(row.diceText).toBe(e.dice.toFixed(4));
+    }
+    // Dice colour: viridis, dark for 0, yellow for 1
+    const worst = rows.reduce((a, b) => (asNumber(a.dice)! <= asNumber(b.dice)! ? a : b));
+    expect(worst.background).not.toBe('rgba(0, 0, 0, 0)');
+    // the per-structure statistics are cohort.json's
+    const means = await page.$$eval('[data-testid="cohort-structure-row"] td:nth-child(4)', (tds) =>
+      tds.map((td) => Number(td.getAttribute('data-value'))),
+    );
+    expect(means).toEqual(
+      cohort.structures.filter((s) => s.group === null).map((s) => s.metrics.dice.mean),
+    );
+    const summary = await page.$$eval('[data-testid="cohort-summary-model"]', (li) =>
+      li.map((l) => l.textContent),
+    );
+    for (const m of cohort.summary.models)
+      expect(summary).toContain(
+        `${m.model}: mean Dice ${m.meanDice!.toFixed(4)}, pooled Dice ${m.pooledDice!.toFixed(4)}`,
+      );
+    // charts: one box/strip per model, one Bland–Altman per structure and model
+    expect(await page.$$eval('[data-testid="cohort-charts"] svg', (s) => s.length)).toBe(
+      cohort.models.length + cohort.structures.filter((s) => s.group === null).length,
+    );
+    // the markup in the metadata is text, not HTML
+    expect(await page.textContent('[data-testid="cohort-table"]')).toContain(MARKUP_NAME);
+    expect(await page.$$('[data-testid="cohort-table"] img')).toHaveLength(0);
+    expect(dialogs).toBe(0);
+  });
+
+  it('sorts by Dice, filters by site, opens a case and comes back with the table state kept', async () => {
+    const { page } = browser;
+    await page.click('[data-testid="cohort-sort-dice"]');
+    await page.click('[data-testid="cohort-sort-dice"]'); // second click: descending
+    const sorted = (await tableRows()).map((r) => asNumber(r.dice));
+    const values = sorted.filter((v): v is number => v !== null);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    expect(sorted.slice(values.length).every((v) => v === null)).toBe(true);
+
+    await page.selectOption('[data-testid="cohort-filter-site"]', 'B');
+    const siteB = cohort.cases.filter((c) => c.metadata.site === 'B').map((c) => c.id);
+    const filtered = await tableRows();
+    expect(new Set(filtered.map((r) => r.caseId))).toEqual(new Set(siteB));
+    expect(filtered).toHaveLength(
+      siteB.reduce(
+        (n, id) =>
+          n + cohort.models.length * reports.get(`${id}/${cohort.models[0]}`)!.structures.length,
+        0,
+      ),
+    );
+    await page.evaluate(() => window.scrollTo(0, 250));
+    const scrollY = await page.evaluate(() => window.scrollY);
+    expect(scrollY).toBeGreaterThan(0);
+    const order = filtered.map((r) => `${r.caseId}/${r.model}/${r.label}`);
+
+    // open the second visible row's case
+    const caseId = filtered[1].caseId;
+    await page.locator('[data-testid="cohort-open-case"]').nth(1).click();
+    await page.waitForSelector('[data-testid="cohort-case"]');
+    expect(new URL(page.url()).searchParams.get('case')).toBe(caseId);
+    expect(await page.textContent('[data-testid="cohort-case-id"]')).toBe(`Case ${caseId}`);
+    for (const model of cohort.models) {
+      const shown = await page.$$eval(
+        `[data-testid="cohort-case-report"][data-model="${model}"] [data-testid="cohort-case-row"] td:nth-child(2)`,
+        (tds) => tds.map((td) => td.getAttribute('data-value')),
+      );
+      expect(shown.map(asNumber)).toEqual(
+        reports.get(`${caseId}/${model}`)!.structures.map((s) => s.dice),
+      );
+    }
+    // the fixture's inputs are NIfTI: the page says the viewer cannot show the images
+    expect(await page.textContent('[data-testid="cohort-viewer-note"]')).toContain(
+      'not a DICOM study',
+    );
+    await saveScreenshot(page, 'cohort-case');
+
+    await page.click('[data-testid="cohort-back"]');
+    await page.waitForSelector('[data-testid="cohort-row"]');
+    expect(new URL(page.url()).searchParams.get('case')).toBeNull();
+    expect((await tableRows()).map((r) => `${r.caseId}/${r.model}/${r.label}`)).toEqual(order);
+    expect(
+      await page.$eval('[data-testid="cohort-filter-site"]', (s) => (s as HTMLSelectElement).value),
+    ).toBe('B');
+    expect(
+      await page.$eval('th:has([data-testid="cohort-sort-dice"])', (th) =>
+        th.getAttribute('aria-sort'),
+      ),
+    ).toBe('descending');
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrollY);
+    await saveScreenshot(page, 'cohort-table');
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('says clearly when the cohort address is not a cohort file or is off-origin', async () => {
+    const { page } = browser;
+    await page.goto(
+      `${server.url}cohort?url=${encodeURIComponent('/data/out/cases/case01/case.json')}`,
+    );
+    await page.waitForSelector('[data-testid="cohort-error"]');
+    expect(await page.textContent('[data-testid="cohort-error"]')).toContain(
+      'not a concord.cohort/v1 file',
+    );
+    await page.goto(
+      `${server.url}cohort?url=${encodeURIComponent('https://example.org/cohort.json')}`,
+    );
+    await page.waitForSelector('[data-testid="cohort-error"]');
+    expect(await page.textContent('[data-testid="cohort-error"]')).toContain('same origin');
+  });
+
+  it('opens a chosen cohort.json and says in each row that a report not chosen with it is unreachable', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}cohort`);
+    await page.setInputFiles(
+      '[data-testid="cohort-file-input"]',
+      path.join(tmp, 'out', 'cohort.json'),
+    );
+    await page.waitForSelector('[data-testid="cohort-problem-row"]');
+    const problems = await page.$$eval('[data-testid="cohort-problem-row"]', (trs) =>
+      trs.map((tr) => ({ id: (tr as HTMLElement).dataset.case, text: tr.textContent ?? '' })),
+    );
+    expect(problems.map((p) => p.id)).toEqual(cohort.cases.map((c) => c.id));
+    for (const p of problems) expect(p.text).toContain('not among the chosen files');
+    expect(await page.$$('[data-testid="cohort-row"]')).toHaveLength(0);
+    // the statistics of cohort.json are still there
+    expect(await page.$$('[data-testid="cohort-structure-row"]')).toHaveLength(
+      cohort.structures.filter((s) => s.group === null).length,
+    );
+  });
+});
