@@ -209,7 +209,8 @@ describe('Concord in stock OHIF 3.13.2', () => {
     const ranking = (await worst.innerText())
       .replace(/^worst:\s*/, '')
       .split(',')
-      .map((s) => Number(s.trim()));
+      // the panel numbers slices from 1, as the viewport does; k is 0-based
+      .map((s) => Number(s.trim()) - 1);
     // slice k of the panel is slice k of the series ordered along its normal (as `concord
     // metrics` reads it); OHIF's stack has its own order: compare by instance number
     const series = await readSeriesFolder(path.join(COLIN_DIR, 'dicom'));

@@ -67,6 +67,9 @@ describe('concord serve', () => {
     const models = await listModels(MODELS_DIR);
     expect(models.length).toBeGreaterThan(0);
     for (const m of models) expect(m.manifestUrl).toMatch(/^\/models\/.+\.json$/);
+    // the default model of the Model panel is a general one, not the conform test network
+    expect(models[0].manifestUrl).toBe('/models/unet2d-colin27-ce.json');
+    expect(models.at(-1)?.manifestUrl).toBe('/models/meshnet-colin27-conform.json');
     expect(await listModels(path.join(tmp, 'nowhere'))).toEqual([]);
   });
 

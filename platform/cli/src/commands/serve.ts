@@ -72,7 +72,7 @@ export async function listModels(
   dir: string,
 ): Promise<Array<{ name: string; manifestUrl: string }>> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  const models: Array<{ name: string; manifestUrl: string }> = [];
+  const models: Array<{ name: string; manifestUrl: string; conform: boolean }> = [];
   for (const file of names.filter((n) => n.endsWith('.json')).sort()) {
     try {
       const m = JSON.parse(await readFile(path.join(dir, file), 'utf8')) as {
@@ -80,18 +80,24 @@ export async function listModels(
         name?: string;
         version?: string;
         file?: string;
+        preprocessing?: { resample?: string };
       };
       if (m.schema !== 'concord.model/v1' || !m.file || !existsSync(path.join(dir, m.file)))
         continue;
       models.push({
         name: `${m.name ?? file} ${m.version ?? ''}`.trim(),
         manifestUrl: `${MODELS_PREFIX}${encodeURIComponent(file)}`,
+        conform: m.preprocessing?.resample === 'conform',
       });
     } catch {
       /* not a manifest */
     }
   }
-  return models;
+  // the first model is the Model panel's default: FreeSurfer-conformed models (the shipped one
+  // is a small test network, platform/inference/models/training-log.md) come after the others
+  return models
+    .sort((a, b) => Number(a.conform) - Number(b.conform))
+    .map(({ name, manifestUrl }) => ({ name, manifestUrl }));
 }
 
 /** The /app-config.json the viewer loads at start: which data sources this server offers. */
