@@ -19,27 +19,10 @@ import {
   type OverlaySourceRegistry,
   type OverlayState,
 } from '@concord/core';
+import { fallbackColor } from '@concord/metrics';
 import type { CsImage, CsImageVolume, HostCornerstone, SegmentationService } from './ohifTypes.ts';
 
-/** Distinct colours for labels without one (Okabe-Ito, then a hue wheel), as Concord's viewer. */
-export function fallbackColor(label: number): [number, number, number] {
-  const okabe: [number, number, number][] = [
-    [230, 159, 0],
-    [86, 180, 233],
-    [0, 158, 115],
-    [240, 228, 66],
-    [0, 114, 178],
-    [213, 94, 0],
-    [204, 121, 167],
-  ];
-  if (label >= 1 && label <= okabe.length) return okabe[label - 1];
-  const h = (label * 137.508) % 360;
-  const f = (n: number) => {
-    const k = (n + h / 30) % 12;
-    return Math.round(255 * (0.5 - 0.5 * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
-  };
-  return [f(0), f(8), f(4)];
-}
+export { fallbackColor };
 
 /** Grid of a Cornerstone image volume, in the @concord/core convention. */
 export function volumeGrid(volume: CsImageVolume): Grid {

@@ -41,6 +41,20 @@ export const OKABE_ITO: readonly Rgb[] = [
 ];
 
 /**
+ * Colour of a structure that brings none of its own: Okabe–Ito for labels 1–7, then a golden-angle
+ * hue wheel (one source for Concord's viewer and its OHIF host).
+ */
+export function fallbackColor(label: number): [number, number, number] {
+  if (label >= 1 && label <= OKABE_ITO.length) return [...OKABE_ITO[label - 1]] as Rgb;
+  const h = (label * 137.508) % 360;
+  const f = (n: number) => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (0.5 - 0.5 * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [f(0), f(8), f(4)];
+}
+
+/**
  * Bar colours of the volumetric-bias chart, one source for the viewer and the PDF: reference
  * grey, a model's hard (argmax) volume blue, its soft (expected) volume sky blue. Further models
  * in the viewer take the `more` pairs in turn.
