@@ -49,5 +49,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
+    // CONCORD_NO_MINIFY=1 npm run build: readable function names in CPU profiles
+    minify: process.env.CONCORD_NO_MINIFY ? false : undefined,
   },
 });

@@ -62,6 +62,20 @@ function shippedModels(): Array<{ name: string; file: string; onnx: string }> {
 }
 
 export async function buildOhif(options: { umd?: boolean; quiet?: boolean } = {}) {
+  // Vite picks React's development JSX runtime (jsxDEV, which the production React in these
+  // bundles lacks) whenever NODE_ENV is not 'production', e.g. 'test' inside vitest: a lone
+  // e2e run that builds dist/ohif must get the same files as `npm run build:ohif`.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    return await buildOhifFiles(options);
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+async function buildOhifFiles(options: { umd?: boolean; quiet?: boolean }) {
   const models = shippedModels();
   rmSync(OUT, { recursive: true, force: true });
   await build({

@@ -253,7 +253,8 @@ describe('disagreement and volumetric-bias views', () => {
         .getEntriesByType('measure')
         .filter(
           (m) =>
-            m.name.startsWith('concord:disagreement') || m.name.startsWith('concord:evaluation'),
+            m.name.startsWith('concord:show:disagreement') ||
+            m.name.startsWith('concord:evaluation'),
         )
         .map((m) => ({ name: m.name, start: m.startTime, duration: m.duration })),
     );

@@ -166,7 +166,7 @@ export class OhifViewerHost implements ViewerHost {
     origin?: OverlayOrigin,
   ): Promise<LabelVolume> {
     const volume = await this.loadedVolume();
-    return this.overlays.show(source, volume, labelmap, title, origin, 30);
+    return this.overlays.show(source, volume, labelmap, title, origin, 12);
   }
 
   private viewport() {

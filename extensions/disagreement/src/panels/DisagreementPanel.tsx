@@ -14,7 +14,7 @@ import { confusionMatrixMl } from '@concord/metrics';
 import { disagreementLegend } from '@concord/metrics';
 import { distanceLabelInfo, tauOf } from '@concord/metrics/session';
 import { worstSliceRanking } from './commands.ts';
-import { SvgChart } from './SvgChart.tsx';
+import { SvgChart, useChartInTask } from './SvgChart.tsx';
 import { useEvaluation } from './useEvaluation.ts';
 
 const fmt = (v: number, digits = 2) => v.toFixed(digits);
@@ -87,7 +87,7 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
     return () => session.setWorstSlices(null);
   }, [session, structure, ranking]);
 
-  const chart = useMemo(
+  const chart = useChartInTask(
     () =>
       structure
         ? sliceProfileChart({ axis: 2, fp: structure.fp, fn: structure.fn }, { width: 320 })
@@ -120,13 +120,14 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
     }
     let alive = true;
     setLayerError(null);
-    session.layer(label, tauMm, byDistance ? DISTANCE_MAX_MM : undefined).then(
-      (classes) => {
+    session
+      .layer(label, tauMm, byDistance ? DISTANCE_MAX_MM : undefined)
+      .then((classes) => {
         const grid = viewer.getLabelmap('reference');
         if (!alive || !grid) return;
         const name = current.structures.find((s) => s.label === label)?.name ?? `Label ${label}`;
-        const t0 = performance.now();
-        viewer.showLabelmap(
+        // millions of voxels into the viewer: in short tasks, not one long one
+        return viewer.showLabelmapInTasks(
           'disagreement',
           {
             dims: grid.dims,
@@ -147,12 +148,12 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
             ? `Disagreement: ${name} (distance to the reference surface)`
             : `Disagreement: ${name} (τ = ${tauMm} mm)`,
         );
-        performance.measure('concord:disagreement:layer', { start: t0 });
-      },
-      // a newer evaluation superseded this one: its own layer follows
-      (e: unknown) =>
-        alive && !isAbortError(e) && setLayerError(e instanceof Error ? e.message : String(e)),
-    );
+      })
+      // a newer evaluation (or a newer layer) superseded this one: its own layer follows
+      .catch(
+        (e: unknown) =>
+          alive && !isAbortError(e) && setLayerError(e instanceof Error ? e.message : String(e)),
+      );
     return () => {
       alive = false;
     };

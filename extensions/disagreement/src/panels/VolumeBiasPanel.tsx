@@ -8,7 +8,7 @@ import { useMemo } from 'react';
 import type { HostPanelProps } from '@concord/core';
 import { chartToSvgText, volumeBiasChart } from '../charts/charts.ts';
 import { HARD_VS_SOFT_HELP, volumetricBias } from '@concord/metrics';
-import { SvgChart } from './SvgChart.tsx';
+import { SvgChart, useChartInTask } from './SvgChart.tsx';
 import { useEvaluation } from './useEvaluation.ts';
 
 const num = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
@@ -49,7 +49,7 @@ export default function VolumeBiasPanel({ viewer }: HostPanelProps) {
       ),
     [state.models],
   );
-  const chart = useMemo(
+  const chart = useChartInTask(
     () => (rows.length ? volumeBiasChart(rows, { width: 340, height: 240 }) : null),
     [rows],
   );
