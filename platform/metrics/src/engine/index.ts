@@ -61,3 +61,23 @@ export {
   type PlannedStructure,
   type PlanOptions,
 } from './plan.ts';
+export {
+  labelMoments,
+  centroidIndex,
+  centroidOffsetMm,
+  volumeSimilarity,
+  indexToWorld,
+  type LabelMoments,
+} from './shape.ts';
+export { connectedComponents, type Components, type Connectivity } from './components.ts';
+export {
+  evaluateLesions,
+  matchComponents,
+  validInstanceOptions,
+  DEFAULT_IOU_THRESHOLD,
+  LESION_MATCH_MODES,
+  type InstanceOptions,
+  type LesionMatchMode,
+  type LesionRow,
+  type StructureLesions,
+} from './lesions.ts';

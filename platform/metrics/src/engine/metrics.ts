@@ -23,6 +23,8 @@ import {
   surfaceDistances,
   SurfaceWorkspace,
 } from './surface.ts';
+import { applyCentroidOffset, applyLesions, instanceWarnings } from './structureExtras.ts';
+import { MomentsCache, volumeSimilarity } from './shape.ts';
 import type {
   MetricsOptions,
   MetricsResult,
@@ -105,9 +107,12 @@ export function overlapMetrics(
     volumePredMl,
     volumeDiffMl: volumePredMl - volumeRefMl,
     volumeDiffPct: c.ref === 0 ? null : (100 * (c.pred - c.ref)) / c.ref,
+    volumeSimilarity: volumeSimilarity(c.ref, c.pred),
     hd: both ? 0 : null,
     hd95: both ? 0 : null,
     assd: both ? 0 : null,
+    // filled by applyCentroidOffset (needs the masks' moments)
+    centroidOffsetMm: null,
     nsd,
     surfaceRefVoxels: 0,
     surfacePredVoxels: 0,
@@ -293,9 +298,12 @@ function assemble(
   const v = voxelVolumeMm3(reference);
   const disagreement: StructureDisagreement[] | undefined = options.disagreement ? [] : undefined;
   const dims = reference.dims;
+  const moments = new MomentsCache(dims);
   const structures = plan.structures.map((s) => {
     const l = s.label;
     const m = overlapMetrics(l, s.name, s.counts, total, v, tolerancesMm);
+    applyCentroidOffset(m, s, reference, moments);
+    applyLesions(m, s, reference, options.instances);
     if (ws && s.box && (m.status === 'ok' || disagreement)) {
       const bv = boxView(s.box);
       newWorkspaceFor(bv, ws);
@@ -313,8 +321,7 @@ function assemble(
     if (p) applyProbabilities(m, p, s.ref, v);
     return m;
   });
-  return {
-    ...resultFrame(reference, plan, tolerancesMm, structures),
-    ...(disagreement ? { disagreement } : {}),
-  };
+  const frame = resultFrame(reference, plan, tolerancesMm, structures);
+  frame.warnings = [...frame.warnings, ...instanceWarnings(options.instances, structures)];
+  return { ...frame, ...(disagreement ? { disagreement } : {}) };
 }

@@ -222,6 +222,15 @@ export const METRICS = [
     presence: 'required',
   },
   {
+    key: 'volumeSimilarity',
+    label: 'VS',
+    unit: '',
+    digits: 4,
+    definition: 'Volume similarity 1 − |V_A − V_B| / (V_A + V_B); 1 when both are empty',
+    type: 'unit',
+    presence: 'engine',
+  },
+  {
     key: 'hd',
     label: 'HD',
     unit: 'mm',
@@ -250,6 +259,16 @@ export const METRICS = [
       'Average symmetric surface distance (mm): mean over both surfaces of the distance to the other surface',
     type: 'mmOrNull',
     presence: 'required',
+  },
+  {
+    key: 'centroidOffsetMm',
+    label: 'Centroid Δ',
+    unit: 'mm',
+    digits: 2,
+    definition:
+      'Centroid offset (mm): world-space distance between the centres of mass of A and B (through the direction cosines); empty when either is empty',
+    type: 'mmOrNull',
+    presence: 'engine',
   },
   {
     key: 'nsd',

@@ -1,5 +1,6 @@
 import type { Grid } from '@concord/core';
 import type { StructureDisagreement } from './disagreement.ts';
+import type { InstanceOptions, StructureLesions } from './lesions.ts';
 import type { ManualPair, MatchMode, StructurePair } from './pairing.ts';
 import type { MetricRow, StructureStatus } from './registry.ts';
 
@@ -30,13 +31,18 @@ export interface MetricsOptions {
   pairs?: readonly ManualPair[];
   /** Also return the disagreement products (TP/FP/FN codes, FP/FN distances, slice counts). */
   disagreement?: boolean;
+  /** Structures to evaluate lesion-wise (docs/metrics.md#lesion-wise-evaluation). */
+  instances?: InstanceOptions;
 }
 
 /**
  * Metrics of one structure: the fields, value types and order of the METRICS registry
  * (registry.ts), which are those of the `concord.report/v1` JSON and CSV.
  */
-export type StructureMetrics = MetricRow;
+export type StructureMetrics = MetricRow & {
+  /** Lesion-wise evaluation, for structures marked as instances (a nested table, not a column). */
+  lesions?: StructureLesions;
+};
 
 /** Case summary: macro means over structures with status `ok`, pooled Dice over all evaluated. */
 export interface MetricsSummary {

@@ -27,6 +27,12 @@ import {
   type BoxView,
 } from '../engine/surface.ts';
 import type { MetricsOptions, MetricsResult, ProbabilityVolumes } from '../engine/types.ts';
+import { MomentsCache } from '../engine/shape.ts';
+import {
+  applyCentroidOffset,
+  applyLesions,
+  instanceWarnings,
+} from '../engine/structureExtras.ts';
 import { EdtPool } from './pool.ts';
 
 export interface ParallelOptions {
@@ -148,10 +154,13 @@ export async function computeMetricsParallel(
   const v = voxelVolumeMm3(reference);
   const pool = new EdtPool(threads - 1);
   const ws = new SharedWorkspace();
+  const moments = new MomentsCache(reference.dims);
   try {
     const structures = [];
     for (const s of plan.structures) {
       const m = overlapMetrics(s.label, s.name, s.counts, total, v, tolerancesMm);
+      applyCentroidOffset(m, s, reference, moments);
+      applyLesions(m, s, reference, options.instances);
       if (m.status === 'ok' && s.box) {
         const bv = boxView(s.box);
         ws.ensure(bv);
@@ -166,7 +175,9 @@ export async function computeMetricsParallel(
       if (p) applyProbabilities(m, p, s.ref, v);
       structures.push(m);
     }
-    return resultFrame(reference, plan, tolerancesMm, structures);
+    const frame = resultFrame(reference, plan, tolerancesMm, structures);
+    frame.warnings = [...frame.warnings, ...instanceWarnings(options.instances, structures)];
+    return frame;
   } finally {
     await pool.close();
   }
