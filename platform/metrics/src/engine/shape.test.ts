@@ -28,7 +28,9 @@ describe('volume similarity', () => {
 describe('centroid offset', () => {
   it('sums the moments of runs exactly', () => {
     const g = grid([7, 3, 2]);
-    const v = volume(g, (i, j, k) => (i >= 2 && i <= 5 && j === 1 ? 3 : k === 1 && i === 6 ? 2 : 0));
+    const v = volume(g, (i, j, k) =>
+      i >= 2 && i <= 5 && j === 1 ? 3 : k === 1 && i === 6 ? 2 : 0,
+    );
     const m = labelMoments(v.data, g.dims);
     expect([m.count[3], m.sumI[3], m.sumJ[3], m.sumK[3]]).toEqual([8, 2 * (2 + 3 + 4 + 5), 8, 4]);
     expect([m.count[2], m.sumI[2], m.sumJ[2], m.sumK[2]]).toEqual([3, 18, 3, 3]);
@@ -74,7 +76,11 @@ describe('centroid offset', () => {
     const r = computeMetrics(a, none, { labels: [1, 2] });
     expect(one(r).centroidOffsetMm).toBeNull();
     expect(one(r).volumeSimilarity).toBe(0);
-    expect(one(r, 2)).toMatchObject({ status: 'both-empty', volumeSimilarity: 1, centroidOffsetMm: null });
+    expect(one(r, 2)).toMatchObject({
+      status: 'both-empty',
+      volumeSimilarity: 1,
+      centroidOffsetMm: null,
+    });
     expect(one(computeMetrics(none, a)).centroidOffsetMm).toBeNull();
     expect(one(computeMetrics(a, a)).centroidOffsetMm).toBe(0);
   });

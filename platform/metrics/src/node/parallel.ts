@@ -28,11 +28,7 @@ import {
 } from '../engine/surface.ts';
 import type { MetricsOptions, MetricsResult, ProbabilityVolumes } from '../engine/types.ts';
 import { MomentsCache } from '../engine/shape.ts';
-import {
-  applyCentroidOffset,
-  applyLesions,
-  instanceWarnings,
-} from '../engine/structureExtras.ts';
+import { applyCentroidOffset, applyLesions, instanceWarnings } from '../engine/structureExtras.ts';
 import { EdtPool } from './pool.ts';
 
 export interface ParallelOptions {

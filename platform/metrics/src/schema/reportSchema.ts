@@ -4,6 +4,7 @@
  * report.schema.json (shipped with the code) and compiles the standalone validator from it.
  */
 import { METRICS, VALUE_SCHEMAS } from '../engine/registry.ts';
+import { lesionsSchema } from './lesionSchema.ts';
 
 /** The structure-row schema: one property per registry field, required unless optional. */
 export function structureRowSchema(): object {
@@ -11,7 +12,11 @@ export function structureRowSchema(): object {
     type: 'object',
     additionalProperties: false,
     required: METRICS.filter((m) => m.presence === 'required').map((m) => m.key),
-    properties: Object.fromEntries(METRICS.map((m) => [m.key, VALUE_SCHEMAS[m.type]])),
+    properties: {
+      ...Object.fromEntries(METRICS.map((m) => [m.key, VALUE_SCHEMAS[m.type]])),
+      // a nested table (structures marked as instances), not a column of the registry
+      lesions: { $ref: '#/definitions/lesions' },
+    },
   };
 }
 
@@ -368,5 +373,8 @@ export function reportJsonSchema(): object {
       },
     },
   };
-  return { ...top, definitions: { ...definitions, structure: structureRowSchema() } };
+  return {
+    ...top,
+    definitions: { ...definitions, lesions: lesionsSchema, structure: structureRowSchema() },
+  };
 }

@@ -210,6 +210,84 @@ const schema11 = {
       propertyNames: { pattern: '^[0-9]+(\\.[0-9]+)?(e[-+]?[0-9]+)?$' },
       additionalProperties: { $ref: '#/definitions/unitOrNull' },
     },
+    lesions: {
+      description:
+        'Lesion-wise evaluation of a structure marked as instances: connected components, one-to-one matching, detection counts and panoptic quality (docs/metrics.md#lesion-wise-evaluation).',
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'connectivity',
+        'match',
+        'iouThreshold',
+        'referenceLesions',
+        'predictionLesions',
+        'tp',
+        'fp',
+        'fn',
+        'precision',
+        'recall',
+        'f1',
+        'sq',
+        'rq',
+        'pq',
+        'lesions',
+      ],
+      properties: {
+        connectivity: { enum: [6, 26] },
+        match: { enum: ['iou', 'overlap'] },
+        iouThreshold: {
+          oneOf: [{ type: 'number', minimum: 0, exclusiveMaximum: 1 }, { type: 'null' }],
+        },
+        referenceLesions: { $ref: '#/definitions/count' },
+        predictionLesions: { $ref: '#/definitions/count' },
+        tp: { $ref: '#/definitions/count' },
+        fp: { $ref: '#/definitions/count' },
+        fn: { $ref: '#/definitions/count' },
+        precision: { $ref: '#/definitions/unitOrNull' },
+        recall: { $ref: '#/definitions/unitOrNull' },
+        f1: { $ref: '#/definitions/unitOrNull' },
+        sq: { $ref: '#/definitions/unitOrNull' },
+        rq: { $ref: '#/definitions/unitOrNull' },
+        pq: { $ref: '#/definitions/unitOrNull' },
+        lesions: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: [
+              'kind',
+              'reference',
+              'prediction',
+              'referenceVoxels',
+              'predictionVoxels',
+              'referenceMl',
+              'predictionMl',
+              'iou',
+              'dice',
+              'bestIou',
+              'centroidIndex',
+              'centroidMm',
+              'slice',
+            ],
+            properties: {
+              kind: { enum: ['matched', 'missed', 'false'] },
+              reference: { type: ['integer', 'null'], minimum: 1 },
+              prediction: { type: ['integer', 'null'], minimum: 1 },
+              referenceVoxels: { $ref: '#/definitions/count' },
+              predictionVoxels: { $ref: '#/definitions/count' },
+              referenceMl: { type: 'number', minimum: 0 },
+              predictionMl: { type: 'number', minimum: 0 },
+              iou: { $ref: '#/definitions/unitOrNull' },
+              dice: { $ref: '#/definitions/unitOrNull' },
+              bestIou: { $ref: '#/definitions/unitOrNull' },
+              centroidIndex: { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 },
+              centroidMm: { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 },
+              slice: { type: 'integer', minimum: 0 },
+            },
+          },
+        },
+      },
+    },
     structure: {
       type: 'object',
       additionalProperties: false,
@@ -252,19 +330,22 @@ const schema11 = {
         volumeSoftMl: { type: 'number', minimum: 0 },
         volumeDiffMl: { type: 'number' },
         volumeDiffPct: { type: ['number', 'null'] },
+        volumeSimilarity: { $ref: '#/definitions/unit' },
         hd: { $ref: '#/definitions/mmOrNull' },
         hd95: { $ref: '#/definitions/mmOrNull' },
         assd: { $ref: '#/definitions/mmOrNull' },
+        centroidOffsetMm: { $ref: '#/definitions/mmOrNull' },
         nsd: { $ref: '#/definitions/nsd' },
         softDice: { $ref: '#/definitions/unitOrNull' },
         surfaceRefVoxels: { $ref: '#/definitions/count' },
         surfacePredVoxels: { $ref: '#/definitions/count' },
+        lesions: { $ref: '#/definitions/lesions' },
       },
     },
   },
 };
 const schema13 = { enum: ['nifti', 'dicom-seg', 'rtstruct', 'model', 'labelmap'] };
-const schema24 = { oneOf: [{ type: 'number', minimum: 0 }, { type: 'null' }] };
+const schema25 = { oneOf: [{ type: 'number', minimum: 0 }, { type: 'null' }] };
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp(
   '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$',
@@ -434,13 +515,16 @@ const schema15 = {
     volumeSoftMl: { type: 'number', minimum: 0 },
     volumeDiffMl: { type: 'number' },
     volumeDiffPct: { type: ['number', 'null'] },
+    volumeSimilarity: { $ref: '#/definitions/unit' },
     hd: { $ref: '#/definitions/mmOrNull' },
     hd95: { $ref: '#/definitions/mmOrNull' },
     assd: { $ref: '#/definitions/mmOrNull' },
+    centroidOffsetMm: { $ref: '#/definitions/mmOrNull' },
     nsd: { $ref: '#/definitions/nsd' },
     softDice: { $ref: '#/definitions/unitOrNull' },
     surfaceRefVoxels: { $ref: '#/definitions/count' },
     surfacePredVoxels: { $ref: '#/definitions/count' },
+    lesions: { $ref: '#/definitions/lesions' },
   },
 };
 const schema16 = { type: 'integer', minimum: 0 };
@@ -562,7 +646,7 @@ function validate14(
   return errors === 0;
 }
 
-const schema27 = {
+const schema29 = {
   type: 'object',
   propertyNames: { pattern: '^[0-9]+(\\.[0-9]+)?(e[-+]?[0-9]+)?$' },
   additionalProperties: { $ref: '#/definitions/unitOrNull' },
@@ -642,6 +726,1468 @@ function validate18(
     errors++;
   }
   validate18.errors = vErrors;
+  return errors === 0;
+}
+
+const schema32 = {
+  description:
+    'Lesion-wise evaluation of a structure marked as instances: connected components, one-to-one matching, detection counts and panoptic quality (docs/metrics.md#lesion-wise-evaluation).',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'connectivity',
+    'match',
+    'iouThreshold',
+    'referenceLesions',
+    'predictionLesions',
+    'tp',
+    'fp',
+    'fn',
+    'precision',
+    'recall',
+    'f1',
+    'sq',
+    'rq',
+    'pq',
+    'lesions',
+  ],
+  properties: {
+    connectivity: { enum: [6, 26] },
+    match: { enum: ['iou', 'overlap'] },
+    iouThreshold: {
+      oneOf: [{ type: 'number', minimum: 0, exclusiveMaximum: 1 }, { type: 'null' }],
+    },
+    referenceLesions: { $ref: '#/definitions/count' },
+    predictionLesions: { $ref: '#/definitions/count' },
+    tp: { $ref: '#/definitions/count' },
+    fp: { $ref: '#/definitions/count' },
+    fn: { $ref: '#/definitions/count' },
+    precision: { $ref: '#/definitions/unitOrNull' },
+    recall: { $ref: '#/definitions/unitOrNull' },
+    f1: { $ref: '#/definitions/unitOrNull' },
+    sq: { $ref: '#/definitions/unitOrNull' },
+    rq: { $ref: '#/definitions/unitOrNull' },
+    pq: { $ref: '#/definitions/unitOrNull' },
+    lesions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'kind',
+          'reference',
+          'prediction',
+          'referenceVoxels',
+          'predictionVoxels',
+          'referenceMl',
+          'predictionMl',
+          'iou',
+          'dice',
+          'bestIou',
+          'centroidIndex',
+          'centroidMm',
+          'slice',
+        ],
+        properties: {
+          kind: { enum: ['matched', 'missed', 'false'] },
+          reference: { type: ['integer', 'null'], minimum: 1 },
+          prediction: { type: ['integer', 'null'], minimum: 1 },
+          referenceVoxels: { $ref: '#/definitions/count' },
+          predictionVoxels: { $ref: '#/definitions/count' },
+          referenceMl: { type: 'number', minimum: 0 },
+          predictionMl: { type: 'number', minimum: 0 },
+          iou: { $ref: '#/definitions/unitOrNull' },
+          dice: { $ref: '#/definitions/unitOrNull' },
+          bestIou: { $ref: '#/definitions/unitOrNull' },
+          centroidIndex: { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 },
+          centroidMm: { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 },
+          slice: { type: 'integer', minimum: 0 },
+        },
+      },
+    },
+  },
+};
+
+function validate22(
+  data,
+  { instancePath = '', parentData, parentDataProperty, rootData = data } = {},
+) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == 'object' && !Array.isArray(data)) {
+    if (data.connectivity === undefined) {
+      const err0 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'connectivity' },
+        message: "must have required property '" + 'connectivity' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.match === undefined) {
+      const err1 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'match' },
+        message: "must have required property '" + 'match' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.iouThreshold === undefined) {
+      const err2 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'iouThreshold' },
+        message: "must have required property '" + 'iouThreshold' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.referenceLesions === undefined) {
+      const err3 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'referenceLesions' },
+        message: "must have required property '" + 'referenceLesions' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.predictionLesions === undefined) {
+      const err4 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'predictionLesions' },
+        message: "must have required property '" + 'predictionLesions' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.tp === undefined) {
+      const err5 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'tp' },
+        message: "must have required property '" + 'tp' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.fp === undefined) {
+      const err6 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'fp' },
+        message: "must have required property '" + 'fp' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.fn === undefined) {
+      const err7 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'fn' },
+        message: "must have required property '" + 'fn' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.precision === undefined) {
+      const err8 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'precision' },
+        message: "must have required property '" + 'precision' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    if (data.recall === undefined) {
+      const err9 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'recall' },
+        message: "must have required property '" + 'recall' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err9];
+      } else {
+        vErrors.push(err9);
+      }
+      errors++;
+    }
+    if (data.f1 === undefined) {
+      const err10 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'f1' },
+        message: "must have required property '" + 'f1' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err10];
+      } else {
+        vErrors.push(err10);
+      }
+      errors++;
+    }
+    if (data.sq === undefined) {
+      const err11 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'sq' },
+        message: "must have required property '" + 'sq' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err11];
+      } else {
+        vErrors.push(err11);
+      }
+      errors++;
+    }
+    if (data.rq === undefined) {
+      const err12 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'rq' },
+        message: "must have required property '" + 'rq' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err12];
+      } else {
+        vErrors.push(err12);
+      }
+      errors++;
+    }
+    if (data.pq === undefined) {
+      const err13 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'pq' },
+        message: "must have required property '" + 'pq' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err13];
+      } else {
+        vErrors.push(err13);
+      }
+      errors++;
+    }
+    if (data.lesions === undefined) {
+      const err14 = {
+        instancePath,
+        schemaPath: '#/required',
+        keyword: 'required',
+        params: { missingProperty: 'lesions' },
+        message: "must have required property '" + 'lesions' + "'",
+      };
+      if (vErrors === null) {
+        vErrors = [err14];
+      } else {
+        vErrors.push(err14);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func2.call(schema32.properties, key0)) {
+        const err15 = {
+          instancePath,
+          schemaPath: '#/additionalProperties',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key0 },
+          message: 'must NOT have additional properties',
+        };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.connectivity !== undefined) {
+      let data0 = data.connectivity;
+      if (!(data0 === 6 || data0 === 26)) {
+        const err16 = {
+          instancePath: instancePath + '/connectivity',
+          schemaPath: '#/properties/connectivity/enum',
+          keyword: 'enum',
+          params: { allowedValues: schema32.properties.connectivity.enum },
+          message: 'must be equal to one of the allowed values',
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.match !== undefined) {
+      let data1 = data.match;
+      if (!(data1 === 'iou' || data1 === 'overlap')) {
+        const err17 = {
+          instancePath: instancePath + '/match',
+          schemaPath: '#/properties/match/enum',
+          keyword: 'enum',
+          params: { allowedValues: schema32.properties.match.enum },
+          message: 'must be equal to one of the allowed values',
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.iouThreshold !== undefined) {
+      let data2 = data.iouThreshold;
+      const _errs5 = errors;
+      let valid1 = false;
+      let passing0 = null;
+      const _errs6 = errors;
+      if (typeof data2 == 'number' && isFinite(data2)) {
+        if (data2 < 0 || isNaN(data2)) {
+          const err18 = {
+            instancePath: instancePath + '/iouThreshold',
+            schemaPath: '#/properties/iouThreshold/oneOf/0/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        if (data2 >= 1 || isNaN(data2)) {
+          const err19 = {
+            instancePath: instancePath + '/iouThreshold',
+            schemaPath: '#/properties/iouThreshold/oneOf/0/exclusiveMaximum',
+            keyword: 'exclusiveMaximum',
+            params: { comparison: '<', limit: 1 },
+            message: 'must be < 1',
+          };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+      } else {
+        const err20 = {
+          instancePath: instancePath + '/iouThreshold',
+          schemaPath: '#/properties/iouThreshold/oneOf/0/type',
+          keyword: 'type',
+          params: { type: 'number' },
+          message: 'must be number',
+        };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+      var _valid0 = _errs6 === errors;
+      if (_valid0) {
+        valid1 = true;
+        passing0 = 0;
+      }
+      const _errs8 = errors;
+      if (data2 !== null) {
+        const err21 = {
+          instancePath: instancePath + '/iouThreshold',
+          schemaPath: '#/properties/iouThreshold/oneOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+          message: 'must be null',
+        };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+      var _valid0 = _errs8 === errors;
+      if (_valid0 && valid1) {
+        valid1 = false;
+        passing0 = [passing0, 1];
+      } else {
+        if (_valid0) {
+          valid1 = true;
+          passing0 = 1;
+        }
+      }
+      if (!valid1) {
+        const err22 = {
+          instancePath: instancePath + '/iouThreshold',
+          schemaPath: '#/properties/iouThreshold/oneOf',
+          keyword: 'oneOf',
+          params: { passingSchemas: passing0 },
+          message: 'must match exactly one schema in oneOf',
+        };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
+        }
+        errors++;
+      } else {
+        errors = _errs5;
+        if (vErrors !== null) {
+          if (_errs5) {
+            vErrors.length = _errs5;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.referenceLesions !== undefined) {
+      let data3 = data.referenceLesions;
+      if (!(typeof data3 == 'number' && !(data3 % 1) && !isNaN(data3) && isFinite(data3))) {
+        const err23 = {
+          instancePath: instancePath + '/referenceLesions',
+          schemaPath: '#/definitions/count/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+      if (typeof data3 == 'number' && isFinite(data3)) {
+        if (data3 < 0 || isNaN(data3)) {
+          const err24 = {
+            instancePath: instancePath + '/referenceLesions',
+            schemaPath: '#/definitions/count/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.predictionLesions !== undefined) {
+      let data4 = data.predictionLesions;
+      if (!(typeof data4 == 'number' && !(data4 % 1) && !isNaN(data4) && isFinite(data4))) {
+        const err25 = {
+          instancePath: instancePath + '/predictionLesions',
+          schemaPath: '#/definitions/count/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+      if (typeof data4 == 'number' && isFinite(data4)) {
+        if (data4 < 0 || isNaN(data4)) {
+          const err26 = {
+            instancePath: instancePath + '/predictionLesions',
+            schemaPath: '#/definitions/count/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err26];
+          } else {
+            vErrors.push(err26);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.tp !== undefined) {
+      let data5 = data.tp;
+      if (!(typeof data5 == 'number' && !(data5 % 1) && !isNaN(data5) && isFinite(data5))) {
+        const err27 = {
+          instancePath: instancePath + '/tp',
+          schemaPath: '#/definitions/count/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+      if (typeof data5 == 'number' && isFinite(data5)) {
+        if (data5 < 0 || isNaN(data5)) {
+          const err28 = {
+            instancePath: instancePath + '/tp',
+            schemaPath: '#/definitions/count/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.fp !== undefined) {
+      let data6 = data.fp;
+      if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+        const err29 = {
+          instancePath: instancePath + '/fp',
+          schemaPath: '#/definitions/count/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+      if (typeof data6 == 'number' && isFinite(data6)) {
+        if (data6 < 0 || isNaN(data6)) {
+          const err30 = {
+            instancePath: instancePath + '/fp',
+            schemaPath: '#/definitions/count/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.fn !== undefined) {
+      let data7 = data.fn;
+      if (!(typeof data7 == 'number' && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
+        const err31 = {
+          instancePath: instancePath + '/fn',
+          schemaPath: '#/definitions/count/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+      if (typeof data7 == 'number' && isFinite(data7)) {
+        if (data7 < 0 || isNaN(data7)) {
+          const err32 = {
+            instancePath: instancePath + '/fn',
+            schemaPath: '#/definitions/count/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err32];
+          } else {
+            vErrors.push(err32);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.precision !== undefined) {
+      if (
+        !validate14(data.precision, {
+          instancePath: instancePath + '/precision',
+          parentData: data,
+          parentDataProperty: 'precision',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.recall !== undefined) {
+      if (
+        !validate14(data.recall, {
+          instancePath: instancePath + '/recall',
+          parentData: data,
+          parentDataProperty: 'recall',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.f1 !== undefined) {
+      if (
+        !validate14(data.f1, {
+          instancePath: instancePath + '/f1',
+          parentData: data,
+          parentDataProperty: 'f1',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.sq !== undefined) {
+      if (
+        !validate14(data.sq, {
+          instancePath: instancePath + '/sq',
+          parentData: data,
+          parentDataProperty: 'sq',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.rq !== undefined) {
+      if (
+        !validate14(data.rq, {
+          instancePath: instancePath + '/rq',
+          parentData: data,
+          parentDataProperty: 'rq',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.pq !== undefined) {
+      if (
+        !validate14(data.pq, {
+          instancePath: instancePath + '/pq',
+          parentData: data,
+          parentDataProperty: 'pq',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.lesions !== undefined) {
+      let data14 = data.lesions;
+      if (Array.isArray(data14)) {
+        const len0 = data14.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data15 = data14[i0];
+          if (data15 && typeof data15 == 'object' && !Array.isArray(data15)) {
+            if (data15.kind === undefined) {
+              const err33 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'kind' },
+                message: "must have required property '" + 'kind' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            if (data15.reference === undefined) {
+              const err34 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'reference' },
+                message: "must have required property '" + 'reference' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+            if (data15.prediction === undefined) {
+              const err35 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'prediction' },
+                message: "must have required property '" + 'prediction' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            if (data15.referenceVoxels === undefined) {
+              const err36 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'referenceVoxels' },
+                message: "must have required property '" + 'referenceVoxels' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+            if (data15.predictionVoxels === undefined) {
+              const err37 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'predictionVoxels' },
+                message: "must have required property '" + 'predictionVoxels' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+            if (data15.referenceMl === undefined) {
+              const err38 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'referenceMl' },
+                message: "must have required property '" + 'referenceMl' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
+              }
+              errors++;
+            }
+            if (data15.predictionMl === undefined) {
+              const err39 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'predictionMl' },
+                message: "must have required property '" + 'predictionMl' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err39];
+              } else {
+                vErrors.push(err39);
+              }
+              errors++;
+            }
+            if (data15.iou === undefined) {
+              const err40 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'iou' },
+                message: "must have required property '" + 'iou' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+            if (data15.dice === undefined) {
+              const err41 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'dice' },
+                message: "must have required property '" + 'dice' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err41];
+              } else {
+                vErrors.push(err41);
+              }
+              errors++;
+            }
+            if (data15.bestIou === undefined) {
+              const err42 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'bestIou' },
+                message: "must have required property '" + 'bestIou' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err42];
+              } else {
+                vErrors.push(err42);
+              }
+              errors++;
+            }
+            if (data15.centroidIndex === undefined) {
+              const err43 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'centroidIndex' },
+                message: "must have required property '" + 'centroidIndex' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err43];
+              } else {
+                vErrors.push(err43);
+              }
+              errors++;
+            }
+            if (data15.centroidMm === undefined) {
+              const err44 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'centroidMm' },
+                message: "must have required property '" + 'centroidMm' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+            }
+            if (data15.slice === undefined) {
+              const err45 = {
+                instancePath: instancePath + '/lesions/' + i0,
+                schemaPath: '#/properties/lesions/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'slice' },
+                message: "must have required property '" + 'slice' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err45];
+              } else {
+                vErrors.push(err45);
+              }
+              errors++;
+            }
+            for (const key1 in data15) {
+              if (!func2.call(schema32.properties.lesions.items.properties, key1)) {
+                const err46 = {
+                  instancePath: instancePath + '/lesions/' + i0,
+                  schemaPath: '#/properties/lesions/items/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key1 },
+                  message: 'must NOT have additional properties',
+                };
+                if (vErrors === null) {
+                  vErrors = [err46];
+                } else {
+                  vErrors.push(err46);
+                }
+                errors++;
+              }
+            }
+            if (data15.kind !== undefined) {
+              let data16 = data15.kind;
+              if (!(data16 === 'matched' || data16 === 'missed' || data16 === 'false')) {
+                const err47 = {
+                  instancePath: instancePath + '/lesions/' + i0 + '/kind',
+                  schemaPath: '#/properties/lesions/items/properties/kind/enum',
+                  keyword: 'enum',
+                  params: { allowedValues: schema32.properties.lesions.items.properties.kind.enum },
+                  message: 'must be equal to one of the allowed values',
+                };
+                if (vErrors === null) {
+                  vErrors = [err47];
+                } else {
+                  vErrors.push(err47);
+                }
+                errors++;
+              }
+            }
+            if (data15.reference !== undefined) {
+              let data17 = data15.reference;
+              if (
+                !(
+                  typeof data17 == 'number' &&
+                  !(data17 % 1) &&
+                  !isNaN(data17) &&
+                  isFinite(data17)
+                ) &&
+                data17 !== null
+              ) {
+                const err48 = {
+                  instancePath: instancePath + '/lesions/' + i0 + '/reference',
+                  schemaPath: '#/properties/lesions/items/properties/reference/type',
+                  keyword: 'type',
+                  params: { type: schema32.properties.lesions.items.properties.reference.type },
+                  message: 'must be integer,null',
+                };
+                if (vErrors === null) {
+                  vErrors = [err48];
+                } else {
+                  vErrors.push(err48);
+                }
+                errors++;
+              }
+              if (typeof data17 == 'number' && isFinite(data17)) {
+                if (data17 < 1 || isNaN(data17)) {
+                  const err49 = {
+                    instancePath: instancePath + '/lesions/' + i0 + '/reference',
+                    schemaPath: '#/properties/lesions/items/properties/reference/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 1 },
+                    message: 'must be >= 1',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err49];
+                  } else {
+                    vErrors.push(err49);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data15.prediction !== undefined) {
+              let data18 = data15.prediction;
+              if (
+                !(
+                  typeof data18 == 'number' &&
+                  !(data18 % 1) &&
+                  !isNaN(data18) &&
+                  isFinite(data18)
+                ) &&
+                data18 !== null
+              ) {
+                const err50 = {
+                  instancePath: instancePath + '/lesions/' + i0 + '/prediction',
+                  schemaPath: '#/properties/lesions/items/properties/prediction/type',
+                  keyword: 'type',
+                  params: { type: schema32.properties.lesions.items.properties.prediction.type },
+                  message: 'must be integer,null',
+                };
+                if (vErrors === null) {
+                  vErrors = [err50];
+                } else {
+                  vErrors.push(err50);
+                }
+                errors++;
+              }
+              if (typeof data18 == 'number' && isFinite(data18)) {
+                if (data18 < 1 || isNaN(data18)) {
+                  const err51 = {
+                    instancePath: instancePath + '/lesions/' + i0 + '/prediction',
+                    schemaPath: '#/properties/lesions/items/properties/prediction/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 1 },
+                    message: 'must be >= 1',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err51];
+                  } else {
+                    vErrors.push(err51);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data15.referenceVoxels !== undefined) {
+              let data19 = data15.referenceVoxels;
+              if (!(
+                typeof data19 == 'number' &&
+                !(data19 % 1) &&
+                !isNaN(data19) &&
+                isFinite(data19)
+              )) {
+                const err52 = {
+                  instancePath: instancePath + '/lesions/' + i0 + '/referenceVoxels',
+                  schemaPath: '#/definitions/count/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err52];
+                } else {
+                  vErrors.push(err52);
+                }
+                errors++;
+              }
+              if (typeof data19 == 'number' && isFinite(data19)) {
+                if (data19 < 0 || isNaN(data19)) {
+                  const err53 = {
+                    instancePath: instancePath + '/lesions/' + i0 + '/referenceVoxels',
+                    schemaPath: '#/definitions/count/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err53];
+                  } else {
+                    vErrors.push(err53);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data15.predictionVoxels !== undefined) {
+              let data20 = data15.predictionVoxels;
+              if (!(
+                typeof data20 == 'number' &&
+                !(data20 % 1) &&
+                !isNaN(data20) &&
+                isFinite(data20)
+              )) {
+                const err54 = {
+                  instancePath: instancePath + '/lesions/' + i0 + '/predictionVoxels',
+                  schemaPath: '#/definitions/count/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err54];
+                } else {
+                  vErrors.push(err54);
+                }
+                errors++;
+              }
+              if (typeof data20 == 'number' && isFinite(data20)) {
+                if (data20 < 0 || isNaN(data20)) {
+                  const err55 = {
+                    instancePath: instancePath + '/lesions/' + i0 + '/predictionVoxels',
+                    schemaPath: '#/definitions/count/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err55];
+                  } else {
+                    vErrors.push(err55);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data15.referenceMl !== undefined) {
+              let data21 = data15.referenceMl;
+              if (typeof data21 == 'number' && isFinite(data21)) {
+                if (data21 < 0 || isNaN(data21)) {
+                  const err56 = {
+                    instancePath: instancePath + '/lesions/' + i0 + '/referenceMl',
+                    schemaPath: '#/properties/lesions/items/properties/referenceMl/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err56];
+                  } else {
+                    vErrors.push(err56);
+                  }
+                  errors++;
+                }
+              } else {
+                const err57 = {
+                  instancePath: instancePath + '/lesions/' + i0 + '/referenceMl',
+                  schemaPath: '#/properties/lesions/items/properties/referenceMl/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err57];
+                } else {
+                  vErrors.push(err57);
+                }
+                errors++;
+              }
+            }
+            if (data15.predictionMl !== undefined) {
+              let data22 = data15.predictionMl;
+              if (typeof data22 == 'number' && isFinite(data22)) {
+                if (data22 < 0 || isNaN(data22)) {
+                  const err58 = {
+                    instancePath: instancePath + '/lesions/' + i0 + '/predictionMl',
+                    schemaPath: '#/properties/lesions/items/properties/predictionMl/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err58];
+                  } else {
+                    vErrors.push(err58);
+                  }
+                  errors++;
+                }
+              } else {
+                const err59 = {
+                  instancePath: instancePath + '/lesions/' + i0 + '/predictionMl',
+                  schemaPath: '#/properties/lesions/items/properties/predictionMl/type',
+                  keyword: 'type',
+                  params: { type: 'number' },
+                  message: 'must be number',
+                };
+                if (vErrors === null) {
+                  vErrors = [err59];
+                } else {
+                  vErrors.push(err59);
+                }
+                errors++;
+              }
+            }
+            if (data15.iou !== undefined) {
+              if (
+                !validate14(data15.iou, {
+                  instancePath: instancePath + '/lesions/' + i0 + '/iou',
+                  parentData: data15,
+                  parentDataProperty: 'iou',
+                  rootData,
+                })
+              ) {
+                vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+                errors = vErrors.length;
+              }
+            }
+            if (data15.dice !== undefined) {
+              if (
+                !validate14(data15.dice, {
+                  instancePath: instancePath + '/lesions/' + i0 + '/dice',
+                  parentData: data15,
+                  parentDataProperty: 'dice',
+                  rootData,
+                })
+              ) {
+                vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+                errors = vErrors.length;
+              }
+            }
+            if (data15.bestIou !== undefined) {
+              if (
+                !validate14(data15.bestIou, {
+                  instancePath: instancePath + '/lesions/' + i0 + '/bestIou',
+                  parentData: data15,
+                  parentDataProperty: 'bestIou',
+                  rootData,
+                })
+              ) {
+                vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+                errors = vErrors.length;
+              }
+            }
+            if (data15.centroidIndex !== undefined) {
+              let data26 = data15.centroidIndex;
+              if (Array.isArray(data26)) {
+                if (data26.length > 3) {
+                  const err60 = {
+                    instancePath: instancePath + '/lesions/' + i0 + '/centroidIndex',
+                    schemaPath: '#/properties/lesions/items/properties/centroidIndex/maxItems',
+                    keyword: 'maxItems',
+                    params: { limit: 3 },
+                    message: 'must NOT have more than 3 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err60];
+                  } else {
+                    vErrors.push(err60);
+                  }
+                  errors++;
+                }
+                if (data26.length < 3) {
+                  const err61 = {
+                    instancePath: instancePath + '/lesions/' + i0 + '/centroidIndex',
+                    schemaPath: '#/properties/lesions/items/properties/centroidIndex/minItems',
+                    keyword: 'minItems',
+                    params: { limit: 3 },
+                    message: 'must NOT have fewer than 3 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err61];
+                  } else {
+                    vErrors.push(err61);
+                  }
+                  errors++;
+                }
+                const len1 = data26.length;
+                for (let i1 = 0; i1 < len1; i1++) {
+                  let data27 = data26[i1];
+                  if (!(typeof data27 == 'number' && isFinite(data27))) {
+                    const err62 = {
+                      instancePath: instancePath + '/lesions/' + i0 + '/centroidIndex/' + i1,
+                      schemaPath: '#/properties/lesions/items/properties/centroidIndex/items/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err62];
+                    } else {
+                      vErrors.push(err62);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err63 = {
+                  instancePath: instancePath + '/lesions/' + i0 + '/centroidIndex',
+                  schemaPath: '#/properties/lesions/items/properties/centroidIndex/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err63];
+                } else {
+                  vErrors.push(err63);
+                }
+                errors++;
+              }
+            }
+            if (data15.centroidMm !== undefined) {
+              let data28 = data15.centroidMm;
+              if (Array.isArray(data28)) {
+                if (data28.length > 3) {
+                  const err64 = {
+                    instancePath: instancePath + '/lesions/' + i0 + '/centroidMm',
+                    schemaPath: '#/properties/lesions/items/properties/centroidMm/maxItems',
+                    keyword: 'maxItems',
+                    params: { limit: 3 },
+                    message: 'must NOT have more than 3 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err64];
+                  } else {
+                    vErrors.push(err64);
+                  }
+                  errors++;
+                }
+                if (data28.length < 3) {
+                  const err65 = {
+                    instancePath: instancePath + '/lesions/' + i0 + '/centroidMm',
+                    schemaPath: '#/properties/lesions/items/properties/centroidMm/minItems',
+                    keyword: 'minItems',
+                    params: { limit: 3 },
+                    message: 'must NOT have fewer than 3 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err65];
+                  } else {
+                    vErrors.push(err65);
+                  }
+                  errors++;
+                }
+                const len2 = data28.length;
+                for (let i2 = 0; i2 < len2; i2++) {
+                  let data29 = data28[i2];
+                  if (!(typeof data29 == 'number' && isFinite(data29))) {
+                    const err66 = {
+                      instancePath: instancePath + '/lesions/' + i0 + '/centroidMm/' + i2,
+                      schemaPath: '#/properties/lesions/items/properties/centroidMm/items/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err66];
+                    } else {
+                      vErrors.push(err66);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err67 = {
+                  instancePath: instancePath + '/lesions/' + i0 + '/centroidMm',
+                  schemaPath: '#/properties/lesions/items/properties/centroidMm/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err67];
+                } else {
+                  vErrors.push(err67);
+                }
+                errors++;
+              }
+            }
+            if (data15.slice !== undefined) {
+              let data30 = data15.slice;
+              if (!(
+                typeof data30 == 'number' &&
+                !(data30 % 1) &&
+                !isNaN(data30) &&
+                isFinite(data30)
+              )) {
+                const err68 = {
+                  instancePath: instancePath + '/lesions/' + i0 + '/slice',
+                  schemaPath: '#/properties/lesions/items/properties/slice/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+              if (typeof data30 == 'number' && isFinite(data30)) {
+                if (data30 < 0 || isNaN(data30)) {
+                  const err69 = {
+                    instancePath: instancePath + '/lesions/' + i0 + '/slice',
+                    schemaPath: '#/properties/lesions/items/properties/slice/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err69];
+                  } else {
+                    vErrors.push(err69);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err70 = {
+              instancePath: instancePath + '/lesions/' + i0,
+              schemaPath: '#/properties/lesions/items/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err70];
+            } else {
+              vErrors.push(err70);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err71 = {
+          instancePath: instancePath + '/lesions',
+          schemaPath: '#/properties/lesions/type',
+          keyword: 'type',
+          params: { type: 'array' },
+          message: 'must be array',
+        };
+        if (vErrors === null) {
+          vErrors = [err71];
+        } else {
+          vErrors.push(err71);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err72 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: 'object' },
+      message: 'must be object',
+    };
+    if (vErrors === null) {
+      vErrors = [err72];
+    } else {
+      vErrors.push(err72);
+    }
+    errors++;
+  }
+  validate22.errors = vErrors;
   return errors === 0;
 }
 
@@ -1459,20 +3005,16 @@ function validate13(
         errors++;
       }
     }
-    if (data.hd !== undefined) {
-      let data17 = data.hd;
-      const _errs40 = errors;
-      let valid8 = false;
-      let passing0 = null;
-      const _errs41 = errors;
+    if (data.volumeSimilarity !== undefined) {
+      let data17 = data.volumeSimilarity;
       if (typeof data17 == 'number' && isFinite(data17)) {
-        if (data17 < 0 || isNaN(data17)) {
+        if (data17 > 1 || isNaN(data17)) {
           const err47 = {
-            instancePath: instancePath + '/hd',
-            schemaPath: '#/definitions/mmOrNull/oneOf/0/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
+            instancePath: instancePath + '/volumeSimilarity',
+            schemaPath: '#/definitions/unit/maximum',
+            keyword: 'maximum',
+            params: { comparison: '<=', limit: 1 },
+            message: 'must be <= 1',
           };
           if (vErrors === null) {
             vErrors = [err47];
@@ -1481,34 +3023,28 @@ function validate13(
           }
           errors++;
         }
+        if (data17 < 0 || isNaN(data17)) {
+          const err48 = {
+            instancePath: instancePath + '/volumeSimilarity',
+            schemaPath: '#/definitions/unit/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err48];
+          } else {
+            vErrors.push(err48);
+          }
+          errors++;
+        }
       } else {
-        const err48 = {
-          instancePath: instancePath + '/hd',
-          schemaPath: '#/definitions/mmOrNull/oneOf/0/type',
+        const err49 = {
+          instancePath: instancePath + '/volumeSimilarity',
+          schemaPath: '#/definitions/unit/type',
           keyword: 'type',
           params: { type: 'number' },
           message: 'must be number',
-        };
-        if (vErrors === null) {
-          vErrors = [err48];
-        } else {
-          vErrors.push(err48);
-        }
-        errors++;
-      }
-      var _valid0 = _errs41 === errors;
-      if (_valid0) {
-        valid8 = true;
-        passing0 = 0;
-      }
-      const _errs43 = errors;
-      if (data17 !== null) {
-        const err49 = {
-          instancePath: instancePath + '/hd',
-          schemaPath: '#/definitions/mmOrNull/oneOf/1/type',
-          keyword: 'type',
-          params: { type: 'null' },
-          message: 'must be null',
         };
         if (vErrors === null) {
           vErrors = [err49];
@@ -1517,70 +3053,57 @@ function validate13(
         }
         errors++;
       }
-      var _valid0 = _errs43 === errors;
-      if (_valid0 && valid8) {
-        valid8 = false;
-        passing0 = [passing0, 1];
-      } else {
-        if (_valid0) {
-          valid8 = true;
-          passing0 = 1;
-        }
-      }
-      if (!valid8) {
-        const err50 = {
-          instancePath: instancePath + '/hd',
-          schemaPath: '#/definitions/mmOrNull/oneOf',
-          keyword: 'oneOf',
-          params: { passingSchemas: passing0 },
-          message: 'must match exactly one schema in oneOf',
-        };
-        if (vErrors === null) {
-          vErrors = [err50];
-        } else {
-          vErrors.push(err50);
-        }
-        errors++;
-      } else {
-        errors = _errs40;
-        if (vErrors !== null) {
-          if (_errs40) {
-            vErrors.length = _errs40;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
     }
-    if (data.hd95 !== undefined) {
-      let data18 = data.hd95;
-      const _errs47 = errors;
-      let valid10 = false;
-      let passing1 = null;
-      const _errs48 = errors;
+    if (data.hd !== undefined) {
+      let data18 = data.hd;
+      const _errs43 = errors;
+      let valid9 = false;
+      let passing0 = null;
+      const _errs44 = errors;
       if (typeof data18 == 'number' && isFinite(data18)) {
         if (data18 < 0 || isNaN(data18)) {
-          const err51 = {
-            instancePath: instancePath + '/hd95',
+          const err50 = {
+            instancePath: instancePath + '/hd',
             schemaPath: '#/definitions/mmOrNull/oneOf/0/minimum',
             keyword: 'minimum',
             params: { comparison: '>=', limit: 0 },
             message: 'must be >= 0',
           };
           if (vErrors === null) {
-            vErrors = [err51];
+            vErrors = [err50];
           } else {
-            vErrors.push(err51);
+            vErrors.push(err50);
           }
           errors++;
         }
       } else {
-        const err52 = {
-          instancePath: instancePath + '/hd95',
+        const err51 = {
+          instancePath: instancePath + '/hd',
           schemaPath: '#/definitions/mmOrNull/oneOf/0/type',
           keyword: 'type',
           params: { type: 'number' },
           message: 'must be number',
+        };
+        if (vErrors === null) {
+          vErrors = [err51];
+        } else {
+          vErrors.push(err51);
+        }
+        errors++;
+      }
+      var _valid0 = _errs44 === errors;
+      if (_valid0) {
+        valid9 = true;
+        passing0 = 0;
+      }
+      const _errs46 = errors;
+      if (data18 !== null) {
+        const err52 = {
+          instancePath: instancePath + '/hd',
+          schemaPath: '#/definitions/mmOrNull/oneOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+          message: 'must be null',
         };
         if (vErrors === null) {
           vErrors = [err52];
@@ -1589,19 +3112,23 @@ function validate13(
         }
         errors++;
       }
-      var _valid1 = _errs48 === errors;
-      if (_valid1) {
-        valid10 = true;
-        passing1 = 0;
+      var _valid0 = _errs46 === errors;
+      if (_valid0 && valid9) {
+        valid9 = false;
+        passing0 = [passing0, 1];
+      } else {
+        if (_valid0) {
+          valid9 = true;
+          passing0 = 1;
+        }
       }
-      const _errs50 = errors;
-      if (data18 !== null) {
+      if (!valid9) {
         const err53 = {
-          instancePath: instancePath + '/hd95',
-          schemaPath: '#/definitions/mmOrNull/oneOf/1/type',
-          keyword: 'type',
-          params: { type: 'null' },
-          message: 'must be null',
+          instancePath: instancePath + '/hd',
+          schemaPath: '#/definitions/mmOrNull/oneOf',
+          keyword: 'oneOf',
+          params: { passingSchemas: passing0 },
+          message: 'must match exactly one schema in oneOf',
         };
         if (vErrors === null) {
           vErrors = [err53];
@@ -1609,71 +3136,67 @@ function validate13(
           vErrors.push(err53);
         }
         errors++;
-      }
-      var _valid1 = _errs50 === errors;
-      if (_valid1 && valid10) {
-        valid10 = false;
-        passing1 = [passing1, 1];
       } else {
-        if (_valid1) {
-          valid10 = true;
-          passing1 = 1;
-        }
-      }
-      if (!valid10) {
-        const err54 = {
-          instancePath: instancePath + '/hd95',
-          schemaPath: '#/definitions/mmOrNull/oneOf',
-          keyword: 'oneOf',
-          params: { passingSchemas: passing1 },
-          message: 'must match exactly one schema in oneOf',
-        };
-        if (vErrors === null) {
-          vErrors = [err54];
-        } else {
-          vErrors.push(err54);
-        }
-        errors++;
-      } else {
-        errors = _errs47;
+        errors = _errs43;
         if (vErrors !== null) {
-          if (_errs47) {
-            vErrors.length = _errs47;
+          if (_errs43) {
+            vErrors.length = _errs43;
           } else {
             vErrors = null;
           }
         }
       }
     }
-    if (data.assd !== undefined) {
-      let data19 = data.assd;
-      const _errs54 = errors;
-      let valid12 = false;
-      let passing2 = null;
-      const _errs55 = errors;
+    if (data.hd95 !== undefined) {
+      let data19 = data.hd95;
+      const _errs50 = errors;
+      let valid11 = false;
+      let passing1 = null;
+      const _errs51 = errors;
       if (typeof data19 == 'number' && isFinite(data19)) {
         if (data19 < 0 || isNaN(data19)) {
-          const err55 = {
-            instancePath: instancePath + '/assd',
+          const err54 = {
+            instancePath: instancePath + '/hd95',
             schemaPath: '#/definitions/mmOrNull/oneOf/0/minimum',
             keyword: 'minimum',
             params: { comparison: '>=', limit: 0 },
             message: 'must be >= 0',
           };
           if (vErrors === null) {
-            vErrors = [err55];
+            vErrors = [err54];
           } else {
-            vErrors.push(err55);
+            vErrors.push(err54);
           }
           errors++;
         }
       } else {
-        const err56 = {
-          instancePath: instancePath + '/assd',
+        const err55 = {
+          instancePath: instancePath + '/hd95',
           schemaPath: '#/definitions/mmOrNull/oneOf/0/type',
           keyword: 'type',
           params: { type: 'number' },
           message: 'must be number',
+        };
+        if (vErrors === null) {
+          vErrors = [err55];
+        } else {
+          vErrors.push(err55);
+        }
+        errors++;
+      }
+      var _valid1 = _errs51 === errors;
+      if (_valid1) {
+        valid11 = true;
+        passing1 = 0;
+      }
+      const _errs53 = errors;
+      if (data19 !== null) {
+        const err56 = {
+          instancePath: instancePath + '/hd95',
+          schemaPath: '#/definitions/mmOrNull/oneOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+          message: 'must be null',
         };
         if (vErrors === null) {
           vErrors = [err56];
@@ -1682,19 +3205,23 @@ function validate13(
         }
         errors++;
       }
-      var _valid2 = _errs55 === errors;
-      if (_valid2) {
-        valid12 = true;
-        passing2 = 0;
+      var _valid1 = _errs53 === errors;
+      if (_valid1 && valid11) {
+        valid11 = false;
+        passing1 = [passing1, 1];
+      } else {
+        if (_valid1) {
+          valid11 = true;
+          passing1 = 1;
+        }
       }
-      const _errs57 = errors;
-      if (data19 !== null) {
+      if (!valid11) {
         const err57 = {
-          instancePath: instancePath + '/assd',
-          schemaPath: '#/definitions/mmOrNull/oneOf/1/type',
-          keyword: 'type',
-          params: { type: 'null' },
-          message: 'must be null',
+          instancePath: instancePath + '/hd95',
+          schemaPath: '#/definitions/mmOrNull/oneOf',
+          keyword: 'oneOf',
+          params: { passingSchemas: passing1 },
+          message: 'must match exactly one schema in oneOf',
         };
         if (vErrors === null) {
           vErrors = [err57];
@@ -1702,19 +3229,87 @@ function validate13(
           vErrors.push(err57);
         }
         errors++;
+      } else {
+        errors = _errs50;
+        if (vErrors !== null) {
+          if (_errs50) {
+            vErrors.length = _errs50;
+          } else {
+            vErrors = null;
+          }
+        }
       }
-      var _valid2 = _errs57 === errors;
-      if (_valid2 && valid12) {
-        valid12 = false;
+    }
+    if (data.assd !== undefined) {
+      let data20 = data.assd;
+      const _errs57 = errors;
+      let valid13 = false;
+      let passing2 = null;
+      const _errs58 = errors;
+      if (typeof data20 == 'number' && isFinite(data20)) {
+        if (data20 < 0 || isNaN(data20)) {
+          const err58 = {
+            instancePath: instancePath + '/assd',
+            schemaPath: '#/definitions/mmOrNull/oneOf/0/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err58];
+          } else {
+            vErrors.push(err58);
+          }
+          errors++;
+        }
+      } else {
+        const err59 = {
+          instancePath: instancePath + '/assd',
+          schemaPath: '#/definitions/mmOrNull/oneOf/0/type',
+          keyword: 'type',
+          params: { type: 'number' },
+          message: 'must be number',
+        };
+        if (vErrors === null) {
+          vErrors = [err59];
+        } else {
+          vErrors.push(err59);
+        }
+        errors++;
+      }
+      var _valid2 = _errs58 === errors;
+      if (_valid2) {
+        valid13 = true;
+        passing2 = 0;
+      }
+      const _errs60 = errors;
+      if (data20 !== null) {
+        const err60 = {
+          instancePath: instancePath + '/assd',
+          schemaPath: '#/definitions/mmOrNull/oneOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+          message: 'must be null',
+        };
+        if (vErrors === null) {
+          vErrors = [err60];
+        } else {
+          vErrors.push(err60);
+        }
+        errors++;
+      }
+      var _valid2 = _errs60 === errors;
+      if (_valid2 && valid13) {
+        valid13 = false;
         passing2 = [passing2, 1];
       } else {
         if (_valid2) {
-          valid12 = true;
+          valid13 = true;
           passing2 = 1;
         }
       }
-      if (!valid12) {
-        const err58 = {
+      if (!valid13) {
+        const err61 = {
           instancePath: instancePath + '/assd',
           schemaPath: '#/definitions/mmOrNull/oneOf',
           keyword: 'oneOf',
@@ -1722,16 +3317,109 @@ function validate13(
           message: 'must match exactly one schema in oneOf',
         };
         if (vErrors === null) {
-          vErrors = [err58];
+          vErrors = [err61];
         } else {
-          vErrors.push(err58);
+          vErrors.push(err61);
         }
         errors++;
       } else {
-        errors = _errs54;
+        errors = _errs57;
         if (vErrors !== null) {
-          if (_errs54) {
-            vErrors.length = _errs54;
+          if (_errs57) {
+            vErrors.length = _errs57;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.centroidOffsetMm !== undefined) {
+      let data21 = data.centroidOffsetMm;
+      const _errs64 = errors;
+      let valid15 = false;
+      let passing3 = null;
+      const _errs65 = errors;
+      if (typeof data21 == 'number' && isFinite(data21)) {
+        if (data21 < 0 || isNaN(data21)) {
+          const err62 = {
+            instancePath: instancePath + '/centroidOffsetMm',
+            schemaPath: '#/definitions/mmOrNull/oneOf/0/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err62];
+          } else {
+            vErrors.push(err62);
+          }
+          errors++;
+        }
+      } else {
+        const err63 = {
+          instancePath: instancePath + '/centroidOffsetMm',
+          schemaPath: '#/definitions/mmOrNull/oneOf/0/type',
+          keyword: 'type',
+          params: { type: 'number' },
+          message: 'must be number',
+        };
+        if (vErrors === null) {
+          vErrors = [err63];
+        } else {
+          vErrors.push(err63);
+        }
+        errors++;
+      }
+      var _valid3 = _errs65 === errors;
+      if (_valid3) {
+        valid15 = true;
+        passing3 = 0;
+      }
+      const _errs67 = errors;
+      if (data21 !== null) {
+        const err64 = {
+          instancePath: instancePath + '/centroidOffsetMm',
+          schemaPath: '#/definitions/mmOrNull/oneOf/1/type',
+          keyword: 'type',
+          params: { type: 'null' },
+          message: 'must be null',
+        };
+        if (vErrors === null) {
+          vErrors = [err64];
+        } else {
+          vErrors.push(err64);
+        }
+        errors++;
+      }
+      var _valid3 = _errs67 === errors;
+      if (_valid3 && valid15) {
+        valid15 = false;
+        passing3 = [passing3, 1];
+      } else {
+        if (_valid3) {
+          valid15 = true;
+          passing3 = 1;
+        }
+      }
+      if (!valid15) {
+        const err65 = {
+          instancePath: instancePath + '/centroidOffsetMm',
+          schemaPath: '#/definitions/mmOrNull/oneOf',
+          keyword: 'oneOf',
+          params: { passingSchemas: passing3 },
+          message: 'must match exactly one schema in oneOf',
+        };
+        if (vErrors === null) {
+          vErrors = [err65];
+        } else {
+          vErrors.push(err65);
+        }
+        errors++;
+      } else {
+        errors = _errs64;
+        if (vErrors !== null) {
+          if (_errs64) {
+            vErrors.length = _errs64;
           } else {
             vErrors = null;
           }
@@ -1765,9 +3453,9 @@ function validate13(
       }
     }
     if (data.surfaceRefVoxels !== undefined) {
-      let data22 = data.surfaceRefVoxels;
-      if (!(typeof data22 == 'number' && !(data22 % 1) && !isNaN(data22) && isFinite(data22))) {
-        const err59 = {
+      let data24 = data.surfaceRefVoxels;
+      if (!(typeof data24 == 'number' && !(data24 % 1) && !isNaN(data24) && isFinite(data24))) {
+        const err66 = {
           instancePath: instancePath + '/surfaceRefVoxels',
           schemaPath: '#/definitions/count/type',
           keyword: 'type',
@@ -1775,15 +3463,15 @@ function validate13(
           message: 'must be integer',
         };
         if (vErrors === null) {
-          vErrors = [err59];
+          vErrors = [err66];
         } else {
-          vErrors.push(err59);
+          vErrors.push(err66);
         }
         errors++;
       }
-      if (typeof data22 == 'number' && isFinite(data22)) {
-        if (data22 < 0 || isNaN(data22)) {
-          const err60 = {
+      if (typeof data24 == 'number' && isFinite(data24)) {
+        if (data24 < 0 || isNaN(data24)) {
+          const err67 = {
             instancePath: instancePath + '/surfaceRefVoxels',
             schemaPath: '#/definitions/count/minimum',
             keyword: 'minimum',
@@ -1791,18 +3479,18 @@ function validate13(
             message: 'must be >= 0',
           };
           if (vErrors === null) {
-            vErrors = [err60];
+            vErrors = [err67];
           } else {
-            vErrors.push(err60);
+            vErrors.push(err67);
           }
           errors++;
         }
       }
     }
     if (data.surfacePredVoxels !== undefined) {
-      let data23 = data.surfacePredVoxels;
-      if (!(typeof data23 == 'number' && !(data23 % 1) && !isNaN(data23) && isFinite(data23))) {
-        const err61 = {
+      let data25 = data.surfacePredVoxels;
+      if (!(typeof data25 == 'number' && !(data25 % 1) && !isNaN(data25) && isFinite(data25))) {
+        const err68 = {
           instancePath: instancePath + '/surfacePredVoxels',
           schemaPath: '#/definitions/count/type',
           keyword: 'type',
@@ -1810,15 +3498,15 @@ function validate13(
           message: 'must be integer',
         };
         if (vErrors === null) {
-          vErrors = [err61];
+          vErrors = [err68];
         } else {
-          vErrors.push(err61);
+          vErrors.push(err68);
         }
         errors++;
       }
-      if (typeof data23 == 'number' && isFinite(data23)) {
-        if (data23 < 0 || isNaN(data23)) {
-          const err62 = {
+      if (typeof data25 == 'number' && isFinite(data25)) {
+        if (data25 < 0 || isNaN(data25)) {
+          const err69 = {
             instancePath: instancePath + '/surfacePredVoxels',
             schemaPath: '#/definitions/count/minimum',
             keyword: 'minimum',
@@ -1826,16 +3514,29 @@ function validate13(
             message: 'must be >= 0',
           };
           if (vErrors === null) {
-            vErrors = [err62];
+            vErrors = [err69];
           } else {
-            vErrors.push(err62);
+            vErrors.push(err69);
           }
           errors++;
         }
       }
     }
+    if (data.lesions !== undefined) {
+      if (
+        !validate22(data.lesions, {
+          instancePath: instancePath + '/lesions',
+          parentData: data,
+          parentDataProperty: 'lesions',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+        errors = vErrors.length;
+      }
+    }
   } else {
-    const err63 = {
+    const err70 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -1843,9 +3544,9 @@ function validate13(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err63];
+      vErrors = [err70];
     } else {
-      vErrors.push(err63);
+      vErrors.push(err70);
     }
     errors++;
   }
@@ -1853,7 +3554,7 @@ function validate13(
   return errors === 0;
 }
 
-const schema32 = {
+const schema42 = {
   oneOf: [
     { type: 'null' },
     {
@@ -1878,7 +3579,7 @@ const schema32 = {
     },
   ],
 };
-const schema33 = {
+const schema43 = {
   type: 'object',
   additionalProperties: false,
   required: ['CodeValue', 'CodingSchemeDesignator', 'CodeMeaning'],
@@ -1889,7 +3590,7 @@ const schema33 = {
   },
 };
 
-function validate27(
+function validate38(
   data,
   { instancePath = '', parentData, parentDataProperty, rootData = data } = {},
 ) {
@@ -2807,7 +4508,7 @@ function validate27(
       }
     }
   }
-  validate27.errors = vErrors;
+  validate38.errors = vErrors;
   return errors === 0;
 }
 
@@ -5018,7 +6719,7 @@ function validate10(
                 }
                 if (data50.reference !== undefined) {
                   if (
-                    !validate27(data50.reference, {
+                    !validate38(data50.reference, {
                       instancePath: instancePath + '/pairing/pairs/' + i6 + '/reference',
                       parentData: data50,
                       parentDataProperty: 'reference',
@@ -5026,13 +6727,13 @@ function validate10(
                     })
                   ) {
                     vErrors =
-                      vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+                      vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
                     errors = vErrors.length;
                   }
                 }
                 if (data50.prediction !== undefined) {
                   if (
-                    !validate27(data50.prediction, {
+                    !validate38(data50.prediction, {
                       instancePath: instancePath + '/pairing/pairs/' + i6 + '/prediction',
                       parentData: data50,
                       parentDataProperty: 'prediction',
@@ -5040,7 +6741,7 @@ function validate10(
                     })
                   ) {
                     vErrors =
-                      vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+                      vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
                     errors = vErrors.length;
                   }
                 }
