@@ -17,6 +17,9 @@ import {
   parseMemorySize,
   parseTolerances,
   parseMatch,
+  parseConnectivity,
+  parseLesionMatch,
+  type LesionMatchOption,
   type BackendOption,
   type MatchOption,
   type SegTypeOption,
@@ -90,12 +93,26 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write the report here instead of stdout')
     .option('--threads <n>', 'threads for the surface distances (default 1)', parseMetricThreads)
     .option(
+      '--instances <labels>',
+      'evaluate these structures lesion-wise too (connected components, detection, panoptic quality), e.g. 3,5',
+      parseLabelList,
+    )
+    .option('--connectivity <6|26>', 'neighbourhood of a lesion (default 26)', parseConnectivity)
+    .option(
+      '--lesion-match <iou|overlap>',
+      'match lesions when IoU > 0.5 (default) or on any overlap (greedy: highest IoU first)',
+      parseLesionMatch,
+    )
+    .option('--lesions-csv <file>', 'with --instances: also write the lesion table (CSV) here')
+    .option(
       '--match <how>',
       'pair reference and prediction structures by code, name or number (default auto: code, then name, then number)',
       parseMatch,
       'auto',
     )
     .action(async (opts) => {
+      if (!opts.instances && (opts.connectivity || opts.lesionMatch || opts.lesionsCsv))
+        usageError('--connectivity, --lesion-match and --lesions-csv need --instances <labels>');
       const { metricsAction } = await import('./commands/metrics.ts');
       await metricsAction(opts);
     });
@@ -171,6 +188,17 @@ export function buildProgram(): Command {
     .option('--dicomweb <url>', 'also STOW-RS the SEG and SR to this DICOMweb server')
     .option('--tolerance <mm>', 'NSD tolerances in mm, e.g. 1,2', parseTolerances)
     .option(
+      '--instances <labels>',
+      'evaluate these structures lesion-wise too (connected components, detection, panoptic quality), e.g. 3,5',
+      parseLabelList,
+    )
+    .option('--connectivity <6|26>', 'neighbourhood of a lesion (default 26)', parseConnectivity)
+    .option(
+      '--lesion-match <iou|overlap>',
+      'match lesions when IoU > 0.5 (default) or on any overlap (greedy: highest IoU first)',
+      parseLesionMatch,
+    )
+    .option(
       '--match <how>',
       'pair reference and prediction structures by code, name or number (default auto: code, then name, then number)',
       parseMatch,
@@ -196,9 +224,14 @@ export function buildProgram(): Command {
         tolerance?: number[];
         match: MatchOption;
         backend: BackendOption;
+        instances?: number[];
+        connectivity?: 6 | 26;
+        lesionMatch?: LesionMatchOption;
       }) => {
         if (Boolean(opts.model) === Boolean(opts.prediction))
           usageError('evaluate needs either --model <manifest> or --prediction <file>, not both');
+        if (!opts.instances && (opts.connectivity || opts.lesionMatch))
+          usageError('--connectivity and --lesion-match need --instances <labels>');
         const { evaluate, evaluateSummary } = await import('./commands/evaluate.ts');
         const result = await evaluate({ ...opts, tolerancesMm: opts.tolerance });
         process.stdout.write(evaluateSummary(result, opts.out, opts.dicomweb));

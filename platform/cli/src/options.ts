@@ -108,3 +108,26 @@ export function parseMemorySize(v: string): number {
   if (!(bytes >= 1024 ** 2)) throw new InvalidArgumentError('must be at least 1 MiB');
   return bytes;
 }
+
+/** `--connectivity 6|26`: neighbourhood of a lesion's connected components. */
+export function parseConnectivity(v: string): 6 | 26 {
+  if (v !== '6' && v !== '26') throw new InvalidArgumentError('must be 6 or 26');
+  return v === '6' ? 6 : 26;
+}
+
+/** `--lesion-match iou|overlap`: how reference and predicted lesions are matched. */
+export type LesionMatchOption = 'iou' | 'overlap';
+export function parseLesionMatch(v: string): LesionMatchOption {
+  if (v !== 'iou' && v !== 'overlap') throw new InvalidArgumentError('must be iou or overlap');
+  return v;
+}
+
+/** What `--instances`, `--connectivity` and `--lesion-match` add to the metric options. */
+export function instanceOptions(o: {
+  instances?: number[];
+  connectivity?: 6 | 26;
+  lesionMatch?: LesionMatchOption;
+}): { labels: number[]; connectivity?: 6 | 26; match?: LesionMatchOption } | undefined {
+  if (!o.instances) return undefined;
+  return { labels: o.instances, connectivity: o.connectivity, match: o.lesionMatch };
+}

@@ -13,8 +13,10 @@ export {
   csvColumns,
   csvField,
   nsdColumn,
+  writeReportLesionCsv,
   type CsvOptions,
 } from './csv/writeReportCsv.ts';
+export { LESION_SUMMARY_FIELDS, LESION_TABLE_COLUMNS } from './csv/lesionCsv.ts';
 export { writeReportJson, ReportSchemaError } from './json/writeReportJson.ts';
 export {
   writeReportPdf,

@@ -27,10 +27,17 @@ import {
   EXPORT_FILE_NAMES,
   fetchStowStore,
   stowExports,
+  writeReportLesionCsv,
   type ExportKind,
 } from '@concord/reports';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { BackendOption, MatchOption, SegTypeOption } from '../options.ts';
+import {
+  instanceOptions,
+  type BackendOption,
+  type LesionMatchOption,
+  type MatchOption,
+  type SegTypeOption,
+} from '../options.ts';
 import { writeOutputs } from '../outputs.ts';
 import { readInputVolume } from './infer.ts';
 import { readLabelDefinitions, type LabelDefinition } from './names.ts';
@@ -59,12 +66,17 @@ export interface EvaluateOptions {
   match?: MatchOption;
   /** Show a progress bar (default: when stderr is a TTY). */
   progress?: boolean;
+  /** Structures evaluated lesion-wise too; their lesion table goes to lesions.csv. */
+  instances?: number[];
+  connectivity?: 6 | 26;
+  lesionMatch?: LesionMatchOption;
 }
 
 /** Every file `evaluate` may write: the exports, and the prediction NIfTI for NIfTI input. */
 export const EVALUATE_FILE_NAMES = {
   ...EXPORT_FILE_NAMES,
   nifti: 'prediction.nii.gz',
+  lesions: 'lesions.csv',
 } as const;
 export type EvaluateOutputKind = keyof typeof EVALUATE_FILE_NAMES;
 
@@ -222,6 +234,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       probabilities,
       labelNames: names.size ? names : undefined,
       match: options.match,
+      instances: instanceOptions(options),
     });
     for (const w of result.warnings) process.stderr.write(`concord: warning: ${w}\n`);
     const manifest = model?.manifest;
@@ -285,6 +298,11 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         }),
       });
     }
+
+    // the lesion table of the structures evaluated lesion-wise (docs/report.md#csv)
+    const lesionCsv = writeReportLesionCsv(report, { includePhi: options.includePhi });
+    if (lesionCsv !== null)
+      outputs.push({ kind: 'lesions', bytes: new TextEncoder().encode(lesionCsv) });
 
     // the local files are the export of record: written (all or nothing) before anything is sent
     progress.at('write');

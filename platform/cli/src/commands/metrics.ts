@@ -12,7 +12,7 @@ import { readLabelFile, readSeriesFolder, type LabelFile } from '@concord/core/n
 import { computeMetricsParallel } from '@concord/metrics/node';
 import { buildReport, reportProblems, type EvaluationReport } from '@concord/metrics';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { MatchOption } from '../options.ts';
+import { instanceOptions, type LesionMatchOption, type MatchOption } from '../options.ts';
 import { readLabelDefinitions, type LabelDefinition } from './names.ts';
 import { writeOutputs } from '../outputs.ts';
 
@@ -36,6 +36,12 @@ export interface MetricsCommandOptions {
   match?: MatchOption;
   /** Leave the pairing warnings to the report (`warnings`) instead of stderr (concord cohort). */
   quiet?: boolean;
+  /** Structures evaluated lesion-wise too (docs/metrics.md#lesion-wise-evaluation). */
+  instances?: number[];
+  connectivity?: 6 | 26;
+  lesionMatch?: LesionMatchOption;
+  /** Also write the lesion table (CSV) to this file. */
+  lesionsCsv?: string;
 }
 
 export { readLabelDefinitions, readLabelNames, type LabelDefinition } from './names.ts';
@@ -124,7 +130,13 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
   const result = await computeMetricsParallel(
     withNames(ref.volume, ref.kind, o),
     aligned,
-    { labels: o.labels, labelNames: o.names, tolerancesMm: o.tolerancesMm, match: o.match },
+    {
+      labels: o.labels,
+      labelNames: o.names,
+      tolerancesMm: o.tolerancesMm,
+      match: o.match,
+      instances: instanceOptions(o),
+    },
     // one thread unless asked: on the shared 2-core machine of the benchmarks, a second
     // thread was slower (no idle core to run it)
     { threads: o.threads ?? 1 },
@@ -151,12 +163,18 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
 export async function runMetrics(o: MetricsCommandOptions): Promise<void> {
   const report = await metricsReport(o);
   // the reports package (PDF, SR, ...) is loaded only for CSV output
+  const reports = o.format === 'csv' || o.lesionsCsv ? await import('@concord/reports') : null;
   const text =
-    o.format === 'csv'
-      ? (await import('@concord/reports')).writeReportCsv(report)
-      : JSON.stringify(report, null, 2) + '\n';
-  if (o.out) await writeOutputs([{ path: o.out, bytes: text }]);
-  else process.stdout.write(text);
+    o.format === 'csv' ? reports!.writeReportCsv(report) : JSON.stringify(report, null, 2) + '\n';
+  // the lesion table is a second CSV (docs/cli.md): written with the report, all or nothing
+  const lesions = o.lesionsCsv
+    ? [{ path: o.lesionsCsv, bytes: reports!.writeReportLesionCsv(report) ?? '' }]
+    : [];
+  if (o.out) await writeOutputs([{ path: o.out, bytes: text }, ...lesions]);
+  else {
+    if (lesions.length) await writeOutputs(lesions);
+    process.stdout.write(text);
+  }
 }
 
 /** The options of `concord metrics` as commander parses them. */
@@ -171,6 +189,10 @@ export interface MetricsCliOptions {
   out?: string;
   threads?: number;
   match?: MatchOption;
+  instances?: number[];
+  connectivity?: 6 | 26;
+  lesionMatch?: LesionMatchOption;
+  lesionsCsv?: string;
 }
 
 /** `concord metrics` (docs/cli.md): reads the label names, then runs the metrics. */
@@ -197,5 +219,9 @@ export async function metricsAction(opts: MetricsCliOptions): Promise<void> {
     out: opts.out,
     threads: opts.threads,
     match: opts.match,
+    instances: opts.instances,
+    connectivity: opts.connectivity,
+    lesionMatch: opts.lesionMatch,
+    lesionsCsv: opts.lesionsCsv,
   });
 }

@@ -1,6 +1,12 @@
 import { METRICS, nsdColumn } from '@concord/metrics';
 import type { EvaluationReport, PrivacyOptions } from '../report/types.ts';
 import { neutralizeFormula, stripControlChars } from '../text/sanitize.ts';
+import {
+  LESION_SUMMARY_FIELDS,
+  lesionColumn,
+  lesionSummaryValue,
+  writeLesionCsv,
+} from './lesionCsv.ts';
 
 export { nsdColumn };
 
@@ -30,7 +36,13 @@ export function csvColumns(report: EvaluationReport, options: PrivacyOptions = {
   const tolerances = nsdTolerances(report);
   return [
     ...(options.includePhi ? ['patientName', 'patientId', 'patientBirthDate'] : []),
-    ...fields.flatMap((f) => (f === 'nsd' ? tolerances.map(nsdColumn) : [f])),
+    ...fields.flatMap((f) =>
+      f === 'nsd'
+        ? tolerances.map(nsdColumn)
+        : f === 'lesions'
+          ? LESION_SUMMARY_FIELDS.map(lesionColumn)
+          : [f],
+    ),
   ];
 }
 
@@ -69,6 +81,7 @@ export function writeReportCsv(report: EvaluationReport, options: CsvOptions = {
           return csvField(patient.birthDate);
       }
       if (c.startsWith('nsd@')) return csvField(s.nsd?.[c.slice(4)]);
+      if (c.startsWith('lesions.')) return csvField(lesionSummaryValue(s.lesions, c));
       const value = (s as unknown as Record<string, unknown>)[c];
       return csvField(
         value !== null && typeof value === 'object' ? JSON.stringify(value) : (value as Cell),
@@ -77,4 +90,15 @@ export function writeReportCsv(report: EvaluationReport, options: CsvOptions = {
   );
   const lines = [columns.map(csvField), ...rows].map((r) => r.join(','));
   return (options.bom ? '\ufeff' : '') + lines.join('\r\n') + '\r\n';
+}
+
+/**
+ * The lesion table of the report (structures evaluated lesion-wise): a second CSV file next to
+ * the report CSV; null when there is none (docs/report.md#csv).
+ */
+export function writeReportLesionCsv(
+  report: EvaluationReport,
+  options: CsvOptions = {},
+): string | null {
+  return writeLesionCsv(report, csvField, options);
 }
