@@ -29,6 +29,7 @@ import {
 import { fitText, wrapText } from './text.ts';
 import { reportFonts, type MixedFont } from './fonts.ts';
 import { formatMl, formatMm, formatRatio, formatSignedPct, NOT_AVAILABLE } from './format.ts';
+import { lesionSections } from './lesionSection.ts';
 
 export interface PdfReportInput {
   report: EvaluationReport;
@@ -185,6 +186,7 @@ function definitions(l: Layout, report: EvaluationReport): void {
     'Volumes in mL: voxel count x voxel volume / 1000; volume difference = model - reference (percent of the reference). Soft volume = sum of the model probability x voxel volume (expected volume).',
     `Surface = the mask minus its erosion by the ${d.surface} structuring element (outside the image is background). Distances are Euclidean, in mm, between voxel centres.`,
     `HD95 = max of the two directed 95th percentiles of surface distances (percentile: ${d.percentile} interpolation); HD = maximum; ASSD = mean of all surface distances in both directions; NSD at tolerance t = fraction of surface voxels within t mm of the other surface (tolerances: ${d.tolerancesMm.join(', ')} mm).`,
+    'VS (volume similarity) = 1 - |ref - model| / (ref + model) volumes, 1 when both are empty; centroid offset = distance in mm between the two centres of mass in patient space, n/a when either is empty.',
     'Status both-empty: Dice = Jaccard = 1 and excluded from the means; reference-empty / prediction-empty: Dice = Jaccard = 0 and distances n/a. A ratio with a zero denominator is n/a.',
     `Summary: mean Dice ${formatRatio(report.summary.meanDice)}, mean Jaccard ${formatRatio(report.summary.meanJaccard)} over ${report.summary.structuresEvaluated} structures with status ok; pooled Dice ${formatRatio(report.summary.pooledDice)}.`,
   ];
@@ -238,9 +240,9 @@ function metricColumn(key: MetricKey, width: number, title?: string): Column {
 
 /** The per-structure table columns (also what the pdftotext test looks for). */
 export const TABLE_COLUMNS: Column[] = [
-  metricColumn('label', 28, 'Label'),
-  metricColumn('name', 105),
-  metricColumn('status', 62),
+  metricColumn('label', 24, 'Label'),
+  metricColumn('name', 80),
+  metricColumn('status', 56),
   metricColumn('dice', 38),
   metricColumn('jaccard', 38),
   metricColumn('hd95', 40),
@@ -248,6 +250,8 @@ export const TABLE_COLUMNS: Column[] = [
   metricColumn('volumeRefMl', 40, 'Ref mL'),
   metricColumn('volumePredMl', 42, 'Model mL'),
   metricColumn('volumeDiffPct', 38, 'Diff %'),
+  metricColumn('volumeSimilarity', 30, 'VS'),
+  metricColumn('centroidOffsetMm', 40, 'Centr. mm'),
 ];
 
 /**
@@ -539,6 +543,7 @@ export async function writeReportPdf(
   definitions(l, report);
   table(l, report);
   pairingSection(l, report);
+  lesionSections(l, report);
   biasChart(l, report);
   await slicePage(l, input, options, tauMm);
   return doc.save();
