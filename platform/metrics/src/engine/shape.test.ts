@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Grid } from '@concord/core';
 import { computeMetrics, computeOverlap } from './metrics.ts';
 import { centroidOffsetMm, labelMoments, volumeSimilarity } from './shape.ts';
 import { box, grid, volume } from './testing/volumes.ts';
@@ -51,7 +52,7 @@ describe('centroid offset', () => {
     const c = Math.cos(Math.PI / 6);
     const s = Math.sin(Math.PI / 6);
     const t = 1 / Math.SQRT2;
-    const direction = [c, s, 0, -s, c, 0, t, 0, t];
+    const direction: Grid['direction'] = [c, s, 0, -s, c, 0, t, 0, t];
     const g = grid([10, 10, 10], [2, 1, 3], { direction, origin: [5, -7, 11] });
     const d = [4, 1, 2];
     // by hand: Δworld = Σ_axis Δindex·spacing·cosine

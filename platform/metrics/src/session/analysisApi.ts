@@ -13,6 +13,7 @@ import type { BoundaryGrossVolumes } from '../disagreement/classify.ts';
 import { expandDisagreement, type StructureDisagreement } from '../engine/disagreement.ts';
 import { computeMetrics } from '../engine/metrics.ts';
 import type { ManualPair } from '../engine/pairing.ts';
+import type { InstanceOptions } from '../engine/lesions.ts';
 import {
   buildReport,
   type EvaluationReport,
@@ -46,6 +47,8 @@ export interface EvaluateInput {
   tolerancesMm?: number[];
   /** Structure pairs chosen by the user (docs/structures.md). */
   pairs?: ManualPair[];
+  /** Structures evaluated lesion-wise (docs/metrics.md#lesion-wise-evaluation). */
+  instances?: InstanceOptions;
   referenceSource: ReportSource;
   predictionSource: ReportPrediction;
   case: { studyInstanceUID: string; seriesInstanceUID: string };
@@ -132,6 +135,7 @@ export function createAnalysisApi() {
       const result = computeMetrics(reference, prediction, {
         tolerancesMm: req.tolerancesMm,
         pairs: req.pairs,
+        instances: req.instances,
         probabilities,
         disagreement: true,
       });

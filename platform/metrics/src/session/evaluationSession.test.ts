@@ -311,6 +311,34 @@ describe('evaluation session', () => {
     expect(session.state.status).toBe('ready');
   });
 
+  it('evaluates the structures marked as instances lesion-wise, in the worker, for every model', async () => {
+    const workers = analysisWorkers();
+    const host = testHost('SL');
+    const session = getEvaluationSession(host, { createWorker: () => workers.createWorker() });
+    session.subscribe(() => {});
+    host.showLabelmap('reference', reference, 'reference.nii.gz', { kind: 'nifti' });
+    host.showLabelmap('prediction', predictionA, 'a.nii.gz');
+    const plain = await session.whenReady();
+    expect(plain.report.structures.every((s) => s.lesions === undefined)).toBe(true);
+    session.setInstances({ labels: [2], connectivity: 6 });
+    expect(session.state.status).toBe('computing');
+    const marked = await session.whenReady();
+    const want = computeMetrics(reference, predictionA, {
+      instances: { labels: [2], connectivity: 6 },
+    }).structures[1].lesions;
+    expect(marked.report.structures[1].lesions).toEqual(want);
+    expect(want).toMatchObject({ tp: 1, fp: 0, fn: 0 });
+    expect(marked.report.structures[0].lesions).toBeUndefined();
+    // the marks stay for the next model; unmarking evaluates again without lesions
+    host.showLabelmap('prediction', predictionB, 'b.nii.gz');
+    expect((await session.whenReady()).report.structures[1].lesions?.tp).toBe(1);
+    session.setInstances(null);
+    expect((await session.whenReady()).report.structures[1].lesions).toBeUndefined();
+    expect(() => session.setInstances({ labels: [2], connectivity: 4 as 6 })).toThrow(
+      'connectivity must be 6 or 26',
+    );
+  });
+
   it('is one per host, and keeps each host’s worst slices', () => {
     const a = testHost('SA');
     const b = testHost('SB');

@@ -31,6 +31,7 @@ import {
   type StructureSummary,
 } from './analysisApi.ts';
 import type { ManualPair } from '../engine/pairing.ts';
+import { validInstanceOptions, type InstanceOptions } from '../engine/lesions.ts';
 import { EMPTY, stageParts, type PartData } from './parts.ts';
 
 export type EvaluationStatus = 'idle' | 'computing' | 'ready' | 'error';
@@ -169,6 +170,8 @@ export class EvaluationSession {
   private manualPairs: ManualPair[] = [];
   /** The inputs (series, overlay generations) the hand-made pairs were chosen for. */
   private pairsFor: string | null = null;
+  /** Structures the user marked as instances (kept for the session: they apply to every model). */
+  private instanceOptions: InstanceOptions | null = null;
 
   constructor(
     readonly host: ViewerHost,
@@ -281,6 +284,29 @@ export class EvaluationSession {
     this.onOverlays(this.host.overlays.list());
   }
 
+  /** The structures evaluated lesion-wise, and how (null: none). */
+  get instances(): InstanceOptions | null {
+    return this.instanceOptions;
+  }
+
+  /**
+   * Marks structures (pair labels) as instances and evaluates again, so that the report carries
+   * their lesion-wise results (docs/metrics.md#lesion-wise-evaluation); null or no labels: none.
+   */
+  setInstances(options: InstanceOptions | null): void {
+    if (options) validInstanceOptions(options);
+    this.instanceOptions =
+      options && options.labels.length
+        ? { ...options, labels: [...new Set(options.labels)].sort((a, b) => a - b) }
+        : null;
+    this.onOverlays(this.host.overlays.list());
+  }
+
+  private instanceKey(): string {
+    const o = this.instanceOptions;
+    return o ? `${o.labels.join(',')}/${o.connectivity ?? 26}/${o.match ?? 'iou'}` : '';
+  }
+
   /** Sets the boundary/gross threshold τ shown by the viewer and used by the PDF export. */
   setTauMm(tauMm: number): void {
     if (!(tauMm >= 0)) throw new Error(`τ must be a number of mm ≥ 0 (got ${tauMm})`);
@@ -349,10 +375,12 @@ export class EvaluationSession {
     const h = this.host;
     // hand-made pairs are part of the inputs: another pairing is another evaluation
     const pairKey = this.manualPairs.map((p) => `${p.reference}-${p.prediction}`).join(',');
-    const evalKey = `${h.studyInstanceUID}|${h.seriesInstanceUID}|${ref.generation}/${pred.generation}#${this.retries}|${pairKey}`;
+    // so are the structures marked as instances
+    const instKey = this.instanceKey();
+    const evalKey = `${h.studyInstanceUID}|${h.seriesInstanceUID}|${ref.generation}/${pred.generation}#${this.retries}|${pairKey}|${instKey}`;
     if (this.shown === evalKey || this.run?.evalKey === evalKey) return;
     this.stopRun();
-    this.studyKey = `${h.studyInstanceUID}|${h.seriesInstanceUID}|reference#${ref.generation}|${pairKey}`;
+    this.studyKey = `${h.studyInstanceUID}|${h.seriesInstanceUID}|reference#${ref.generation}|${pairKey}|${instKey}`;
     const inputs: EvaluationInputs = {
       studyInstanceUID: h.studyInstanceUID,
       seriesInstanceUID: h.seriesInstanceUID,
@@ -458,6 +486,7 @@ export class EvaluationSession {
       probabilityLabels: labels,
       tolerancesMm: this.options.tolerancesMm,
       pairs: this.manualPairs,
+      ...(this.instanceOptions ? { instances: this.instanceOptions } : {}),
       ...sources,
     };
     if (run) run.evaluating = true;
