@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { HostPanelProps } from '@concord/core';
 import PairingTable from './PairingTable.tsx';
+import LesionsView from './LesionsView.tsx';
 import type { ModelEvaluation } from '@concord/metrics/session';
 import { compareValues, formatValue, isKeyColumn, metricColumns } from './columns.ts';
 import { useEvaluation } from './useEvaluation.ts';
@@ -145,6 +146,7 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
   // the pairing section stays as the user left it while a re-pairing is computed
   const [pairingOpen, setPairingOpen] = useState(false);
   const [allColumns, setAllColumns] = useState(false);
+  const [lesionsOpen, setLesionsOpen] = useState(false);
   const report = state.report;
   const status = state.status;
 
@@ -279,6 +281,13 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
             session={session}
             open={pairingOpen}
             onToggle={setPairingOpen}
+          />
+          <LesionsView
+            report={report}
+            session={session}
+            viewer={viewer}
+            open={lesionsOpen}
+            onToggle={setLesionsOpen}
           />
           {state.models.length >= 2 && <CompareModels models={state.models} />}
         </>
