@@ -69,7 +69,12 @@ export {
   indexToWorld,
   type LabelMoments,
 } from './shape.ts';
-export { connectedComponents, type Components, type Connectivity } from './components.ts';
+export {
+  connectedComponents,
+  componentIntersections,
+  type Components,
+  type Connectivity,
+} from './components.ts';
 export {
   evaluateLesions,
   matchComponents,

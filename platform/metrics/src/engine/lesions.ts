@@ -4,7 +4,12 @@
  * counts, panoptic quality (Kirillov et al. 2019) and one row per lesion.
  */
 import { InvalidInputError, type Grid, type LabelArray } from '@concord/core';
-import { connectedComponents, type Components, type Connectivity } from './components.ts';
+import {
+  componentIntersections,
+  connectedComponents,
+  type Components,
+  type Connectivity,
+} from './components.ts';
 import { indexToWorld } from './shape.ts';
 import type { IndexBox } from './types.ts';
 
@@ -93,23 +98,6 @@ export function validInstanceOptions(o: InstanceOptions): Required<InstanceOptio
   return { labels: o.labels, connectivity, match, iouThreshold };
 }
 
-/** Voxels shared by reference component r and predicted component p, keyed r·(nPred + 1) + p. */
-function intersections(a: Components, b: Components): Map<number, number> {
-  const out = new Map<number, number>();
-  const stride = b.n + 1;
-  const la = a.labels;
-  const lb = b.labels;
-  for (let o = 0; o < la.length; o++) {
-    const r = la[o];
-    const p = lb[o];
-    if (r !== 0 && p !== 0) {
-      const key = r * stride + p;
-      out.set(key, (out.get(key) ?? 0) + 1);
-    }
-  }
-  return out;
-}
-
 interface Candidate {
   r: number;
   p: number;
@@ -133,7 +121,7 @@ export function matchComponents(
   const candidates: Candidate[] = [];
   const bestIouRef = new Float64Array(a.n + 1);
   const bestIouPred = new Float64Array(b.n + 1);
-  for (const [key, inter] of intersections(a, b)) {
+  for (const [key, inter] of componentIntersections(a, b)) {
     const r = Math.floor(key / stride);
     const p = key % stride;
     const iou = inter / (a.voxels[r] + b.voxels[p] - inter);
@@ -173,8 +161,11 @@ export function evaluateLesions(
   const { connectivity, match, iouThreshold } = options;
   const voxelMl = (grid.spacing[0] * grid.spacing[1] * grid.spacing[2]) / 1000;
   const empty: Components = {
-    labels: new Int32Array(0),
     n: 0,
+    runStart: new Int32Array(0),
+    runEnd: new Int32Array(0),
+    runComponent: new Int32Array(0),
+    rowRuns: new Int32Array(1),
     voxels: new Float64Array(1),
     sumI: new Float64Array(1),
     sumJ: new Float64Array(1),
