@@ -43,7 +43,8 @@ describe('writeReportCsv', () => {
     // the exact header, in the order the CSV has always had (read from the METRICS registry)
     expect(rows[0].join(',')).toBe(
       'label,name,status,tp,fp,fn,tn,dice,jaccard,precision,recall,specificity,volumeRefMl,' +
-        'volumePredMl,volumeSoftMl,volumeDiffMl,volumeDiffPct,hd,hd95,assd,nsd@1,nsd@2,softDice,' +
+        'volumePredMl,volumeSoftMl,volumeDiffMl,volumeDiffPct,volumeSimilarity,hd,hd95,assd,' +
+        'centroidOffsetMm,nsd@1,nsd@2,softDice,' +
         'surfaceRefVoxels,surfacePredVoxels',
     );
     expect(rows[0]).toEqual(expect.arrayContaining(['label', 'name', 'status', 'dice', 'hd95']));
