@@ -241,17 +241,17 @@ function metricColumn(key: MetricKey, width: number, title?: string): Column {
 /** The per-structure table columns (also what the pdftotext test looks for). */
 export const TABLE_COLUMNS: Column[] = [
   metricColumn('label', 24, 'Label'),
-  metricColumn('name', 80),
-  metricColumn('status', 56),
-  metricColumn('dice', 38),
-  metricColumn('jaccard', 38),
-  metricColumn('hd95', 40),
-  metricColumn('assd', 40),
-  metricColumn('volumeRefMl', 40, 'Ref mL'),
-  metricColumn('volumePredMl', 42, 'Model mL'),
-  metricColumn('volumeDiffPct', 38, 'Diff %'),
-  metricColumn('volumeSimilarity', 30, 'VS'),
-  metricColumn('centroidOffsetMm', 40, 'Centr. mm'),
+  metricColumn('name', 105),
+  metricColumn('status', 62),
+  metricColumn('dice', 33),
+  metricColumn('jaccard', 33),
+  metricColumn('hd95', 36),
+  metricColumn('assd', 37),
+  metricColumn('volumeRefMl', 34, 'Ref mL'),
+  metricColumn('volumePredMl', 38, 'Model mL'),
+  metricColumn('volumeDiffPct', 32, 'Diff %'),
+  metricColumn('volumeSimilarity', 26, 'VS'),
+  metricColumn('centroidOffsetMm', 38, 'Centr. mm'),
 ];
 
 /**
