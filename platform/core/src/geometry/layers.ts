@@ -60,4 +60,40 @@ export class StructureLayers {
     }
     return layer;
   }
+
+  /**
+   * Like `place`, for a structure given as runs: slice index -> [start, end, start, end, …)
+   * pixel offsets within the slice (runs may repeat or overlap: they are OR-ed). The cost is
+   * proportional to the structure's voxels, not to the slices' size.
+   */
+  placeRuns(label: number, slices: ReadonlyMap<number, ArrayLike<number>>): number {
+    const n = this.sliceSize;
+    let layer = 0;
+    for (; layer < this.arrays.length; layer++) {
+      if (this.runsFree(this.arrays[layer], slices, label)) break;
+    }
+    if (layer === this.arrays.length) this.arrays.push(this.newLayer());
+    const a = this.arrays[layer];
+    for (const [k, runs] of slices) {
+      const base = k * n;
+      for (let r = 0; r < runs.length; r += 2) a.fill(label, base + runs[r], base + runs[r + 1]);
+    }
+    return layer;
+  }
+
+  /** Whether no voxel of the runs is taken on layer `a` (by another structure). */
+  private runsFree(a: LabelArray, slices: ReadonlyMap<number, ArrayLike<number>>, label: number) {
+    const n = this.sliceSize;
+    for (const [k, runs] of slices) {
+      const base = k * n;
+      for (let r = 0; r < runs.length; r += 2) {
+        const end = base + runs[r + 1];
+        for (let p = base + runs[r]; p < end; p++) {
+          const v = a[p];
+          if (v !== 0 && v !== label) return false;
+        }
+      }
+    }
+    return true;
+  }
 }

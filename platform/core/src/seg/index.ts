@@ -1,4 +1,4 @@
-export { readDicomSeg, type DicomSegResult } from './read.ts';
+export { readDicomSeg, type DicomSegResult, type ReadDicomSegOptions } from './read.ts';
 export { readLabelmapSeg } from './readLabelmap.ts';
 export { writeDicomSeg, type WriteDicomSegOptions } from './write.ts';
 export { rgbToDicomLab, dicomLabToRgb } from '../dicom/dcmjs.ts';

@@ -31,6 +31,11 @@ export interface DicomSegResult {
   seriesDescription?: string;
 }
 
+export interface ReadDicomSegOptions {
+  /** Called as frames are decoded (about 100 times in all): frames done, frames in the SEG. */
+  onProgress?: (framesDone: number, frames: number) => void;
+}
+
 type Seq = NaturalDataset[];
 const seq = (v: unknown): Seq => (Array.isArray(v) ? (v as Seq) : v ? [v as NaturalDataset] : []);
 const first = (v: unknown): NaturalDataset | undefined => seq(v)[0];
@@ -41,7 +46,9 @@ function parseSeg(bytes: Uint8Array): { ds: NaturalDataset; transferSyntax: stri
   if (bytes.length === 0) throw new InvalidInputError('DICOM SEG file is empty');
   let parsed;
   try {
-    const copy = bytes.slice().buffer;
+    // dcmjs reads a whole ArrayBuffer: a view of part of one (a Node Buffer) is copied first
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const copy = whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
     parsed = dcmjs.data.DicomMessage.readFile(copy, { ignoreErrors: false });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -87,6 +94,7 @@ function code(v: unknown): CodedConcept | undefined {
 export function readDicomSeg(
   bytes: Uint8Array,
   referencedSeries: DicomSeriesResult,
+  options: ReadDicomSegOptions = {},
 ): DicomSegResult {
   const { ds, transferSyntax } = parseSeg(bytes);
   if (ds.SOPClassUID === LABELMAP_SEG_SOP_CLASS_UID)
@@ -222,41 +230,17 @@ export function readDicomSeg(
     framesOf.set(segNo, list);
   });
 
-  // Decodes frame i into `out` (0/1 per pixel); returns whether any pixel is set.
   const threshold = 0.5 * maxFraction;
-  function decodeFrame(i: number, out: Uint8Array): boolean {
-    let any = false;
-    if (type === 'BINARY') {
-      out.fill(0);
-      const bit0 = i * sliceSize;
-      for (let p = 0; p < sliceSize;) {
-        const bit = bit0 + p;
-        // whole zero bytes are skipped: most of a mask frame is background
-        if ((bit & 7) === 0 && p + 8 <= sliceSize && pixels[bit >> 3] === 0) {
-          p += 8;
-          continue;
-        }
-        if (pixels[bit >> 3] & (1 << (bit & 7))) {
-          out[p] = 1;
-          any = true;
-        }
-        p++;
-      }
-    } else {
-      const off = i * sliceSize;
-      for (let p = 0; p < sliceSize; p++) {
-        const set = pixels[off + p] >= threshold ? 1 : 0;
-        out[p] = set;
-        if (set) any = true;
-      }
-    }
-    return any;
-  }
+  const decodeRuns =
+    type === 'BINARY'
+      ? (i: number) => binaryFrameRuns(pixels, i * sliceSize, sliceSize)
+      : (i: number) => fractionalFrameRuns(pixels, i * sliceSize, sliceSize, threshold);
 
   const layers = new StructureLayers(nVoxels, sliceSize, Math.max(...segmentNumbers));
-  const slice = new Uint8Array(sliceSize);
   const ordered = [...segments].sort((a, b) => a.segmentNumber - b.segmentNumber);
   const layerOf = new Map<number, number>();
+  let framesDone = 0;
+  const progressEvery = Math.max(1, Math.ceil(nFrames / 100));
   for (const s of ordered) {
     const frames = framesOf.get(s.segmentNumber) ?? [];
     const frac = fractions.get(s.segmentNumber);
@@ -270,16 +254,20 @@ export function readDicomSeg(
         }
       }
     }
-    // the decoded slices of this segment (several frames on one slice are OR-ed)
-    const bySlice = new Map<number, Uint8Array>();
+    // the runs of set pixels of this segment per slice (several frames on one slice are OR-ed)
+    const bySlice = new Map<number, number[]>();
     for (const { frame, slice: k } of frames) {
-      if (!decodeFrame(frame, slice)) continue;
-      const have = bySlice.get(k);
-      if (have) for (let p = 0; p < sliceSize; p++) have[p] |= slice[p];
-      else bySlice.set(k, slice.slice());
+      const runs = decodeRuns(frame);
+      if (runs.length) {
+        const have = bySlice.get(k);
+        if (have) for (const r of runs) have.push(r);
+        else bySlice.set(k, runs);
+      }
+      if (++framesDone % progressEvery === 0) options.onProgress?.(framesDone, nFrames);
     }
-    layerOf.set(s.segmentNumber, layers.place(s.segmentNumber, bySlice));
+    layerOf.set(s.segmentNumber, layers.placeRuns(s.segmentNumber, bySlice));
   }
+  options.onProgress?.(nFrames, nFrames);
   const overlapping = layers.count > 1;
   function frameSlice(
     f: NaturalDataset,
@@ -348,4 +336,57 @@ export function readDicomSeg(
     sopInstanceUID: String(ds.SOPInstanceUID ?? ''),
     seriesDescription: ds.SeriesDescription ? String(ds.SeriesDescription) : undefined,
   };
+}
+
+/**
+ * The set pixels of a 1-bit frame (first pixel in the lowest bit of its byte, docs/seg.md) as
+ * runs [start, end, …) of pixel offsets. Zero bytes, most of a mask frame, are skipped whole
+ * and full bytes extend a run by 8, so the cost is one look per byte plus one per run.
+ */
+export function binaryFrameRuns(pixels: Uint8Array, bit0: number, n: number): number[] {
+  const runs: number[] = [];
+  let start = -1; // start of the open run, -1 when none
+  let p = 0;
+  // the bits before the frame's first whole byte (frames of a pixel count not divisible by 8)
+  const head = Math.min(n, (8 - (bit0 & 7)) & 7);
+  const bit = (q: number) => (pixels[(bit0 + q) >> 3] >> ((bit0 + q) & 7)) & 1;
+  for (; p < head; p++) start = step(bit(p), p, start, runs);
+  let byte = (bit0 + p) >> 3;
+  for (; p + 8 <= n; p += 8, byte++) {
+    const v = pixels[byte];
+    if (v === 0) {
+      if (start >= 0) {
+        runs.push(start, p);
+        start = -1;
+      }
+    } else if (v === 0xff) {
+      if (start < 0) start = p;
+    } else {
+      for (let b = 0; b < 8; b++) start = step((v >> b) & 1, p + b, start, runs);
+    }
+  }
+  for (; p < n; p++) start = step(bit(p), p, start, runs);
+  if (start >= 0) runs.push(start, n);
+  return runs;
+}
+
+/** One pixel of a run scan: opens or closes the run; returns the open run's start. */
+function step(set: number, p: number, start: number, runs: number[]): number {
+  if (set) return start < 0 ? p : start;
+  if (start >= 0) runs.push(start, p);
+  return -1;
+}
+
+/** The pixels of an 8-bit FRACTIONAL frame at or above `threshold`, as runs (see above). */
+export function fractionalFrameRuns(
+  pixels: Uint8Array,
+  offset: number,
+  n: number,
+  threshold: number,
+): number[] {
+  const runs: number[] = [];
+  let start = -1;
+  for (let p = 0; p < n; p++) start = step(pixels[offset + p] >= threshold ? 1 : 0, p, start, runs);
+  if (start >= 0) runs.push(start, n);
+  return runs;
 }
