@@ -1,15 +1,19 @@
 /**
  * The Metrics panel: per-structure table of every metric of docs/metrics.md (sortable,
- * definitions on hover) and the case summary, from the viewer's evaluation session whenever the
- * reference or the model's labelmap changes. All names are rendered as text.
+ * filterable, "only the worst N", collapsible; definitions on hover) and the case summary,
+ * from the viewer's evaluation session whenever the reference or the model's labelmap changes. All names are rendered as text.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { HostPanelProps } from '@concord/core';
 import PairingTable from './PairingTable.tsx';
 import LesionsView from './LesionsView.tsx';
 import type { ModelEvaluation } from '@concord/metrics/session';
-import { compareValues, formatValue, isKeyColumn, metricColumns } from './columns.ts';
+import { formatValue, isKeyColumn, metricColumns } from './columns.ts';
+import { selectRows } from './rows.ts';
 import { useEvaluation } from './useEvaluation.ts';
+
+/** The "only the worst N" choices (those below the number of structures are offered). */
+const WORST_CHOICES = [5, 10, 20, 50];
 
 /** Metrics of the side-by-side comparison of two models (per structure). */
 const COMPARE_KEYS = ['dice', 'hd95', 'volumeDiffPct'] as const;
@@ -159,12 +163,13 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
     [report],
   );
   const tolerances = report?.definitions.tolerancesMm ?? [1, 2];
-  const rows = useMemo(() => {
-    if (!report) return [];
-    const col = columns.find((c) => c.key === sort.key) ?? columns[0];
-    const sorted = [...report.structures].sort((a, b) => compareValues(col.value(a), col.value(b)));
-    return sort.desc ? sorted.reverse() : sorted;
-  }, [report, columns, sort]);
+  // with many structures (AAL: 116): filter, only the worst N, collapse the table
+  const [query, setQuery] = useState('');
+  const [worst, setWorst] = useState<number | null>(null);
+  const rows = useMemo(
+    () => (report ? selectRows(report.structures, columns, { query, sort, worst }) : []),
+    [report, columns, sort, query, worst],
+  );
 
   return (
     <section className="panel metrics-panel" data-testid="metrics-panel">
@@ -230,52 +235,87 @@ export default function MetricsPanel({ viewer }: HostPanelProps) {
               {allColumns ? 'Key metrics' : `All ${columns.length} metrics`}
             </button>
           </p>
-          <div className="table-scroll">
-            <table data-testid="metrics-table" data-columns={allColumns ? 'all' : 'key'}>
-              <thead>
-                <tr>
-                  {columns.map((c) => (
-                    <th
-                      key={c.key}
-                      title={c.definition}
-                      data-key={c.key}
-                      hidden={!allColumns && !isKeyColumn(c.key, tolerances)}
-                      aria-sort={
-                        sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'
-                      }
-                      onClick={() =>
-                        setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : false }))
-                      }
-                    >
-                      {c.label}
-                      {sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((s) => (
-                  <tr key={s.label} data-label={s.label}>
-                    {columns.map((c) => {
-                      const v = c.value(s);
-                      return (
-                        <td
-                          key={c.key}
-                          data-key={c.key}
-                          // every value stays in the table; the compact view hides the rest
-                          hidden={!allColumns && !isKeyColumn(c.key, tolerances)}
-                          title={c.key === 'name' ? String(v ?? '') : undefined}
-                          data-value={v === null || v === undefined ? '' : String(v)}
-                        >
-                          {formatValue(v, c.digits)}
-                        </td>
-                      );
-                    })}
-                  </tr>
+          <details className="structures" open data-testid="metrics-structures">
+            <summary>
+              Structures{' '}
+              <span className="muted" data-testid="metrics-shown">
+                (
+                {rows.length === report.structures.length
+                  ? rows.length
+                  : `${rows.length} of ${report.structures.length}`}
+                )
+              </span>
+            </summary>
+            <div className="table-tools">
+              <input
+                type="search"
+                placeholder="Filter by name or number"
+                aria-label="Filter structures by name or number"
+                data-testid="metrics-filter"
+                value={query}
+                onChange={(e) => setQuery(e.target.value)}
+              />{' '}
+              <select
+                aria-label="Show only the structures of lowest Dice"
+                data-testid="metrics-worst"
+                value={worst ?? ''}
+                onChange={(e) => setWorst(e.target.value ? Number(e.target.value) : null)}
+              >
+                <option value="">all structures</option>
+                {WORST_CHOICES.filter((n) => n < report.structures.length).map((n) => (
+                  <option key={n} value={n}>
+                    worst {n} by Dice
+                  </option>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </select>
+            </div>
+            <div className="table-scroll">
+              <table data-testid="metrics-table" data-columns={allColumns ? 'all' : 'key'}>
+                <thead>
+                  <tr>
+                    {columns.map((c) => (
+                      <th
+                        key={c.key}
+                        title={c.definition}
+                        data-key={c.key}
+                        hidden={!allColumns && !isKeyColumn(c.key, tolerances)}
+                        aria-sort={
+                          sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'
+                        }
+                        onClick={() =>
+                          setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : false }))
+                        }
+                      >
+                        {c.label}
+                        {sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((s) => (
+                    <tr key={s.label} data-label={s.label}>
+                      {columns.map((c) => {
+                        const v = c.value(s);
+                        return (
+                          <td
+                            key={c.key}
+                            data-key={c.key}
+                            // every value stays in the table; the compact view hides the rest
+                            hidden={!allColumns && !isKeyColumn(c.key, tolerances)}
+                            title={c.key === 'name' ? String(v ?? '') : undefined}
+                            data-value={v === null || v === undefined ? '' : String(v)}
+                          >
+                            {formatValue(v, c.digits)}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </details>
           <PairingTable
             report={report}
             session={session}

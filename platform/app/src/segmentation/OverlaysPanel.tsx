@@ -1,12 +1,13 @@
 /**
  * The Overlays panel: one block per structure source (reference, model: the registered sources
  * of role `structures`) with visibility, fill/outline, opacity, a file loader and a
- * per-structure toggle list in the SEG / manifest colours. Derived layers (an extension's)
- * are controlled by their extension's panel.
+ * per-structure toggle list in the SEG / manifest colours (long lists collapsed, with a filter
+ * and an order). Derived layers (an extension's) are controlled by their extension's panel.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { OverlaySourceDefinition } from '@concord/core';
+import { filterStructures, type OverlaySourceDefinition, type StructureOrder } from '@concord/core';
 import type { OverlayManager, OverlaySource, OverlayState } from './overlayManager.ts';
+import type { OverlayTask } from './referenceSeg.ts';
 
 /** A button (reachable with Tab) that opens a hidden file input. */
 function FileButton({
@@ -49,11 +50,98 @@ function FileButton({
   );
 }
 
+/** Lists longer than this start collapsed and get a filter and an order. */
+const LONG_LIST = 12;
+
+/**
+ * One source's structures with a visibility toggle and "go" each. A long list (AAL: 116)
+ * starts collapsed, so that the panels below stay in reach, and can be filtered and ordered.
+ */
+function StructureList({
+  source,
+  state: s,
+  overlays,
+  onGoToStructure,
+}: {
+  source: OverlaySource;
+  state: OverlayState;
+  overlays: OverlayManager | null;
+  onGoToStructure?: (source: OverlaySource, label: number) => void;
+}) {
+  const [query, setQuery] = useState('');
+  const [order, setOrder] = useState<StructureOrder>('label');
+  const long = s.labels.length > LONG_LIST;
+  const shown = long ? filterStructures(s.labels, query, order, s.counts) : s.labels;
+  return (
+    <details className="structures" open={!long} data-testid={`overlay-${source}-structures`}>
+      <summary>
+        {s.labels.length} structure{s.labels.length === 1 ? '' : 's'}
+        {shown.length !== s.labels.length && ` (${shown.length} shown)`}
+      </summary>
+      {long && (
+        <div className="table-tools">
+          <input
+            type="search"
+            placeholder="Filter by name or number"
+            aria-label={`Filter the ${source} structures by name or number`}
+            data-testid={`overlay-${source}-filter`}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />{' '}
+          <select
+            aria-label={`Order of the ${source} structures`}
+            data-testid={`overlay-${source}-order`}
+            value={order}
+            onChange={(e) => setOrder(e.target.value as StructureOrder)}
+          >
+            <option value="label">by number</option>
+            <option value="name">by name</option>
+            <option value="size">largest first</option>
+          </select>
+        </div>
+      )}
+      <ul className="structure-list" data-testid={`overlay-${source}-list`}>
+        {shown.map((l) => (
+          <li key={l.label} data-label={l.label}>
+            <label>
+              <input
+                type="checkbox"
+                data-testid={`overlay-${source}-label-${l.label}`}
+                checked={!s.hiddenLabels.includes(l.label)}
+                onChange={(e) => overlays?.setLabelVisible(source, l.label, e.target.checked)}
+              />
+              <span
+                className="swatch"
+                style={{ background: `rgb(${(l.color ?? [255, 255, 255]).join(',')})` }}
+              />
+              {l.name}
+              {!s.counts[l.label] && <span className="muted"> (empty)</span>}
+            </label>
+            {onGoToStructure && !!s.counts[l.label] && (
+              <button
+                type="button"
+                className="goto"
+                title={`Go to the slice through the centre of ${l.name}`}
+                aria-label={`Go to ${l.name}`}
+                data-testid={`overlay-${source}-goto-${l.label}`}
+                onClick={() => onGoToStructure(source, l.label)}
+              >
+                go
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 export function OverlaysPanel({
   overlays,
   sources,
   onLoadFile,
   status,
+  task,
   warnings = {},
   onGoToStructure,
 }: {
@@ -62,6 +150,8 @@ export function OverlaysPanel({
   sources: readonly OverlaySourceDefinition[];
   onLoadFile: (source: OverlaySource, file: File) => void;
   status: string | null;
+  /** A label file being read or shown: its progress and Cancel. */
+  task?: OverlayTask | null;
   /** Per source: a non-blocking warning about the loaded labelmap (e.g. another field of view). */
   warnings?: Readonly<Record<string, string>>;
   /** Moves the viewport to the slice through a structure's centre. */
@@ -76,7 +166,22 @@ export function OverlaysPanel({
   return (
     <section className="panel" data-testid="overlays-panel">
       <h2>Overlays</h2>
-      {status && <p className="muted">{status}</p>}
+      {task && (
+        <div className="overlay-task" role="status" data-testid="overlay-task">
+          <span className="muted">{task.text}</span>{' '}
+          <progress max={1} value={task.fraction} aria-label={task.text} />
+          {task.cancel && (
+            <button type="button" data-testid="overlay-task-cancel" onClick={task.cancel}>
+              Cancel
+            </button>
+          )}
+        </div>
+      )}
+      {status && (
+        <p className="muted" data-testid="overlay-status">
+          {status}
+        </p>
+      )}
       {derivedShown && (
         <p className="muted small" data-testid="overlay-outline-rule">
           Structures are drawn as outlines while the{' '}
@@ -151,40 +256,12 @@ export function OverlaysPanel({
                       />
                     </label>
                   </div>
-                  <ul className="structure-list">
-                    {s.labels.map((l) => (
-                      <li key={l.label}>
-                        <label>
-                          <input
-                            type="checkbox"
-                            data-testid={`overlay-${source}-label-${l.label}`}
-                            checked={!s.hiddenLabels.includes(l.label)}
-                            onChange={(e) =>
-                              overlays?.setLabelVisible(source, l.label, e.target.checked)
-                            }
-                          />
-                          <span
-                            className="swatch"
-                            style={{ background: `rgb(${(l.color ?? [255, 255, 255]).join(',')})` }}
-                          />
-                          {l.name}
-                          {!s.counts[l.label] && <span className="muted"> (empty)</span>}
-                        </label>
-                        {onGoToStructure && !!s.counts[l.label] && (
-                          <button
-                            type="button"
-                            className="goto"
-                            title={`Go to the slice through the centre of ${l.name}`}
-                            aria-label={`Go to ${l.name}`}
-                            data-testid={`overlay-${source}-goto-${l.label}`}
-                            onClick={() => onGoToStructure(source, l.label)}
-                          >
-                            go
-                          </button>
-                        )}
-                      </li>
-                    ))}
-                  </ul>
+                  <StructureList
+                    source={source}
+                    state={s}
+                    overlays={overlays}
+                    onGoToStructure={onGoToStructure}
+                  />
                 </>
               )}
             </div>

@@ -1,17 +1,16 @@
 /**
- * Reads a DICOM SEG or RTSTRUCT onto the displayed series with @concord/core's readers,
- * describing the series from what Cornerstone already knows (geometry, SOP Instance UIDs per
- * slice).
+ * Reads a DICOM SEG, RTSTRUCT or NIfTI labelmap onto the displayed series with @concord/core's
+ * readers in a worker, describing the series from what Cornerstone already knows (geometry, SOP
+ * Instance UIDs per slice).
  * Which SEG of a study becomes the reference is @concord/core's rule (`chooseReferenceSeg`).
  */
 import { metaData, type Types } from '@cornerstonejs/core';
 import {
-  readDicomSeg,
-  readRtStruct,
+  readLabelFileInWorker,
   type DicomInstanceMetadata,
-  type DicomSegResult,
-  type RtStructResult,
   type DicomSeriesResult,
+  type ReadLabelFileOutput,
+  type ReadLabelFileProgress,
   type Vec3,
 } from '@concord/core';
 import { volumeGrid } from './overlayManager.ts';
@@ -49,18 +48,37 @@ export function seriesOfVolume(volume: Types.IImageVolume, seriesUID: string): D
   };
 }
 
-export function readSegForVolume(
-  bytes: ArrayBuffer,
-  volume: Types.IImageVolume,
-  seriesUID: string,
-): DicomSegResult {
-  return readDicomSeg(new Uint8Array(bytes), seriesOfVolume(volume, seriesUID));
+/** What a label-file read is doing, for the Overlays panel (text, and a fraction when known). */
+export interface OverlayTask {
+  text: string;
+  /** 0..1, absent while the step has no measure */
+  fraction?: number;
+  /** Stops the read (its worker is terminated) */
+  cancel?: () => void;
 }
 
-export function readRtStructForVolume(
-  bytes: Uint8Array,
+/** One line of progress for a label-file read of `name`. */
+export function describeProgress(name: string, p: ReadLabelFileProgress): OverlayTask {
+  if (p.phase === 'decode')
+    return {
+      text: `Decoding ${name}: ${Math.round(100 * (p.fraction ?? 0))} %`,
+      fraction: p.fraction,
+    };
+  if (p.phase === 'align') return { text: `Placing ${name} on the series…`, fraction: 1 };
+  return { text: `Reading ${name}…` };
+}
+
+/**
+ * Reads a DICOM SEG, RTSTRUCT or NIfTI labelmap onto the displayed series in a worker of its
+ * own (docs/architecture.md#workers): the bytes move there, the labelmap comes back moved. An
+ * aborted signal terminates the worker.
+ */
+export function readLabelsForVolume(
+  bytes: ArrayBuffer,
+  name: string,
   volume: Types.IImageVolume,
   seriesUID: string,
-): RtStructResult {
-  return readRtStruct(bytes, seriesOfVolume(volume, seriesUID));
+  options: { signal?: AbortSignal; onProgress?: (p: ReadLabelFileProgress) => void } = {},
+): Promise<ReadLabelFileOutput> {
+  return readLabelFileInWorker({ bytes, name, series: seriesOfVolume(volume, seriesUID) }, options);
 }

@@ -26,6 +26,7 @@ import {
   type PrimaryTool,
 } from './viewportController.ts';
 import { OverlaysPanel } from '../segmentation/OverlaysPanel.tsx';
+import type { OverlayTask } from '../segmentation/referenceSeg.ts';
 import { getInstanceMetadata } from '../cornerstone/metadataProvider.ts';
 import { ReadingOverlay, positionOf, type ReadingInfo } from './ReadingOverlay.tsx';
 import { centreSlice, structureName } from './readingView.ts';
@@ -110,6 +111,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
   const [layout, setLayout] = useState<LayoutKind>('stack');
   const [error, setError] = useState<string | null>(null);
   const [overlayStatus, setOverlayStatus] = useState<string | null>(null);
+  const [overlayTask, setOverlayTask] = useState<OverlayTask | null>(null);
   const [panelWidth, setPanelWidth] = useState(PANEL_WIDTH.initial);
   const stackRef = useRef<HTMLDivElement>(null);
   const mprRefs = [
@@ -147,6 +149,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
     studyUID,
     displayed,
     setOverlayStatus,
+    setOverlayTask,
   });
   const bridge = useViewerHost({
     config,
@@ -170,6 +173,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
     controller,
     setOverlayStatus,
     setOverlayWarning,
+    setOverlayTask,
   );
   const panels = useExtensionPanels(ohif, mode);
   useHotkeys({ ohif: active ? ohif : null, controller, mode, setLayout, viewer: bridge });
@@ -378,6 +382,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
           sources={sources}
           onLoadFile={loadOverlayFile}
           status={overlayStatus}
+          task={overlayTask}
           warnings={overlayWarnings}
           onGoToStructure={goToStructure}
         />

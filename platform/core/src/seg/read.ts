@@ -9,7 +9,8 @@ import {
   type LabelVolume,
   type Vec3,
 } from '../geometry/index.ts';
-import { dcmjs, dicomLabToRgb, fixUtf8InSequences, type NaturalDataset } from '../dicom/dcmjs.ts';
+import { dicomLabToRgb, type NaturalDataset } from '../dicom/dcmjs.ts';
+import { parseSegDataset, segPixels } from './parse.ts';
 import { SEG_SOP_CLASS_UID, type CodedConcept, type SegmentInfo } from './types.ts';
 import { LABELMAP_SEG_SOP_CLASS_UID } from './types.ts';
 import { readLabelmapSeg } from './readLabelmap.ts';
@@ -41,23 +42,6 @@ const seq = (v: unknown): Seq => (Array.isArray(v) ? (v as Seq) : v ? [v as Natu
 const first = (v: unknown): NaturalDataset | undefined => seq(v)[0];
 const numbers = (v: unknown): number[] | undefined =>
   v === undefined || v === null ? undefined : (Array.isArray(v) ? v : [v]).map(Number);
-
-function parseSeg(bytes: Uint8Array): { ds: NaturalDataset; transferSyntax: string } {
-  if (bytes.length === 0) throw new InvalidInputError('DICOM SEG file is empty');
-  let parsed;
-  try {
-    // dcmjs reads a whole ArrayBuffer: a view of part of one (a Node Buffer) is copied first
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const copy = whole && bytes.buffer instanceof ArrayBuffer ? bytes.buffer : bytes.slice().buffer;
-    parsed = dcmjs.data.DicomMessage.readFile(copy, { ignoreErrors: false });
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new InvalidInputError(`Not a readable DICOM file (${msg.split('\n')[0]})`);
-  }
-  const meta = dcmjs.data.DicomMetaDictionary.naturalizeDataset(parsed.meta);
-  const ds = fixUtf8InSequences(dcmjs.data.DicomMetaDictionary.naturalizeDataset(parsed.dict));
-  return { ds, transferSyntax: String(meta.TransferSyntaxUID ?? '') };
-}
 
 /** The codes of a segment that say what it is (undefined when it has none). */
 function segmentCodes(s: SegmentInfo): StructureCodes | undefined {
@@ -96,7 +80,7 @@ export function readDicomSeg(
   referencedSeries: DicomSeriesResult,
   options: ReadDicomSegOptions = {},
 ): DicomSegResult {
-  const { ds, transferSyntax } = parseSeg(bytes);
+  const { ds, transferSyntax } = parseSegDataset(bytes);
   if (ds.SOPClassUID === LABELMAP_SEG_SOP_CLASS_UID)
     return readLabelmapSeg(bytes, referencedSeries, { ds, transferSyntax });
   if (ds.SOPClassUID !== SEG_SOP_CLASS_UID) {
@@ -191,8 +175,7 @@ export function readDicomSeg(
       `The SEG has ${nFrames} frames but ${perFrame.length} per-frame functional groups`,
     );
   }
-  const pixelBuffers = seq(ds.PixelData) as unknown as ArrayBuffer[];
-  const pixels = new Uint8Array(pixelBuffers[0] ?? new ArrayBuffer(0));
+  const pixels = segPixels(ds);
   const sliceSize = rows * cols;
   const needBytes = type === 'BINARY' ? Math.ceil((sliceSize * nFrames) / 8) : sliceSize * nFrames;
   if (pixels.length < needBytes) {

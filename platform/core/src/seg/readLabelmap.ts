@@ -15,7 +15,8 @@ import {
   type StructureCodes,
   type Vec3,
 } from '../geometry/index.ts';
-import { dcmjs, dicomLabToRgb, fixUtf8InSequences, type NaturalDataset } from '../dicom/dcmjs.ts';
+import { dicomLabToRgb, type NaturalDataset } from '../dicom/dcmjs.ts';
+import { parseSegDataset, segPixels } from './parse.ts';
 import type { DicomSegResult } from './read.ts';
 import { LABELMAP_SEG_SOP_CLASS_UID, type SegmentInfo } from './types.ts';
 
@@ -32,22 +33,7 @@ const UNCOMPRESSED_LITTLE_ENDIAN = [
 ];
 
 /** Parses Part 10 bytes into a naturalised dataset and its transfer syntax. */
-export function parseDicomForSeg(bytes: Uint8Array): {
-  ds: NaturalDataset;
-  transferSyntax: string;
-} {
-  if (bytes.length === 0) throw new InvalidInputError('DICOM SEG file is empty');
-  let parsed;
-  try {
-    parsed = dcmjs.data.DicomMessage.readFile(bytes.slice().buffer, { ignoreErrors: false });
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    throw new InvalidInputError(`Not a readable DICOM file (${msg.split('\n')[0]})`);
-  }
-  const meta = dcmjs.data.DicomMetaDictionary.naturalizeDataset(parsed.meta);
-  const ds = fixUtf8InSequences(dcmjs.data.DicomMetaDictionary.naturalizeDataset(parsed.dict));
-  return { ds, transferSyntax: String(meta.TransferSyntaxUID ?? '') };
-}
+export const parseDicomForSeg = parseSegDataset;
 
 function code(v: unknown): CodedConcept | undefined {
   const c = first(v);
@@ -255,8 +241,7 @@ export function readLabelmapSeg(
       `The SEG has ${nFrames} frames but ${perFrame.length} per-frame functional groups`,
     );
   }
-  const buffer = (seq(ds.PixelData) as unknown as ArrayBuffer[])[0] ?? new ArrayBuffer(0);
-  const raw = new Uint8Array(buffer);
+  const raw = segPixels(ds);
   const sliceSize = rows * cols;
   const bytesPerPixel = bitsAllocated / 8;
   const needBytes = sliceSize * nFrames * bytesPerPixel;

@@ -2,3 +2,5 @@
 export * from './imageSeries.ts';
 export * from './referenceSeg.ts';
 export * from './displayedSeries.ts';
+export * from './labelFiles.ts';
+export * from './structureFilter.ts';

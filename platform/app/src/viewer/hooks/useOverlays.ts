@@ -1,20 +1,13 @@
 /**
  * The overlays of the viewer: the registered overlay sources (the host's own and those the
  * extensions declare), one overlay manager per displayed series, and loading a labelmap file
- * the user chose into a structure source.
+ * the user chose into a structure source (in a worker, cancellable).
  */
-import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
-import type { Types } from '@cornerstonejs/core';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import {
-  asPart10,
   createOverlaySourceRegistry,
   declaredOverlaySources,
-  dicomSopClassUID,
-  isGzip,
-  readNiftiLabels,
-  RTSTRUCT_SOP_CLASS_UID,
   userMessage,
-  type LabelVolume,
   type OverlaySourceDefinition,
   type OverlaySourceRegistry,
   type ViewerHost,
@@ -25,7 +18,11 @@ import {
   volumeGrid,
   type OverlaySource,
 } from '../../segmentation/overlayManager.ts';
-import { readRtStructForVolume, readSegForVolume } from '../../segmentation/referenceSeg.ts';
+import {
+  describeProgress,
+  readLabelsForVolume,
+  type OverlayTask,
+} from '../../segmentation/referenceSeg.ts';
 import { labelmapWarning } from '../../segmentation/provenance.ts';
 import type { ViewportController } from '../viewportController.ts';
 
@@ -78,49 +75,68 @@ export function useOverlayManager(
 }
 
 /**
- * Reads a labelmap file the user chose: NIfTI (.nii / .nii.gz), or a DICOM SEG or RTSTRUCT of
- * the series (told apart by SOP class).
+ * Loads a labelmap file the user chose (NIfTI, or a DICOM SEG or RTSTRUCT of the series, told
+ * apart by content) into one source's overlay: decoded in a worker with progress and Cancel,
+ * shown in short main-thread steps, errors as one status line.
  */
-export async function readLabelFile(
-  file: File,
-  volume: Types.IImageVolume,
-  seriesUID: string,
-): Promise<{ labelmap: LabelVolume; kind: 'nifti' | 'dicom-seg' | 'rtstruct'; notes?: string[] }> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (isGzip(bytes) || /\.nii(\.gz)?$/i.test(file.name))
-    return { labelmap: readNiftiLabels(bytes), kind: 'nifti' };
-  if (dicomSopClassUID(bytes) === RTSTRUCT_SOP_CLASS_UID) {
-    const rt = readRtStructForVolume(bytes, volume, seriesUID);
-    return { labelmap: rt.labels, kind: 'rtstruct', notes: rt.notes };
-  }
-  const seg = readSegForVolume(asPart10(bytes).buffer as ArrayBuffer, volume, seriesUID);
-  return { labelmap: seg.labels, kind: 'dicom-seg' };
-}
-
-/** Loads a labelmap file into one source's overlay, reporting progress and errors as status. */
 export function useOverlayFileLoader(
   host: ViewerHost | null,
   controller: ViewportController | null,
   setOverlayStatus: (status: string | null) => void,
   setWarning: (source: OverlaySource, warning: string | null) => void,
+  setOverlayTask: (task: OverlayTask | null) => void,
 ) {
+  const running = useRef<AbortController | null>(null);
+  useEffect(() => () => running.current?.abort(), []);
   return useCallback(
     (source: OverlaySource, file: File) => {
       if (!host || !controller) return;
-      setOverlayStatus(`Loading ${file.name}…`);
+      running.current?.abort(); // one file at a time: a new choice replaces the one loading
+      const abort = new AbortController();
+      running.current = abort;
+      const { signal } = abort;
+      let cancelled = false;
+      const cancel = () => {
+        cancelled = true;
+        abort.abort();
+      };
+      setOverlayStatus(null);
+      setOverlayTask({ text: `Loading ${file.name}…`, cancel });
       setWarning(source, null);
       (async () => {
         const volume = await controller.ensureVolume();
-        const { labelmap, kind, notes } = await readLabelFile(file, volume, host.seriesInstanceUID);
+        const bytes = await file.arrayBuffer();
+        signal.throwIfAborted();
+        const { labelmap, kind, notes, sourceGrid } = await readLabelsForVolume(
+          bytes,
+          file.name,
+          volume,
+          host.seriesInstanceUID,
+          {
+            signal,
+            onProgress: (p) => setOverlayTask({ ...describeProgress(file.name, p), cancel }),
+          },
+        );
+        setOverlayTask({ text: `Showing ${file.name}…`, fraction: 1, cancel });
         // a NIfTI labelmap has numbers only; its structures are paired with the reference's by
         // the metric engine (docs/structures.md), which shows the names it matched
-        host.showLabelmap(source, labelmap, file.name, { kind });
+        await host.showLabelmapInTasks(source, labelmap, file.name, { kind });
+        signal.throwIfAborted();
+        setOverlayTask(null);
         // what an RTSTRUCT left out (POINT ROIs) or holds empty, in one line
         setOverlayStatus(notes?.length ? `${file.name}: ${notes.join('; ')}` : null);
         // shown, and said: a labelmap that may belong to another patient or series
-        setWarning(source, labelmapWarning(labelmap, volumeGrid(volume), file.name));
-      })().catch((e) => setOverlayStatus(`Could not show ${file.name}: ${userMessage(e)}`));
+        setWarning(source, labelmapWarning(sourceGrid, volumeGrid(volume), file.name));
+      })().catch((e) => {
+        if (running.current !== abort) return; // replaced by a newer file: it owns the status
+        setOverlayTask(null);
+        setOverlayStatus(
+          cancelled
+            ? `Loading ${file.name}: cancelled.`
+            : `Could not show ${file.name}: ${userMessage(e)}`,
+        );
+      });
     },
-    [host, controller, setOverlayStatus, setWarning],
+    [host, controller, setOverlayStatus, setWarning, setOverlayTask],
   );
 }

@@ -1,13 +1,19 @@
 /**
  * The study's DICOM SEG that references the displayed series becomes the reference overlay,
  * chosen by @concord/core's rule (`chooseReferenceSeg`: an annotator's SEG wins over a
- * model's). Runs once per series, after its first image, when no reference is shown yet.
+ * model's). Runs once per series, after its first image, when no reference is shown yet. The
+ * SEG is decoded in a worker with progress and can be cancelled; the labelmap is shown in
+ * short main-thread steps (docs/architecture.md#workers).
  */
 import { useEffect } from 'react';
 import { chooseReferenceSeg, segSeriesOf, userMessage } from '@concord/core';
 import type { DataSource, SeriesSummary } from '../../dataSources/types.ts';
 import type { OverlayManager } from '../../segmentation/overlayManager.ts';
-import { readSegForVolume } from '../../segmentation/referenceSeg.ts';
+import {
+  describeProgress,
+  readLabelsForVolume,
+  type OverlayTask,
+} from '../../segmentation/referenceSeg.ts';
 import type { ViewportController } from '../viewportController.ts';
 
 export function useReferenceSeg({
@@ -19,6 +25,7 @@ export function useReferenceSeg({
   studyUID,
   displayed,
   setOverlayStatus,
+  setOverlayTask,
 }: {
   controller: ViewportController | null;
   overlays: OverlayManager | null;
@@ -28,6 +35,7 @@ export function useReferenceSeg({
   studyUID: string;
   displayed: number;
   setOverlayStatus: (status: string | null) => void;
+  setOverlayTask: (task: OverlayTask | null) => void;
 }) {
   useEffect(() => {
     if (!controller || !overlays || !series || !activeSeries || !dataSource || displayed === 0)
@@ -35,29 +43,50 @@ export function useReferenceSeg({
     if (segSeriesOf(series).length === 0 || overlays.labelVolume('reference')) return;
     const abort = new AbortController();
     const { signal } = abort;
+    let cancelled = false; // by the user (Cancel), not by leaving the series
+    const cancel = () => {
+      cancelled = true;
+      abort.abort();
+    };
     (async () => {
       const volume = await controller.ensureVolume();
       const { chosen, problems } = await chooseReferenceSeg(
         series,
         async (seg) => {
+          const name = seg.SeriesDescription || 'the reference SEG';
+          setOverlayTask({ text: `Loading ${name}…`, cancel });
           const [bytes] = await dataSource.retrieveInstances(studyUID, seg.SeriesInstanceUID);
           signal.throwIfAborted();
-          const { labels, segments } = readSegForVolume(bytes, volume, activeSeries);
-          return { labels, segments };
+          const read = await readLabelsForVolume(bytes, `${name}.dcm`, volume, activeSeries, {
+            signal,
+            onProgress: (p) => setOverlayTask({ ...describeProgress(name, p), cancel }),
+          });
+          return { labels: read.labelmap, segments: read.segments ?? [] };
         },
-        {
-          signal,
-          onRead: (seg) =>
-            setOverlayStatus(`Loading ${seg.SeriesDescription || 'the reference SEG'}…`),
-        },
+        { signal },
       );
-      if (signal.aborted) return;
-      if (!chosen)
+      signal.throwIfAborted();
+      if (!chosen) {
+        setOverlayTask(null);
         return setOverlayStatus(`No reference SEG for this series. ${problems.join('; ')}`);
-      overlays.setLabelmap('reference', volume, chosen.labels, chosen.title, { kind: 'dicom-seg' });
+      }
+      setOverlayTask({ text: `Showing ${chosen.title}…`, fraction: 1, cancel });
+      await overlays.setLabelmapInTasks('reference', volume, chosen.labels, chosen.title, {
+        kind: 'dicom-seg',
+      });
+      setOverlayTask(null);
       setOverlayStatus(null);
-    })().catch((e) => !signal.aborted && setOverlayStatus(`Reference SEG: ${userMessage(e)}`));
-    return () => abort.abort();
-    // setOverlayStatus is left out: the viewer's setter
+    })().catch((e) => {
+      if (signal.aborted && !cancelled) return; // left: the next series has its own status
+      setOverlayTask(null);
+      setOverlayStatus(
+        cancelled ? 'Reference SEG: cancelled.' : `Reference SEG: ${userMessage(e)}`,
+      );
+    });
+    return () => {
+      abort.abort();
+      setOverlayTask(null);
+    };
+    // setOverlayStatus and setOverlayTask are left out: the viewer's setters
   }, [controller, overlays, series, activeSeries, dataSource, studyUID, displayed]);
 }
