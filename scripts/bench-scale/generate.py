@@ -4,13 +4,14 @@ committed (the caller puts it in a cache folder outside git).
 From the AAL atlas (Debian mricron-data, 116 regions, each its own structure) and the Colin27 T1
 (ch2), upsampled by nearest neighbour onto a 512x512x300 grid (x --scale s: round(512 s) x
 round(512 s) x round(300 s)):
-  dicom/          the T1 as an MR series, one file per axial slice (explicit VR little endian)
+  study/dicom/    the T1 as an MR series, one file per axial slice (explicit VR little endian)
   reference.u8    the 116 AAL regions (1..116, named by aal.nii.txt) on the series grid,
                   raw uint8, i (column) fastest, then j (row), then k (slice)
   prediction.u8   the same with realistic per-structure errors made at atlas resolution
                   (dilation, erosion, shifts, a rim) and a false-positive blob
-  structures.json names of the 116 labels
-The SEGs are written from the .u8 files by make-segs.ts with Concord's SEG writer.
+  structures.json names of the 116 labels; case.json the grid and the study's UID
+The SEGs are written from the .u8 files by make-segs.ts with Concord's SEG writer (the
+reference SEG into study/, next to the series; the prediction SEG outside it, for "Load…").
 
 /usr/bin/python3 scripts/bench-scale/generate.py OUT_DIR [SCALE]
 """
@@ -159,11 +160,14 @@ def main():
     # mm per voxel: the atlas' 1 mm extent spread over the new grid
     spacing = [labels.shape[2 - d] / shape[2 - d] for d in range(3)]  # (i, j, k)
     os.makedirs(out, exist_ok=True)
-    write_series(upsample(t1, shape), spacing, os.path.join(out, 'dicom'))
+    write_series(upsample(t1, shape), spacing, os.path.join(out, 'study', 'dicom'))
     upsample(labels, shape).tofile(os.path.join(out, 'reference.u8'))
     upsample(pred, shape).tofile(os.path.join(out, 'prediction.u8'))
     with open(os.path.join(out, 'structures.json'), 'w') as f:
         json.dump({'structures': [{'label': n + 1, 'name': name} for n, name in enumerate(names)]}, f)
+    with open(os.path.join(out, 'case.json'), 'w') as f:
+        json.dump({'dims': list(shape[::-1]), 'spacing': spacing, 'structures': len(names),
+                   'studyInstanceUID': uid('study')}, f)
     print('bench:scale case: %s (i, j, k), %d structures, spacing %s mm' % (
         list(shape[::-1]), len(names), [round(s, 4) for s in spacing]))
 

@@ -1,7 +1,8 @@
 /**
  * Writes the two DICOM SEGs of the `npm run bench:scale` case (generate.py made the series and
- * the raw label arrays) with Concord's SEG writer: `reference-seg.dcm` (the annotator's 116 AAL
- * regions, MANUAL) and `prediction-seg.dcm` (the perturbed copy, AUTOMATIC), both BINARY.
+ * the raw label arrays) with Concord's SEG writer: `study/reference-seg.dcm` (the annotator's
+ * 116 AAL regions, MANUAL, next to the series) and `prediction-seg.dcm` (the perturbed copy,
+ * AUTOMATIC, loaded with "Load…"), both BINARY.
  *
  *   tsx --conditions=source scripts/bench-scale/make-segs.ts CASE_DIR
  */
@@ -13,14 +14,14 @@ import { readSeriesFolder } from '@concord/core/node';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: make-segs.ts CASE_DIR');
-const series = await readSeriesFolder(path.join(dir, 'dicom'));
+const series = await readSeriesFolder(path.join(dir, 'study', 'dicom'));
 const { structures } = JSON.parse(readFileSync(path.join(dir, 'structures.json'), 'utf8')) as {
   structures: { label: number; name: string }[];
 };
 const segments = structures.map((s) => ({ ...s, color: fallbackColor(s.label) }));
 
 for (const [name, file, algorithm] of [
-  ['reference', 'reference-seg.dcm', undefined],
+  ['reference', 'study/reference-seg.dcm', undefined],
   ['prediction', 'prediction-seg.dcm', { name: 'Perturbed AAL', version: '1', type: 'AUTOMATIC' }],
 ] as const) {
   const raw = readFileSync(path.join(dir, `${name}.u8`));
