@@ -156,6 +156,9 @@ export function readNiftiLabels(bytes: Uint8Array): LabelVolume {
   const raw = readRaw(bytes, true);
   if (raw.frames > 1) return maskStack(raw);
   const s = scaling(raw.header);
+  // unsigned 8-bit labels without scaling are valid as stored: no scan, no second copy
+  // (decodeVoxels already made the array independent of the file's bytes)
+  if (!s && raw.data instanceof Uint8Array) return toVolume(raw, raw.data);
   const values = s ? applyScaling(raw.data, s) : raw.data;
   let max = 0;
   for (let i = 0; i < values.length; i++) {
@@ -179,7 +182,8 @@ export function readNiftiLabels(bytes: Uint8Array): LabelVolume {
       `NIfTI labelmap has label ${max}; labels above 65535 are not supported`,
     );
   }
-  const data = max <= 255 ? Uint8Array.from(values) : Uint16Array.from(values);
+  // the typed-array constructors convert element by element without the iterator of .from()
+  const data = max <= 255 ? new Uint8Array(values) : new Uint16Array(values);
   return toVolume(raw, data);
 }
 
