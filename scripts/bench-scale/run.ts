@@ -161,9 +161,19 @@ async function measureViewer(c: Case) {
     );
     await page.waitForFunction(() => !!document.body.dataset.firstImageMs, null, { timeout });
     const firstImageMs = Number(await page.evaluate(() => document.body.dataset.firstImageMs));
+    // BENCH_PROFILE_REFERENCE=file.cpuprofile: the main thread from the first image to the SEG
+    const refCdp = process.env.BENCH_PROFILE_REFERENCE
+      ? await browser.context.newCDPSession(page)
+      : null;
+    await refCdp?.send('Profiler.enable');
+    await refCdp?.send('Profiler.start');
     // the reference is shown once its structure list exists (Cornerstone has its segmentation)
     await page.getByTestId('overlay-reference-list').waitFor({ state: 'attached', timeout });
     const segShownMs = await page.evaluate(() => performance.now());
+    if (refCdp) {
+      const { profile } = (await refCdp.send('Profiler.stop')) as { profile: unknown };
+      writeFileSync(process.env.BENCH_PROFILE_REFERENCE!, JSON.stringify(profile));
+    }
     const referenceCount = await page.locator('[data-testid=overlay-reference-list] li').count();
     // BENCH_PROFILE=file.cpuprofile: the main thread's CPU profile from "Load…" to the metrics
     const cdp = process.env.BENCH_PROFILE ? await browser.context.newCDPSession(page) : null;

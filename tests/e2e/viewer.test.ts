@@ -21,6 +21,7 @@ import {
   writeMovedLabels,
   writeShiftedPrediction,
   writeOverlappingPrediction,
+  writeManyStructures,
 } from './viewer/fixtures.ts';
 import {
   countColour,
@@ -650,6 +651,89 @@ describe('viewer: sample study, overlays, metrics, model', () => {
     expect(live).toBeLessThanOrEqual(5 + 1);
     expect(warnings.filter((t) => /Too many active WebGL contexts/.test(t))).toEqual([]);
     expect(browser.errors.slice(errorsBefore)).toEqual([]);
+  });
+
+  it('keeps lists of many structures usable: collapsed, filtered, ordered; worst N by Dice', async () => {
+    const { page } = browser;
+    await page
+      .locator('[data-testid=overlay-prediction] input[type=file]')
+      .setInputFiles(await writeManyStructures(path.join(tmp, 'many.nii')));
+    const list = page.getByTestId('overlay-prediction-structures');
+    await expect
+      .poll(() => list.locator('summary').innerText(), { timeout: 60_000 })
+      .toMatch(/^42 structures/);
+    // a long list starts collapsed, so that the panels below stay in reach
+    expect(await list.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await list.locator('summary').click();
+    await page.getByTestId('overlay-prediction-filter').fill('label 3');
+    const names = () =>
+      page
+        .locator('[data-testid=overlay-prediction-list] li')
+        .evaluateAll((lis) => lis.map((li) => (li.textContent ?? '').replace(/go$/, '').trim()));
+    // Label 3 and Label 30..39
+    expect(await names()).toEqual([
+      'Label 3',
+      ...Array.from({ length: 10 }, (_, i) => `Label ${30 + i}`),
+    ]);
+    await page.getByTestId('overlay-prediction-filter').fill('');
+    await page.getByTestId('overlay-prediction-order').selectOption('name');
+    const byName = await names();
+    expect(byName).toHaveLength(42);
+    expect(byName).toEqual([...byName].sort((a, b) => a.localeCompare(b)));
+
+    // Metrics: 7 pairs by number plus the prediction's own structures, all listed
+    await expect
+      .poll(async () => Object.keys(await metricsTable(page)).length, { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(42);
+    const all = await metricsTable(page);
+    const dice = Object.values(all)
+      .filter((r) => r.dice !== '')
+      .map((r) => Number(r.dice))
+      .sort((a, b) => a - b);
+    await page.getByTestId('metrics-worst').selectOption('5');
+    const worst = await metricsTable(page);
+    expect(Object.keys(worst)).toHaveLength(5);
+    expect(
+      Object.values(worst)
+        .map((r) => Number(r.dice))
+        .sort((a, b) => a - b),
+    ).toEqual(dice.slice(0, 5));
+    await page.getByTestId('metrics-worst').selectOption('');
+    await page.getByTestId('metrics-filter').fill('LOBE');
+    const lobes = Object.values(all).filter((r) => /lobe/i.test(r.name));
+    expect(lobes.length).toBeGreaterThan(0);
+    const filtered = await metricsTable(page);
+    expect(Object.values(filtered).map((r) => r.name)).toEqual(
+      expect.arrayContaining(lobes.map((r) => r.name)),
+    );
+    expect(Object.keys(filtered)).toHaveLength(lobes.length);
+    await page.getByTestId('metrics-filter').fill('');
+    await page.locator('[data-testid=metrics-table] th[data-key=dice]').click();
+    const sorted = await page
+      .locator('[data-testid=metrics-table] tbody td[data-key=dice]')
+      .evaluateAll((tds) => tds.map((td) => (td as HTMLElement).dataset.value ?? ''));
+    const numbers = sorted.filter((v) => v !== '').map(Number);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    await saveScreenshot(page, 'viewer-many-structures');
+  });
+
+  it('reports a corrupt SEG given to Load… in one line and keeps the overlay shown', async () => {
+    const { page } = browser;
+    const broken = path.join(tmp, 'broken.dcm');
+    await writeFile(
+      broken,
+      (await readFile(path.join(COLIN_DIR, 'reference-seg.dcm'))).subarray(0, 4000),
+    );
+    await page.locator('[data-testid=overlay-prediction] input[type=file]').setInputFiles(broken);
+    const status = page.getByTestId('overlay-status');
+    await expect
+      .poll(() => status.innerText(), { timeout: 60_000 })
+      .toMatch(/^Could not show broken\.dcm: \S/);
+    expect(await status.innerText()).not.toContain('\n');
+    // the previous prediction stays
+    expect(
+      await page.getByTestId('overlay-prediction-structures').locator('summary').innerText(),
+    ).toMatch(/^42 structures/);
   });
 
   it('warns, without blocking, about a labelmap of another field of view and a model on a series it was not trained for', async () => {

@@ -130,3 +130,23 @@ export async function writeMovedLabels(file: string): Promise<string> {
   await writeFile(file, writeNifti({ ...ref, origin }));
   return file;
 }
+
+/**
+ * A prediction of many structures (AAL-like lists): each of the sample's 7 reference structures
+ * cut into 6 slabs along the slice axis, labels 1..42, no names. Small (the sample's grid).
+ */
+export async function writeManyStructures(file: string): Promise<string> {
+  const ref = readNiftiLabels(
+    new Uint8Array(await readFile(path.join(COLIN_DIR, 'reference-labels.nii.gz'))),
+  );
+  const [nx, ny, nz] = ref.dims;
+  const data = new Uint8Array(ref.data.length);
+  for (let k = 0; k < nz; k++) {
+    const slab = Math.min(5, Math.floor((6 * k) / nz));
+    for (let p = k * nx * ny; p < (k + 1) * nx * ny; p++)
+      if (ref.data[p]) data[p] = (ref.data[p] - 1) * 6 + slab + 1;
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, writeNifti({ ...ref, data }));
+  return file;
+}
