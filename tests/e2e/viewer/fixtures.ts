@@ -133,20 +133,27 @@ export async function writeMovedLabels(file: string): Promise<string> {
 
 /**
  * A prediction of many structures (AAL-like lists): each of the sample's 7 reference structures
- * cut into 6 slabs along the slice axis, labels 1..42, no names. Small (the sample's grid).
+ * cut into 6 interleaved slabs of 4 slices (labels (structure - 1) * 6 + slab + 1, up to 42),
+ * no names. Small (the sample's grid). Returns the file and the labels present.
  */
-export async function writeManyStructures(file: string): Promise<string> {
+export async function writeManyStructures(
+  file: string,
+): Promise<{ file: string; labels: number[] }> {
   const ref = readNiftiLabels(
     new Uint8Array(await readFile(path.join(COLIN_DIR, 'reference-labels.nii.gz'))),
   );
   const [nx, ny, nz] = ref.dims;
   const data = new Uint8Array(ref.data.length);
+  const present = new Set<number>();
   for (let k = 0; k < nz; k++) {
-    const slab = Math.min(5, Math.floor((6 * k) / nz));
-    for (let p = k * nx * ny; p < (k + 1) * nx * ny; p++)
-      if (ref.data[p]) data[p] = (ref.data[p] - 1) * 6 + slab + 1;
+    const slab = Math.floor(k / 4) % 6;
+    for (let p = k * nx * ny; p < (k + 1) * nx * ny; p++) {
+      if (!ref.data[p]) continue;
+      data[p] = (ref.data[p] - 1) * 6 + slab + 1;
+      present.add(data[p]);
+    }
   }
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, writeNifti({ ...ref, data }));
-  return file;
+  return { file, labels: [...present].sort((a, b) => a - b) };
 }
