@@ -98,7 +98,7 @@ describe('quiet by default', () => {
       CT,
     );
     expect(verbose.code).toBe(0);
-    expect(verbose.stderr).toContain('Invalid vr type ox - using OW');
+    expect(verbose.stderr).toContain('Invalid vr type xs - using US');
   });
 });
 
