@@ -8,3 +8,4 @@ export * from './engine/index.ts';
 export * from './report/report.ts';
 export * from './report/validate.ts';
 export * from './disagreement/index.ts';
+export * from './report/probabilistic.ts';

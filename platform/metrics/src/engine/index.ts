@@ -86,3 +86,5 @@ export {
   type LesionRow,
   type StructureLesions,
 } from './lesions.ts';
+export * from './probabilistic.ts';
+export { PROBABILISTIC_METRICS } from './probabilisticMetrics.ts';

@@ -9,6 +9,7 @@ import {
   type LabelVolume,
 } from '@concord/core';
 import type { LabelCounts } from './confusion.ts';
+import { probabilisticPass } from './probabilistic.ts';
 import { planEvaluation, type EvaluationPlan, type PlannedStructure } from './plan.ts';
 import {
   emptyDisagreement,
@@ -321,7 +322,23 @@ function assemble(
     if (p) applyProbabilities(m, p, s.ref, v);
     return m;
   });
+  // calibration and surrogate losses need the union boxes: computeMetrics only
+  const probabilistic =
+    ws && options.probabilities
+      ? probabilisticPass(
+          plan.structures,
+          structures,
+          options.probabilities,
+          dims,
+          reference.spacing,
+          options.probabilistic,
+        )
+      : undefined;
   const frame = resultFrame(reference, plan, tolerancesMm, structures);
   frame.warnings = [...frame.warnings, ...instanceWarnings(options.instances, structures)];
-  return { ...frame, ...(disagreement ? { disagreement } : {}) };
+  return {
+    ...frame,
+    ...(disagreement ? { disagreement } : {}),
+    ...(probabilistic ? { probabilistic } : {}),
+  };
 }

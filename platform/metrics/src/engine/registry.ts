@@ -6,6 +6,8 @@
  * and the tests all read this one list.
  */
 
+import { PROBABILISTIC_METRICS } from './probabilisticMetrics.ts';
+
 /** Per-structure status (docs/metrics.md). */
 export const STRUCTURE_STATUSES = [
   'ok',
@@ -37,6 +39,8 @@ export interface MetricValueTypes {
   percentOrNull: number | null;
   /** One value per NSD tolerance; keys are the tolerances in mm as written by String(). */
   perTolerance: Record<string, number | null>;
+  /** Any number (a loss), null when undefined. */
+  numberOrNull: number | null;
 }
 
 export type MetricValueType = keyof MetricValueTypes;
@@ -289,6 +293,7 @@ export const METRICS = [
     type: 'unitOrNull',
     presence: 'soft',
   },
+  ...PROBABILISTIC_METRICS,
   {
     key: 'surfaceRefVoxels',
     label: '|∂A|',
@@ -377,4 +382,5 @@ export const VALUE_SCHEMAS: Record<MetricValueType, object> = {
   signedVolume: { type: 'number' },
   percentOrNull: { type: ['number', 'null'] },
   perTolerance: { $ref: '#/definitions/nsd' },
+  numberOrNull: { type: ['number', 'null'] },
 };

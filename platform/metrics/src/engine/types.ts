@@ -2,6 +2,7 @@ import type { Grid } from '@concord/core';
 import type { StructureDisagreement } from './disagreement.ts';
 import type { InstanceOptions, StructureLesions } from './lesions.ts';
 import type { ManualPair, MatchMode, StructurePair } from './pairing.ts';
+import type { ProbabilisticOptions, ProbabilisticResult } from './probabilistic.ts';
 import type { MetricRow, StructureStatus } from './registry.ts';
 
 export type { StructureStatus };
@@ -33,6 +34,8 @@ export interface MetricsOptions {
   disagreement?: boolean;
   /** Structures to evaluate lesion-wise (docs/metrics.md#lesion-wise-evaluation). */
   instances?: InstanceOptions;
+  /** Tversky weights and entropy threshold of the probabilistic pass (docs/calibration.md). */
+  probabilistic?: ProbabilisticOptions;
 }
 
 /**
@@ -83,6 +86,8 @@ export interface MetricsResult {
   overlap: { reference: boolean; prediction: boolean };
   /** Per evaluated structure, same order as `structures`; only with options.disagreement. */
   disagreement?: StructureDisagreement[];
+  /** Reliability diagrams, uncertainty histograms and loss rankings; only with probabilities. */
+  probabilistic?: ProbabilisticResult;
 }
 
 /** Inclusive voxel-index box. */

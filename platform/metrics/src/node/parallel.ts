@@ -18,6 +18,7 @@ import {
   validTolerances,
 } from '../engine/metrics.ts';
 import { planEvaluation } from '../engine/plan.ts';
+import { probabilisticPass } from '../engine/probabilistic.ts';
 import {
   boxView,
   fillMasks,
@@ -171,9 +172,19 @@ export async function computeMetricsParallel(
       if (p) applyProbabilities(m, p, s.ref, v);
       structures.push(m);
     }
+    const probabilistic = options.probabilities
+      ? probabilisticPass(
+          plan.structures,
+          structures,
+          options.probabilities,
+          reference.dims,
+          reference.spacing,
+          options.probabilistic,
+        )
+      : undefined;
     const frame = resultFrame(reference, plan, tolerancesMm, structures);
     frame.warnings = [...frame.warnings, ...instanceWarnings(options.instances, structures)];
-    return frame;
+    return { ...frame, ...(probabilistic ? { probabilistic } : {}) };
   } finally {
     await pool.close();
   }

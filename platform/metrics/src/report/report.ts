@@ -1,6 +1,11 @@
 import type { Grid, StructureCodes } from '@concord/core';
 import type { MatchedBy, MatchMode, StructureEntry } from '../engine/pairing.ts';
 import packageJson from '../../package.json' with { type: 'json' };
+import {
+  probabilisticReportFields,
+  type ReportCalibration,
+  type ReportLosses,
+} from './probabilistic.ts';
 import type {
   ConfusionMatrix,
   MetricDefinitions,
@@ -42,6 +47,10 @@ export interface EvaluationReport {
   pairing?: ReportPairing;
   /** One line each: what the user should know about the inputs (unpaired structures, …). */
   warnings?: string[];
+  /** Reliability diagrams and entropy histograms, with probabilities (docs/calibration.md). */
+  calibration?: ReportCalibration;
+  /** Surrogate-loss parameters and rankings, with probabilities (docs/calibration.md). */
+  losses?: ReportLosses;
 }
 
 /** One side of a structure pair in the report. */
@@ -148,6 +157,7 @@ export function buildReport(input: ReportInput): EvaluationReport {
       })),
     },
     ...(result.warnings.length ? { warnings: [...result.warnings] } : {}),
+    ...probabilisticReportFields(result.probabilistic),
   };
   return finiteOnly(report);
 }

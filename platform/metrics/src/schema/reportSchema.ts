@@ -5,6 +5,7 @@
  */
 import { METRICS, VALUE_SCHEMAS } from '../engine/registry.ts';
 import { lesionsSchema } from './lesionSchema.ts';
+import { probabilisticSchemaProperties } from './probabilisticSchema.ts';
 
 /** The structure-row schema: one property per registry field, required unless optional. */
 export function structureRowSchema(): object {
@@ -253,6 +254,7 @@ export function reportJsonSchema(): object {
         },
       },
       warnings: { type: 'array', items: { type: 'string' } },
+      ...probabilisticSchemaProperties(),
       confusion: {
         description:
           'Label-by-label confusion matrix after pairing (labels are pair labels): counts[r][p] = voxels with reference labels[r] and prediction labels[p]. With overlapping structures a voxel counts in every cell of the structures it is in; row/column 0 = voxels in no structure of that input.',

@@ -146,6 +146,112 @@ const schema11 = {
       },
     },
     warnings: { type: 'array', items: { type: 'string' } },
+    calibration: {
+      description:
+        'Calibration and uncertainty per structure with probabilities (docs/calibration.md): the reliability diagram over the evaluated region (union box of reference and prediction grown by regionMarginMm) and the normalised-entropy histograms of its FP and FN voxels.',
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'bins',
+        'regionMarginMm',
+        'entropyBins',
+        'entropyThreshold',
+        'classes',
+        'structures',
+      ],
+      properties: {
+        bins: { type: 'integer', minimum: 1 },
+        regionMarginMm: { type: 'number', minimum: 0 },
+        entropyBins: { type: 'integer', minimum: 1 },
+        entropyThreshold: { type: 'number', minimum: 0, maximum: 1 },
+        classes: { type: 'integer', minimum: 2 },
+        structures: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: [
+              'label',
+              'region',
+              'regionVoxels',
+              'reliability',
+              'fpEntropyHistogram',
+              'fnEntropyHistogram',
+            ],
+            properties: {
+              label: { type: 'integer', minimum: 1, maximum: 65535 },
+              region: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['min', 'max'],
+                properties: {
+                  min: { type: 'array', items: { type: 'integer' }, minItems: 3, maxItems: 3 },
+                  max: { type: 'array', items: { type: 'integer' }, minItems: 3, maxItems: 3 },
+                },
+              },
+              regionVoxels: { type: 'integer', minimum: 0 },
+              reliability: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['count', 'meanConfidence', 'observedFrequency'],
+                  properties: {
+                    count: { type: 'integer', minimum: 0 },
+                    meanConfidence: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+                    observedFrequency: { type: ['number', 'null'], minimum: 0, maximum: 1 },
+                  },
+                },
+              },
+              fpEntropyHistogram: { type: 'array', items: { type: 'integer', minimum: 0 } },
+              fnEntropyHistogram: { type: 'array', items: { type: 'integer', minimum: 0 } },
+            },
+          },
+        },
+      },
+    },
+    losses: {
+      description:
+        'Parameters of the surrogate losses (values in the structure rows) and the structures ranked best-first by Dice and by each loss (docs/calibration.md).',
+      type: 'object',
+      additionalProperties: false,
+      required: ['epsilon', 'tverskyAlpha', 'tverskyBeta', 'rankings'],
+      properties: {
+        epsilon: { type: 'number', minimum: 0 },
+        tverskyAlpha: { type: 'number', minimum: 0 },
+        tverskyBeta: { type: 'number', minimum: 0 },
+        rankings: {
+          type: 'object',
+          additionalProperties: false,
+          required: [
+            'dice',
+            'softDiceLoss',
+            'softJaccardLoss',
+            'lovaszLoss',
+            'ceLoss',
+            'weightedCeLoss',
+            'tverskyLoss',
+            'regionLoss',
+          ],
+          properties: {
+            dice: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 65535 } },
+            softDiceLoss: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 65535 } },
+            softJaccardLoss: {
+              type: 'array',
+              items: { type: 'integer', minimum: 1, maximum: 65535 },
+            },
+            lovaszLoss: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 65535 } },
+            ceLoss: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 65535 } },
+            weightedCeLoss: {
+              type: 'array',
+              items: { type: 'integer', minimum: 1, maximum: 65535 },
+            },
+            tverskyLoss: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 65535 } },
+            regionLoss: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 65535 } },
+          },
+        },
+      },
+    },
     confusion: {
       description:
         'Label-by-label confusion matrix after pairing (labels are pair labels): counts[r][p] = voxels with reference labels[r] and prediction labels[p]. With overlapping structures a voxel counts in every cell of the structures it is in; row/column 0 = voxels in no structure of that input.',
@@ -337,6 +443,17 @@ const schema11 = {
         centroidOffsetMm: { $ref: '#/definitions/mmOrNull' },
         nsd: { $ref: '#/definitions/nsd' },
         softDice: { $ref: '#/definitions/unitOrNull' },
+        ece: { $ref: '#/definitions/unitOrNull' },
+        brier: { $ref: '#/definitions/unitOrNull' },
+        uncertainFpShare: { $ref: '#/definitions/unitOrNull' },
+        uncertainFnShare: { $ref: '#/definitions/unitOrNull' },
+        softDiceLoss: { $ref: '#/definitions/unitOrNull' },
+        softJaccardLoss: { $ref: '#/definitions/unitOrNull' },
+        lovaszLoss: { $ref: '#/definitions/unitOrNull' },
+        ceLoss: { type: ['number', 'null'] },
+        weightedCeLoss: { type: ['number', 'null'] },
+        tverskyLoss: { $ref: '#/definitions/unitOrNull' },
+        regionLoss: { type: ['number', 'null'] },
         surfaceRefVoxels: { $ref: '#/definitions/count' },
         surfacePredVoxels: { $ref: '#/definitions/count' },
         lesions: { $ref: '#/definitions/lesions' },
@@ -522,6 +639,17 @@ const schema15 = {
     centroidOffsetMm: { $ref: '#/definitions/mmOrNull' },
     nsd: { $ref: '#/definitions/nsd' },
     softDice: { $ref: '#/definitions/unitOrNull' },
+    ece: { $ref: '#/definitions/unitOrNull' },
+    brier: { $ref: '#/definitions/unitOrNull' },
+    uncertainFpShare: { $ref: '#/definitions/unitOrNull' },
+    uncertainFnShare: { $ref: '#/definitions/unitOrNull' },
+    softDiceLoss: { $ref: '#/definitions/unitOrNull' },
+    softJaccardLoss: { $ref: '#/definitions/unitOrNull' },
+    lovaszLoss: { $ref: '#/definitions/unitOrNull' },
+    ceLoss: { type: ['number', 'null'] },
+    weightedCeLoss: { type: ['number', 'null'] },
+    tverskyLoss: { $ref: '#/definitions/unitOrNull' },
+    regionLoss: { type: ['number', 'null'] },
     surfaceRefVoxels: { $ref: '#/definitions/count' },
     surfacePredVoxels: { $ref: '#/definitions/count' },
     lesions: { $ref: '#/definitions/lesions' },
@@ -808,7 +936,7 @@ const schema32 = {
   },
 };
 
-function validate22(
+function validate30(
   data,
   { instancePath = '', parentData, parentDataProperty, rootData = data } = {},
 ) {
@@ -2187,7 +2315,7 @@ function validate22(
     }
     errors++;
   }
-  validate22.errors = vErrors;
+  validate30.errors = vErrors;
   return errors === 0;
 }
 
@@ -3452,15 +3580,106 @@ function validate13(
         errors = vErrors.length;
       }
     }
-    if (data.surfaceRefVoxels !== undefined) {
-      let data24 = data.surfaceRefVoxels;
-      if (!(typeof data24 == 'number' && !(data24 % 1) && !isNaN(data24) && isFinite(data24))) {
+    if (data.ece !== undefined) {
+      if (
+        !validate14(data.ece, {
+          instancePath: instancePath + '/ece',
+          parentData: data,
+          parentDataProperty: 'ece',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.brier !== undefined) {
+      if (
+        !validate14(data.brier, {
+          instancePath: instancePath + '/brier',
+          parentData: data,
+          parentDataProperty: 'brier',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.uncertainFpShare !== undefined) {
+      if (
+        !validate14(data.uncertainFpShare, {
+          instancePath: instancePath + '/uncertainFpShare',
+          parentData: data,
+          parentDataProperty: 'uncertainFpShare',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.uncertainFnShare !== undefined) {
+      if (
+        !validate14(data.uncertainFnShare, {
+          instancePath: instancePath + '/uncertainFnShare',
+          parentData: data,
+          parentDataProperty: 'uncertainFnShare',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.softDiceLoss !== undefined) {
+      if (
+        !validate14(data.softDiceLoss, {
+          instancePath: instancePath + '/softDiceLoss',
+          parentData: data,
+          parentDataProperty: 'softDiceLoss',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.softJaccardLoss !== undefined) {
+      if (
+        !validate14(data.softJaccardLoss, {
+          instancePath: instancePath + '/softJaccardLoss',
+          parentData: data,
+          parentDataProperty: 'softJaccardLoss',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.lovaszLoss !== undefined) {
+      if (
+        !validate14(data.lovaszLoss, {
+          instancePath: instancePath + '/lovaszLoss',
+          parentData: data,
+          parentDataProperty: 'lovaszLoss',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.ceLoss !== undefined) {
+      let data31 = data.ceLoss;
+      if (!(typeof data31 == 'number' && isFinite(data31)) && data31 !== null) {
         const err66 = {
-          instancePath: instancePath + '/surfaceRefVoxels',
-          schemaPath: '#/definitions/count/type',
+          instancePath: instancePath + '/ceLoss',
+          schemaPath: '#/properties/ceLoss/type',
           keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
+          params: { type: schema15.properties.ceLoss.type },
+          message: 'must be number,null',
         };
         if (vErrors === null) {
           vErrors = [err66];
@@ -3469,33 +3688,47 @@ function validate13(
         }
         errors++;
       }
-      if (typeof data24 == 'number' && isFinite(data24)) {
-        if (data24 < 0 || isNaN(data24)) {
-          const err67 = {
-            instancePath: instancePath + '/surfaceRefVoxels',
-            schemaPath: '#/definitions/count/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 0 },
-            message: 'must be >= 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err67];
-          } else {
-            vErrors.push(err67);
-          }
-          errors++;
+    }
+    if (data.weightedCeLoss !== undefined) {
+      let data32 = data.weightedCeLoss;
+      if (!(typeof data32 == 'number' && isFinite(data32)) && data32 !== null) {
+        const err67 = {
+          instancePath: instancePath + '/weightedCeLoss',
+          schemaPath: '#/properties/weightedCeLoss/type',
+          keyword: 'type',
+          params: { type: schema15.properties.weightedCeLoss.type },
+          message: 'must be number,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err67];
+        } else {
+          vErrors.push(err67);
         }
+        errors++;
       }
     }
-    if (data.surfacePredVoxels !== undefined) {
-      let data25 = data.surfacePredVoxels;
-      if (!(typeof data25 == 'number' && !(data25 % 1) && !isNaN(data25) && isFinite(data25))) {
+    if (data.tverskyLoss !== undefined) {
+      if (
+        !validate14(data.tverskyLoss, {
+          instancePath: instancePath + '/tverskyLoss',
+          parentData: data,
+          parentDataProperty: 'tverskyLoss',
+          rootData,
+        })
+      ) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.regionLoss !== undefined) {
+      let data34 = data.regionLoss;
+      if (!(typeof data34 == 'number' && isFinite(data34)) && data34 !== null) {
         const err68 = {
-          instancePath: instancePath + '/surfacePredVoxels',
-          schemaPath: '#/definitions/count/type',
+          instancePath: instancePath + '/regionLoss',
+          schemaPath: '#/properties/regionLoss/type',
           keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
+          params: { type: schema15.properties.regionLoss.type },
+          message: 'must be number,null',
         };
         if (vErrors === null) {
           vErrors = [err68];
@@ -3504,9 +3737,62 @@ function validate13(
         }
         errors++;
       }
-      if (typeof data25 == 'number' && isFinite(data25)) {
-        if (data25 < 0 || isNaN(data25)) {
-          const err69 = {
+    }
+    if (data.surfaceRefVoxels !== undefined) {
+      let data35 = data.surfaceRefVoxels;
+      if (!(typeof data35 == 'number' && !(data35 % 1) && !isNaN(data35) && isFinite(data35))) {
+        const err69 = {
+          instancePath: instancePath + '/surfaceRefVoxels',
+          schemaPath: '#/definitions/count/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err69];
+        } else {
+          vErrors.push(err69);
+        }
+        errors++;
+      }
+      if (typeof data35 == 'number' && isFinite(data35)) {
+        if (data35 < 0 || isNaN(data35)) {
+          const err70 = {
+            instancePath: instancePath + '/surfaceRefVoxels',
+            schemaPath: '#/definitions/count/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 0 },
+            message: 'must be >= 0',
+          };
+          if (vErrors === null) {
+            vErrors = [err70];
+          } else {
+            vErrors.push(err70);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.surfacePredVoxels !== undefined) {
+      let data36 = data.surfacePredVoxels;
+      if (!(typeof data36 == 'number' && !(data36 % 1) && !isNaN(data36) && isFinite(data36))) {
+        const err71 = {
+          instancePath: instancePath + '/surfacePredVoxels',
+          schemaPath: '#/definitions/count/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err71];
+        } else {
+          vErrors.push(err71);
+        }
+        errors++;
+      }
+      if (typeof data36 == 'number' && isFinite(data36)) {
+        if (data36 < 0 || isNaN(data36)) {
+          const err72 = {
             instancePath: instancePath + '/surfacePredVoxels',
             schemaPath: '#/definitions/count/minimum',
             keyword: 'minimum',
@@ -3514,9 +3800,9 @@ function validate13(
             message: 'must be >= 0',
           };
           if (vErrors === null) {
-            vErrors = [err69];
+            vErrors = [err72];
           } else {
-            vErrors.push(err69);
+            vErrors.push(err72);
           }
           errors++;
         }
@@ -3524,19 +3810,19 @@ function validate13(
     }
     if (data.lesions !== undefined) {
       if (
-        !validate22(data.lesions, {
+        !validate30(data.lesions, {
           instancePath: instancePath + '/lesions',
           parentData: data,
           parentDataProperty: 'lesions',
           rootData,
         })
       ) {
-        vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+        vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
         errors = vErrors.length;
       }
     }
   } else {
-    const err70 = {
+    const err73 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -3544,9 +3830,9 @@ function validate13(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err70];
+      vErrors = [err73];
     } else {
-      vErrors.push(err70);
+      vErrors.push(err73);
     }
     errors++;
   }
@@ -3590,7 +3876,7 @@ const schema43 = {
   },
 };
 
-function validate38(
+function validate46(
   data,
   { instancePath = '', parentData, parentDataProperty, rootData = data } = {},
 ) {
@@ -4508,7 +4794,7 @@ function validate38(
       }
     }
   }
-  validate38.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
 
@@ -6719,7 +7005,7 @@ function validate10(
                 }
                 if (data50.reference !== undefined) {
                   if (
-                    !validate38(data50.reference, {
+                    !validate46(data50.reference, {
                       instancePath: instancePath + '/pairing/pairs/' + i6 + '/reference',
                       parentData: data50,
                       parentDataProperty: 'reference',
@@ -6727,13 +7013,13 @@ function validate10(
                     })
                   ) {
                     vErrors =
-                      vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+                      vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
                     errors = vErrors.length;
                   }
                 }
                 if (data50.prediction !== undefined) {
                   if (
-                    !validate38(data50.prediction, {
+                    !validate46(data50.prediction, {
                       instancePath: instancePath + '/pairing/pairs/' + i6 + '/prediction',
                       parentData: data50,
                       parentDataProperty: 'prediction',
@@ -6741,7 +7027,7 @@ function validate10(
                     })
                   ) {
                     vErrors =
-                      vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+                      vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
                     errors = vErrors.length;
                   }
                 }
@@ -6859,16 +7145,16 @@ function validate10(
         errors++;
       }
     }
-    if (data.confusion !== undefined) {
-      let data58 = data.confusion;
+    if (data.calibration !== undefined) {
+      let data58 = data.calibration;
       if (data58 && typeof data58 == 'object' && !Array.isArray(data58)) {
-        if (data58.labels === undefined) {
+        if (data58.bins === undefined) {
           const err127 = {
-            instancePath: instancePath + '/confusion',
-            schemaPath: '#/properties/confusion/required',
+            instancePath: instancePath + '/calibration',
+            schemaPath: '#/properties/calibration/required',
             keyword: 'required',
-            params: { missingProperty: 'labels' },
-            message: "must have required property '" + 'labels' + "'",
+            params: { missingProperty: 'bins' },
+            message: "must have required property '" + 'bins' + "'",
           };
           if (vErrors === null) {
             vErrors = [err127];
@@ -6877,13 +7163,13 @@ function validate10(
           }
           errors++;
         }
-        if (data58.counts === undefined) {
+        if (data58.regionMarginMm === undefined) {
           const err128 = {
-            instancePath: instancePath + '/confusion',
-            schemaPath: '#/properties/confusion/required',
+            instancePath: instancePath + '/calibration',
+            schemaPath: '#/properties/calibration/required',
             keyword: 'required',
-            params: { missingProperty: 'counts' },
-            message: "must have required property '" + 'counts' + "'",
+            params: { missingProperty: 'regionMarginMm' },
+            message: "must have required property '" + 'regionMarginMm' + "'",
           };
           if (vErrors === null) {
             vErrors = [err128];
@@ -6892,69 +7178,2363 @@ function validate10(
           }
           errors++;
         }
+        if (data58.entropyBins === undefined) {
+          const err129 = {
+            instancePath: instancePath + '/calibration',
+            schemaPath: '#/properties/calibration/required',
+            keyword: 'required',
+            params: { missingProperty: 'entropyBins' },
+            message: "must have required property '" + 'entropyBins' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err129];
+          } else {
+            vErrors.push(err129);
+          }
+          errors++;
+        }
+        if (data58.entropyThreshold === undefined) {
+          const err130 = {
+            instancePath: instancePath + '/calibration',
+            schemaPath: '#/properties/calibration/required',
+            keyword: 'required',
+            params: { missingProperty: 'entropyThreshold' },
+            message: "must have required property '" + 'entropyThreshold' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err130];
+          } else {
+            vErrors.push(err130);
+          }
+          errors++;
+        }
+        if (data58.classes === undefined) {
+          const err131 = {
+            instancePath: instancePath + '/calibration',
+            schemaPath: '#/properties/calibration/required',
+            keyword: 'required',
+            params: { missingProperty: 'classes' },
+            message: "must have required property '" + 'classes' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err131];
+          } else {
+            vErrors.push(err131);
+          }
+          errors++;
+        }
+        if (data58.structures === undefined) {
+          const err132 = {
+            instancePath: instancePath + '/calibration',
+            schemaPath: '#/properties/calibration/required',
+            keyword: 'required',
+            params: { missingProperty: 'structures' },
+            message: "must have required property '" + 'structures' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err132];
+          } else {
+            vErrors.push(err132);
+          }
+          errors++;
+        }
         for (const key11 in data58) {
-          if (!(key11 === 'labels' || key11 === 'counts')) {
-            const err129 = {
-              instancePath: instancePath + '/confusion',
-              schemaPath: '#/properties/confusion/additionalProperties',
+          if (!(
+            key11 === 'bins' ||
+            key11 === 'regionMarginMm' ||
+            key11 === 'entropyBins' ||
+            key11 === 'entropyThreshold' ||
+            key11 === 'classes' ||
+            key11 === 'structures'
+          )) {
+            const err133 = {
+              instancePath: instancePath + '/calibration',
+              schemaPath: '#/properties/calibration/additionalProperties',
               keyword: 'additionalProperties',
               params: { additionalProperty: key11 },
               message: 'must NOT have additional properties',
             };
             if (vErrors === null) {
-              vErrors = [err129];
+              vErrors = [err133];
             } else {
-              vErrors.push(err129);
+              vErrors.push(err133);
             }
             errors++;
           }
         }
-        if (data58.labels !== undefined) {
-          let data59 = data58.labels;
-          if (Array.isArray(data59)) {
-            const len8 = data59.length;
+        if (data58.bins !== undefined) {
+          let data59 = data58.bins;
+          if (!(typeof data59 == 'number' && !(data59 % 1) && !isNaN(data59) && isFinite(data59))) {
+            const err134 = {
+              instancePath: instancePath + '/calibration/bins',
+              schemaPath: '#/properties/calibration/properties/bins/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
+            };
+            if (vErrors === null) {
+              vErrors = [err134];
+            } else {
+              vErrors.push(err134);
+            }
+            errors++;
+          }
+          if (typeof data59 == 'number' && isFinite(data59)) {
+            if (data59 < 1 || isNaN(data59)) {
+              const err135 = {
+                instancePath: instancePath + '/calibration/bins',
+                schemaPath: '#/properties/calibration/properties/bins/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
+              };
+              if (vErrors === null) {
+                vErrors = [err135];
+              } else {
+                vErrors.push(err135);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data58.regionMarginMm !== undefined) {
+          let data60 = data58.regionMarginMm;
+          if (typeof data60 == 'number' && isFinite(data60)) {
+            if (data60 < 0 || isNaN(data60)) {
+              const err136 = {
+                instancePath: instancePath + '/calibration/regionMarginMm',
+                schemaPath: '#/properties/calibration/properties/regionMarginMm/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err136];
+              } else {
+                vErrors.push(err136);
+              }
+              errors++;
+            }
+          } else {
+            const err137 = {
+              instancePath: instancePath + '/calibration/regionMarginMm',
+              schemaPath: '#/properties/calibration/properties/regionMarginMm/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err137];
+            } else {
+              vErrors.push(err137);
+            }
+            errors++;
+          }
+        }
+        if (data58.entropyBins !== undefined) {
+          let data61 = data58.entropyBins;
+          if (!(typeof data61 == 'number' && !(data61 % 1) && !isNaN(data61) && isFinite(data61))) {
+            const err138 = {
+              instancePath: instancePath + '/calibration/entropyBins',
+              schemaPath: '#/properties/calibration/properties/entropyBins/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
+            };
+            if (vErrors === null) {
+              vErrors = [err138];
+            } else {
+              vErrors.push(err138);
+            }
+            errors++;
+          }
+          if (typeof data61 == 'number' && isFinite(data61)) {
+            if (data61 < 1 || isNaN(data61)) {
+              const err139 = {
+                instancePath: instancePath + '/calibration/entropyBins',
+                schemaPath: '#/properties/calibration/properties/entropyBins/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
+              };
+              if (vErrors === null) {
+                vErrors = [err139];
+              } else {
+                vErrors.push(err139);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data58.entropyThreshold !== undefined) {
+          let data62 = data58.entropyThreshold;
+          if (typeof data62 == 'number' && isFinite(data62)) {
+            if (data62 > 1 || isNaN(data62)) {
+              const err140 = {
+                instancePath: instancePath + '/calibration/entropyThreshold',
+                schemaPath: '#/properties/calibration/properties/entropyThreshold/maximum',
+                keyword: 'maximum',
+                params: { comparison: '<=', limit: 1 },
+                message: 'must be <= 1',
+              };
+              if (vErrors === null) {
+                vErrors = [err140];
+              } else {
+                vErrors.push(err140);
+              }
+              errors++;
+            }
+            if (data62 < 0 || isNaN(data62)) {
+              const err141 = {
+                instancePath: instancePath + '/calibration/entropyThreshold',
+                schemaPath: '#/properties/calibration/properties/entropyThreshold/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err141];
+              } else {
+                vErrors.push(err141);
+              }
+              errors++;
+            }
+          } else {
+            const err142 = {
+              instancePath: instancePath + '/calibration/entropyThreshold',
+              schemaPath: '#/properties/calibration/properties/entropyThreshold/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err142];
+            } else {
+              vErrors.push(err142);
+            }
+            errors++;
+          }
+        }
+        if (data58.classes !== undefined) {
+          let data63 = data58.classes;
+          if (!(typeof data63 == 'number' && !(data63 % 1) && !isNaN(data63) && isFinite(data63))) {
+            const err143 = {
+              instancePath: instancePath + '/calibration/classes',
+              schemaPath: '#/properties/calibration/properties/classes/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
+            };
+            if (vErrors === null) {
+              vErrors = [err143];
+            } else {
+              vErrors.push(err143);
+            }
+            errors++;
+          }
+          if (typeof data63 == 'number' && isFinite(data63)) {
+            if (data63 < 2 || isNaN(data63)) {
+              const err144 = {
+                instancePath: instancePath + '/calibration/classes',
+                schemaPath: '#/properties/calibration/properties/classes/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 2 },
+                message: 'must be >= 2',
+              };
+              if (vErrors === null) {
+                vErrors = [err144];
+              } else {
+                vErrors.push(err144);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data58.structures !== undefined) {
+          let data64 = data58.structures;
+          if (Array.isArray(data64)) {
+            const len8 = data64.length;
             for (let i8 = 0; i8 < len8; i8++) {
-              let data60 = data59[i8];
+              let data65 = data64[i8];
+              if (data65 && typeof data65 == 'object' && !Array.isArray(data65)) {
+                if (data65.label === undefined) {
+                  const err145 = {
+                    instancePath: instancePath + '/calibration/structures/' + i8,
+                    schemaPath: '#/properties/calibration/properties/structures/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'label' },
+                    message: "must have required property '" + 'label' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err145];
+                  } else {
+                    vErrors.push(err145);
+                  }
+                  errors++;
+                }
+                if (data65.region === undefined) {
+                  const err146 = {
+                    instancePath: instancePath + '/calibration/structures/' + i8,
+                    schemaPath: '#/properties/calibration/properties/structures/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'region' },
+                    message: "must have required property '" + 'region' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err146];
+                  } else {
+                    vErrors.push(err146);
+                  }
+                  errors++;
+                }
+                if (data65.regionVoxels === undefined) {
+                  const err147 = {
+                    instancePath: instancePath + '/calibration/structures/' + i8,
+                    schemaPath: '#/properties/calibration/properties/structures/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'regionVoxels' },
+                    message: "must have required property '" + 'regionVoxels' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err147];
+                  } else {
+                    vErrors.push(err147);
+                  }
+                  errors++;
+                }
+                if (data65.reliability === undefined) {
+                  const err148 = {
+                    instancePath: instancePath + '/calibration/structures/' + i8,
+                    schemaPath: '#/properties/calibration/properties/structures/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'reliability' },
+                    message: "must have required property '" + 'reliability' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err148];
+                  } else {
+                    vErrors.push(err148);
+                  }
+                  errors++;
+                }
+                if (data65.fpEntropyHistogram === undefined) {
+                  const err149 = {
+                    instancePath: instancePath + '/calibration/structures/' + i8,
+                    schemaPath: '#/properties/calibration/properties/structures/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'fpEntropyHistogram' },
+                    message: "must have required property '" + 'fpEntropyHistogram' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err149];
+                  } else {
+                    vErrors.push(err149);
+                  }
+                  errors++;
+                }
+                if (data65.fnEntropyHistogram === undefined) {
+                  const err150 = {
+                    instancePath: instancePath + '/calibration/structures/' + i8,
+                    schemaPath: '#/properties/calibration/properties/structures/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'fnEntropyHistogram' },
+                    message: "must have required property '" + 'fnEntropyHistogram' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err150];
+                  } else {
+                    vErrors.push(err150);
+                  }
+                  errors++;
+                }
+                for (const key12 in data65) {
+                  if (!(
+                    key12 === 'label' ||
+                    key12 === 'region' ||
+                    key12 === 'regionVoxels' ||
+                    key12 === 'reliability' ||
+                    key12 === 'fpEntropyHistogram' ||
+                    key12 === 'fnEntropyHistogram'
+                  )) {
+                    const err151 = {
+                      instancePath: instancePath + '/calibration/structures/' + i8,
+                      schemaPath:
+                        '#/properties/calibration/properties/structures/items/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key12 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err151];
+                    } else {
+                      vErrors.push(err151);
+                    }
+                    errors++;
+                  }
+                }
+                if (data65.label !== undefined) {
+                  let data66 = data65.label;
+                  if (!(
+                    typeof data66 == 'number' &&
+                    !(data66 % 1) &&
+                    !isNaN(data66) &&
+                    isFinite(data66)
+                  )) {
+                    const err152 = {
+                      instancePath: instancePath + '/calibration/structures/' + i8 + '/label',
+                      schemaPath:
+                        '#/properties/calibration/properties/structures/items/properties/label/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err152];
+                    } else {
+                      vErrors.push(err152);
+                    }
+                    errors++;
+                  }
+                  if (typeof data66 == 'number' && isFinite(data66)) {
+                    if (data66 > 65535 || isNaN(data66)) {
+                      const err153 = {
+                        instancePath: instancePath + '/calibration/structures/' + i8 + '/label',
+                        schemaPath:
+                          '#/properties/calibration/properties/structures/items/properties/label/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err153];
+                      } else {
+                        vErrors.push(err153);
+                      }
+                      errors++;
+                    }
+                    if (data66 < 1 || isNaN(data66)) {
+                      const err154 = {
+                        instancePath: instancePath + '/calibration/structures/' + i8 + '/label',
+                        schemaPath:
+                          '#/properties/calibration/properties/structures/items/properties/label/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err154];
+                      } else {
+                        vErrors.push(err154);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data65.region !== undefined) {
+                  let data67 = data65.region;
+                  if (data67 && typeof data67 == 'object' && !Array.isArray(data67)) {
+                    if (data67.min === undefined) {
+                      const err155 = {
+                        instancePath: instancePath + '/calibration/structures/' + i8 + '/region',
+                        schemaPath:
+                          '#/properties/calibration/properties/structures/items/properties/region/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'min' },
+                        message: "must have required property '" + 'min' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err155];
+                      } else {
+                        vErrors.push(err155);
+                      }
+                      errors++;
+                    }
+                    if (data67.max === undefined) {
+                      const err156 = {
+                        instancePath: instancePath + '/calibration/structures/' + i8 + '/region',
+                        schemaPath:
+                          '#/properties/calibration/properties/structures/items/properties/region/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'max' },
+                        message: "must have required property '" + 'max' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err156];
+                      } else {
+                        vErrors.push(err156);
+                      }
+                      errors++;
+                    }
+                    for (const key13 in data67) {
+                      if (!(key13 === 'min' || key13 === 'max')) {
+                        const err157 = {
+                          instancePath: instancePath + '/calibration/structures/' + i8 + '/region',
+                          schemaPath:
+                            '#/properties/calibration/properties/structures/items/properties/region/additionalProperties',
+                          keyword: 'additionalProperties',
+                          params: { additionalProperty: key13 },
+                          message: 'must NOT have additional properties',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err157];
+                        } else {
+                          vErrors.push(err157);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data67.min !== undefined) {
+                      let data68 = data67.min;
+                      if (Array.isArray(data68)) {
+                        if (data68.length > 3) {
+                          const err158 = {
+                            instancePath:
+                              instancePath + '/calibration/structures/' + i8 + '/region/min',
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/region/properties/min/maxItems',
+                            keyword: 'maxItems',
+                            params: { limit: 3 },
+                            message: 'must NOT have more than 3 items',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err158];
+                          } else {
+                            vErrors.push(err158);
+                          }
+                          errors++;
+                        }
+                        if (data68.length < 3) {
+                          const err159 = {
+                            instancePath:
+                              instancePath + '/calibration/structures/' + i8 + '/region/min',
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/region/properties/min/minItems',
+                            keyword: 'minItems',
+                            params: { limit: 3 },
+                            message: 'must NOT have fewer than 3 items',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err159];
+                          } else {
+                            vErrors.push(err159);
+                          }
+                          errors++;
+                        }
+                        const len9 = data68.length;
+                        for (let i9 = 0; i9 < len9; i9++) {
+                          let data69 = data68[i9];
+                          if (!(
+                            typeof data69 == 'number' &&
+                            !(data69 % 1) &&
+                            !isNaN(data69) &&
+                            isFinite(data69)
+                          )) {
+                            const err160 = {
+                              instancePath:
+                                instancePath +
+                                '/calibration/structures/' +
+                                i8 +
+                                '/region/min/' +
+                                i9,
+                              schemaPath:
+                                '#/properties/calibration/properties/structures/items/properties/region/properties/min/items/type',
+                              keyword: 'type',
+                              params: { type: 'integer' },
+                              message: 'must be integer',
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err160];
+                            } else {
+                              vErrors.push(err160);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err161 = {
+                          instancePath:
+                            instancePath + '/calibration/structures/' + i8 + '/region/min',
+                          schemaPath:
+                            '#/properties/calibration/properties/structures/items/properties/region/properties/min/type',
+                          keyword: 'type',
+                          params: { type: 'array' },
+                          message: 'must be array',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err161];
+                        } else {
+                          vErrors.push(err161);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data67.max !== undefined) {
+                      let data70 = data67.max;
+                      if (Array.isArray(data70)) {
+                        if (data70.length > 3) {
+                          const err162 = {
+                            instancePath:
+                              instancePath + '/calibration/structures/' + i8 + '/region/max',
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/region/properties/max/maxItems',
+                            keyword: 'maxItems',
+                            params: { limit: 3 },
+                            message: 'must NOT have more than 3 items',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err162];
+                          } else {
+                            vErrors.push(err162);
+                          }
+                          errors++;
+                        }
+                        if (data70.length < 3) {
+                          const err163 = {
+                            instancePath:
+                              instancePath + '/calibration/structures/' + i8 + '/region/max',
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/region/properties/max/minItems',
+                            keyword: 'minItems',
+                            params: { limit: 3 },
+                            message: 'must NOT have fewer than 3 items',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err163];
+                          } else {
+                            vErrors.push(err163);
+                          }
+                          errors++;
+                        }
+                        const len10 = data70.length;
+                        for (let i10 = 0; i10 < len10; i10++) {
+                          let data71 = data70[i10];
+                          if (!(
+                            typeof data71 == 'number' &&
+                            !(data71 % 1) &&
+                            !isNaN(data71) &&
+                            isFinite(data71)
+                          )) {
+                            const err164 = {
+                              instancePath:
+                                instancePath +
+                                '/calibration/structures/' +
+                                i8 +
+                                '/region/max/' +
+                                i10,
+                              schemaPath:
+                                '#/properties/calibration/properties/structures/items/properties/region/properties/max/items/type',
+                              keyword: 'type',
+                              params: { type: 'integer' },
+                              message: 'must be integer',
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err164];
+                            } else {
+                              vErrors.push(err164);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err165 = {
+                          instancePath:
+                            instancePath + '/calibration/structures/' + i8 + '/region/max',
+                          schemaPath:
+                            '#/properties/calibration/properties/structures/items/properties/region/properties/max/type',
+                          keyword: 'type',
+                          params: { type: 'array' },
+                          message: 'must be array',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err165];
+                        } else {
+                          vErrors.push(err165);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err166 = {
+                      instancePath: instancePath + '/calibration/structures/' + i8 + '/region',
+                      schemaPath:
+                        '#/properties/calibration/properties/structures/items/properties/region/type',
+                      keyword: 'type',
+                      params: { type: 'object' },
+                      message: 'must be object',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err166];
+                    } else {
+                      vErrors.push(err166);
+                    }
+                    errors++;
+                  }
+                }
+                if (data65.regionVoxels !== undefined) {
+                  let data72 = data65.regionVoxels;
+                  if (!(
+                    typeof data72 == 'number' &&
+                    !(data72 % 1) &&
+                    !isNaN(data72) &&
+                    isFinite(data72)
+                  )) {
+                    const err167 = {
+                      instancePath:
+                        instancePath + '/calibration/structures/' + i8 + '/regionVoxels',
+                      schemaPath:
+                        '#/properties/calibration/properties/structures/items/properties/regionVoxels/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err167];
+                    } else {
+                      vErrors.push(err167);
+                    }
+                    errors++;
+                  }
+                  if (typeof data72 == 'number' && isFinite(data72)) {
+                    if (data72 < 0 || isNaN(data72)) {
+                      const err168 = {
+                        instancePath:
+                          instancePath + '/calibration/structures/' + i8 + '/regionVoxels',
+                        schemaPath:
+                          '#/properties/calibration/properties/structures/items/properties/regionVoxels/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 0 },
+                        message: 'must be >= 0',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err168];
+                      } else {
+                        vErrors.push(err168);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data65.reliability !== undefined) {
+                  let data73 = data65.reliability;
+                  if (Array.isArray(data73)) {
+                    const len11 = data73.length;
+                    for (let i11 = 0; i11 < len11; i11++) {
+                      let data74 = data73[i11];
+                      if (data74 && typeof data74 == 'object' && !Array.isArray(data74)) {
+                        if (data74.count === undefined) {
+                          const err169 = {
+                            instancePath:
+                              instancePath +
+                              '/calibration/structures/' +
+                              i8 +
+                              '/reliability/' +
+                              i11,
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/reliability/items/required',
+                            keyword: 'required',
+                            params: { missingProperty: 'count' },
+                            message: "must have required property '" + 'count' + "'",
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err169];
+                          } else {
+                            vErrors.push(err169);
+                          }
+                          errors++;
+                        }
+                        if (data74.meanConfidence === undefined) {
+                          const err170 = {
+                            instancePath:
+                              instancePath +
+                              '/calibration/structures/' +
+                              i8 +
+                              '/reliability/' +
+                              i11,
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/reliability/items/required',
+                            keyword: 'required',
+                            params: { missingProperty: 'meanConfidence' },
+                            message: "must have required property '" + 'meanConfidence' + "'",
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err170];
+                          } else {
+                            vErrors.push(err170);
+                          }
+                          errors++;
+                        }
+                        if (data74.observedFrequency === undefined) {
+                          const err171 = {
+                            instancePath:
+                              instancePath +
+                              '/calibration/structures/' +
+                              i8 +
+                              '/reliability/' +
+                              i11,
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/reliability/items/required',
+                            keyword: 'required',
+                            params: { missingProperty: 'observedFrequency' },
+                            message: "must have required property '" + 'observedFrequency' + "'",
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err171];
+                          } else {
+                            vErrors.push(err171);
+                          }
+                          errors++;
+                        }
+                        for (const key14 in data74) {
+                          if (!(
+                            key14 === 'count' ||
+                            key14 === 'meanConfidence' ||
+                            key14 === 'observedFrequency'
+                          )) {
+                            const err172 = {
+                              instancePath:
+                                instancePath +
+                                '/calibration/structures/' +
+                                i8 +
+                                '/reliability/' +
+                                i11,
+                              schemaPath:
+                                '#/properties/calibration/properties/structures/items/properties/reliability/items/additionalProperties',
+                              keyword: 'additionalProperties',
+                              params: { additionalProperty: key14 },
+                              message: 'must NOT have additional properties',
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err172];
+                            } else {
+                              vErrors.push(err172);
+                            }
+                            errors++;
+                          }
+                        }
+                        if (data74.count !== undefined) {
+                          let data75 = data74.count;
+                          if (!(
+                            typeof data75 == 'number' &&
+                            !(data75 % 1) &&
+                            !isNaN(data75) &&
+                            isFinite(data75)
+                          )) {
+                            const err173 = {
+                              instancePath:
+                                instancePath +
+                                '/calibration/structures/' +
+                                i8 +
+                                '/reliability/' +
+                                i11 +
+                                '/count',
+                              schemaPath:
+                                '#/properties/calibration/properties/structures/items/properties/reliability/items/properties/count/type',
+                              keyword: 'type',
+                              params: { type: 'integer' },
+                              message: 'must be integer',
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err173];
+                            } else {
+                              vErrors.push(err173);
+                            }
+                            errors++;
+                          }
+                          if (typeof data75 == 'number' && isFinite(data75)) {
+                            if (data75 < 0 || isNaN(data75)) {
+                              const err174 = {
+                                instancePath:
+                                  instancePath +
+                                  '/calibration/structures/' +
+                                  i8 +
+                                  '/reliability/' +
+                                  i11 +
+                                  '/count',
+                                schemaPath:
+                                  '#/properties/calibration/properties/structures/items/properties/reliability/items/properties/count/minimum',
+                                keyword: 'minimum',
+                                params: { comparison: '>=', limit: 0 },
+                                message: 'must be >= 0',
+                              };
+                              if (vErrors === null) {
+                                vErrors = [err174];
+                              } else {
+                                vErrors.push(err174);
+                              }
+                              errors++;
+                            }
+                          }
+                        }
+                        if (data74.meanConfidence !== undefined) {
+                          let data76 = data74.meanConfidence;
+                          if (!(typeof data76 == 'number' && isFinite(data76)) && data76 !== null) {
+                            const err175 = {
+                              instancePath:
+                                instancePath +
+                                '/calibration/structures/' +
+                                i8 +
+                                '/reliability/' +
+                                i11 +
+                                '/meanConfidence',
+                              schemaPath:
+                                '#/properties/calibration/properties/structures/items/properties/reliability/items/properties/meanConfidence/type',
+                              keyword: 'type',
+                              params: {
+                                type: schema11.properties.calibration.properties.structures.items
+                                  .properties.reliability.items.properties.meanConfidence.type,
+                              },
+                              message: 'must be number,null',
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err175];
+                            } else {
+                              vErrors.push(err175);
+                            }
+                            errors++;
+                          }
+                          if (typeof data76 == 'number' && isFinite(data76)) {
+                            if (data76 > 1 || isNaN(data76)) {
+                              const err176 = {
+                                instancePath:
+                                  instancePath +
+                                  '/calibration/structures/' +
+                                  i8 +
+                                  '/reliability/' +
+                                  i11 +
+                                  '/meanConfidence',
+                                schemaPath:
+                                  '#/properties/calibration/properties/structures/items/properties/reliability/items/properties/meanConfidence/maximum',
+                                keyword: 'maximum',
+                                params: { comparison: '<=', limit: 1 },
+                                message: 'must be <= 1',
+                              };
+                              if (vErrors === null) {
+                                vErrors = [err176];
+                              } else {
+                                vErrors.push(err176);
+                              }
+                              errors++;
+                            }
+                            if (data76 < 0 || isNaN(data76)) {
+                              const err177 = {
+                                instancePath:
+                                  instancePath +
+                                  '/calibration/structures/' +
+                                  i8 +
+                                  '/reliability/' +
+                                  i11 +
+                                  '/meanConfidence',
+                                schemaPath:
+                                  '#/properties/calibration/properties/structures/items/properties/reliability/items/properties/meanConfidence/minimum',
+                                keyword: 'minimum',
+                                params: { comparison: '>=', limit: 0 },
+                                message: 'must be >= 0',
+                              };
+                              if (vErrors === null) {
+                                vErrors = [err177];
+                              } else {
+                                vErrors.push(err177);
+                              }
+                              errors++;
+                            }
+                          }
+                        }
+                        if (data74.observedFrequency !== undefined) {
+                          let data77 = data74.observedFrequency;
+                          if (!(typeof data77 == 'number' && isFinite(data77)) && data77 !== null) {
+                            const err178 = {
+                              instancePath:
+                                instancePath +
+                                '/calibration/structures/' +
+                                i8 +
+                                '/reliability/' +
+                                i11 +
+                                '/observedFrequency',
+                              schemaPath:
+                                '#/properties/calibration/properties/structures/items/properties/reliability/items/properties/observedFrequency/type',
+                              keyword: 'type',
+                              params: {
+                                type: schema11.properties.calibration.properties.structures.items
+                                  .properties.reliability.items.properties.observedFrequency.type,
+                              },
+                              message: 'must be number,null',
+                            };
+                            if (vErrors === null) {
+                              vErrors = [err178];
+                            } else {
+                              vErrors.push(err178);
+                            }
+                            errors++;
+                          }
+                          if (typeof data77 == 'number' && isFinite(data77)) {
+                            if (data77 > 1 || isNaN(data77)) {
+                              const err179 = {
+                                instancePath:
+                                  instancePath +
+                                  '/calibration/structures/' +
+                                  i8 +
+                                  '/reliability/' +
+                                  i11 +
+                                  '/observedFrequency',
+                                schemaPath:
+                                  '#/properties/calibration/properties/structures/items/properties/reliability/items/properties/observedFrequency/maximum',
+                                keyword: 'maximum',
+                                params: { comparison: '<=', limit: 1 },
+                                message: 'must be <= 1',
+                              };
+                              if (vErrors === null) {
+                                vErrors = [err179];
+                              } else {
+                                vErrors.push(err179);
+                              }
+                              errors++;
+                            }
+                            if (data77 < 0 || isNaN(data77)) {
+                              const err180 = {
+                                instancePath:
+                                  instancePath +
+                                  '/calibration/structures/' +
+                                  i8 +
+                                  '/reliability/' +
+                                  i11 +
+                                  '/observedFrequency',
+                                schemaPath:
+                                  '#/properties/calibration/properties/structures/items/properties/reliability/items/properties/observedFrequency/minimum',
+                                keyword: 'minimum',
+                                params: { comparison: '>=', limit: 0 },
+                                message: 'must be >= 0',
+                              };
+                              if (vErrors === null) {
+                                vErrors = [err180];
+                              } else {
+                                vErrors.push(err180);
+                              }
+                              errors++;
+                            }
+                          }
+                        }
+                      } else {
+                        const err181 = {
+                          instancePath:
+                            instancePath + '/calibration/structures/' + i8 + '/reliability/' + i11,
+                          schemaPath:
+                            '#/properties/calibration/properties/structures/items/properties/reliability/items/type',
+                          keyword: 'type',
+                          params: { type: 'object' },
+                          message: 'must be object',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err181];
+                        } else {
+                          vErrors.push(err181);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err182 = {
+                      instancePath: instancePath + '/calibration/structures/' + i8 + '/reliability',
+                      schemaPath:
+                        '#/properties/calibration/properties/structures/items/properties/reliability/type',
+                      keyword: 'type',
+                      params: { type: 'array' },
+                      message: 'must be array',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err182];
+                    } else {
+                      vErrors.push(err182);
+                    }
+                    errors++;
+                  }
+                }
+                if (data65.fpEntropyHistogram !== undefined) {
+                  let data78 = data65.fpEntropyHistogram;
+                  if (Array.isArray(data78)) {
+                    const len12 = data78.length;
+                    for (let i12 = 0; i12 < len12; i12++) {
+                      let data79 = data78[i12];
+                      if (!(
+                        typeof data79 == 'number' &&
+                        !(data79 % 1) &&
+                        !isNaN(data79) &&
+                        isFinite(data79)
+                      )) {
+                        const err183 = {
+                          instancePath:
+                            instancePath +
+                            '/calibration/structures/' +
+                            i8 +
+                            '/fpEntropyHistogram/' +
+                            i12,
+                          schemaPath:
+                            '#/properties/calibration/properties/structures/items/properties/fpEntropyHistogram/items/type',
+                          keyword: 'type',
+                          params: { type: 'integer' },
+                          message: 'must be integer',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err183];
+                        } else {
+                          vErrors.push(err183);
+                        }
+                        errors++;
+                      }
+                      if (typeof data79 == 'number' && isFinite(data79)) {
+                        if (data79 < 0 || isNaN(data79)) {
+                          const err184 = {
+                            instancePath:
+                              instancePath +
+                              '/calibration/structures/' +
+                              i8 +
+                              '/fpEntropyHistogram/' +
+                              i12,
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/fpEntropyHistogram/items/minimum',
+                            keyword: 'minimum',
+                            params: { comparison: '>=', limit: 0 },
+                            message: 'must be >= 0',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err184];
+                          } else {
+                            vErrors.push(err184);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                  } else {
+                    const err185 = {
+                      instancePath:
+                        instancePath + '/calibration/structures/' + i8 + '/fpEntropyHistogram',
+                      schemaPath:
+                        '#/properties/calibration/properties/structures/items/properties/fpEntropyHistogram/type',
+                      keyword: 'type',
+                      params: { type: 'array' },
+                      message: 'must be array',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err185];
+                    } else {
+                      vErrors.push(err185);
+                    }
+                    errors++;
+                  }
+                }
+                if (data65.fnEntropyHistogram !== undefined) {
+                  let data80 = data65.fnEntropyHistogram;
+                  if (Array.isArray(data80)) {
+                    const len13 = data80.length;
+                    for (let i13 = 0; i13 < len13; i13++) {
+                      let data81 = data80[i13];
+                      if (!(
+                        typeof data81 == 'number' &&
+                        !(data81 % 1) &&
+                        !isNaN(data81) &&
+                        isFinite(data81)
+                      )) {
+                        const err186 = {
+                          instancePath:
+                            instancePath +
+                            '/calibration/structures/' +
+                            i8 +
+                            '/fnEntropyHistogram/' +
+                            i13,
+                          schemaPath:
+                            '#/properties/calibration/properties/structures/items/properties/fnEntropyHistogram/items/type',
+                          keyword: 'type',
+                          params: { type: 'integer' },
+                          message: 'must be integer',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err186];
+                        } else {
+                          vErrors.push(err186);
+                        }
+                        errors++;
+                      }
+                      if (typeof data81 == 'number' && isFinite(data81)) {
+                        if (data81 < 0 || isNaN(data81)) {
+                          const err187 = {
+                            instancePath:
+                              instancePath +
+                              '/calibration/structures/' +
+                              i8 +
+                              '/fnEntropyHistogram/' +
+                              i13,
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/fnEntropyHistogram/items/minimum',
+                            keyword: 'minimum',
+                            params: { comparison: '>=', limit: 0 },
+                            message: 'must be >= 0',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err187];
+                          } else {
+                            vErrors.push(err187);
+                          }
+                          errors++;
+                        }
+                      }
+                    }
+                  } else {
+                    const err188 = {
+                      instancePath:
+                        instancePath + '/calibration/structures/' + i8 + '/fnEntropyHistogram',
+                      schemaPath:
+                        '#/properties/calibration/properties/structures/items/properties/fnEntropyHistogram/type',
+                      keyword: 'type',
+                      params: { type: 'array' },
+                      message: 'must be array',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err188];
+                    } else {
+                      vErrors.push(err188);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err189 = {
+                  instancePath: instancePath + '/calibration/structures/' + i8,
+                  schemaPath: '#/properties/calibration/properties/structures/items/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err189];
+                } else {
+                  vErrors.push(err189);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err190 = {
+              instancePath: instancePath + '/calibration/structures',
+              schemaPath: '#/properties/calibration/properties/structures/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err190];
+            } else {
+              vErrors.push(err190);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err191 = {
+          instancePath: instancePath + '/calibration',
+          schemaPath: '#/properties/calibration/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err191];
+        } else {
+          vErrors.push(err191);
+        }
+        errors++;
+      }
+    }
+    if (data.losses !== undefined) {
+      let data82 = data.losses;
+      if (data82 && typeof data82 == 'object' && !Array.isArray(data82)) {
+        if (data82.epsilon === undefined) {
+          const err192 = {
+            instancePath: instancePath + '/losses',
+            schemaPath: '#/properties/losses/required',
+            keyword: 'required',
+            params: { missingProperty: 'epsilon' },
+            message: "must have required property '" + 'epsilon' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err192];
+          } else {
+            vErrors.push(err192);
+          }
+          errors++;
+        }
+        if (data82.tverskyAlpha === undefined) {
+          const err193 = {
+            instancePath: instancePath + '/losses',
+            schemaPath: '#/properties/losses/required',
+            keyword: 'required',
+            params: { missingProperty: 'tverskyAlpha' },
+            message: "must have required property '" + 'tverskyAlpha' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err193];
+          } else {
+            vErrors.push(err193);
+          }
+          errors++;
+        }
+        if (data82.tverskyBeta === undefined) {
+          const err194 = {
+            instancePath: instancePath + '/losses',
+            schemaPath: '#/properties/losses/required',
+            keyword: 'required',
+            params: { missingProperty: 'tverskyBeta' },
+            message: "must have required property '" + 'tverskyBeta' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err194];
+          } else {
+            vErrors.push(err194);
+          }
+          errors++;
+        }
+        if (data82.rankings === undefined) {
+          const err195 = {
+            instancePath: instancePath + '/losses',
+            schemaPath: '#/properties/losses/required',
+            keyword: 'required',
+            params: { missingProperty: 'rankings' },
+            message: "must have required property '" + 'rankings' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err195];
+          } else {
+            vErrors.push(err195);
+          }
+          errors++;
+        }
+        for (const key15 in data82) {
+          if (!(
+            key15 === 'epsilon' ||
+            key15 === 'tverskyAlpha' ||
+            key15 === 'tverskyBeta' ||
+            key15 === 'rankings'
+          )) {
+            const err196 = {
+              instancePath: instancePath + '/losses',
+              schemaPath: '#/properties/losses/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key15 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err196];
+            } else {
+              vErrors.push(err196);
+            }
+            errors++;
+          }
+        }
+        if (data82.epsilon !== undefined) {
+          let data83 = data82.epsilon;
+          if (typeof data83 == 'number' && isFinite(data83)) {
+            if (data83 < 0 || isNaN(data83)) {
+              const err197 = {
+                instancePath: instancePath + '/losses/epsilon',
+                schemaPath: '#/properties/losses/properties/epsilon/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err197];
+              } else {
+                vErrors.push(err197);
+              }
+              errors++;
+            }
+          } else {
+            const err198 = {
+              instancePath: instancePath + '/losses/epsilon',
+              schemaPath: '#/properties/losses/properties/epsilon/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err198];
+            } else {
+              vErrors.push(err198);
+            }
+            errors++;
+          }
+        }
+        if (data82.tverskyAlpha !== undefined) {
+          let data84 = data82.tverskyAlpha;
+          if (typeof data84 == 'number' && isFinite(data84)) {
+            if (data84 < 0 || isNaN(data84)) {
+              const err199 = {
+                instancePath: instancePath + '/losses/tverskyAlpha',
+                schemaPath: '#/properties/losses/properties/tverskyAlpha/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err199];
+              } else {
+                vErrors.push(err199);
+              }
+              errors++;
+            }
+          } else {
+            const err200 = {
+              instancePath: instancePath + '/losses/tverskyAlpha',
+              schemaPath: '#/properties/losses/properties/tverskyAlpha/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err200];
+            } else {
+              vErrors.push(err200);
+            }
+            errors++;
+          }
+        }
+        if (data82.tverskyBeta !== undefined) {
+          let data85 = data82.tverskyBeta;
+          if (typeof data85 == 'number' && isFinite(data85)) {
+            if (data85 < 0 || isNaN(data85)) {
+              const err201 = {
+                instancePath: instancePath + '/losses/tverskyBeta',
+                schemaPath: '#/properties/losses/properties/tverskyBeta/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err201];
+              } else {
+                vErrors.push(err201);
+              }
+              errors++;
+            }
+          } else {
+            const err202 = {
+              instancePath: instancePath + '/losses/tverskyBeta',
+              schemaPath: '#/properties/losses/properties/tverskyBeta/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err202];
+            } else {
+              vErrors.push(err202);
+            }
+            errors++;
+          }
+        }
+        if (data82.rankings !== undefined) {
+          let data86 = data82.rankings;
+          if (data86 && typeof data86 == 'object' && !Array.isArray(data86)) {
+            if (data86.dice === undefined) {
+              const err203 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'dice' },
+                message: "must have required property '" + 'dice' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err203];
+              } else {
+                vErrors.push(err203);
+              }
+              errors++;
+            }
+            if (data86.softDiceLoss === undefined) {
+              const err204 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'softDiceLoss' },
+                message: "must have required property '" + 'softDiceLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err204];
+              } else {
+                vErrors.push(err204);
+              }
+              errors++;
+            }
+            if (data86.softJaccardLoss === undefined) {
+              const err205 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'softJaccardLoss' },
+                message: "must have required property '" + 'softJaccardLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err205];
+              } else {
+                vErrors.push(err205);
+              }
+              errors++;
+            }
+            if (data86.lovaszLoss === undefined) {
+              const err206 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'lovaszLoss' },
+                message: "must have required property '" + 'lovaszLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err206];
+              } else {
+                vErrors.push(err206);
+              }
+              errors++;
+            }
+            if (data86.ceLoss === undefined) {
+              const err207 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'ceLoss' },
+                message: "must have required property '" + 'ceLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err207];
+              } else {
+                vErrors.push(err207);
+              }
+              errors++;
+            }
+            if (data86.weightedCeLoss === undefined) {
+              const err208 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'weightedCeLoss' },
+                message: "must have required property '" + 'weightedCeLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err208];
+              } else {
+                vErrors.push(err208);
+              }
+              errors++;
+            }
+            if (data86.tverskyLoss === undefined) {
+              const err209 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'tverskyLoss' },
+                message: "must have required property '" + 'tverskyLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err209];
+              } else {
+                vErrors.push(err209);
+              }
+              errors++;
+            }
+            if (data86.regionLoss === undefined) {
+              const err210 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'regionLoss' },
+                message: "must have required property '" + 'regionLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err210];
+              } else {
+                vErrors.push(err210);
+              }
+              errors++;
+            }
+            for (const key16 in data86) {
               if (!(
-                typeof data60 == 'number' &&
-                !(data60 % 1) &&
-                !isNaN(data60) &&
-                isFinite(data60)
+                key16 === 'dice' ||
+                key16 === 'softDiceLoss' ||
+                key16 === 'softJaccardLoss' ||
+                key16 === 'lovaszLoss' ||
+                key16 === 'ceLoss' ||
+                key16 === 'weightedCeLoss' ||
+                key16 === 'tverskyLoss' ||
+                key16 === 'regionLoss'
               )) {
-                const err130 = {
-                  instancePath: instancePath + '/confusion/labels/' + i8,
+                const err211 = {
+                  instancePath: instancePath + '/losses/rankings',
+                  schemaPath: '#/properties/losses/properties/rankings/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key16 },
+                  message: 'must NOT have additional properties',
+                };
+                if (vErrors === null) {
+                  vErrors = [err211];
+                } else {
+                  vErrors.push(err211);
+                }
+                errors++;
+              }
+            }
+            if (data86.dice !== undefined) {
+              let data87 = data86.dice;
+              if (Array.isArray(data87)) {
+                const len14 = data87.length;
+                for (let i14 = 0; i14 < len14; i14++) {
+                  let data88 = data87[i14];
+                  if (!(
+                    typeof data88 == 'number' &&
+                    !(data88 % 1) &&
+                    !isNaN(data88) &&
+                    isFinite(data88)
+                  )) {
+                    const err212 = {
+                      instancePath: instancePath + '/losses/rankings/dice/' + i14,
+                      schemaPath:
+                        '#/properties/losses/properties/rankings/properties/dice/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err212];
+                    } else {
+                      vErrors.push(err212);
+                    }
+                    errors++;
+                  }
+                  if (typeof data88 == 'number' && isFinite(data88)) {
+                    if (data88 > 65535 || isNaN(data88)) {
+                      const err213 = {
+                        instancePath: instancePath + '/losses/rankings/dice/' + i14,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/dice/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err213];
+                      } else {
+                        vErrors.push(err213);
+                      }
+                      errors++;
+                    }
+                    if (data88 < 1 || isNaN(data88)) {
+                      const err214 = {
+                        instancePath: instancePath + '/losses/rankings/dice/' + i14,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/dice/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err214];
+                      } else {
+                        vErrors.push(err214);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err215 = {
+                  instancePath: instancePath + '/losses/rankings/dice',
+                  schemaPath: '#/properties/losses/properties/rankings/properties/dice/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err215];
+                } else {
+                  vErrors.push(err215);
+                }
+                errors++;
+              }
+            }
+            if (data86.softDiceLoss !== undefined) {
+              let data89 = data86.softDiceLoss;
+              if (Array.isArray(data89)) {
+                const len15 = data89.length;
+                for (let i15 = 0; i15 < len15; i15++) {
+                  let data90 = data89[i15];
+                  if (!(
+                    typeof data90 == 'number' &&
+                    !(data90 % 1) &&
+                    !isNaN(data90) &&
+                    isFinite(data90)
+                  )) {
+                    const err216 = {
+                      instancePath: instancePath + '/losses/rankings/softDiceLoss/' + i15,
+                      schemaPath:
+                        '#/properties/losses/properties/rankings/properties/softDiceLoss/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err216];
+                    } else {
+                      vErrors.push(err216);
+                    }
+                    errors++;
+                  }
+                  if (typeof data90 == 'number' && isFinite(data90)) {
+                    if (data90 > 65535 || isNaN(data90)) {
+                      const err217 = {
+                        instancePath: instancePath + '/losses/rankings/softDiceLoss/' + i15,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/softDiceLoss/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err217];
+                      } else {
+                        vErrors.push(err217);
+                      }
+                      errors++;
+                    }
+                    if (data90 < 1 || isNaN(data90)) {
+                      const err218 = {
+                        instancePath: instancePath + '/losses/rankings/softDiceLoss/' + i15,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/softDiceLoss/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err218];
+                      } else {
+                        vErrors.push(err218);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err219 = {
+                  instancePath: instancePath + '/losses/rankings/softDiceLoss',
+                  schemaPath:
+                    '#/properties/losses/properties/rankings/properties/softDiceLoss/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err219];
+                } else {
+                  vErrors.push(err219);
+                }
+                errors++;
+              }
+            }
+            if (data86.softJaccardLoss !== undefined) {
+              let data91 = data86.softJaccardLoss;
+              if (Array.isArray(data91)) {
+                const len16 = data91.length;
+                for (let i16 = 0; i16 < len16; i16++) {
+                  let data92 = data91[i16];
+                  if (!(
+                    typeof data92 == 'number' &&
+                    !(data92 % 1) &&
+                    !isNaN(data92) &&
+                    isFinite(data92)
+                  )) {
+                    const err220 = {
+                      instancePath: instancePath + '/losses/rankings/softJaccardLoss/' + i16,
+                      schemaPath:
+                        '#/properties/losses/properties/rankings/properties/softJaccardLoss/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err220];
+                    } else {
+                      vErrors.push(err220);
+                    }
+                    errors++;
+                  }
+                  if (typeof data92 == 'number' && isFinite(data92)) {
+                    if (data92 > 65535 || isNaN(data92)) {
+                      const err221 = {
+                        instancePath: instancePath + '/losses/rankings/softJaccardLoss/' + i16,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/softJaccardLoss/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err221];
+                      } else {
+                        vErrors.push(err221);
+                      }
+                      errors++;
+                    }
+                    if (data92 < 1 || isNaN(data92)) {
+                      const err222 = {
+                        instancePath: instancePath + '/losses/rankings/softJaccardLoss/' + i16,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/softJaccardLoss/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err222];
+                      } else {
+                        vErrors.push(err222);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err223 = {
+                  instancePath: instancePath + '/losses/rankings/softJaccardLoss',
+                  schemaPath:
+                    '#/properties/losses/properties/rankings/properties/softJaccardLoss/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err223];
+                } else {
+                  vErrors.push(err223);
+                }
+                errors++;
+              }
+            }
+            if (data86.lovaszLoss !== undefined) {
+              let data93 = data86.lovaszLoss;
+              if (Array.isArray(data93)) {
+                const len17 = data93.length;
+                for (let i17 = 0; i17 < len17; i17++) {
+                  let data94 = data93[i17];
+                  if (!(
+                    typeof data94 == 'number' &&
+                    !(data94 % 1) &&
+                    !isNaN(data94) &&
+                    isFinite(data94)
+                  )) {
+                    const err224 = {
+                      instancePath: instancePath + '/losses/rankings/lovaszLoss/' + i17,
+                      schemaPath:
+                        '#/properties/losses/properties/rankings/properties/lovaszLoss/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err224];
+                    } else {
+                      vErrors.push(err224);
+                    }
+                    errors++;
+                  }
+                  if (typeof data94 == 'number' && isFinite(data94)) {
+                    if (data94 > 65535 || isNaN(data94)) {
+                      const err225 = {
+                        instancePath: instancePath + '/losses/rankings/lovaszLoss/' + i17,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/lovaszLoss/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err225];
+                      } else {
+                        vErrors.push(err225);
+                      }
+                      errors++;
+                    }
+                    if (data94 < 1 || isNaN(data94)) {
+                      const err226 = {
+                        instancePath: instancePath + '/losses/rankings/lovaszLoss/' + i17,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/lovaszLoss/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err226];
+                      } else {
+                        vErrors.push(err226);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err227 = {
+                  instancePath: instancePath + '/losses/rankings/lovaszLoss',
+                  schemaPath: '#/properties/losses/properties/rankings/properties/lovaszLoss/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err227];
+                } else {
+                  vErrors.push(err227);
+                }
+                errors++;
+              }
+            }
+            if (data86.ceLoss !== undefined) {
+              let data95 = data86.ceLoss;
+              if (Array.isArray(data95)) {
+                const len18 = data95.length;
+                for (let i18 = 0; i18 < len18; i18++) {
+                  let data96 = data95[i18];
+                  if (!(
+                    typeof data96 == 'number' &&
+                    !(data96 % 1) &&
+                    !isNaN(data96) &&
+                    isFinite(data96)
+                  )) {
+                    const err228 = {
+                      instancePath: instancePath + '/losses/rankings/ceLoss/' + i18,
+                      schemaPath:
+                        '#/properties/losses/properties/rankings/properties/ceLoss/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err228];
+                    } else {
+                      vErrors.push(err228);
+                    }
+                    errors++;
+                  }
+                  if (typeof data96 == 'number' && isFinite(data96)) {
+                    if (data96 > 65535 || isNaN(data96)) {
+                      const err229 = {
+                        instancePath: instancePath + '/losses/rankings/ceLoss/' + i18,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/ceLoss/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err229];
+                      } else {
+                        vErrors.push(err229);
+                      }
+                      errors++;
+                    }
+                    if (data96 < 1 || isNaN(data96)) {
+                      const err230 = {
+                        instancePath: instancePath + '/losses/rankings/ceLoss/' + i18,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/ceLoss/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err230];
+                      } else {
+                        vErrors.push(err230);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err231 = {
+                  instancePath: instancePath + '/losses/rankings/ceLoss',
+                  schemaPath: '#/properties/losses/properties/rankings/properties/ceLoss/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err231];
+                } else {
+                  vErrors.push(err231);
+                }
+                errors++;
+              }
+            }
+            if (data86.weightedCeLoss !== undefined) {
+              let data97 = data86.weightedCeLoss;
+              if (Array.isArray(data97)) {
+                const len19 = data97.length;
+                for (let i19 = 0; i19 < len19; i19++) {
+                  let data98 = data97[i19];
+                  if (!(
+                    typeof data98 == 'number' &&
+                    !(data98 % 1) &&
+                    !isNaN(data98) &&
+                    isFinite(data98)
+                  )) {
+                    const err232 = {
+                      instancePath: instancePath + '/losses/rankings/weightedCeLoss/' + i19,
+                      schemaPath:
+                        '#/properties/losses/properties/rankings/properties/weightedCeLoss/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err232];
+                    } else {
+                      vErrors.push(err232);
+                    }
+                    errors++;
+                  }
+                  if (typeof data98 == 'number' && isFinite(data98)) {
+                    if (data98 > 65535 || isNaN(data98)) {
+                      const err233 = {
+                        instancePath: instancePath + '/losses/rankings/weightedCeLoss/' + i19,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/weightedCeLoss/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err233];
+                      } else {
+                        vErrors.push(err233);
+                      }
+                      errors++;
+                    }
+                    if (data98 < 1 || isNaN(data98)) {
+                      const err234 = {
+                        instancePath: instancePath + '/losses/rankings/weightedCeLoss/' + i19,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/weightedCeLoss/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err234];
+                      } else {
+                        vErrors.push(err234);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err235 = {
+                  instancePath: instancePath + '/losses/rankings/weightedCeLoss',
+                  schemaPath:
+                    '#/properties/losses/properties/rankings/properties/weightedCeLoss/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err235];
+                } else {
+                  vErrors.push(err235);
+                }
+                errors++;
+              }
+            }
+            if (data86.tverskyLoss !== undefined) {
+              let data99 = data86.tverskyLoss;
+              if (Array.isArray(data99)) {
+                const len20 = data99.length;
+                for (let i20 = 0; i20 < len20; i20++) {
+                  let data100 = data99[i20];
+                  if (!(
+                    typeof data100 == 'number' &&
+                    !(data100 % 1) &&
+                    !isNaN(data100) &&
+                    isFinite(data100)
+                  )) {
+                    const err236 = {
+                      instancePath: instancePath + '/losses/rankings/tverskyLoss/' + i20,
+                      schemaPath:
+                        '#/properties/losses/properties/rankings/properties/tverskyLoss/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err236];
+                    } else {
+                      vErrors.push(err236);
+                    }
+                    errors++;
+                  }
+                  if (typeof data100 == 'number' && isFinite(data100)) {
+                    if (data100 > 65535 || isNaN(data100)) {
+                      const err237 = {
+                        instancePath: instancePath + '/losses/rankings/tverskyLoss/' + i20,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/tverskyLoss/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err237];
+                      } else {
+                        vErrors.push(err237);
+                      }
+                      errors++;
+                    }
+                    if (data100 < 1 || isNaN(data100)) {
+                      const err238 = {
+                        instancePath: instancePath + '/losses/rankings/tverskyLoss/' + i20,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/tverskyLoss/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err238];
+                      } else {
+                        vErrors.push(err238);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err239 = {
+                  instancePath: instancePath + '/losses/rankings/tverskyLoss',
+                  schemaPath: '#/properties/losses/properties/rankings/properties/tverskyLoss/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err239];
+                } else {
+                  vErrors.push(err239);
+                }
+                errors++;
+              }
+            }
+            if (data86.regionLoss !== undefined) {
+              let data101 = data86.regionLoss;
+              if (Array.isArray(data101)) {
+                const len21 = data101.length;
+                for (let i21 = 0; i21 < len21; i21++) {
+                  let data102 = data101[i21];
+                  if (!(
+                    typeof data102 == 'number' &&
+                    !(data102 % 1) &&
+                    !isNaN(data102) &&
+                    isFinite(data102)
+                  )) {
+                    const err240 = {
+                      instancePath: instancePath + '/losses/rankings/regionLoss/' + i21,
+                      schemaPath:
+                        '#/properties/losses/properties/rankings/properties/regionLoss/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err240];
+                    } else {
+                      vErrors.push(err240);
+                    }
+                    errors++;
+                  }
+                  if (typeof data102 == 'number' && isFinite(data102)) {
+                    if (data102 > 65535 || isNaN(data102)) {
+                      const err241 = {
+                        instancePath: instancePath + '/losses/rankings/regionLoss/' + i21,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/regionLoss/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err241];
+                      } else {
+                        vErrors.push(err241);
+                      }
+                      errors++;
+                    }
+                    if (data102 < 1 || isNaN(data102)) {
+                      const err242 = {
+                        instancePath: instancePath + '/losses/rankings/regionLoss/' + i21,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/regionLoss/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err242];
+                      } else {
+                        vErrors.push(err242);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err243 = {
+                  instancePath: instancePath + '/losses/rankings/regionLoss',
+                  schemaPath: '#/properties/losses/properties/rankings/properties/regionLoss/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err243];
+                } else {
+                  vErrors.push(err243);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err244 = {
+              instancePath: instancePath + '/losses/rankings',
+              schemaPath: '#/properties/losses/properties/rankings/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err244];
+            } else {
+              vErrors.push(err244);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err245 = {
+          instancePath: instancePath + '/losses',
+          schemaPath: '#/properties/losses/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err245];
+        } else {
+          vErrors.push(err245);
+        }
+        errors++;
+      }
+    }
+    if (data.confusion !== undefined) {
+      let data103 = data.confusion;
+      if (data103 && typeof data103 == 'object' && !Array.isArray(data103)) {
+        if (data103.labels === undefined) {
+          const err246 = {
+            instancePath: instancePath + '/confusion',
+            schemaPath: '#/properties/confusion/required',
+            keyword: 'required',
+            params: { missingProperty: 'labels' },
+            message: "must have required property '" + 'labels' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err246];
+          } else {
+            vErrors.push(err246);
+          }
+          errors++;
+        }
+        if (data103.counts === undefined) {
+          const err247 = {
+            instancePath: instancePath + '/confusion',
+            schemaPath: '#/properties/confusion/required',
+            keyword: 'required',
+            params: { missingProperty: 'counts' },
+            message: "must have required property '" + 'counts' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err247];
+          } else {
+            vErrors.push(err247);
+          }
+          errors++;
+        }
+        for (const key17 in data103) {
+          if (!(key17 === 'labels' || key17 === 'counts')) {
+            const err248 = {
+              instancePath: instancePath + '/confusion',
+              schemaPath: '#/properties/confusion/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key17 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err248];
+            } else {
+              vErrors.push(err248);
+            }
+            errors++;
+          }
+        }
+        if (data103.labels !== undefined) {
+          let data104 = data103.labels;
+          if (Array.isArray(data104)) {
+            const len22 = data104.length;
+            for (let i22 = 0; i22 < len22; i22++) {
+              let data105 = data104[i22];
+              if (!(
+                typeof data105 == 'number' &&
+                !(data105 % 1) &&
+                !isNaN(data105) &&
+                isFinite(data105)
+              )) {
+                const err249 = {
+                  instancePath: instancePath + '/confusion/labels/' + i22,
                   schemaPath: '#/properties/confusion/properties/labels/items/type',
                   keyword: 'type',
                   params: { type: 'integer' },
                   message: 'must be integer',
                 };
                 if (vErrors === null) {
-                  vErrors = [err130];
+                  vErrors = [err249];
                 } else {
-                  vErrors.push(err130);
+                  vErrors.push(err249);
                 }
                 errors++;
               }
-              if (typeof data60 == 'number' && isFinite(data60)) {
-                if (data60 < 0 || isNaN(data60)) {
-                  const err131 = {
-                    instancePath: instancePath + '/confusion/labels/' + i8,
+              if (typeof data105 == 'number' && isFinite(data105)) {
+                if (data105 < 0 || isNaN(data105)) {
+                  const err250 = {
+                    instancePath: instancePath + '/confusion/labels/' + i22,
                     schemaPath: '#/properties/confusion/properties/labels/items/minimum',
                     keyword: 'minimum',
                     params: { comparison: '>=', limit: 0 },
                     message: 'must be >= 0',
                   };
                   if (vErrors === null) {
-                    vErrors = [err131];
+                    vErrors = [err250];
                   } else {
-                    vErrors.push(err131);
+                    vErrors.push(err250);
                   }
                   errors++;
                 }
               }
             }
           } else {
-            const err132 = {
+            const err251 = {
               instancePath: instancePath + '/confusion/labels',
               schemaPath: '#/properties/confusion/properties/labels/type',
               keyword: 'type',
@@ -6962,79 +9542,79 @@ function validate10(
               message: 'must be array',
             };
             if (vErrors === null) {
-              vErrors = [err132];
+              vErrors = [err251];
             } else {
-              vErrors.push(err132);
+              vErrors.push(err251);
             }
             errors++;
           }
         }
-        if (data58.counts !== undefined) {
-          let data61 = data58.counts;
-          if (Array.isArray(data61)) {
-            const len9 = data61.length;
-            for (let i9 = 0; i9 < len9; i9++) {
-              let data62 = data61[i9];
-              if (Array.isArray(data62)) {
-                const len10 = data62.length;
-                for (let i10 = 0; i10 < len10; i10++) {
-                  let data63 = data62[i10];
+        if (data103.counts !== undefined) {
+          let data106 = data103.counts;
+          if (Array.isArray(data106)) {
+            const len23 = data106.length;
+            for (let i23 = 0; i23 < len23; i23++) {
+              let data107 = data106[i23];
+              if (Array.isArray(data107)) {
+                const len24 = data107.length;
+                for (let i24 = 0; i24 < len24; i24++) {
+                  let data108 = data107[i24];
                   if (!(
-                    typeof data63 == 'number' &&
-                    !(data63 % 1) &&
-                    !isNaN(data63) &&
-                    isFinite(data63)
+                    typeof data108 == 'number' &&
+                    !(data108 % 1) &&
+                    !isNaN(data108) &&
+                    isFinite(data108)
                   )) {
-                    const err133 = {
-                      instancePath: instancePath + '/confusion/counts/' + i9 + '/' + i10,
+                    const err252 = {
+                      instancePath: instancePath + '/confusion/counts/' + i23 + '/' + i24,
                       schemaPath: '#/properties/confusion/properties/counts/items/items/type',
                       keyword: 'type',
                       params: { type: 'integer' },
                       message: 'must be integer',
                     };
                     if (vErrors === null) {
-                      vErrors = [err133];
+                      vErrors = [err252];
                     } else {
-                      vErrors.push(err133);
+                      vErrors.push(err252);
                     }
                     errors++;
                   }
-                  if (typeof data63 == 'number' && isFinite(data63)) {
-                    if (data63 < 0 || isNaN(data63)) {
-                      const err134 = {
-                        instancePath: instancePath + '/confusion/counts/' + i9 + '/' + i10,
+                  if (typeof data108 == 'number' && isFinite(data108)) {
+                    if (data108 < 0 || isNaN(data108)) {
+                      const err253 = {
+                        instancePath: instancePath + '/confusion/counts/' + i23 + '/' + i24,
                         schemaPath: '#/properties/confusion/properties/counts/items/items/minimum',
                         keyword: 'minimum',
                         params: { comparison: '>=', limit: 0 },
                         message: 'must be >= 0',
                       };
                       if (vErrors === null) {
-                        vErrors = [err134];
+                        vErrors = [err253];
                       } else {
-                        vErrors.push(err134);
+                        vErrors.push(err253);
                       }
                       errors++;
                     }
                   }
                 }
               } else {
-                const err135 = {
-                  instancePath: instancePath + '/confusion/counts/' + i9,
+                const err254 = {
+                  instancePath: instancePath + '/confusion/counts/' + i23,
                   schemaPath: '#/properties/confusion/properties/counts/items/type',
                   keyword: 'type',
                   params: { type: 'array' },
                   message: 'must be array',
                 };
                 if (vErrors === null) {
-                  vErrors = [err135];
+                  vErrors = [err254];
                 } else {
-                  vErrors.push(err135);
+                  vErrors.push(err254);
                 }
                 errors++;
               }
             }
           } else {
-            const err136 = {
+            const err255 = {
               instancePath: instancePath + '/confusion/counts',
               schemaPath: '#/properties/confusion/properties/counts/type',
               keyword: 'type',
@@ -7042,15 +9622,15 @@ function validate10(
               message: 'must be array',
             };
             if (vErrors === null) {
-              vErrors = [err136];
+              vErrors = [err255];
             } else {
-              vErrors.push(err136);
+              vErrors.push(err255);
             }
             errors++;
           }
         }
       } else {
-        const err137 = {
+        const err256 = {
           instancePath: instancePath + '/confusion',
           schemaPath: '#/properties/confusion/type',
           keyword: 'type',
@@ -7058,15 +9638,15 @@ function validate10(
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err137];
+          vErrors = [err256];
         } else {
-          vErrors.push(err137);
+          vErrors.push(err256);
         }
         errors++;
       }
     }
   } else {
-    const err138 = {
+    const err257 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -7074,9 +9654,9 @@ function validate10(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err138];
+      vErrors = [err257];
     } else {
-      vErrors.push(err138);
+      vErrors.push(err257);
     }
     errors++;
   }
