@@ -20,6 +20,8 @@ import {
   parseConnectivity,
   parseLesionMatch,
   type LesionMatchOption,
+  parseTversky,
+  parseEntropyThreshold,
   type BackendOption,
   type MatchOption,
   type SegTypeOption,
@@ -109,6 +111,20 @@ export function buildProgram(): Command {
       'pair reference and prediction structures by code, name or number (default auto: code, then name, then number)',
       parseMatch,
       'auto',
+    )
+    .option(
+      '--probabilities <file>',
+      'per-class probabilities (4D NIfTI as concord infer writes, frame t = label t) on the reference grid: soft metrics, calibration, surrogate losses',
+    )
+    .option(
+      '--tversky <alpha,beta>',
+      'Tversky loss weights of FP and FN (default 0.3,0.7)',
+      parseTversky,
+    )
+    .option(
+      '--entropy-threshold <t>',
+      'normalised entropy at or above which a voxel is uncertain (default 0.5)',
+      parseEntropyThreshold,
     )
     .action(async (opts) => {
       if (!opts.instances && (opts.connectivity || opts.lesionMatch || opts.lesionsCsv))
@@ -210,6 +226,16 @@ export function buildProgram(): Command {
       parseBackend,
       'auto',
     )
+    .option(
+      '--tversky <alpha,beta>',
+      'Tversky loss weights of FP and FN (default 0.3,0.7)',
+      parseTversky,
+    )
+    .option(
+      '--entropy-threshold <t>',
+      'normalised entropy at or above which a voxel is uncertain (default 0.5)',
+      parseEntropyThreshold,
+    )
     .action(
       async (opts: {
         model?: string;
@@ -227,6 +253,8 @@ export function buildProgram(): Command {
         instances?: number[];
         connectivity?: 6 | 26;
         lesionMatch?: LesionMatchOption;
+        tversky?: { alpha: number; beta: number };
+        entropyThreshold?: number;
       }) => {
         if (Boolean(opts.model) === Boolean(opts.prediction))
           usageError('evaluate needs either --model <manifest> or --prediction <file>, not both');

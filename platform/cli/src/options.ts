@@ -131,3 +131,31 @@ export function instanceOptions(o: {
   if (!o.instances) return undefined;
   return { labels: o.instances, connectivity: o.connectivity, match: o.lesionMatch };
 }
+
+/** `--tversky 0.3,0.7` -> {alpha, beta} (non-negative, not both 0; docs/calibration.md). */
+export function parseTversky(v: string): { alpha: number; beta: number } {
+  const parts = v.split(',').map((s) => s.trim());
+  const [alpha, beta] = parts.map(Number);
+  if (
+    parts.length !== 2 ||
+    parts.some((s) => s === '') ||
+    ![alpha, beta].every((x) => Number.isFinite(x) && x >= 0) ||
+    alpha + beta === 0
+  )
+    throw new InvalidArgumentError('expected alpha,beta: two non-negative numbers, e.g. 0.3,0.7');
+  return { alpha, beta };
+}
+
+/** `--entropy-threshold 0.5`: normalised entropy in [0, 1], a multiple of 0.01. */
+export function parseEntropyThreshold(v: string): number {
+  const t = Number(v);
+  if (
+    v.trim() === '' ||
+    !Number.isFinite(t) ||
+    t < 0 ||
+    t > 1 ||
+    Math.abs(t * 100 - Math.round(t * 100)) > 1e-9
+  )
+    throw new InvalidArgumentError('expected a number in [0, 1] in steps of 0.01, e.g. 0.5');
+  return t;
+}

@@ -4,10 +4,13 @@
  * by tests/fixtures/calibration/generate.py next to the inputs. Every number to 1e-6, counts
  * exactly; the single- and multi-threaded engines and the uncertainty overlay levels too.
  */
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { LabelVolume } from '@concord/core';
+import { NIFTI_INTENT, writeNifti, writeNiftiFrames, type LabelVolume } from '@concord/core';
 import {
   buildReport,
   computeMetrics,
@@ -183,5 +186,51 @@ describe('probabilistic options', () => {
         probabilistic: { tversky: { alpha: -1, beta: 0.7 } },
       }),
     ).toThrow(/Tversky/);
+  });
+});
+
+describe('concord metrics --probabilities', () => {
+  it('reads the 4D NIfTI concord infer writes and reports the same numbers as the engine', async () => {
+    const { f, reference, prediction, probabilities } = load('smooth');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'concord-calibration-'));
+    try {
+      const unlabelled = (v: LabelVolume) => ({ ...v, labels: undefined });
+      writeFileSync(path.join(dir, 'ref.nii'), writeNifti(unlabelled(reference)));
+      writeFileSync(path.join(dir, 'pred.nii'), writeNifti(unlabelled(prediction)));
+      // background first, then q per class; slope 1/255 as `concord infer --probabilities`
+      const q = Object.values(f.probabilities).map(bytes);
+      const bg = q[0].map((_, i) => 255 - q.reduce((s, a) => s + a[i], 0));
+      writeFileSync(
+        path.join(dir, 'p.nii.gz'),
+        writeNiftiFrames(reference, [bg, ...q], {
+          gzip: true,
+          scale: { slope: 1 / 255, inter: 0 },
+          intent: NIFTI_INTENT.estimate,
+        }),
+      );
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        path.resolve('platform/cli/bin/concord.mjs'),
+        'metrics',
+        '--reference',
+        path.join(dir, 'ref.nii'),
+        '--prediction',
+        path.join(dir, 'pred.nii'),
+        '--probabilities',
+        path.join(dir, 'p.nii.gz'),
+      ]);
+      const report = JSON.parse(stdout) as ReturnType<typeof buildReport>;
+      const engine = computeMetrics(unlabelled(reference), unlabelled(prediction), {
+        probabilities,
+      });
+      for (const s of engine.structures) {
+        const row = report.structures.find((r) => r.label === s.label)!;
+        for (const k of SCALARS) expect(row[k], `${s.label} ${k}`).toBe(s[k]);
+      }
+      expect(report.calibration!.structures.map((s) => s.reliability)).toEqual(
+        engine.probabilistic!.structures.map((s) => s.reliability),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

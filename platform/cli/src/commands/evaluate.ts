@@ -70,6 +70,9 @@ export interface EvaluateOptions {
   instances?: number[];
   connectivity?: 6 | 26;
   lesionMatch?: LesionMatchOption;
+  /** Tversky weights and the entropy threshold (docs/calibration.md). */
+  tversky?: { alpha: number; beta: number };
+  entropyThreshold?: number;
 }
 
 /** Every file `evaluate` may write: the exports, and the prediction NIfTI for NIfTI input. */
@@ -235,6 +238,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       labelNames: names.size ? names : undefined,
       match: options.match,
       instances: instanceOptions(options),
+      probabilistic: { tversky: options.tversky, entropyThreshold: options.entropyThreshold },
     });
     for (const w of result.warnings) process.stderr.write(`concord: warning: ${w}\n`);
     const manifest = model?.manifest;

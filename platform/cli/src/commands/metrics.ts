@@ -42,6 +42,11 @@ export interface MetricsCommandOptions {
   lesionMatch?: LesionMatchOption;
   /** Also write the lesion table (CSV) to this file. */
   lesionsCsv?: string;
+  /** Per-class probabilities (4D NIfTI, frame t = label t): soft metrics, calibration, losses. */
+  probabilities?: string;
+  /** Tversky weights and the entropy threshold (docs/calibration.md). */
+  tversky?: { alpha: number; beta: number };
+  entropyThreshold?: number;
 }
 
 export { readLabelDefinitions, readLabelNames, type LabelDefinition } from './names.ts';
@@ -127,6 +132,9 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
   // compared in world space (docs/metrics.md); a prediction stored flipped, permuted or on a smaller
   // field of view is resampled (nearest neighbour) onto the reference grid
   const aligned = alignToReference(withNames(pred.volume, pred.kind, o), ref.volume);
+  const probabilities = o.probabilities
+    ? (await import('./probabilities.ts')).readProbabilities(o.probabilities, ref.volume)
+    : undefined;
   const result = await computeMetricsParallel(
     withNames(ref.volume, ref.kind, o),
     aligned,
@@ -136,6 +144,8 @@ export async function metricsReport(o: MetricsCommandOptions): Promise<Evaluatio
       tolerancesMm: o.tolerancesMm,
       match: o.match,
       instances: instanceOptions(o),
+      probabilities,
+      probabilistic: { tversky: o.tversky, entropyThreshold: o.entropyThreshold },
     },
     // one thread unless asked: on the shared 2-core machine of the benchmarks, a second
     // thread was slower (no idle core to run it)
@@ -193,6 +203,9 @@ export interface MetricsCliOptions {
   connectivity?: 6 | 26;
   lesionMatch?: LesionMatchOption;
   lesionsCsv?: string;
+  probabilities?: string;
+  tversky?: { alpha: number; beta: number };
+  entropyThreshold?: number;
 }
 
 /** `concord metrics` (docs/cli.md): reads the label names, then runs the metrics. */
@@ -223,5 +236,8 @@ export async function metricsAction(opts: MetricsCliOptions): Promise<void> {
     connectivity: opts.connectivity,
     lesionMatch: opts.lesionMatch,
     lesionsCsv: opts.lesionsCsv,
+    probabilities: opts.probabilities,
+    tversky: opts.tversky,
+    entropyThreshold: opts.entropyThreshold,
   });
 }

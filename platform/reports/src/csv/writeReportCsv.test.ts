@@ -45,6 +45,9 @@ describe('writeReportCsv', () => {
       'label,name,status,tp,fp,fn,tn,dice,jaccard,precision,recall,specificity,volumeRefMl,' +
         'volumePredMl,volumeSoftMl,volumeDiffMl,volumeDiffPct,volumeSimilarity,hd,hd95,assd,' +
         'centroidOffsetMm,nsd@1,nsd@2,softDice,' +
+        // calibration, uncertainty and surrogate losses (docs/calibration.md), with probabilities
+        'ece,brier,uncertainFpShare,uncertainFnShare,softDiceLoss,softJaccardLoss,lovaszLoss,' +
+        'ceLoss,weightedCeLoss,tverskyLoss,regionLoss,' +
         'surfaceRefVoxels,surfacePredVoxels',
     );
     expect(rows[0]).toEqual(expect.arrayContaining(['label', 'name', 'status', 'dice', 'hd95']));
