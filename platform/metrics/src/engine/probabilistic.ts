@@ -83,6 +83,21 @@ export interface StructureCalibration {
   /** FP / FN voxels per normalised-entropy bin (ENTROPY_BINS bins of width 0.01). */
   fpEntropyHistogram: number[];
   fnEntropyHistogram: number[];
+  /** Σ p·g, Σ p and Σ g over the region: Tversky at any α, β (tverskyFromSums). */
+  sums: SoftSums;
+}
+
+/** The soft overlap sums of a structure over its region. */
+export interface SoftSums {
+  pg: number;
+  p: number;
+  g: number;
+}
+
+/** Tversky loss 1 − (Σpg + ε)/(Σpg + α Σp(1−g) + β Σ(1−p)g + ε) from the region's sums. */
+export function tverskyFromSums(s: SoftSums, alpha: number, beta: number): number {
+  const eps = LOSS_EPSILON;
+  return 1 - (s.pg + eps) / (s.pg + alpha * (s.p - s.pg) + beta * (s.g - s.pg) + eps);
 }
 
 /** Everything computed for one structure. */
@@ -252,6 +267,7 @@ export function structureProbabilistic(
   const fpHist = new Array<number>(ENTROPY_BINS).fill(0);
   const fnHist = new Array<number>(ENTROPY_BINS).fill(0);
   const emptyRegion: IndexBox = { min: [0, 0, 0], max: [-1, -1, -1] };
+  const sums: SoftSums = { pg: 0, p: 0, g: 0 };
   const calibrationOf = (region: IndexBox, n: number): StructureCalibration => ({
     label: s.label,
     region,
@@ -263,6 +279,7 @@ export function structureProbabilistic(
     })),
     fpEntropyHistogram: fpHist,
     fnEntropyHistogram: fnHist,
+    sums,
   });
   if (!s.box) return { scalars: nullScalars(), calibration: calibrationOf(emptyRegion, 0) };
 
@@ -331,8 +348,9 @@ export function structureProbabilistic(
     const wNeg = n / (2 * nNeg);
     weightedCe = (wPos * (ce - ceNeg) + wNeg * ceNeg) / (wPos * nPos + wNeg * nNeg);
   }
-  const fp = sumP - sumPG;
-  const fn = nPos - sumPG;
+  sums.pg = sumPG;
+  sums.p = sumP;
+  sums.g = nPos;
   const eps = LOSS_EPSILON;
 
   // Lovász: errors by class of g
@@ -374,7 +392,7 @@ export function structureProbabilistic(
       lovaszLoss: lovaszLoss(errPos, errNeg),
       ceLoss: ce / n,
       weightedCeLoss: weightedCe,
-      tverskyLoss: 1 - (sumPG + eps) / (sumPG + alpha * fp + beta * fn + eps),
+      tverskyLoss: tverskyFromSums(sums, alpha, beta),
       regionLoss,
     },
     calibration: calibrationOf(region, n),
@@ -540,4 +558,32 @@ export function validateProbabilisticOptions(o: ProbabilisticOptions): void {
   const t = o.entropyThreshold;
   if (t !== undefined && !(Number.isFinite(t) && t >= 0 && t <= 1))
     throw new InvalidInputError(`the entropy threshold must lie in [0, 1] (got ${t})`);
+}
+
+/**
+ * Colours of the uncertainty overlay's levels 1..9 (cividis from dark blue to olive, cut before
+ * its yellow end, which is close to Okabe–Ito yellow): low to high uncertainty.
+ */
+const UNCERTAINTY_RAMP: readonly [number, number, number][] = [
+  [0, 38, 84],
+  [35, 62, 108],
+  [72, 82, 108],
+  [101, 104, 112],
+  [126, 124, 120],
+  [153, 148, 119],
+  [181, 172, 111],
+  [207, 193, 97],
+  [229, 211, 80],
+];
+
+/** Label table of the uncertainty overlay: level L covers [L/10, (L+1)/10) of the measure. */
+export function uncertaintyLegend(
+  measure: UncertaintyMeasure,
+): { label: number; name: string; color: [number, number, number] }[] {
+  const what = measure === 'entropy' ? 'entropy' : '1 − max p';
+  return UNCERTAINTY_RAMP.map((color, i) => {
+    const l = i + 1;
+    const hi = l === UNCERTAINTY_LEVELS - 1 ? '1.0]' : `${((l + 1) / 10).toFixed(1)})`;
+    return { label: l, name: `${what} [${(l / 10).toFixed(1)}, ${hi}`, color: [...color] };
+  });
 }

@@ -51,6 +51,7 @@ export function probabilisticReportFields(p: ProbabilisticResult | undefined): {
         reliability: s.reliability.map((b) => ({ ...b })),
         fpEntropyHistogram: [...s.fpEntropyHistogram],
         fnEntropyHistogram: [...s.fnEntropyHistogram],
+        sums: { ...s.sums },
       })),
     },
     losses: {

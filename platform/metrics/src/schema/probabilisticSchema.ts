@@ -41,6 +41,7 @@ export function probabilisticSchemaProperties(): Record<string, object> {
               'reliability',
               'fpEntropyHistogram',
               'fnEntropyHistogram',
+              'sums',
             ],
             properties: {
               label: { type: 'integer', minimum: 1, maximum: 65535 },
@@ -66,6 +67,17 @@ export function probabilisticSchemaProperties(): Record<string, object> {
               },
               fpEntropyHistogram: { type: 'array', items: count },
               fnEntropyHistogram: { type: 'array', items: count },
+              sums: {
+                description: 'Σ p·g, Σ p and Σ g over the region (Tversky at any α, β)',
+                type: 'object',
+                additionalProperties: false,
+                required: ['pg', 'p', 'g'],
+                properties: {
+                  pg: { type: 'number', minimum: 0 },
+                  p: { type: 'number', minimum: 0 },
+                  g: { type: 'number', minimum: 0 },
+                },
+              },
             },
           },
         },

@@ -177,6 +177,7 @@ const schema11 = {
               'reliability',
               'fpEntropyHistogram',
               'fnEntropyHistogram',
+              'sums',
             ],
             properties: {
               label: { type: 'integer', minimum: 1, maximum: 65535 },
@@ -205,6 +206,17 @@ const schema11 = {
               },
               fpEntropyHistogram: { type: 'array', items: { type: 'integer', minimum: 0 } },
               fnEntropyHistogram: { type: 'array', items: { type: 'integer', minimum: 0 } },
+              sums: {
+                description: 'Σ p·g, Σ p and Σ g over the region (Tversky at any α, β)',
+                type: 'object',
+                additionalProperties: false,
+                required: ['pg', 'p', 'g'],
+                properties: {
+                  pg: { type: 'number', minimum: 0 },
+                  p: { type: 'number', minimum: 0 },
+                  g: { type: 'number', minimum: 0 },
+                },
+              },
             },
           },
         },
@@ -7547,6 +7559,21 @@ function validate10(
                   }
                   errors++;
                 }
+                if (data65.sums === undefined) {
+                  const err151 = {
+                    instancePath: instancePath + '/calibration/structures/' + i8,
+                    schemaPath: '#/properties/calibration/properties/structures/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'sums' },
+                    message: "must have required property '" + 'sums' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err151];
+                  } else {
+                    vErrors.push(err151);
+                  }
+                  errors++;
+                }
                 for (const key12 in data65) {
                   if (!(
                     key12 === 'label' ||
@@ -7554,9 +7581,10 @@ function validate10(
                     key12 === 'regionVoxels' ||
                     key12 === 'reliability' ||
                     key12 === 'fpEntropyHistogram' ||
-                    key12 === 'fnEntropyHistogram'
+                    key12 === 'fnEntropyHistogram' ||
+                    key12 === 'sums'
                   )) {
-                    const err151 = {
+                    const err152 = {
                       instancePath: instancePath + '/calibration/structures/' + i8,
                       schemaPath:
                         '#/properties/calibration/properties/structures/items/additionalProperties',
@@ -7565,9 +7593,9 @@ function validate10(
                       message: 'must NOT have additional properties',
                     };
                     if (vErrors === null) {
-                      vErrors = [err151];
+                      vErrors = [err152];
                     } else {
-                      vErrors.push(err151);
+                      vErrors.push(err152);
                     }
                     errors++;
                   }
@@ -7580,7 +7608,7 @@ function validate10(
                     !isNaN(data66) &&
                     isFinite(data66)
                   )) {
-                    const err152 = {
+                    const err153 = {
                       instancePath: instancePath + '/calibration/structures/' + i8 + '/label',
                       schemaPath:
                         '#/properties/calibration/properties/structures/items/properties/label/type',
@@ -7589,15 +7617,15 @@ function validate10(
                       message: 'must be integer',
                     };
                     if (vErrors === null) {
-                      vErrors = [err152];
+                      vErrors = [err153];
                     } else {
-                      vErrors.push(err152);
+                      vErrors.push(err153);
                     }
                     errors++;
                   }
                   if (typeof data66 == 'number' && isFinite(data66)) {
                     if (data66 > 65535 || isNaN(data66)) {
-                      const err153 = {
+                      const err154 = {
                         instancePath: instancePath + '/calibration/structures/' + i8 + '/label',
                         schemaPath:
                           '#/properties/calibration/properties/structures/items/properties/label/maximum',
@@ -7606,14 +7634,14 @@ function validate10(
                         message: 'must be <= 65535',
                       };
                       if (vErrors === null) {
-                        vErrors = [err153];
+                        vErrors = [err154];
                       } else {
-                        vErrors.push(err153);
+                        vErrors.push(err154);
                       }
                       errors++;
                     }
                     if (data66 < 1 || isNaN(data66)) {
-                      const err154 = {
+                      const err155 = {
                         instancePath: instancePath + '/calibration/structures/' + i8 + '/label',
                         schemaPath:
                           '#/properties/calibration/properties/structures/items/properties/label/minimum',
@@ -7622,9 +7650,9 @@ function validate10(
                         message: 'must be >= 1',
                       };
                       if (vErrors === null) {
-                        vErrors = [err154];
+                        vErrors = [err155];
                       } else {
-                        vErrors.push(err154);
+                        vErrors.push(err155);
                       }
                       errors++;
                     }
@@ -7634,7 +7662,7 @@ function validate10(
                   let data67 = data65.region;
                   if (data67 && typeof data67 == 'object' && !Array.isArray(data67)) {
                     if (data67.min === undefined) {
-                      const err155 = {
+                      const err156 = {
                         instancePath: instancePath + '/calibration/structures/' + i8 + '/region',
                         schemaPath:
                           '#/properties/calibration/properties/structures/items/properties/region/required',
@@ -7643,14 +7671,14 @@ function validate10(
                         message: "must have required property '" + 'min' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err155];
+                        vErrors = [err156];
                       } else {
-                        vErrors.push(err155);
+                        vErrors.push(err156);
                       }
                       errors++;
                     }
                     if (data67.max === undefined) {
-                      const err156 = {
+                      const err157 = {
                         instancePath: instancePath + '/calibration/structures/' + i8 + '/region',
                         schemaPath:
                           '#/properties/calibration/properties/structures/items/properties/region/required',
@@ -7659,15 +7687,15 @@ function validate10(
                         message: "must have required property '" + 'max' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err156];
+                        vErrors = [err157];
                       } else {
-                        vErrors.push(err156);
+                        vErrors.push(err157);
                       }
                       errors++;
                     }
                     for (const key13 in data67) {
                       if (!(key13 === 'min' || key13 === 'max')) {
-                        const err157 = {
+                        const err158 = {
                           instancePath: instancePath + '/calibration/structures/' + i8 + '/region',
                           schemaPath:
                             '#/properties/calibration/properties/structures/items/properties/region/additionalProperties',
@@ -7676,9 +7704,9 @@ function validate10(
                           message: 'must NOT have additional properties',
                         };
                         if (vErrors === null) {
-                          vErrors = [err157];
+                          vErrors = [err158];
                         } else {
-                          vErrors.push(err157);
+                          vErrors.push(err158);
                         }
                         errors++;
                       }
@@ -7687,7 +7715,7 @@ function validate10(
                       let data68 = data67.min;
                       if (Array.isArray(data68)) {
                         if (data68.length > 3) {
-                          const err158 = {
+                          const err159 = {
                             instancePath:
                               instancePath + '/calibration/structures/' + i8 + '/region/min',
                             schemaPath:
@@ -7697,14 +7725,14 @@ function validate10(
                             message: 'must NOT have more than 3 items',
                           };
                           if (vErrors === null) {
-                            vErrors = [err158];
+                            vErrors = [err159];
                           } else {
-                            vErrors.push(err158);
+                            vErrors.push(err159);
                           }
                           errors++;
                         }
                         if (data68.length < 3) {
-                          const err159 = {
+                          const err160 = {
                             instancePath:
                               instancePath + '/calibration/structures/' + i8 + '/region/min',
                             schemaPath:
@@ -7714,9 +7742,9 @@ function validate10(
                             message: 'must NOT have fewer than 3 items',
                           };
                           if (vErrors === null) {
-                            vErrors = [err159];
+                            vErrors = [err160];
                           } else {
-                            vErrors.push(err159);
+                            vErrors.push(err160);
                           }
                           errors++;
                         }
@@ -7729,7 +7757,7 @@ function validate10(
                             !isNaN(data69) &&
                             isFinite(data69)
                           )) {
-                            const err160 = {
+                            const err161 = {
                               instancePath:
                                 instancePath +
                                 '/calibration/structures/' +
@@ -7743,15 +7771,15 @@ function validate10(
                               message: 'must be integer',
                             };
                             if (vErrors === null) {
-                              vErrors = [err160];
+                              vErrors = [err161];
                             } else {
-                              vErrors.push(err160);
+                              vErrors.push(err161);
                             }
                             errors++;
                           }
                         }
                       } else {
-                        const err161 = {
+                        const err162 = {
                           instancePath:
                             instancePath + '/calibration/structures/' + i8 + '/region/min',
                           schemaPath:
@@ -7761,9 +7789,9 @@ function validate10(
                           message: 'must be array',
                         };
                         if (vErrors === null) {
-                          vErrors = [err161];
+                          vErrors = [err162];
                         } else {
-                          vErrors.push(err161);
+                          vErrors.push(err162);
                         }
                         errors++;
                       }
@@ -7772,7 +7800,7 @@ function validate10(
                       let data70 = data67.max;
                       if (Array.isArray(data70)) {
                         if (data70.length > 3) {
-                          const err162 = {
+                          const err163 = {
                             instancePath:
                               instancePath + '/calibration/structures/' + i8 + '/region/max',
                             schemaPath:
@@ -7782,14 +7810,14 @@ function validate10(
                             message: 'must NOT have more than 3 items',
                           };
                           if (vErrors === null) {
-                            vErrors = [err162];
+                            vErrors = [err163];
                           } else {
-                            vErrors.push(err162);
+                            vErrors.push(err163);
                           }
                           errors++;
                         }
                         if (data70.length < 3) {
-                          const err163 = {
+                          const err164 = {
                             instancePath:
                               instancePath + '/calibration/structures/' + i8 + '/region/max',
                             schemaPath:
@@ -7799,9 +7827,9 @@ function validate10(
                             message: 'must NOT have fewer than 3 items',
                           };
                           if (vErrors === null) {
-                            vErrors = [err163];
+                            vErrors = [err164];
                           } else {
-                            vErrors.push(err163);
+                            vErrors.push(err164);
                           }
                           errors++;
                         }
@@ -7814,7 +7842,7 @@ function validate10(
                             !isNaN(data71) &&
                             isFinite(data71)
                           )) {
-                            const err164 = {
+                            const err165 = {
                               instancePath:
                                 instancePath +
                                 '/calibration/structures/' +
@@ -7828,15 +7856,15 @@ function validate10(
                               message: 'must be integer',
                             };
                             if (vErrors === null) {
-                              vErrors = [err164];
+                              vErrors = [err165];
                             } else {
-                              vErrors.push(err164);
+                              vErrors.push(err165);
                             }
                             errors++;
                           }
                         }
                       } else {
-                        const err165 = {
+                        const err166 = {
                           instancePath:
                             instancePath + '/calibration/structures/' + i8 + '/region/max',
                           schemaPath:
@@ -7846,15 +7874,15 @@ function validate10(
                           message: 'must be array',
                         };
                         if (vErrors === null) {
-                          vErrors = [err165];
+                          vErrors = [err166];
                         } else {
-                          vErrors.push(err165);
+                          vErrors.push(err166);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err166 = {
+                    const err167 = {
                       instancePath: instancePath + '/calibration/structures/' + i8 + '/region',
                       schemaPath:
                         '#/properties/calibration/properties/structures/items/properties/region/type',
@@ -7863,9 +7891,9 @@ function validate10(
                       message: 'must be object',
                     };
                     if (vErrors === null) {
-                      vErrors = [err166];
+                      vErrors = [err167];
                     } else {
-                      vErrors.push(err166);
+                      vErrors.push(err167);
                     }
                     errors++;
                   }
@@ -7878,7 +7906,7 @@ function validate10(
                     !isNaN(data72) &&
                     isFinite(data72)
                   )) {
-                    const err167 = {
+                    const err168 = {
                       instancePath:
                         instancePath + '/calibration/structures/' + i8 + '/regionVoxels',
                       schemaPath:
@@ -7888,15 +7916,15 @@ function validate10(
                       message: 'must be integer',
                     };
                     if (vErrors === null) {
-                      vErrors = [err167];
+                      vErrors = [err168];
                     } else {
-                      vErrors.push(err167);
+                      vErrors.push(err168);
                     }
                     errors++;
                   }
                   if (typeof data72 == 'number' && isFinite(data72)) {
                     if (data72 < 0 || isNaN(data72)) {
-                      const err168 = {
+                      const err169 = {
                         instancePath:
                           instancePath + '/calibration/structures/' + i8 + '/regionVoxels',
                         schemaPath:
@@ -7906,9 +7934,9 @@ function validate10(
                         message: 'must be >= 0',
                       };
                       if (vErrors === null) {
-                        vErrors = [err168];
+                        vErrors = [err169];
                       } else {
-                        vErrors.push(err168);
+                        vErrors.push(err169);
                       }
                       errors++;
                     }
@@ -7922,7 +7950,7 @@ function validate10(
                       let data74 = data73[i11];
                       if (data74 && typeof data74 == 'object' && !Array.isArray(data74)) {
                         if (data74.count === undefined) {
-                          const err169 = {
+                          const err170 = {
                             instancePath:
                               instancePath +
                               '/calibration/structures/' +
@@ -7936,14 +7964,14 @@ function validate10(
                             message: "must have required property '" + 'count' + "'",
                           };
                           if (vErrors === null) {
-                            vErrors = [err169];
+                            vErrors = [err170];
                           } else {
-                            vErrors.push(err169);
+                            vErrors.push(err170);
                           }
                           errors++;
                         }
                         if (data74.meanConfidence === undefined) {
-                          const err170 = {
+                          const err171 = {
                             instancePath:
                               instancePath +
                               '/calibration/structures/' +
@@ -7957,14 +7985,14 @@ function validate10(
                             message: "must have required property '" + 'meanConfidence' + "'",
                           };
                           if (vErrors === null) {
-                            vErrors = [err170];
+                            vErrors = [err171];
                           } else {
-                            vErrors.push(err170);
+                            vErrors.push(err171);
                           }
                           errors++;
                         }
                         if (data74.observedFrequency === undefined) {
-                          const err171 = {
+                          const err172 = {
                             instancePath:
                               instancePath +
                               '/calibration/structures/' +
@@ -7978,9 +8006,9 @@ function validate10(
                             message: "must have required property '" + 'observedFrequency' + "'",
                           };
                           if (vErrors === null) {
-                            vErrors = [err171];
+                            vErrors = [err172];
                           } else {
-                            vErrors.push(err171);
+                            vErrors.push(err172);
                           }
                           errors++;
                         }
@@ -7990,7 +8018,7 @@ function validate10(
                             key14 === 'meanConfidence' ||
                             key14 === 'observedFrequency'
                           )) {
-                            const err172 = {
+                            const err173 = {
                               instancePath:
                                 instancePath +
                                 '/calibration/structures/' +
@@ -8004,9 +8032,9 @@ function validate10(
                               message: 'must NOT have additional properties',
                             };
                             if (vErrors === null) {
-                              vErrors = [err172];
+                              vErrors = [err173];
                             } else {
-                              vErrors.push(err172);
+                              vErrors.push(err173);
                             }
                             errors++;
                           }
@@ -8019,7 +8047,7 @@ function validate10(
                             !isNaN(data75) &&
                             isFinite(data75)
                           )) {
-                            const err173 = {
+                            const err174 = {
                               instancePath:
                                 instancePath +
                                 '/calibration/structures/' +
@@ -8034,15 +8062,15 @@ function validate10(
                               message: 'must be integer',
                             };
                             if (vErrors === null) {
-                              vErrors = [err173];
+                              vErrors = [err174];
                             } else {
-                              vErrors.push(err173);
+                              vErrors.push(err174);
                             }
                             errors++;
                           }
                           if (typeof data75 == 'number' && isFinite(data75)) {
                             if (data75 < 0 || isNaN(data75)) {
-                              const err174 = {
+                              const err175 = {
                                 instancePath:
                                   instancePath +
                                   '/calibration/structures/' +
@@ -8057,9 +8085,9 @@ function validate10(
                                 message: 'must be >= 0',
                               };
                               if (vErrors === null) {
-                                vErrors = [err174];
+                                vErrors = [err175];
                               } else {
-                                vErrors.push(err174);
+                                vErrors.push(err175);
                               }
                               errors++;
                             }
@@ -8068,7 +8096,7 @@ function validate10(
                         if (data74.meanConfidence !== undefined) {
                           let data76 = data74.meanConfidence;
                           if (!(typeof data76 == 'number' && isFinite(data76)) && data76 !== null) {
-                            const err175 = {
+                            const err176 = {
                               instancePath:
                                 instancePath +
                                 '/calibration/structures/' +
@@ -8086,15 +8114,15 @@ function validate10(
                               message: 'must be number,null',
                             };
                             if (vErrors === null) {
-                              vErrors = [err175];
+                              vErrors = [err176];
                             } else {
-                              vErrors.push(err175);
+                              vErrors.push(err176);
                             }
                             errors++;
                           }
                           if (typeof data76 == 'number' && isFinite(data76)) {
                             if (data76 > 1 || isNaN(data76)) {
-                              const err176 = {
+                              const err177 = {
                                 instancePath:
                                   instancePath +
                                   '/calibration/structures/' +
@@ -8109,14 +8137,14 @@ function validate10(
                                 message: 'must be <= 1',
                               };
                               if (vErrors === null) {
-                                vErrors = [err176];
+                                vErrors = [err177];
                               } else {
-                                vErrors.push(err176);
+                                vErrors.push(err177);
                               }
                               errors++;
                             }
                             if (data76 < 0 || isNaN(data76)) {
-                              const err177 = {
+                              const err178 = {
                                 instancePath:
                                   instancePath +
                                   '/calibration/structures/' +
@@ -8131,9 +8159,9 @@ function validate10(
                                 message: 'must be >= 0',
                               };
                               if (vErrors === null) {
-                                vErrors = [err177];
+                                vErrors = [err178];
                               } else {
-                                vErrors.push(err177);
+                                vErrors.push(err178);
                               }
                               errors++;
                             }
@@ -8142,7 +8170,7 @@ function validate10(
                         if (data74.observedFrequency !== undefined) {
                           let data77 = data74.observedFrequency;
                           if (!(typeof data77 == 'number' && isFinite(data77)) && data77 !== null) {
-                            const err178 = {
+                            const err179 = {
                               instancePath:
                                 instancePath +
                                 '/calibration/structures/' +
@@ -8160,15 +8188,15 @@ function validate10(
                               message: 'must be number,null',
                             };
                             if (vErrors === null) {
-                              vErrors = [err178];
+                              vErrors = [err179];
                             } else {
-                              vErrors.push(err178);
+                              vErrors.push(err179);
                             }
                             errors++;
                           }
                           if (typeof data77 == 'number' && isFinite(data77)) {
                             if (data77 > 1 || isNaN(data77)) {
-                              const err179 = {
+                              const err180 = {
                                 instancePath:
                                   instancePath +
                                   '/calibration/structures/' +
@@ -8183,14 +8211,14 @@ function validate10(
                                 message: 'must be <= 1',
                               };
                               if (vErrors === null) {
-                                vErrors = [err179];
+                                vErrors = [err180];
                               } else {
-                                vErrors.push(err179);
+                                vErrors.push(err180);
                               }
                               errors++;
                             }
                             if (data77 < 0 || isNaN(data77)) {
-                              const err180 = {
+                              const err181 = {
                                 instancePath:
                                   instancePath +
                                   '/calibration/structures/' +
@@ -8205,16 +8233,16 @@ function validate10(
                                 message: 'must be >= 0',
                               };
                               if (vErrors === null) {
-                                vErrors = [err180];
+                                vErrors = [err181];
                               } else {
-                                vErrors.push(err180);
+                                vErrors.push(err181);
                               }
                               errors++;
                             }
                           }
                         }
                       } else {
-                        const err181 = {
+                        const err182 = {
                           instancePath:
                             instancePath + '/calibration/structures/' + i8 + '/reliability/' + i11,
                           schemaPath:
@@ -8224,15 +8252,15 @@ function validate10(
                           message: 'must be object',
                         };
                         if (vErrors === null) {
-                          vErrors = [err181];
+                          vErrors = [err182];
                         } else {
-                          vErrors.push(err181);
+                          vErrors.push(err182);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err182 = {
+                    const err183 = {
                       instancePath: instancePath + '/calibration/structures/' + i8 + '/reliability',
                       schemaPath:
                         '#/properties/calibration/properties/structures/items/properties/reliability/type',
@@ -8241,9 +8269,9 @@ function validate10(
                       message: 'must be array',
                     };
                     if (vErrors === null) {
-                      vErrors = [err182];
+                      vErrors = [err183];
                     } else {
-                      vErrors.push(err182);
+                      vErrors.push(err183);
                     }
                     errors++;
                   }
@@ -8260,7 +8288,7 @@ function validate10(
                         !isNaN(data79) &&
                         isFinite(data79)
                       )) {
-                        const err183 = {
+                        const err184 = {
                           instancePath:
                             instancePath +
                             '/calibration/structures/' +
@@ -8274,15 +8302,15 @@ function validate10(
                           message: 'must be integer',
                         };
                         if (vErrors === null) {
-                          vErrors = [err183];
+                          vErrors = [err184];
                         } else {
-                          vErrors.push(err183);
+                          vErrors.push(err184);
                         }
                         errors++;
                       }
                       if (typeof data79 == 'number' && isFinite(data79)) {
                         if (data79 < 0 || isNaN(data79)) {
-                          const err184 = {
+                          const err185 = {
                             instancePath:
                               instancePath +
                               '/calibration/structures/' +
@@ -8296,16 +8324,16 @@ function validate10(
                             message: 'must be >= 0',
                           };
                           if (vErrors === null) {
-                            vErrors = [err184];
+                            vErrors = [err185];
                           } else {
-                            vErrors.push(err184);
+                            vErrors.push(err185);
                           }
                           errors++;
                         }
                       }
                     }
                   } else {
-                    const err185 = {
+                    const err186 = {
                       instancePath:
                         instancePath + '/calibration/structures/' + i8 + '/fpEntropyHistogram',
                       schemaPath:
@@ -8315,9 +8343,9 @@ function validate10(
                       message: 'must be array',
                     };
                     if (vErrors === null) {
-                      vErrors = [err185];
+                      vErrors = [err186];
                     } else {
-                      vErrors.push(err185);
+                      vErrors.push(err186);
                     }
                     errors++;
                   }
@@ -8334,7 +8362,7 @@ function validate10(
                         !isNaN(data81) &&
                         isFinite(data81)
                       )) {
-                        const err186 = {
+                        const err187 = {
                           instancePath:
                             instancePath +
                             '/calibration/structures/' +
@@ -8348,15 +8376,15 @@ function validate10(
                           message: 'must be integer',
                         };
                         if (vErrors === null) {
-                          vErrors = [err186];
+                          vErrors = [err187];
                         } else {
-                          vErrors.push(err186);
+                          vErrors.push(err187);
                         }
                         errors++;
                       }
                       if (typeof data81 == 'number' && isFinite(data81)) {
                         if (data81 < 0 || isNaN(data81)) {
-                          const err187 = {
+                          const err188 = {
                             instancePath:
                               instancePath +
                               '/calibration/structures/' +
@@ -8370,16 +8398,16 @@ function validate10(
                             message: 'must be >= 0',
                           };
                           if (vErrors === null) {
-                            vErrors = [err187];
+                            vErrors = [err188];
                           } else {
-                            vErrors.push(err187);
+                            vErrors.push(err188);
                           }
                           errors++;
                         }
                       }
                     }
                   } else {
-                    const err188 = {
+                    const err189 = {
                       instancePath:
                         instancePath + '/calibration/structures/' + i8 + '/fnEntropyHistogram',
                       schemaPath:
@@ -8389,15 +8417,212 @@ function validate10(
                       message: 'must be array',
                     };
                     if (vErrors === null) {
-                      vErrors = [err188];
+                      vErrors = [err189];
                     } else {
-                      vErrors.push(err188);
+                      vErrors.push(err189);
+                    }
+                    errors++;
+                  }
+                }
+                if (data65.sums !== undefined) {
+                  let data82 = data65.sums;
+                  if (data82 && typeof data82 == 'object' && !Array.isArray(data82)) {
+                    if (data82.pg === undefined) {
+                      const err190 = {
+                        instancePath: instancePath + '/calibration/structures/' + i8 + '/sums',
+                        schemaPath:
+                          '#/properties/calibration/properties/structures/items/properties/sums/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'pg' },
+                        message: "must have required property '" + 'pg' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err190];
+                      } else {
+                        vErrors.push(err190);
+                      }
+                      errors++;
+                    }
+                    if (data82.p === undefined) {
+                      const err191 = {
+                        instancePath: instancePath + '/calibration/structures/' + i8 + '/sums',
+                        schemaPath:
+                          '#/properties/calibration/properties/structures/items/properties/sums/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'p' },
+                        message: "must have required property '" + 'p' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err191];
+                      } else {
+                        vErrors.push(err191);
+                      }
+                      errors++;
+                    }
+                    if (data82.g === undefined) {
+                      const err192 = {
+                        instancePath: instancePath + '/calibration/structures/' + i8 + '/sums',
+                        schemaPath:
+                          '#/properties/calibration/properties/structures/items/properties/sums/required',
+                        keyword: 'required',
+                        params: { missingProperty: 'g' },
+                        message: "must have required property '" + 'g' + "'",
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err192];
+                      } else {
+                        vErrors.push(err192);
+                      }
+                      errors++;
+                    }
+                    for (const key15 in data82) {
+                      if (!(key15 === 'pg' || key15 === 'p' || key15 === 'g')) {
+                        const err193 = {
+                          instancePath: instancePath + '/calibration/structures/' + i8 + '/sums',
+                          schemaPath:
+                            '#/properties/calibration/properties/structures/items/properties/sums/additionalProperties',
+                          keyword: 'additionalProperties',
+                          params: { additionalProperty: key15 },
+                          message: 'must NOT have additional properties',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err193];
+                        } else {
+                          vErrors.push(err193);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data82.pg !== undefined) {
+                      let data83 = data82.pg;
+                      if (typeof data83 == 'number' && isFinite(data83)) {
+                        if (data83 < 0 || isNaN(data83)) {
+                          const err194 = {
+                            instancePath:
+                              instancePath + '/calibration/structures/' + i8 + '/sums/pg',
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/sums/properties/pg/minimum',
+                            keyword: 'minimum',
+                            params: { comparison: '>=', limit: 0 },
+                            message: 'must be >= 0',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err194];
+                          } else {
+                            vErrors.push(err194);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err195 = {
+                          instancePath: instancePath + '/calibration/structures/' + i8 + '/sums/pg',
+                          schemaPath:
+                            '#/properties/calibration/properties/structures/items/properties/sums/properties/pg/type',
+                          keyword: 'type',
+                          params: { type: 'number' },
+                          message: 'must be number',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err195];
+                        } else {
+                          vErrors.push(err195);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data82.p !== undefined) {
+                      let data84 = data82.p;
+                      if (typeof data84 == 'number' && isFinite(data84)) {
+                        if (data84 < 0 || isNaN(data84)) {
+                          const err196 = {
+                            instancePath:
+                              instancePath + '/calibration/structures/' + i8 + '/sums/p',
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/sums/properties/p/minimum',
+                            keyword: 'minimum',
+                            params: { comparison: '>=', limit: 0 },
+                            message: 'must be >= 0',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err196];
+                          } else {
+                            vErrors.push(err196);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err197 = {
+                          instancePath: instancePath + '/calibration/structures/' + i8 + '/sums/p',
+                          schemaPath:
+                            '#/properties/calibration/properties/structures/items/properties/sums/properties/p/type',
+                          keyword: 'type',
+                          params: { type: 'number' },
+                          message: 'must be number',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err197];
+                        } else {
+                          vErrors.push(err197);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data82.g !== undefined) {
+                      let data85 = data82.g;
+                      if (typeof data85 == 'number' && isFinite(data85)) {
+                        if (data85 < 0 || isNaN(data85)) {
+                          const err198 = {
+                            instancePath:
+                              instancePath + '/calibration/structures/' + i8 + '/sums/g',
+                            schemaPath:
+                              '#/properties/calibration/properties/structures/items/properties/sums/properties/g/minimum',
+                            keyword: 'minimum',
+                            params: { comparison: '>=', limit: 0 },
+                            message: 'must be >= 0',
+                          };
+                          if (vErrors === null) {
+                            vErrors = [err198];
+                          } else {
+                            vErrors.push(err198);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err199 = {
+                          instancePath: instancePath + '/calibration/structures/' + i8 + '/sums/g',
+                          schemaPath:
+                            '#/properties/calibration/properties/structures/items/properties/sums/properties/g/type',
+                          keyword: 'type',
+                          params: { type: 'number' },
+                          message: 'must be number',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err199];
+                        } else {
+                          vErrors.push(err199);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err200 = {
+                      instancePath: instancePath + '/calibration/structures/' + i8 + '/sums',
+                      schemaPath:
+                        '#/properties/calibration/properties/structures/items/properties/sums/type',
+                      keyword: 'type',
+                      params: { type: 'object' },
+                      message: 'must be object',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err200];
+                    } else {
+                      vErrors.push(err200);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err189 = {
+                const err201 = {
                   instancePath: instancePath + '/calibration/structures/' + i8,
                   schemaPath: '#/properties/calibration/properties/structures/items/type',
                   keyword: 'type',
@@ -8405,223 +8630,20 @@ function validate10(
                   message: 'must be object',
                 };
                 if (vErrors === null) {
-                  vErrors = [err189];
+                  vErrors = [err201];
                 } else {
-                  vErrors.push(err189);
+                  vErrors.push(err201);
                 }
                 errors++;
               }
             }
           } else {
-            const err190 = {
+            const err202 = {
               instancePath: instancePath + '/calibration/structures',
               schemaPath: '#/properties/calibration/properties/structures/type',
               keyword: 'type',
               params: { type: 'array' },
               message: 'must be array',
-            };
-            if (vErrors === null) {
-              vErrors = [err190];
-            } else {
-              vErrors.push(err190);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err191 = {
-          instancePath: instancePath + '/calibration',
-          schemaPath: '#/properties/calibration/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err191];
-        } else {
-          vErrors.push(err191);
-        }
-        errors++;
-      }
-    }
-    if (data.losses !== undefined) {
-      let data82 = data.losses;
-      if (data82 && typeof data82 == 'object' && !Array.isArray(data82)) {
-        if (data82.epsilon === undefined) {
-          const err192 = {
-            instancePath: instancePath + '/losses',
-            schemaPath: '#/properties/losses/required',
-            keyword: 'required',
-            params: { missingProperty: 'epsilon' },
-            message: "must have required property '" + 'epsilon' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err192];
-          } else {
-            vErrors.push(err192);
-          }
-          errors++;
-        }
-        if (data82.tverskyAlpha === undefined) {
-          const err193 = {
-            instancePath: instancePath + '/losses',
-            schemaPath: '#/properties/losses/required',
-            keyword: 'required',
-            params: { missingProperty: 'tverskyAlpha' },
-            message: "must have required property '" + 'tverskyAlpha' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err193];
-          } else {
-            vErrors.push(err193);
-          }
-          errors++;
-        }
-        if (data82.tverskyBeta === undefined) {
-          const err194 = {
-            instancePath: instancePath + '/losses',
-            schemaPath: '#/properties/losses/required',
-            keyword: 'required',
-            params: { missingProperty: 'tverskyBeta' },
-            message: "must have required property '" + 'tverskyBeta' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err194];
-          } else {
-            vErrors.push(err194);
-          }
-          errors++;
-        }
-        if (data82.rankings === undefined) {
-          const err195 = {
-            instancePath: instancePath + '/losses',
-            schemaPath: '#/properties/losses/required',
-            keyword: 'required',
-            params: { missingProperty: 'rankings' },
-            message: "must have required property '" + 'rankings' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err195];
-          } else {
-            vErrors.push(err195);
-          }
-          errors++;
-        }
-        for (const key15 in data82) {
-          if (!(
-            key15 === 'epsilon' ||
-            key15 === 'tverskyAlpha' ||
-            key15 === 'tverskyBeta' ||
-            key15 === 'rankings'
-          )) {
-            const err196 = {
-              instancePath: instancePath + '/losses',
-              schemaPath: '#/properties/losses/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key15 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err196];
-            } else {
-              vErrors.push(err196);
-            }
-            errors++;
-          }
-        }
-        if (data82.epsilon !== undefined) {
-          let data83 = data82.epsilon;
-          if (typeof data83 == 'number' && isFinite(data83)) {
-            if (data83 < 0 || isNaN(data83)) {
-              const err197 = {
-                instancePath: instancePath + '/losses/epsilon',
-                schemaPath: '#/properties/losses/properties/epsilon/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err197];
-              } else {
-                vErrors.push(err197);
-              }
-              errors++;
-            }
-          } else {
-            const err198 = {
-              instancePath: instancePath + '/losses/epsilon',
-              schemaPath: '#/properties/losses/properties/epsilon/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err198];
-            } else {
-              vErrors.push(err198);
-            }
-            errors++;
-          }
-        }
-        if (data82.tverskyAlpha !== undefined) {
-          let data84 = data82.tverskyAlpha;
-          if (typeof data84 == 'number' && isFinite(data84)) {
-            if (data84 < 0 || isNaN(data84)) {
-              const err199 = {
-                instancePath: instancePath + '/losses/tverskyAlpha',
-                schemaPath: '#/properties/losses/properties/tverskyAlpha/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err199];
-              } else {
-                vErrors.push(err199);
-              }
-              errors++;
-            }
-          } else {
-            const err200 = {
-              instancePath: instancePath + '/losses/tverskyAlpha',
-              schemaPath: '#/properties/losses/properties/tverskyAlpha/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
-            };
-            if (vErrors === null) {
-              vErrors = [err200];
-            } else {
-              vErrors.push(err200);
-            }
-            errors++;
-          }
-        }
-        if (data82.tverskyBeta !== undefined) {
-          let data85 = data82.tverskyBeta;
-          if (typeof data85 == 'number' && isFinite(data85)) {
-            if (data85 < 0 || isNaN(data85)) {
-              const err201 = {
-                instancePath: instancePath + '/losses/tverskyBeta',
-                schemaPath: '#/properties/losses/properties/tverskyBeta/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 0 },
-                message: 'must be >= 0',
-              };
-              if (vErrors === null) {
-                vErrors = [err201];
-              } else {
-                vErrors.push(err201);
-              }
-              errors++;
-            }
-          } else {
-            const err202 = {
-              instancePath: instancePath + '/losses/tverskyBeta',
-              schemaPath: '#/properties/losses/properties/tverskyBeta/type',
-              keyword: 'type',
-              params: { type: 'number' },
-              message: 'must be number',
             };
             if (vErrors === null) {
               vErrors = [err202];
@@ -8631,106 +8653,117 @@ function validate10(
             errors++;
           }
         }
-        if (data82.rankings !== undefined) {
-          let data86 = data82.rankings;
-          if (data86 && typeof data86 == 'object' && !Array.isArray(data86)) {
-            if (data86.dice === undefined) {
-              const err203 = {
-                instancePath: instancePath + '/losses/rankings',
-                schemaPath: '#/properties/losses/properties/rankings/required',
-                keyword: 'required',
-                params: { missingProperty: 'dice' },
-                message: "must have required property '" + 'dice' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err203];
-              } else {
-                vErrors.push(err203);
-              }
-              errors++;
+      } else {
+        const err203 = {
+          instancePath: instancePath + '/calibration',
+          schemaPath: '#/properties/calibration/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err203];
+        } else {
+          vErrors.push(err203);
+        }
+        errors++;
+      }
+    }
+    if (data.losses !== undefined) {
+      let data86 = data.losses;
+      if (data86 && typeof data86 == 'object' && !Array.isArray(data86)) {
+        if (data86.epsilon === undefined) {
+          const err204 = {
+            instancePath: instancePath + '/losses',
+            schemaPath: '#/properties/losses/required',
+            keyword: 'required',
+            params: { missingProperty: 'epsilon' },
+            message: "must have required property '" + 'epsilon' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err204];
+          } else {
+            vErrors.push(err204);
+          }
+          errors++;
+        }
+        if (data86.tverskyAlpha === undefined) {
+          const err205 = {
+            instancePath: instancePath + '/losses',
+            schemaPath: '#/properties/losses/required',
+            keyword: 'required',
+            params: { missingProperty: 'tverskyAlpha' },
+            message: "must have required property '" + 'tverskyAlpha' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err205];
+          } else {
+            vErrors.push(err205);
+          }
+          errors++;
+        }
+        if (data86.tverskyBeta === undefined) {
+          const err206 = {
+            instancePath: instancePath + '/losses',
+            schemaPath: '#/properties/losses/required',
+            keyword: 'required',
+            params: { missingProperty: 'tverskyBeta' },
+            message: "must have required property '" + 'tverskyBeta' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err206];
+          } else {
+            vErrors.push(err206);
+          }
+          errors++;
+        }
+        if (data86.rankings === undefined) {
+          const err207 = {
+            instancePath: instancePath + '/losses',
+            schemaPath: '#/properties/losses/required',
+            keyword: 'required',
+            params: { missingProperty: 'rankings' },
+            message: "must have required property '" + 'rankings' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err207];
+          } else {
+            vErrors.push(err207);
+          }
+          errors++;
+        }
+        for (const key16 in data86) {
+          if (!(
+            key16 === 'epsilon' ||
+            key16 === 'tverskyAlpha' ||
+            key16 === 'tverskyBeta' ||
+            key16 === 'rankings'
+          )) {
+            const err208 = {
+              instancePath: instancePath + '/losses',
+              schemaPath: '#/properties/losses/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key16 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err208];
+            } else {
+              vErrors.push(err208);
             }
-            if (data86.softDiceLoss === undefined) {
-              const err204 = {
-                instancePath: instancePath + '/losses/rankings',
-                schemaPath: '#/properties/losses/properties/rankings/required',
-                keyword: 'required',
-                params: { missingProperty: 'softDiceLoss' },
-                message: "must have required property '" + 'softDiceLoss' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err204];
-              } else {
-                vErrors.push(err204);
-              }
-              errors++;
-            }
-            if (data86.softJaccardLoss === undefined) {
-              const err205 = {
-                instancePath: instancePath + '/losses/rankings',
-                schemaPath: '#/properties/losses/properties/rankings/required',
-                keyword: 'required',
-                params: { missingProperty: 'softJaccardLoss' },
-                message: "must have required property '" + 'softJaccardLoss' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err205];
-              } else {
-                vErrors.push(err205);
-              }
-              errors++;
-            }
-            if (data86.lovaszLoss === undefined) {
-              const err206 = {
-                instancePath: instancePath + '/losses/rankings',
-                schemaPath: '#/properties/losses/properties/rankings/required',
-                keyword: 'required',
-                params: { missingProperty: 'lovaszLoss' },
-                message: "must have required property '" + 'lovaszLoss' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err206];
-              } else {
-                vErrors.push(err206);
-              }
-              errors++;
-            }
-            if (data86.ceLoss === undefined) {
-              const err207 = {
-                instancePath: instancePath + '/losses/rankings',
-                schemaPath: '#/properties/losses/properties/rankings/required',
-                keyword: 'required',
-                params: { missingProperty: 'ceLoss' },
-                message: "must have required property '" + 'ceLoss' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err207];
-              } else {
-                vErrors.push(err207);
-              }
-              errors++;
-            }
-            if (data86.weightedCeLoss === undefined) {
-              const err208 = {
-                instancePath: instancePath + '/losses/rankings',
-                schemaPath: '#/properties/losses/properties/rankings/required',
-                keyword: 'required',
-                params: { missingProperty: 'weightedCeLoss' },
-                message: "must have required property '" + 'weightedCeLoss' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err208];
-              } else {
-                vErrors.push(err208);
-              }
-              errors++;
-            }
-            if (data86.tverskyLoss === undefined) {
+            errors++;
+          }
+        }
+        if (data86.epsilon !== undefined) {
+          let data87 = data86.epsilon;
+          if (typeof data87 == 'number' && isFinite(data87)) {
+            if (data87 < 0 || isNaN(data87)) {
               const err209 = {
-                instancePath: instancePath + '/losses/rankings',
-                schemaPath: '#/properties/losses/properties/rankings/required',
-                keyword: 'required',
-                params: { missingProperty: 'tverskyLoss' },
-                message: "must have required property '" + 'tverskyLoss' + "'",
+                instancePath: instancePath + '/losses/epsilon',
+                schemaPath: '#/properties/losses/properties/epsilon/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
               };
               if (vErrors === null) {
                 vErrors = [err209];
@@ -8739,8 +8772,200 @@ function validate10(
               }
               errors++;
             }
-            if (data86.regionLoss === undefined) {
-              const err210 = {
+          } else {
+            const err210 = {
+              instancePath: instancePath + '/losses/epsilon',
+              schemaPath: '#/properties/losses/properties/epsilon/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err210];
+            } else {
+              vErrors.push(err210);
+            }
+            errors++;
+          }
+        }
+        if (data86.tverskyAlpha !== undefined) {
+          let data88 = data86.tverskyAlpha;
+          if (typeof data88 == 'number' && isFinite(data88)) {
+            if (data88 < 0 || isNaN(data88)) {
+              const err211 = {
+                instancePath: instancePath + '/losses/tverskyAlpha',
+                schemaPath: '#/properties/losses/properties/tverskyAlpha/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err211];
+              } else {
+                vErrors.push(err211);
+              }
+              errors++;
+            }
+          } else {
+            const err212 = {
+              instancePath: instancePath + '/losses/tverskyAlpha',
+              schemaPath: '#/properties/losses/properties/tverskyAlpha/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err212];
+            } else {
+              vErrors.push(err212);
+            }
+            errors++;
+          }
+        }
+        if (data86.tverskyBeta !== undefined) {
+          let data89 = data86.tverskyBeta;
+          if (typeof data89 == 'number' && isFinite(data89)) {
+            if (data89 < 0 || isNaN(data89)) {
+              const err213 = {
+                instancePath: instancePath + '/losses/tverskyBeta',
+                schemaPath: '#/properties/losses/properties/tverskyBeta/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err213];
+              } else {
+                vErrors.push(err213);
+              }
+              errors++;
+            }
+          } else {
+            const err214 = {
+              instancePath: instancePath + '/losses/tverskyBeta',
+              schemaPath: '#/properties/losses/properties/tverskyBeta/type',
+              keyword: 'type',
+              params: { type: 'number' },
+              message: 'must be number',
+            };
+            if (vErrors === null) {
+              vErrors = [err214];
+            } else {
+              vErrors.push(err214);
+            }
+            errors++;
+          }
+        }
+        if (data86.rankings !== undefined) {
+          let data90 = data86.rankings;
+          if (data90 && typeof data90 == 'object' && !Array.isArray(data90)) {
+            if (data90.dice === undefined) {
+              const err215 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'dice' },
+                message: "must have required property '" + 'dice' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err215];
+              } else {
+                vErrors.push(err215);
+              }
+              errors++;
+            }
+            if (data90.softDiceLoss === undefined) {
+              const err216 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'softDiceLoss' },
+                message: "must have required property '" + 'softDiceLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err216];
+              } else {
+                vErrors.push(err216);
+              }
+              errors++;
+            }
+            if (data90.softJaccardLoss === undefined) {
+              const err217 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'softJaccardLoss' },
+                message: "must have required property '" + 'softJaccardLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err217];
+              } else {
+                vErrors.push(err217);
+              }
+              errors++;
+            }
+            if (data90.lovaszLoss === undefined) {
+              const err218 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'lovaszLoss' },
+                message: "must have required property '" + 'lovaszLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err218];
+              } else {
+                vErrors.push(err218);
+              }
+              errors++;
+            }
+            if (data90.ceLoss === undefined) {
+              const err219 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'ceLoss' },
+                message: "must have required property '" + 'ceLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err219];
+              } else {
+                vErrors.push(err219);
+              }
+              errors++;
+            }
+            if (data90.weightedCeLoss === undefined) {
+              const err220 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'weightedCeLoss' },
+                message: "must have required property '" + 'weightedCeLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err220];
+              } else {
+                vErrors.push(err220);
+              }
+              errors++;
+            }
+            if (data90.tverskyLoss === undefined) {
+              const err221 = {
+                instancePath: instancePath + '/losses/rankings',
+                schemaPath: '#/properties/losses/properties/rankings/required',
+                keyword: 'required',
+                params: { missingProperty: 'tverskyLoss' },
+                message: "must have required property '" + 'tverskyLoss' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err221];
+              } else {
+                vErrors.push(err221);
+              }
+              errors++;
+            }
+            if (data90.regionLoss === undefined) {
+              const err222 = {
                 instancePath: instancePath + '/losses/rankings',
                 schemaPath: '#/properties/losses/properties/rankings/required',
                 keyword: 'required',
@@ -8748,265 +8973,29 @@ function validate10(
                 message: "must have required property '" + 'regionLoss' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err210];
+                vErrors = [err222];
               } else {
-                vErrors.push(err210);
+                vErrors.push(err222);
               }
               errors++;
             }
-            for (const key16 in data86) {
+            for (const key17 in data90) {
               if (!(
-                key16 === 'dice' ||
-                key16 === 'softDiceLoss' ||
-                key16 === 'softJaccardLoss' ||
-                key16 === 'lovaszLoss' ||
-                key16 === 'ceLoss' ||
-                key16 === 'weightedCeLoss' ||
-                key16 === 'tverskyLoss' ||
-                key16 === 'regionLoss'
+                key17 === 'dice' ||
+                key17 === 'softDiceLoss' ||
+                key17 === 'softJaccardLoss' ||
+                key17 === 'lovaszLoss' ||
+                key17 === 'ceLoss' ||
+                key17 === 'weightedCeLoss' ||
+                key17 === 'tverskyLoss' ||
+                key17 === 'regionLoss'
               )) {
-                const err211 = {
+                const err223 = {
                   instancePath: instancePath + '/losses/rankings',
                   schemaPath: '#/properties/losses/properties/rankings/additionalProperties',
                   keyword: 'additionalProperties',
-                  params: { additionalProperty: key16 },
+                  params: { additionalProperty: key17 },
                   message: 'must NOT have additional properties',
-                };
-                if (vErrors === null) {
-                  vErrors = [err211];
-                } else {
-                  vErrors.push(err211);
-                }
-                errors++;
-              }
-            }
-            if (data86.dice !== undefined) {
-              let data87 = data86.dice;
-              if (Array.isArray(data87)) {
-                const len14 = data87.length;
-                for (let i14 = 0; i14 < len14; i14++) {
-                  let data88 = data87[i14];
-                  if (!(
-                    typeof data88 == 'number' &&
-                    !(data88 % 1) &&
-                    !isNaN(data88) &&
-                    isFinite(data88)
-                  )) {
-                    const err212 = {
-                      instancePath: instancePath + '/losses/rankings/dice/' + i14,
-                      schemaPath:
-                        '#/properties/losses/properties/rankings/properties/dice/items/type',
-                      keyword: 'type',
-                      params: { type: 'integer' },
-                      message: 'must be integer',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err212];
-                    } else {
-                      vErrors.push(err212);
-                    }
-                    errors++;
-                  }
-                  if (typeof data88 == 'number' && isFinite(data88)) {
-                    if (data88 > 65535 || isNaN(data88)) {
-                      const err213 = {
-                        instancePath: instancePath + '/losses/rankings/dice/' + i14,
-                        schemaPath:
-                          '#/properties/losses/properties/rankings/properties/dice/items/maximum',
-                        keyword: 'maximum',
-                        params: { comparison: '<=', limit: 65535 },
-                        message: 'must be <= 65535',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err213];
-                      } else {
-                        vErrors.push(err213);
-                      }
-                      errors++;
-                    }
-                    if (data88 < 1 || isNaN(data88)) {
-                      const err214 = {
-                        instancePath: instancePath + '/losses/rankings/dice/' + i14,
-                        schemaPath:
-                          '#/properties/losses/properties/rankings/properties/dice/items/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 1 },
-                        message: 'must be >= 1',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err214];
-                      } else {
-                        vErrors.push(err214);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-              } else {
-                const err215 = {
-                  instancePath: instancePath + '/losses/rankings/dice',
-                  schemaPath: '#/properties/losses/properties/rankings/properties/dice/type',
-                  keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
-                };
-                if (vErrors === null) {
-                  vErrors = [err215];
-                } else {
-                  vErrors.push(err215);
-                }
-                errors++;
-              }
-            }
-            if (data86.softDiceLoss !== undefined) {
-              let data89 = data86.softDiceLoss;
-              if (Array.isArray(data89)) {
-                const len15 = data89.length;
-                for (let i15 = 0; i15 < len15; i15++) {
-                  let data90 = data89[i15];
-                  if (!(
-                    typeof data90 == 'number' &&
-                    !(data90 % 1) &&
-                    !isNaN(data90) &&
-                    isFinite(data90)
-                  )) {
-                    const err216 = {
-                      instancePath: instancePath + '/losses/rankings/softDiceLoss/' + i15,
-                      schemaPath:
-                        '#/properties/losses/properties/rankings/properties/softDiceLoss/items/type',
-                      keyword: 'type',
-                      params: { type: 'integer' },
-                      message: 'must be integer',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err216];
-                    } else {
-                      vErrors.push(err216);
-                    }
-                    errors++;
-                  }
-                  if (typeof data90 == 'number' && isFinite(data90)) {
-                    if (data90 > 65535 || isNaN(data90)) {
-                      const err217 = {
-                        instancePath: instancePath + '/losses/rankings/softDiceLoss/' + i15,
-                        schemaPath:
-                          '#/properties/losses/properties/rankings/properties/softDiceLoss/items/maximum',
-                        keyword: 'maximum',
-                        params: { comparison: '<=', limit: 65535 },
-                        message: 'must be <= 65535',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err217];
-                      } else {
-                        vErrors.push(err217);
-                      }
-                      errors++;
-                    }
-                    if (data90 < 1 || isNaN(data90)) {
-                      const err218 = {
-                        instancePath: instancePath + '/losses/rankings/softDiceLoss/' + i15,
-                        schemaPath:
-                          '#/properties/losses/properties/rankings/properties/softDiceLoss/items/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 1 },
-                        message: 'must be >= 1',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err218];
-                      } else {
-                        vErrors.push(err218);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-              } else {
-                const err219 = {
-                  instancePath: instancePath + '/losses/rankings/softDiceLoss',
-                  schemaPath:
-                    '#/properties/losses/properties/rankings/properties/softDiceLoss/type',
-                  keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
-                };
-                if (vErrors === null) {
-                  vErrors = [err219];
-                } else {
-                  vErrors.push(err219);
-                }
-                errors++;
-              }
-            }
-            if (data86.softJaccardLoss !== undefined) {
-              let data91 = data86.softJaccardLoss;
-              if (Array.isArray(data91)) {
-                const len16 = data91.length;
-                for (let i16 = 0; i16 < len16; i16++) {
-                  let data92 = data91[i16];
-                  if (!(
-                    typeof data92 == 'number' &&
-                    !(data92 % 1) &&
-                    !isNaN(data92) &&
-                    isFinite(data92)
-                  )) {
-                    const err220 = {
-                      instancePath: instancePath + '/losses/rankings/softJaccardLoss/' + i16,
-                      schemaPath:
-                        '#/properties/losses/properties/rankings/properties/softJaccardLoss/items/type',
-                      keyword: 'type',
-                      params: { type: 'integer' },
-                      message: 'must be integer',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err220];
-                    } else {
-                      vErrors.push(err220);
-                    }
-                    errors++;
-                  }
-                  if (typeof data92 == 'number' && isFinite(data92)) {
-                    if (data92 > 65535 || isNaN(data92)) {
-                      const err221 = {
-                        instancePath: instancePath + '/losses/rankings/softJaccardLoss/' + i16,
-                        schemaPath:
-                          '#/properties/losses/properties/rankings/properties/softJaccardLoss/items/maximum',
-                        keyword: 'maximum',
-                        params: { comparison: '<=', limit: 65535 },
-                        message: 'must be <= 65535',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err221];
-                      } else {
-                        vErrors.push(err221);
-                      }
-                      errors++;
-                    }
-                    if (data92 < 1 || isNaN(data92)) {
-                      const err222 = {
-                        instancePath: instancePath + '/losses/rankings/softJaccardLoss/' + i16,
-                        schemaPath:
-                          '#/properties/losses/properties/rankings/properties/softJaccardLoss/items/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 1 },
-                        message: 'must be >= 1',
-                      };
-                      if (vErrors === null) {
-                        vErrors = [err222];
-                      } else {
-                        vErrors.push(err222);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-              } else {
-                const err223 = {
-                  instancePath: instancePath + '/losses/rankings/softJaccardLoss',
-                  schemaPath:
-                    '#/properties/losses/properties/rankings/properties/softJaccardLoss/type',
-                  keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
                 };
                 if (vErrors === null) {
                   vErrors = [err223];
@@ -9016,22 +9005,22 @@ function validate10(
                 errors++;
               }
             }
-            if (data86.lovaszLoss !== undefined) {
-              let data93 = data86.lovaszLoss;
-              if (Array.isArray(data93)) {
-                const len17 = data93.length;
-                for (let i17 = 0; i17 < len17; i17++) {
-                  let data94 = data93[i17];
+            if (data90.dice !== undefined) {
+              let data91 = data90.dice;
+              if (Array.isArray(data91)) {
+                const len14 = data91.length;
+                for (let i14 = 0; i14 < len14; i14++) {
+                  let data92 = data91[i14];
                   if (!(
-                    typeof data94 == 'number' &&
-                    !(data94 % 1) &&
-                    !isNaN(data94) &&
-                    isFinite(data94)
+                    typeof data92 == 'number' &&
+                    !(data92 % 1) &&
+                    !isNaN(data92) &&
+                    isFinite(data92)
                   )) {
                     const err224 = {
-                      instancePath: instancePath + '/losses/rankings/lovaszLoss/' + i17,
+                      instancePath: instancePath + '/losses/rankings/dice/' + i14,
                       schemaPath:
-                        '#/properties/losses/properties/rankings/properties/lovaszLoss/items/type',
+                        '#/properties/losses/properties/rankings/properties/dice/items/type',
                       keyword: 'type',
                       params: { type: 'integer' },
                       message: 'must be integer',
@@ -9043,12 +9032,12 @@ function validate10(
                     }
                     errors++;
                   }
-                  if (typeof data94 == 'number' && isFinite(data94)) {
-                    if (data94 > 65535 || isNaN(data94)) {
+                  if (typeof data92 == 'number' && isFinite(data92)) {
+                    if (data92 > 65535 || isNaN(data92)) {
                       const err225 = {
-                        instancePath: instancePath + '/losses/rankings/lovaszLoss/' + i17,
+                        instancePath: instancePath + '/losses/rankings/dice/' + i14,
                         schemaPath:
-                          '#/properties/losses/properties/rankings/properties/lovaszLoss/items/maximum',
+                          '#/properties/losses/properties/rankings/properties/dice/items/maximum',
                         keyword: 'maximum',
                         params: { comparison: '<=', limit: 65535 },
                         message: 'must be <= 65535',
@@ -9060,11 +9049,11 @@ function validate10(
                       }
                       errors++;
                     }
-                    if (data94 < 1 || isNaN(data94)) {
+                    if (data92 < 1 || isNaN(data92)) {
                       const err226 = {
-                        instancePath: instancePath + '/losses/rankings/lovaszLoss/' + i17,
+                        instancePath: instancePath + '/losses/rankings/dice/' + i14,
                         schemaPath:
-                          '#/properties/losses/properties/rankings/properties/lovaszLoss/items/minimum',
+                          '#/properties/losses/properties/rankings/properties/dice/items/minimum',
                         keyword: 'minimum',
                         params: { comparison: '>=', limit: 1 },
                         message: 'must be >= 1',
@@ -9080,8 +9069,8 @@ function validate10(
                 }
               } else {
                 const err227 = {
-                  instancePath: instancePath + '/losses/rankings/lovaszLoss',
-                  schemaPath: '#/properties/losses/properties/rankings/properties/lovaszLoss/type',
+                  instancePath: instancePath + '/losses/rankings/dice',
+                  schemaPath: '#/properties/losses/properties/rankings/properties/dice/type',
                   keyword: 'type',
                   params: { type: 'array' },
                   message: 'must be array',
@@ -9094,22 +9083,22 @@ function validate10(
                 errors++;
               }
             }
-            if (data86.ceLoss !== undefined) {
-              let data95 = data86.ceLoss;
-              if (Array.isArray(data95)) {
-                const len18 = data95.length;
-                for (let i18 = 0; i18 < len18; i18++) {
-                  let data96 = data95[i18];
+            if (data90.softDiceLoss !== undefined) {
+              let data93 = data90.softDiceLoss;
+              if (Array.isArray(data93)) {
+                const len15 = data93.length;
+                for (let i15 = 0; i15 < len15; i15++) {
+                  let data94 = data93[i15];
                   if (!(
-                    typeof data96 == 'number' &&
-                    !(data96 % 1) &&
-                    !isNaN(data96) &&
-                    isFinite(data96)
+                    typeof data94 == 'number' &&
+                    !(data94 % 1) &&
+                    !isNaN(data94) &&
+                    isFinite(data94)
                   )) {
                     const err228 = {
-                      instancePath: instancePath + '/losses/rankings/ceLoss/' + i18,
+                      instancePath: instancePath + '/losses/rankings/softDiceLoss/' + i15,
                       schemaPath:
-                        '#/properties/losses/properties/rankings/properties/ceLoss/items/type',
+                        '#/properties/losses/properties/rankings/properties/softDiceLoss/items/type',
                       keyword: 'type',
                       params: { type: 'integer' },
                       message: 'must be integer',
@@ -9121,12 +9110,12 @@ function validate10(
                     }
                     errors++;
                   }
-                  if (typeof data96 == 'number' && isFinite(data96)) {
-                    if (data96 > 65535 || isNaN(data96)) {
+                  if (typeof data94 == 'number' && isFinite(data94)) {
+                    if (data94 > 65535 || isNaN(data94)) {
                       const err229 = {
-                        instancePath: instancePath + '/losses/rankings/ceLoss/' + i18,
+                        instancePath: instancePath + '/losses/rankings/softDiceLoss/' + i15,
                         schemaPath:
-                          '#/properties/losses/properties/rankings/properties/ceLoss/items/maximum',
+                          '#/properties/losses/properties/rankings/properties/softDiceLoss/items/maximum',
                         keyword: 'maximum',
                         params: { comparison: '<=', limit: 65535 },
                         message: 'must be <= 65535',
@@ -9138,11 +9127,11 @@ function validate10(
                       }
                       errors++;
                     }
-                    if (data96 < 1 || isNaN(data96)) {
+                    if (data94 < 1 || isNaN(data94)) {
                       const err230 = {
-                        instancePath: instancePath + '/losses/rankings/ceLoss/' + i18,
+                        instancePath: instancePath + '/losses/rankings/softDiceLoss/' + i15,
                         schemaPath:
-                          '#/properties/losses/properties/rankings/properties/ceLoss/items/minimum',
+                          '#/properties/losses/properties/rankings/properties/softDiceLoss/items/minimum',
                         keyword: 'minimum',
                         params: { comparison: '>=', limit: 1 },
                         message: 'must be >= 1',
@@ -9158,8 +9147,9 @@ function validate10(
                 }
               } else {
                 const err231 = {
-                  instancePath: instancePath + '/losses/rankings/ceLoss',
-                  schemaPath: '#/properties/losses/properties/rankings/properties/ceLoss/type',
+                  instancePath: instancePath + '/losses/rankings/softDiceLoss',
+                  schemaPath:
+                    '#/properties/losses/properties/rankings/properties/softDiceLoss/type',
                   keyword: 'type',
                   params: { type: 'array' },
                   message: 'must be array',
@@ -9172,22 +9162,22 @@ function validate10(
                 errors++;
               }
             }
-            if (data86.weightedCeLoss !== undefined) {
-              let data97 = data86.weightedCeLoss;
-              if (Array.isArray(data97)) {
-                const len19 = data97.length;
-                for (let i19 = 0; i19 < len19; i19++) {
-                  let data98 = data97[i19];
+            if (data90.softJaccardLoss !== undefined) {
+              let data95 = data90.softJaccardLoss;
+              if (Array.isArray(data95)) {
+                const len16 = data95.length;
+                for (let i16 = 0; i16 < len16; i16++) {
+                  let data96 = data95[i16];
                   if (!(
-                    typeof data98 == 'number' &&
-                    !(data98 % 1) &&
-                    !isNaN(data98) &&
-                    isFinite(data98)
+                    typeof data96 == 'number' &&
+                    !(data96 % 1) &&
+                    !isNaN(data96) &&
+                    isFinite(data96)
                   )) {
                     const err232 = {
-                      instancePath: instancePath + '/losses/rankings/weightedCeLoss/' + i19,
+                      instancePath: instancePath + '/losses/rankings/softJaccardLoss/' + i16,
                       schemaPath:
-                        '#/properties/losses/properties/rankings/properties/weightedCeLoss/items/type',
+                        '#/properties/losses/properties/rankings/properties/softJaccardLoss/items/type',
                       keyword: 'type',
                       params: { type: 'integer' },
                       message: 'must be integer',
@@ -9199,12 +9189,12 @@ function validate10(
                     }
                     errors++;
                   }
-                  if (typeof data98 == 'number' && isFinite(data98)) {
-                    if (data98 > 65535 || isNaN(data98)) {
+                  if (typeof data96 == 'number' && isFinite(data96)) {
+                    if (data96 > 65535 || isNaN(data96)) {
                       const err233 = {
-                        instancePath: instancePath + '/losses/rankings/weightedCeLoss/' + i19,
+                        instancePath: instancePath + '/losses/rankings/softJaccardLoss/' + i16,
                         schemaPath:
-                          '#/properties/losses/properties/rankings/properties/weightedCeLoss/items/maximum',
+                          '#/properties/losses/properties/rankings/properties/softJaccardLoss/items/maximum',
                         keyword: 'maximum',
                         params: { comparison: '<=', limit: 65535 },
                         message: 'must be <= 65535',
@@ -9216,11 +9206,11 @@ function validate10(
                       }
                       errors++;
                     }
-                    if (data98 < 1 || isNaN(data98)) {
+                    if (data96 < 1 || isNaN(data96)) {
                       const err234 = {
-                        instancePath: instancePath + '/losses/rankings/weightedCeLoss/' + i19,
+                        instancePath: instancePath + '/losses/rankings/softJaccardLoss/' + i16,
                         schemaPath:
-                          '#/properties/losses/properties/rankings/properties/weightedCeLoss/items/minimum',
+                          '#/properties/losses/properties/rankings/properties/softJaccardLoss/items/minimum',
                         keyword: 'minimum',
                         params: { comparison: '>=', limit: 1 },
                         message: 'must be >= 1',
@@ -9236,9 +9226,9 @@ function validate10(
                 }
               } else {
                 const err235 = {
-                  instancePath: instancePath + '/losses/rankings/weightedCeLoss',
+                  instancePath: instancePath + '/losses/rankings/softJaccardLoss',
                   schemaPath:
-                    '#/properties/losses/properties/rankings/properties/weightedCeLoss/type',
+                    '#/properties/losses/properties/rankings/properties/softJaccardLoss/type',
                   keyword: 'type',
                   params: { type: 'array' },
                   message: 'must be array',
@@ -9251,22 +9241,22 @@ function validate10(
                 errors++;
               }
             }
-            if (data86.tverskyLoss !== undefined) {
-              let data99 = data86.tverskyLoss;
-              if (Array.isArray(data99)) {
-                const len20 = data99.length;
-                for (let i20 = 0; i20 < len20; i20++) {
-                  let data100 = data99[i20];
+            if (data90.lovaszLoss !== undefined) {
+              let data97 = data90.lovaszLoss;
+              if (Array.isArray(data97)) {
+                const len17 = data97.length;
+                for (let i17 = 0; i17 < len17; i17++) {
+                  let data98 = data97[i17];
                   if (!(
-                    typeof data100 == 'number' &&
-                    !(data100 % 1) &&
-                    !isNaN(data100) &&
-                    isFinite(data100)
+                    typeof data98 == 'number' &&
+                    !(data98 % 1) &&
+                    !isNaN(data98) &&
+                    isFinite(data98)
                   )) {
                     const err236 = {
-                      instancePath: instancePath + '/losses/rankings/tverskyLoss/' + i20,
+                      instancePath: instancePath + '/losses/rankings/lovaszLoss/' + i17,
                       schemaPath:
-                        '#/properties/losses/properties/rankings/properties/tverskyLoss/items/type',
+                        '#/properties/losses/properties/rankings/properties/lovaszLoss/items/type',
                       keyword: 'type',
                       params: { type: 'integer' },
                       message: 'must be integer',
@@ -9278,12 +9268,12 @@ function validate10(
                     }
                     errors++;
                   }
-                  if (typeof data100 == 'number' && isFinite(data100)) {
-                    if (data100 > 65535 || isNaN(data100)) {
+                  if (typeof data98 == 'number' && isFinite(data98)) {
+                    if (data98 > 65535 || isNaN(data98)) {
                       const err237 = {
-                        instancePath: instancePath + '/losses/rankings/tverskyLoss/' + i20,
+                        instancePath: instancePath + '/losses/rankings/lovaszLoss/' + i17,
                         schemaPath:
-                          '#/properties/losses/properties/rankings/properties/tverskyLoss/items/maximum',
+                          '#/properties/losses/properties/rankings/properties/lovaszLoss/items/maximum',
                         keyword: 'maximum',
                         params: { comparison: '<=', limit: 65535 },
                         message: 'must be <= 65535',
@@ -9295,11 +9285,11 @@ function validate10(
                       }
                       errors++;
                     }
-                    if (data100 < 1 || isNaN(data100)) {
+                    if (data98 < 1 || isNaN(data98)) {
                       const err238 = {
-                        instancePath: instancePath + '/losses/rankings/tverskyLoss/' + i20,
+                        instancePath: instancePath + '/losses/rankings/lovaszLoss/' + i17,
                         schemaPath:
-                          '#/properties/losses/properties/rankings/properties/tverskyLoss/items/minimum',
+                          '#/properties/losses/properties/rankings/properties/lovaszLoss/items/minimum',
                         keyword: 'minimum',
                         params: { comparison: '>=', limit: 1 },
                         message: 'must be >= 1',
@@ -9315,8 +9305,8 @@ function validate10(
                 }
               } else {
                 const err239 = {
-                  instancePath: instancePath + '/losses/rankings/tverskyLoss',
-                  schemaPath: '#/properties/losses/properties/rankings/properties/tverskyLoss/type',
+                  instancePath: instancePath + '/losses/rankings/lovaszLoss',
+                  schemaPath: '#/properties/losses/properties/rankings/properties/lovaszLoss/type',
                   keyword: 'type',
                   params: { type: 'array' },
                   message: 'must be array',
@@ -9329,22 +9319,22 @@ function validate10(
                 errors++;
               }
             }
-            if (data86.regionLoss !== undefined) {
-              let data101 = data86.regionLoss;
-              if (Array.isArray(data101)) {
-                const len21 = data101.length;
-                for (let i21 = 0; i21 < len21; i21++) {
-                  let data102 = data101[i21];
+            if (data90.ceLoss !== undefined) {
+              let data99 = data90.ceLoss;
+              if (Array.isArray(data99)) {
+                const len18 = data99.length;
+                for (let i18 = 0; i18 < len18; i18++) {
+                  let data100 = data99[i18];
                   if (!(
-                    typeof data102 == 'number' &&
-                    !(data102 % 1) &&
-                    !isNaN(data102) &&
-                    isFinite(data102)
+                    typeof data100 == 'number' &&
+                    !(data100 % 1) &&
+                    !isNaN(data100) &&
+                    isFinite(data100)
                   )) {
                     const err240 = {
-                      instancePath: instancePath + '/losses/rankings/regionLoss/' + i21,
+                      instancePath: instancePath + '/losses/rankings/ceLoss/' + i18,
                       schemaPath:
-                        '#/properties/losses/properties/rankings/properties/regionLoss/items/type',
+                        '#/properties/losses/properties/rankings/properties/ceLoss/items/type',
                       keyword: 'type',
                       params: { type: 'integer' },
                       message: 'must be integer',
@@ -9356,12 +9346,12 @@ function validate10(
                     }
                     errors++;
                   }
-                  if (typeof data102 == 'number' && isFinite(data102)) {
-                    if (data102 > 65535 || isNaN(data102)) {
+                  if (typeof data100 == 'number' && isFinite(data100)) {
+                    if (data100 > 65535 || isNaN(data100)) {
                       const err241 = {
-                        instancePath: instancePath + '/losses/rankings/regionLoss/' + i21,
+                        instancePath: instancePath + '/losses/rankings/ceLoss/' + i18,
                         schemaPath:
-                          '#/properties/losses/properties/rankings/properties/regionLoss/items/maximum',
+                          '#/properties/losses/properties/rankings/properties/ceLoss/items/maximum',
                         keyword: 'maximum',
                         params: { comparison: '<=', limit: 65535 },
                         message: 'must be <= 65535',
@@ -9373,11 +9363,11 @@ function validate10(
                       }
                       errors++;
                     }
-                    if (data102 < 1 || isNaN(data102)) {
+                    if (data100 < 1 || isNaN(data100)) {
                       const err242 = {
-                        instancePath: instancePath + '/losses/rankings/regionLoss/' + i21,
+                        instancePath: instancePath + '/losses/rankings/ceLoss/' + i18,
                         schemaPath:
-                          '#/properties/losses/properties/rankings/properties/regionLoss/items/minimum',
+                          '#/properties/losses/properties/rankings/properties/ceLoss/items/minimum',
                         keyword: 'minimum',
                         params: { comparison: '>=', limit: 1 },
                         message: 'must be >= 1',
@@ -9393,8 +9383,8 @@ function validate10(
                 }
               } else {
                 const err243 = {
-                  instancePath: instancePath + '/losses/rankings/regionLoss',
-                  schemaPath: '#/properties/losses/properties/rankings/properties/regionLoss/type',
+                  instancePath: instancePath + '/losses/rankings/ceLoss',
+                  schemaPath: '#/properties/losses/properties/rankings/properties/ceLoss/type',
                   keyword: 'type',
                   params: { type: 'array' },
                   message: 'must be array',
@@ -9407,167 +9397,179 @@ function validate10(
                 errors++;
               }
             }
-          } else {
-            const err244 = {
-              instancePath: instancePath + '/losses/rankings',
-              schemaPath: '#/properties/losses/properties/rankings/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err244];
-            } else {
-              vErrors.push(err244);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err245 = {
-          instancePath: instancePath + '/losses',
-          schemaPath: '#/properties/losses/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err245];
-        } else {
-          vErrors.push(err245);
-        }
-        errors++;
-      }
-    }
-    if (data.confusion !== undefined) {
-      let data103 = data.confusion;
-      if (data103 && typeof data103 == 'object' && !Array.isArray(data103)) {
-        if (data103.labels === undefined) {
-          const err246 = {
-            instancePath: instancePath + '/confusion',
-            schemaPath: '#/properties/confusion/required',
-            keyword: 'required',
-            params: { missingProperty: 'labels' },
-            message: "must have required property '" + 'labels' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err246];
-          } else {
-            vErrors.push(err246);
-          }
-          errors++;
-        }
-        if (data103.counts === undefined) {
-          const err247 = {
-            instancePath: instancePath + '/confusion',
-            schemaPath: '#/properties/confusion/required',
-            keyword: 'required',
-            params: { missingProperty: 'counts' },
-            message: "must have required property '" + 'counts' + "'",
-          };
-          if (vErrors === null) {
-            vErrors = [err247];
-          } else {
-            vErrors.push(err247);
-          }
-          errors++;
-        }
-        for (const key17 in data103) {
-          if (!(key17 === 'labels' || key17 === 'counts')) {
-            const err248 = {
-              instancePath: instancePath + '/confusion',
-              schemaPath: '#/properties/confusion/additionalProperties',
-              keyword: 'additionalProperties',
-              params: { additionalProperty: key17 },
-              message: 'must NOT have additional properties',
-            };
-            if (vErrors === null) {
-              vErrors = [err248];
-            } else {
-              vErrors.push(err248);
-            }
-            errors++;
-          }
-        }
-        if (data103.labels !== undefined) {
-          let data104 = data103.labels;
-          if (Array.isArray(data104)) {
-            const len22 = data104.length;
-            for (let i22 = 0; i22 < len22; i22++) {
-              let data105 = data104[i22];
-              if (!(
-                typeof data105 == 'number' &&
-                !(data105 % 1) &&
-                !isNaN(data105) &&
-                isFinite(data105)
-              )) {
-                const err249 = {
-                  instancePath: instancePath + '/confusion/labels/' + i22,
-                  schemaPath: '#/properties/confusion/properties/labels/items/type',
+            if (data90.weightedCeLoss !== undefined) {
+              let data101 = data90.weightedCeLoss;
+              if (Array.isArray(data101)) {
+                const len19 = data101.length;
+                for (let i19 = 0; i19 < len19; i19++) {
+                  let data102 = data101[i19];
+                  if (!(
+                    typeof data102 == 'number' &&
+                    !(data102 % 1) &&
+                    !isNaN(data102) &&
+                    isFinite(data102)
+                  )) {
+                    const err244 = {
+                      instancePath: instancePath + '/losses/rankings/weightedCeLoss/' + i19,
+                      schemaPath:
+                        '#/properties/losses/properties/rankings/properties/weightedCeLoss/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err244];
+                    } else {
+                      vErrors.push(err244);
+                    }
+                    errors++;
+                  }
+                  if (typeof data102 == 'number' && isFinite(data102)) {
+                    if (data102 > 65535 || isNaN(data102)) {
+                      const err245 = {
+                        instancePath: instancePath + '/losses/rankings/weightedCeLoss/' + i19,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/weightedCeLoss/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err245];
+                      } else {
+                        vErrors.push(err245);
+                      }
+                      errors++;
+                    }
+                    if (data102 < 1 || isNaN(data102)) {
+                      const err246 = {
+                        instancePath: instancePath + '/losses/rankings/weightedCeLoss/' + i19,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/weightedCeLoss/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err246];
+                      } else {
+                        vErrors.push(err246);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err247 = {
+                  instancePath: instancePath + '/losses/rankings/weightedCeLoss',
+                  schemaPath:
+                    '#/properties/losses/properties/rankings/properties/weightedCeLoss/type',
                   keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
+                  params: { type: 'array' },
+                  message: 'must be array',
                 };
                 if (vErrors === null) {
-                  vErrors = [err249];
+                  vErrors = [err247];
                 } else {
-                  vErrors.push(err249);
+                  vErrors.push(err247);
                 }
                 errors++;
               }
-              if (typeof data105 == 'number' && isFinite(data105)) {
-                if (data105 < 0 || isNaN(data105)) {
-                  const err250 = {
-                    instancePath: instancePath + '/confusion/labels/' + i22,
-                    schemaPath: '#/properties/confusion/properties/labels/items/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 0 },
-                    message: 'must be >= 0',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err250];
-                  } else {
-                    vErrors.push(err250);
+            }
+            if (data90.tverskyLoss !== undefined) {
+              let data103 = data90.tverskyLoss;
+              if (Array.isArray(data103)) {
+                const len20 = data103.length;
+                for (let i20 = 0; i20 < len20; i20++) {
+                  let data104 = data103[i20];
+                  if (!(
+                    typeof data104 == 'number' &&
+                    !(data104 % 1) &&
+                    !isNaN(data104) &&
+                    isFinite(data104)
+                  )) {
+                    const err248 = {
+                      instancePath: instancePath + '/losses/rankings/tverskyLoss/' + i20,
+                      schemaPath:
+                        '#/properties/losses/properties/rankings/properties/tverskyLoss/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err248];
+                    } else {
+                      vErrors.push(err248);
+                    }
+                    errors++;
                   }
-                  errors++;
+                  if (typeof data104 == 'number' && isFinite(data104)) {
+                    if (data104 > 65535 || isNaN(data104)) {
+                      const err249 = {
+                        instancePath: instancePath + '/losses/rankings/tverskyLoss/' + i20,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/tverskyLoss/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err249];
+                      } else {
+                        vErrors.push(err249);
+                      }
+                      errors++;
+                    }
+                    if (data104 < 1 || isNaN(data104)) {
+                      const err250 = {
+                        instancePath: instancePath + '/losses/rankings/tverskyLoss/' + i20,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/tverskyLoss/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err250];
+                      } else {
+                        vErrors.push(err250);
+                      }
+                      errors++;
+                    }
+                  }
                 }
+              } else {
+                const err251 = {
+                  instancePath: instancePath + '/losses/rankings/tverskyLoss',
+                  schemaPath: '#/properties/losses/properties/rankings/properties/tverskyLoss/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err251];
+                } else {
+                  vErrors.push(err251);
+                }
+                errors++;
               }
             }
-          } else {
-            const err251 = {
-              instancePath: instancePath + '/confusion/labels',
-              schemaPath: '#/properties/confusion/properties/labels/type',
-              keyword: 'type',
-              params: { type: 'array' },
-              message: 'must be array',
-            };
-            if (vErrors === null) {
-              vErrors = [err251];
-            } else {
-              vErrors.push(err251);
-            }
-            errors++;
-          }
-        }
-        if (data103.counts !== undefined) {
-          let data106 = data103.counts;
-          if (Array.isArray(data106)) {
-            const len23 = data106.length;
-            for (let i23 = 0; i23 < len23; i23++) {
-              let data107 = data106[i23];
-              if (Array.isArray(data107)) {
-                const len24 = data107.length;
-                for (let i24 = 0; i24 < len24; i24++) {
-                  let data108 = data107[i24];
+            if (data90.regionLoss !== undefined) {
+              let data105 = data90.regionLoss;
+              if (Array.isArray(data105)) {
+                const len21 = data105.length;
+                for (let i21 = 0; i21 < len21; i21++) {
+                  let data106 = data105[i21];
                   if (!(
-                    typeof data108 == 'number' &&
-                    !(data108 % 1) &&
-                    !isNaN(data108) &&
-                    isFinite(data108)
+                    typeof data106 == 'number' &&
+                    !(data106 % 1) &&
+                    !isNaN(data106) &&
+                    isFinite(data106)
                   )) {
                     const err252 = {
-                      instancePath: instancePath + '/confusion/counts/' + i23 + '/' + i24,
-                      schemaPath: '#/properties/confusion/properties/counts/items/items/type',
+                      instancePath: instancePath + '/losses/rankings/regionLoss/' + i21,
+                      schemaPath:
+                        '#/properties/losses/properties/rankings/properties/regionLoss/items/type',
                       keyword: 'type',
                       params: { type: 'integer' },
                       message: 'must be integer',
@@ -9579,14 +9581,15 @@ function validate10(
                     }
                     errors++;
                   }
-                  if (typeof data108 == 'number' && isFinite(data108)) {
-                    if (data108 < 0 || isNaN(data108)) {
+                  if (typeof data106 == 'number' && isFinite(data106)) {
+                    if (data106 > 65535 || isNaN(data106)) {
                       const err253 = {
-                        instancePath: instancePath + '/confusion/counts/' + i23 + '/' + i24,
-                        schemaPath: '#/properties/confusion/properties/counts/items/items/minimum',
-                        keyword: 'minimum',
-                        params: { comparison: '>=', limit: 0 },
-                        message: 'must be >= 0',
+                        instancePath: instancePath + '/losses/rankings/regionLoss/' + i21,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/regionLoss/items/maximum',
+                        keyword: 'maximum',
+                        params: { comparison: '<=', limit: 65535 },
+                        message: 'must be <= 65535',
                       };
                       if (vErrors === null) {
                         vErrors = [err253];
@@ -9595,10 +9598,232 @@ function validate10(
                       }
                       errors++;
                     }
+                    if (data106 < 1 || isNaN(data106)) {
+                      const err254 = {
+                        instancePath: instancePath + '/losses/rankings/regionLoss/' + i21,
+                        schemaPath:
+                          '#/properties/losses/properties/rankings/properties/regionLoss/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 1 },
+                        message: 'must be >= 1',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err254];
+                      } else {
+                        vErrors.push(err254);
+                      }
+                      errors++;
+                    }
                   }
                 }
               } else {
-                const err254 = {
+                const err255 = {
+                  instancePath: instancePath + '/losses/rankings/regionLoss',
+                  schemaPath: '#/properties/losses/properties/rankings/properties/regionLoss/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err255];
+                } else {
+                  vErrors.push(err255);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err256 = {
+              instancePath: instancePath + '/losses/rankings',
+              schemaPath: '#/properties/losses/properties/rankings/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err256];
+            } else {
+              vErrors.push(err256);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err257 = {
+          instancePath: instancePath + '/losses',
+          schemaPath: '#/properties/losses/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err257];
+        } else {
+          vErrors.push(err257);
+        }
+        errors++;
+      }
+    }
+    if (data.confusion !== undefined) {
+      let data107 = data.confusion;
+      if (data107 && typeof data107 == 'object' && !Array.isArray(data107)) {
+        if (data107.labels === undefined) {
+          const err258 = {
+            instancePath: instancePath + '/confusion',
+            schemaPath: '#/properties/confusion/required',
+            keyword: 'required',
+            params: { missingProperty: 'labels' },
+            message: "must have required property '" + 'labels' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err258];
+          } else {
+            vErrors.push(err258);
+          }
+          errors++;
+        }
+        if (data107.counts === undefined) {
+          const err259 = {
+            instancePath: instancePath + '/confusion',
+            schemaPath: '#/properties/confusion/required',
+            keyword: 'required',
+            params: { missingProperty: 'counts' },
+            message: "must have required property '" + 'counts' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err259];
+          } else {
+            vErrors.push(err259);
+          }
+          errors++;
+        }
+        for (const key18 in data107) {
+          if (!(key18 === 'labels' || key18 === 'counts')) {
+            const err260 = {
+              instancePath: instancePath + '/confusion',
+              schemaPath: '#/properties/confusion/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key18 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err260];
+            } else {
+              vErrors.push(err260);
+            }
+            errors++;
+          }
+        }
+        if (data107.labels !== undefined) {
+          let data108 = data107.labels;
+          if (Array.isArray(data108)) {
+            const len22 = data108.length;
+            for (let i22 = 0; i22 < len22; i22++) {
+              let data109 = data108[i22];
+              if (!(
+                typeof data109 == 'number' &&
+                !(data109 % 1) &&
+                !isNaN(data109) &&
+                isFinite(data109)
+              )) {
+                const err261 = {
+                  instancePath: instancePath + '/confusion/labels/' + i22,
+                  schemaPath: '#/properties/confusion/properties/labels/items/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err261];
+                } else {
+                  vErrors.push(err261);
+                }
+                errors++;
+              }
+              if (typeof data109 == 'number' && isFinite(data109)) {
+                if (data109 < 0 || isNaN(data109)) {
+                  const err262 = {
+                    instancePath: instancePath + '/confusion/labels/' + i22,
+                    schemaPath: '#/properties/confusion/properties/labels/items/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err262];
+                  } else {
+                    vErrors.push(err262);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err263 = {
+              instancePath: instancePath + '/confusion/labels',
+              schemaPath: '#/properties/confusion/properties/labels/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err263];
+            } else {
+              vErrors.push(err263);
+            }
+            errors++;
+          }
+        }
+        if (data107.counts !== undefined) {
+          let data110 = data107.counts;
+          if (Array.isArray(data110)) {
+            const len23 = data110.length;
+            for (let i23 = 0; i23 < len23; i23++) {
+              let data111 = data110[i23];
+              if (Array.isArray(data111)) {
+                const len24 = data111.length;
+                for (let i24 = 0; i24 < len24; i24++) {
+                  let data112 = data111[i24];
+                  if (!(
+                    typeof data112 == 'number' &&
+                    !(data112 % 1) &&
+                    !isNaN(data112) &&
+                    isFinite(data112)
+                  )) {
+                    const err264 = {
+                      instancePath: instancePath + '/confusion/counts/' + i23 + '/' + i24,
+                      schemaPath: '#/properties/confusion/properties/counts/items/items/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err264];
+                    } else {
+                      vErrors.push(err264);
+                    }
+                    errors++;
+                  }
+                  if (typeof data112 == 'number' && isFinite(data112)) {
+                    if (data112 < 0 || isNaN(data112)) {
+                      const err265 = {
+                        instancePath: instancePath + '/confusion/counts/' + i23 + '/' + i24,
+                        schemaPath: '#/properties/confusion/properties/counts/items/items/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 0 },
+                        message: 'must be >= 0',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err265];
+                      } else {
+                        vErrors.push(err265);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err266 = {
                   instancePath: instancePath + '/confusion/counts/' + i23,
                   schemaPath: '#/properties/confusion/properties/counts/items/type',
                   keyword: 'type',
@@ -9606,15 +9831,15 @@ function validate10(
                   message: 'must be array',
                 };
                 if (vErrors === null) {
-                  vErrors = [err254];
+                  vErrors = [err266];
                 } else {
-                  vErrors.push(err254);
+                  vErrors.push(err266);
                 }
                 errors++;
               }
             }
           } else {
-            const err255 = {
+            const err267 = {
               instancePath: instancePath + '/confusion/counts',
               schemaPath: '#/properties/confusion/properties/counts/type',
               keyword: 'type',
@@ -9622,15 +9847,15 @@ function validate10(
               message: 'must be array',
             };
             if (vErrors === null) {
-              vErrors = [err255];
+              vErrors = [err267];
             } else {
-              vErrors.push(err255);
+              vErrors.push(err267);
             }
             errors++;
           }
         }
       } else {
-        const err256 = {
+        const err268 = {
           instancePath: instancePath + '/confusion',
           schemaPath: '#/properties/confusion/type',
           keyword: 'type',
@@ -9638,15 +9863,15 @@ function validate10(
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err256];
+          vErrors = [err268];
         } else {
-          vErrors.push(err256);
+          vErrors.push(err268);
         }
         errors++;
       }
     }
   } else {
-    const err257 = {
+    const err269 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -9654,9 +9879,9 @@ function validate10(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err257];
+      vErrors = [err269];
     } else {
-      vErrors.push(err257);
+      vErrors.push(err269);
     }
     errors++;
   }

@@ -12,6 +12,7 @@ import { boundaryGrossVolumes, classifyDisagreement } from '../disagreement/clas
 import type { BoundaryGrossVolumes } from '../disagreement/classify.ts';
 import { expandDisagreement, type StructureDisagreement } from '../engine/disagreement.ts';
 import { computeMetrics } from '../engine/metrics.ts';
+import { uncertaintyLabelmap, type UncertaintyMeasure } from '../engine/probabilistic.ts';
 import type { ManualPair } from '../engine/pairing.ts';
 import type { InstanceOptions } from '../engine/lesions.ts';
 import {
@@ -76,6 +77,8 @@ interface Products {
   dims: [number, number, number];
   voxelMm3: number;
   structures: StructureDisagreement[];
+  /** The uncertainty overlay's levels per measure (docs/calibration.md); with probabilities. */
+  uncertainty?: Record<UncertaintyMeasure, Uint8Array>;
 }
 
 /** How many evaluations' voxel products a worker keeps (each may hold tens of MB). */
@@ -145,10 +148,26 @@ export function createAnalysisApi() {
         prediction: req.predictionSource,
         case: req.case,
       });
+      // both measures now, while the probabilities are here (the worker does not keep them)
+      const classes = probabilities
+        ? req.probabilityLabels
+            .filter((l) => l > 0)
+            .sort((a, b) => a - b)
+            .map((l) => probabilities[l])
+        : [];
+      const voxels = reference.data.length;
       const products: Products = {
         dims: [...reference.dims] as [number, number, number],
         voxelMm3: reference.spacing[0] * reference.spacing[1] * reference.spacing[2],
         structures: result.disagreement ?? [],
+        ...(classes.length
+          ? {
+              uncertainty: {
+                entropy: uncertaintyLabelmap(classes, voxels, 'entropy'),
+                margin: uncertaintyLabelmap(classes, voxels, 'margin'),
+              },
+            }
+          : {}),
       };
       kept.delete(req.key);
       kept.set(req.key, products);
@@ -176,6 +195,14 @@ export function createAnalysisApi() {
           ? distanceLabels(full.codes, full.distancesMm, req.distanceMaxMm, full.codes)
           : classifyDisagreement(full.codes, full.distancesMm, req.tauMm, full.codes);
       return transfer(classes, [classes.buffer as ArrayBuffer]);
+    },
+
+    /** The uncertainty overlay's levels over the image grid (a copy, moved to the caller). */
+    uncertainty(req: { key: string; measure: UncertaintyMeasure }) {
+      const u = productsOf(req.key).uncertainty;
+      if (!u) throw new Error('This evaluation has no class probabilities');
+      const levels = u[req.measure].slice();
+      return transfer(levels, [levels.buffer as ArrayBuffer]);
     },
 
     /** Boundary (≤ τ) and gross (> τ) FP/FN volumes per structure. */

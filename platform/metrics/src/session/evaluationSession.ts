@@ -32,6 +32,7 @@ import {
 } from './analysisApi.ts';
 import type { ManualPair } from '../engine/pairing.ts';
 import { validInstanceOptions, type InstanceOptions } from '../engine/lesions.ts';
+import type { UncertaintyMeasure } from '../engine/probabilistic.ts';
 import { EMPTY, stageParts, type PartData } from './parts.ts';
 
 export type EvaluationStatus = 'idle' | 'computing' | 'ready' | 'error';
@@ -262,6 +263,14 @@ export class EvaluationSession {
     return this.withProducts((remote, key) =>
       remote.call('layer', { key, label, tauMm, distanceMaxMm }),
     );
+  }
+
+  /**
+   * The uncertainty overlay of the current evaluation: normalised entropy or 1 − max p per
+   * voxel, quantised to levels (docs/calibration.md); fails without class probabilities.
+   */
+  uncertaintyLayer(measure: UncertaintyMeasure): Promise<Uint8Array> {
+    return this.withProducts((remote, key) => remote.call('uncertainty', { key, measure }));
   }
 
   /** Boundary (≤ τ) and gross (> τ) FP/FN volumes per structure of the current evaluation. */
