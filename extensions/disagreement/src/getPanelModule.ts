@@ -17,5 +17,17 @@ export function getPanelModule(): OhifPanelEntry[] {
       iconName: 'tab-volume-bias',
       component: lazy(() => import('./panels/VolumeBiasPanel.tsx')),
     },
+    {
+      name: PANEL_NAMES.calibration,
+      label: 'Calibration',
+      iconName: 'tab-calibration',
+      component: lazy(() => import('./panels/CalibrationPanel.tsx')),
+    },
+    {
+      name: PANEL_NAMES.lossInspector,
+      label: 'Losses',
+      iconName: 'tab-losses',
+      component: lazy(() => import('./panels/LossInspectorPanel.tsx')),
+    },
   ];
 }

@@ -15,6 +15,12 @@ export function overlaySources(): OverlaySourceDefinition[] {
       role: 'derived',
       defaultStyle: { fill: true, outline: false, opacity: 0.7 },
     },
+    {
+      id: OVERLAY_SOURCE_IDS.uncertainty,
+      label: 'Uncertainty',
+      role: 'derived',
+      defaultStyle: { fill: true, outline: false, opacity: 0.6 },
+    },
   ];
 }
 

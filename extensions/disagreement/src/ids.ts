@@ -10,12 +10,16 @@ export { EXTENSION_ID };
 export const PANEL_NAMES = {
   disagreement: 'disagreement',
   volumeBias: 'volumeBias',
+  calibration: 'calibration',
+  lossInspector: 'lossInspector',
 } as const;
 
 /** Panel module entry ids (`<extension id>.panelModule.<name>`), as OHIF modes name them. */
 export const PANEL_IDS = {
   disagreement: `${EXTENSION_ID}.panelModule.${PANEL_NAMES.disagreement}`,
   volumeBias: `${EXTENSION_ID}.panelModule.${PANEL_NAMES.volumeBias}`,
+  calibration: `${EXTENSION_ID}.panelModule.${PANEL_NAMES.calibration}`,
+  lossInspector: `${EXTENSION_ID}.panelModule.${PANEL_NAMES.lossInspector}`,
 } as const;
 
 /** Context of the extension's commands in OHIF's CommandsManager. */
@@ -55,4 +59,6 @@ export const HOTKEYS: Record<keyof typeof COMMAND_IDS, HotkeyDefinition> = {
 export const OVERLAY_SOURCE_IDS = {
   /** The TP/FP/FN codes of the Disagreement panel. */
   disagreement: 'disagreement',
+  /** The uncertainty overlay of the Calibration panel (docs/calibration.md). */
+  uncertainty: 'uncertainty',
 } as const;

@@ -53,6 +53,8 @@ export const PANELS = {
   metrics: metrics.PANEL_IDS.metrics,
   disagreement: disagreement.PANEL_IDS.disagreement,
   volumeBias: disagreement.PANEL_IDS.volumeBias,
+  calibration: disagreement.PANEL_IDS.calibration,
+  lossInspector: disagreement.PANEL_IDS.lossInspector,
   export: reportExport.PANEL_IDS.export,
 } as const;
 
@@ -160,6 +162,8 @@ export function modeFactory(): ModeDefinition {
       PANELS.metrics,
       PANELS.disagreement,
       PANELS.volumeBias,
+      PANELS.calibration,
+      PANELS.lossInspector,
       PANELS.export,
     ],
     toolbar: TOOLBAR,

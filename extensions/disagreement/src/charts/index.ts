@@ -1,2 +1,3 @@
 export * from './charts.ts';
 export * from './cohortCharts.ts';
+export * from './calibrationCharts.ts';

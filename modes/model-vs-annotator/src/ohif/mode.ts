@@ -205,6 +205,8 @@ export function modeFactory() {
               PANELS.metrics,
               PANELS.disagreement,
               PANELS.volumeBias,
+              PANELS.calibration,
+              PANELS.lossInspector,
               PANELS.export,
               OHIF.segmentationPanel,
             ],

@@ -587,3 +587,18 @@ export function uncertaintyLegend(
     return { label: l, name: `${what} [${(l / 10).toFixed(1)}, ${hi}`, color: [...color] };
   });
 }
+
+/**
+ * Kendall's τ-a between two rankings of the same labels (best-first lists): 1 when they
+ * agree, −1 when reversed; null when fewer than two labels are shared.
+ */
+export function kendallTau(a: readonly number[], b: readonly number[]): number | null {
+  const shared = a.filter((l) => b.includes(l));
+  const n = shared.length;
+  if (n < 2) return null;
+  const pos = new Map(b.map((l, i) => [l, i]));
+  let s = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) s += Math.sign(pos.get(shared[j])! - pos.get(shared[i])!);
+  return s / ((n * (n - 1)) / 2);
+}
