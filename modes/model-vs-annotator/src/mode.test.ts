@@ -15,6 +15,8 @@ describe('model-vs-annotator mode', () => {
       '@concord/extension-segmentation-metrics.panelModule.metrics',
       '@concord/extension-disagreement.panelModule.disagreement',
       '@concord/extension-disagreement.panelModule.volumeBias',
+      '@concord/extension-disagreement.panelModule.calibration',
+      '@concord/extension-disagreement.panelModule.lossInspector',
       '@concord/extension-report-export.panelModule.export',
     ]);
     expect(m.hotkeys.find((h) => h.keys.includes(']'))?.commandName).toBe('nextWorstSlice');

@@ -46,7 +46,7 @@ describe('mode and extensions in the OHIF ExtensionManager', () => {
   it('resolves every panel the mode shows to a lazy component of its extension', async () => {
     const { extensionManager } = await registered();
     const m = mode.modeFactory();
-    expect(m.rightPanels).toHaveLength(5);
+    expect(m.rightPanels).toHaveLength(7);
     for (const id of m.rightPanels) {
       const entry = extensionManager.getModuleEntry(id) as OhifPanelEntry | undefined;
       expect(entry, id).toBeDefined();
@@ -91,7 +91,7 @@ describe('mode and extensions in the OHIF ExtensionManager', () => {
     }
   });
 
-  it('declares the Disagreement overlay source for the host to register', async () => {
+  it('declares the Disagreement and Uncertainty overlay sources for the host to register', async () => {
     const { extensionManager } = await registered();
     const sources = declaredOverlaySources(extensionManager.getModulesByType('utilityModule'));
     expect(sources).toEqual([
@@ -100,6 +100,12 @@ describe('mode and extensions in the OHIF ExtensionManager', () => {
         label: 'Disagreement',
         role: 'derived',
         defaultStyle: { fill: true, outline: false, opacity: 0.7 },
+      },
+      {
+        id: OVERLAY_SOURCE_IDS.uncertainty,
+        label: 'Uncertainty',
+        role: 'derived',
+        defaultStyle: { fill: true, outline: false, opacity: 0.6 },
       },
     ]);
   });

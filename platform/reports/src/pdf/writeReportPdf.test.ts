@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { computeDisagreement } from '@concord/metrics';
@@ -32,5 +36,33 @@ describe('writeReportPdf', () => {
       { includePhi: true, patient: { name: '山田^太郎', id: '\u0007x' } },
     );
     expect(pdf.length).toBeGreaterThan(1000);
+  });
+
+  it('has the calibration and surrogate-loss section when the report has probabilities', async () => {
+    expect(report.calibration).toBeDefined();
+    const pdf = await writeReportPdf({ report });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'concord-pdf-'));
+    try {
+      writeFileSync(path.join(dir, 'r.pdf'), pdf);
+      const text = execFileSync('pdftotext', ['-layout', path.join(dir, 'r.pdf'), '-'], {
+        encoding: 'utf8',
+      });
+      expect(text).toContain('Calibration and surrogate losses');
+      for (const s of report.structures.filter((x) => x.ece !== undefined && x.ece !== null)) {
+        expect(text).toContain(`ECE ${s.ece!.toFixed(4)}`);
+        expect(text).toContain(`${s.softDiceLoss!.toFixed(3)}`);
+      }
+      expect(text).toMatch(/Kendall tau with the Dice ranking/);
+      // without probabilities there is no such section
+      const plain = structuredClone(report);
+      delete plain.calibration;
+      delete plain.losses;
+      writeFileSync(path.join(dir, 'p.pdf'), await writeReportPdf({ report: plain }));
+      expect(
+        execFileSync('pdftotext', [path.join(dir, 'p.pdf'), '-'], { encoding: 'utf8' }),
+      ).not.toContain('Calibration and surrogate losses');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

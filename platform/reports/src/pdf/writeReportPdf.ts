@@ -27,6 +27,7 @@ import {
   type Rgb,
 } from '../raster/renderSlice.ts';
 import { fitText, wrapText } from './text.ts';
+import { calibrationSection } from './calibrationSection.ts';
 import { reportFonts, type MixedFont } from './fonts.ts';
 import { formatMl, formatMm, formatRatio, formatSignedPct, NOT_AVAILABLE } from './format.ts';
 import { lesionSections } from './lesionSection.ts';
@@ -545,6 +546,7 @@ export async function writeReportPdf(
   pairingSection(l, report);
   lesionSections(l, report);
   biasChart(l, report);
+  calibrationSection(l, report);
   await slicePage(l, input, options, tauMm);
   return doc.save();
 }
