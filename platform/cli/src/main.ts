@@ -123,7 +123,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--entropy-threshold <t>',
-      'normalised entropy at or above which a voxel is uncertain (default 0.5)',
+      'class entropy in bits at or above which a voxel is uncertain, 0-1 (default 0.5)',
       parseEntropyThreshold,
     )
     .action(async (opts) => {
@@ -233,7 +233,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--entropy-threshold <t>',
-      'normalised entropy at or above which a voxel is uncertain (default 0.5)',
+      'class entropy in bits at or above which a voxel is uncertain, 0-1 (default 0.5)',
       parseEntropyThreshold,
     )
     .action(

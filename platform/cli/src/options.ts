@@ -146,7 +146,7 @@ export function parseTversky(v: string): { alpha: number; beta: number } {
   return { alpha, beta };
 }
 
-/** `--entropy-threshold 0.5`: normalised entropy in [0, 1], a multiple of 0.01. */
+/** `--entropy-threshold 0.5`: entropy in bits, in [0, 1], a multiple of 0.01. */
 export function parseEntropyThreshold(v: string): number {
   const t = Number(v);
   if (

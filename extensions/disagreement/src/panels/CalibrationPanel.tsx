@@ -1,9 +1,9 @@
 /**
  * The Calibration view (docs/calibration.md): per structure the reliability diagram (15 bins,
  * mean confidence vs observed frequency, bin counts), ECE and Brier over the evaluated region;
- * the uncertainty overlay (normalised entropy or 1 − max p, quantised, colour-ramp legend)
+ * the uncertainty overlay (entropy in bits or 1 − max p, quantised, colour-ramp legend)
  * beside the disagreement layer; and, for every model run on the study, the share of FP and FN
- * voxels lying in uncertain voxels (normalised entropy ≥ the threshold). Everything per voxel
+ * voxels lying in uncertain voxels (entropy ≥ the threshold, bits). Everything per voxel
  * was computed by the analysis worker; this panel only reads the report and sums histograms.
  */
 import { useEffect, useMemo, useState } from 'react';
@@ -91,7 +91,7 @@ export default function CalibrationPanel({ viewer }: HostPanelProps) {
             data: levels,
             labels: uncertaintyLegend(measure),
           },
-          `Uncertainty: ${measure === 'entropy' ? 'normalised entropy' : '1 − max p'}`,
+          `Uncertainty: ${measure === 'entropy' ? 'entropy (bits)' : '1 − max p'}`,
         );
       })
       .catch(
@@ -208,8 +208,8 @@ export default function CalibrationPanel({ viewer }: HostPanelProps) {
                 value={measure}
                 onChange={(e) => setMeasure(e.target.value as UncertaintyMeasure)}
               >
-                <option value="entropy">entropy / ln C</option>
-                <option value="margin">(1 − max p) / (1 − 1/C)</option>
+                <option value="entropy">entropy (bits, ≥ 1 as 1)</option>
+                <option value="margin">1 − max p</option>
               </select>
             </label>
           </div>
@@ -238,7 +238,7 @@ export default function CalibrationPanel({ viewer }: HostPanelProps) {
             </ul>
           )}
           <label>
-            Uncertain when entropy / ln C ≥{' '}
+            Uncertain when entropy (bits) ≥{' '}
             <input
               type="number"
               data-testid="uncertainty-threshold"

@@ -13,9 +13,9 @@ import type { IndexBox } from './types.ts';
 export const CALIBRATION_BINS = 15;
 /** Margin (mm) around the union box of reference and prediction: the evaluated region. */
 export const REGION_MARGIN_MM = 5;
-/** Bins of the normalised entropy (width 0.01) in the FP/FN uncertainty histograms. */
+/** Bins of the entropy in bits, clipped at 1 (width 0.01), in the FP/FN histograms. */
 export const ENTROPY_BINS = 100;
-/** Default threshold of the normalised entropy above which a voxel is uncertain. */
+/** Default entropy (bits) at or above which a voxel is uncertain. */
 export const DEFAULT_ENTROPY_THRESHOLD = 0.5;
 /** Smoothing ε of the soft Dice, soft Jaccard and Tversky losses (numerator and denominator). */
 export const LOSS_EPSILON = 1e-5;
@@ -43,7 +43,7 @@ export type LossKey = (typeof LOSS_KEYS)[number];
 export interface ProbabilisticOptions {
   /** Tversky α (weight of false positives) and β (false negatives); default 0.3 / 0.7. */
   tversky?: { alpha: number; beta: number };
-  /** Normalised-entropy threshold of "uncertain" (multiple of 0.01 in [0, 1]); default 0.5. */
+  /** Entropy threshold (bits) of "uncertain" (multiple of 0.01 in [0, 1]); default 0.5. */
   entropyThreshold?: number;
 }
 
@@ -80,7 +80,7 @@ export interface StructureCalibration {
   regionVoxels: number;
   /** CALIBRATION_BINS bins over [0, 1]. */
   reliability: ReliabilityBin[];
-  /** FP / FN voxels per normalised-entropy bin (ENTROPY_BINS bins of width 0.01). */
+  /** FP / FN voxels per entropy bin (bits clipped at 1; ENTROPY_BINS bins of width 0.01). */
   fpEntropyHistogram: number[];
   fnEntropyHistogram: number[];
   /** Σ p·g, Σ p and Σ g over the region: Tversky at any α, β (tverskyFromSums). */
@@ -128,7 +128,7 @@ export function calibrationBin(p: number): number {
   return b < 0 ? 0 : b >= CALIBRATION_BINS ? CALIBRATION_BINS - 1 : b;
 }
 
-/** Entropy bin of a normalised entropy h in [0, 1]. */
+/** Entropy bin of an entropy h in bits clipped at 1. */
 export function entropyBin(h: number): number {
   const b = Math.floor(h * ENTROPY_BINS + ENTROPY_EDGE_SLACK);
   return b < 0 ? 0 : b >= ENTROPY_BINS ? ENTROPY_BINS - 1 : b;
@@ -161,7 +161,11 @@ export function backgroundProbability(classes: readonly ArrayLike<number>[], o: 
   return s < 1 ? 1 - s : 0;
 }
 
-/** Entropy of the voxel's class distribution divided by ln C (C = foreground classes + 1). */
+/**
+ * Entropy of the voxel's class distribution in bits, −Σ p_c log2 p_c, clipped at 1 bit (a tie
+ * between two classes): the uncertainty measure of the histograms, the threshold and the
+ * overlay, the same for any number of classes (docs/calibration.md).
+ */
 export function normalisedEntropy(classes: readonly ArrayLike<number>[], o: number): number {
   let s = 0;
   let h = 0;
@@ -172,10 +176,11 @@ export function normalisedEntropy(classes: readonly ArrayLike<number>[], o: numb
   }
   const p0 = s < 1 ? 1 - s : 0;
   if (p0 > 0) h -= p0 * Math.log(p0);
-  return h / Math.log(classes.length + 1);
+  const bits = h / Math.LN2;
+  return bits > 1 ? 1 : bits;
 }
 
-/** 1 − max_c p_c, divided by its largest value 1 − 1/C so that it spans [0, 1]. */
+/** 1 − max_c p_c over the class distribution (in [0, 1 − 1/C]). */
 export function normalisedMargin(classes: readonly ArrayLike<number>[], o: number): number {
   let s = 0;
   let max = 0;
@@ -186,8 +191,7 @@ export function normalisedMargin(classes: readonly ArrayLike<number>[], o: numbe
   }
   const p0 = s < 1 ? 1 - s : 0;
   if (p0 > max) max = p0;
-  const c = classes.length + 1;
-  return Math.max(0, (1 - max) / (1 - 1 / c));
+  return 1 - max;
 }
 
 /**
@@ -434,8 +438,8 @@ export type UncertaintyMeasure = 'entropy' | 'margin';
 export const UNCERTAINTY_LEVELS = 10;
 
 /**
- * The uncertainty overlay as a labelmap over the whole grid: the normalised entropy (or
- * normalised 1 − max p) quantised to UNCERTAINTY_LEVELS levels; level 0 is not drawn.
+ * The uncertainty overlay as a labelmap over the whole grid: the entropy in bits clipped at 1
+ * (or 1 − max p) quantised to UNCERTAINTY_LEVELS levels; level 0 is not drawn.
  */
 export function uncertaintyLabelmap(
   classes: readonly ArrayLike<number>[],
@@ -580,7 +584,7 @@ const UNCERTAINTY_RAMP: readonly [number, number, number][] = [
 export function uncertaintyLegend(
   measure: UncertaintyMeasure,
 ): { label: number; name: string; color: [number, number, number] }[] {
-  const what = measure === 'entropy' ? 'entropy' : '1 − max p';
+  const what = measure === 'entropy' ? 'entropy (bits)' : '1 − max p';
   return UNCERTAINTY_RAMP.map((color, i) => {
     const l = i + 1;
     const hi = l === UNCERTAINTY_LEVELS - 1 ? '1.0]' : `${((l + 1) / 10).toFixed(1)})`;

@@ -31,7 +31,7 @@ export const PROBABILISTIC_METRICS = [
     unit: '',
     digits: 3,
     definition:
-      'Share of the FP voxels whose normalised entropy is at or above the threshold (report: calibration.entropyThreshold)',
+      'Share of the FP voxels whose class entropy (bits, clipped at 1) is at or above the threshold (report: calibration.entropyThreshold, default 0.5)',
     type: 'unitOrNull',
     presence: 'soft',
   },
@@ -41,7 +41,7 @@ export const PROBABILISTIC_METRICS = [
     unit: '',
     digits: 3,
     definition:
-      'Share of the FN voxels whose normalised entropy is at or above the threshold (report: calibration.entropyThreshold)',
+      'Share of the FN voxels whose class entropy (bits, clipped at 1) is at or above the threshold (report: calibration.entropyThreshold, default 0.5)',
     type: 'unitOrNull',
     presence: 'soft',
   },

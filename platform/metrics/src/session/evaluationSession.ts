@@ -266,7 +266,7 @@ export class EvaluationSession {
   }
 
   /**
-   * The uncertainty overlay of the current evaluation: normalised entropy or 1 − max p per
+   * The uncertainty overlay of the current evaluation: entropy (bits, clipped at 1) or 1 − max p per
    * voxel, quantised to levels (docs/calibration.md); fails without class probabilities.
    */
   uncertaintyLayer(measure: UncertaintyMeasure): Promise<Uint8Array> {
