@@ -35,6 +35,17 @@ export default function CalibrationPanel({ viewer }: HostPanelProps) {
   const [overlayOn, setOverlayOn] = useState(false);
   const [overlayError, setOverlayError] = useState<string | null>(null);
 
+  // what the host shows of the layer (its per-level voxel counts), for the status line
+  const [shown, setShown] = useState<Record<number, number> | null>(null);
+  useEffect(() => {
+    const update = (list: ReturnType<typeof viewer.overlays.list>) => {
+      const o = list.find((x) => x.source === SOURCE);
+      setShown(o && o.visible ? o.counts : null);
+    };
+    update(viewer.overlays.list());
+    return viewer.subscribe(update);
+  }, [viewer]);
+
   useEffect(() => {
     if (!calibration) return setLabel(null);
     if (label !== null && calibration.structures.some((s) => s.label === label)) return;
@@ -216,6 +227,11 @@ export default function CalibrationPanel({ viewer }: HostPanelProps) {
           {overlayError && (
             <p className="error" role="alert">
               {overlayError}
+            </p>
+          )}
+          {overlayOn && shown && (
+            <p className="muted small" data-testid="uncertainty-status">
+              shown: {Object.values(shown).reduce((a, b) => a + b, 0)} voxels at ≥ 0.1
             </p>
           )}
           {overlayOn && (
