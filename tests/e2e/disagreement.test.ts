@@ -13,6 +13,8 @@ import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNiftiFrames } from '@concord/core';
+import type { EvaluationReport } from '@concord/metrics';
+import { calibrationSteps } from './calibration.steps.ts';
 import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';
 import { COLIN_DIR } from './viewer/fixtures.ts';
@@ -136,6 +138,8 @@ describe('disagreement and volumetric-bias views', () => {
   let browser: BrowserSession;
   let tmp: string;
   let cli: CliReport;
+  /** the same CLI report, with calibration and losses from the probabilities */
+  let cliFull: EvaluationReport;
   let cliSoftMl: Record<number, number>;
   const predictionFile = () => path.join(tmp, 'ce-prediction.nii.gz');
 
@@ -171,10 +175,13 @@ describe('disagreement and volumetric-bias views', () => {
         path.join(COLIN_DIR, 'reference-labels.nii.gz'),
         '--prediction',
         predictionFile(),
+        '--probabilities',
+        probs,
       ],
       { maxBuffer: 64 << 20 },
     );
     cli = JSON.parse(stdout) as CliReport;
+    cliFull = JSON.parse(stdout) as EvaluationReport;
     // soft volume = Σ p · v from the CLI's quantised probabilities (p = q / 255, as in the viewer)
     const { grid, frames } = readNiftiFrames(new Uint8Array(await readFile(probs)));
     const v = grid.spacing[0] * grid.spacing[1] * grid.spacing[2];
@@ -366,6 +373,9 @@ describe('disagreement and volumetric-bias views', () => {
     await page.keyboard.press('[');
     await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(ranking[1]);
   });
+
+  // the calibration view and loss inspector on the same model run (issue 16)
+  calibrationSteps(() => ({ page: browser.page, cli: cliFull }));
 
   it('shows the volumes of `concord infer` + `concord metrics` for the same model and series', async () => {
     const { page } = browser;

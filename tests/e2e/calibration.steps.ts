@@ -1,26 +1,16 @@
 /**
  * Calibration view, uncertainty overlay and loss inspector end to end (issue 16, docs/
- * calibration.md): `concord serve` on the sample, Debian Chromium, the shipped cross-entropy
- * model run in the browser. The numbers the panels show are compared with `concord infer
+ * calibration.md). These steps run inside the disagreement e2e (tests/e2e/disagreement.test.ts),
+ * after it ran the shipped cross-entropy model in the browser: one browser, one model run and
+ * one `concord infer` for both. The numbers the panels show are compared with `concord infer
  * --probabilities` + `concord metrics --probabilities` on the same model and series (WASM, as
  * in the browser).
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { LOSS_KEYS, type EvaluationReport } from '@concord/metrics';
-import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
-import { startConcordServer, type RunningServer } from '../helpers/server.ts';
-import { COLIN_DIR } from './viewer/fixtures.ts';
-import { openStudyFromList } from './viewer/page.ts';
+import { saveScreenshot } from '../helpers/browser.ts';
 
-const run = promisify(execFile);
-const CLI = 'platform/cli/bin/concord.mjs';
-const CE_MANIFEST = 'platform/inference/models/unet2d-colin27-ce.json';
 const CE_MODEL = 'unet2d-colin27-ce 1.0.0';
 
 /**
@@ -56,63 +46,13 @@ function near(actual: string | undefined, expected: number | null | undefined, w
   );
 }
 
-describe('calibration view and loss inspector', () => {
-  let server: RunningServer;
-  let browser: BrowserSession;
-  let tmp: string;
-  let cli: EvaluationReport;
-
-  beforeAll(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'concord-calibration-e2e-'));
-    server = await startConcordServer();
-    browser = await openBrowser();
-    const prediction = path.join(tmp, 'ce-prediction.nii.gz');
-    const probabilities = path.join(tmp, 'ce-probabilities.nii.gz');
-    await run(process.execPath, [
-      CLI,
-      'infer',
-      '--model',
-      CE_MANIFEST,
-      '--input',
-      path.join(COLIN_DIR, 'dicom'),
-      '--out',
-      prediction,
-      '--probabilities',
-      probabilities,
-      '--backend',
-      'wasm',
-      '--threads',
-      '1',
-    ]);
-    const out = path.join(tmp, 'report.json');
-    await run(process.execPath, [
-      CLI,
-      'metrics',
-      '--reference',
-      path.join(COLIN_DIR, 'reference-labels.nii.gz'),
-      '--prediction',
-      prediction,
-      '--probabilities',
-      probabilities,
-      '--out',
-      out,
-    ]);
-    cli = JSON.parse(await readFile(out, 'utf8')) as EvaluationReport;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
-
+/**
+ * Registers the calibration steps in the calling describe block. `state` gives the page on
+ * which the CE model has run and the CLI's report on the same prediction and probabilities.
+ */
+export function calibrationSteps(state: () => { page: Page; cli: EvaluationReport }) {
   it('shows the CLI numbers after the CE model ran: reliability, ECE, Brier, uncertain FP/FN', async () => {
-    const { page } = browser;
-    await page.goto(server.url);
-    await openStudyFromList(page, 'Colin27');
-    await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
-    await page.getByTestId('model-select').selectOption({ label: CE_MODEL });
-    await page.getByTestId('model-run').click();
-    await page.getByTestId('model-result').waitFor({ timeout: 170_000 });
+    const { page, cli } = state();
     await page.getByTestId('calibration-summary').waitFor({ timeout: 90_000 });
     expect(cli.calibration!.structures).toHaveLength(7);
 
@@ -171,7 +111,7 @@ describe('calibration view and loss inspector', () => {
   });
 
   it('shows the uncertainty overlay through the host with its ramp legend', async () => {
-    const { page } = browser;
+    const { page } = state();
     await page.getByTestId('uncertainty-overlay').check();
     await page.getByTestId('uncertainty-legend').waitFor();
     // the host shows the layer: its per-level voxel counts come back through the host's state
@@ -191,7 +131,7 @@ describe('calibration view and loss inspector', () => {
   });
 
   it('shows the losses, the Dice identity and the rankings of `concord metrics`', async () => {
-    const { page } = browser;
+    const { page, cli } = state();
     const table = await cells(page, 'loss-table');
     for (const s of cli.structures) {
       const get = (k: string) =>
@@ -237,4 +177,4 @@ describe('calibration view and loss inspector', () => {
       .toBe(true);
     await saveScreenshot(page, 'loss-inspector');
   });
-});
+}
