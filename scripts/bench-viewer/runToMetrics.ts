@@ -9,6 +9,8 @@
 import { openBrowser } from '../../tests/helpers/browser.ts';
 
 export const CE_MODEL_LABEL = 'unet2d-colin27-ce 1.0.0';
+/** The model's metrics are shown: the table has a soft Dice column only for a prediction with probabilities. */
+export const MODEL_METRICS_SHOWN = '[data-testid=metrics-table] td[data-key=softDice]';
 
 export interface RunToMetricsRun {
   firstImageMs: number;
@@ -55,11 +57,7 @@ export async function measureRunToMetrics(
     await page.getByTestId('model-select').selectOption({ label: CE_MODEL_LABEL });
     const t0 = Date.now();
     await page.getByTestId('model-run').click();
-    // the model's metrics: the table has a soft Dice column only for a prediction with probabilities
-    await page
-      .locator('[data-testid=metrics-table] td[data-key=softDice]')
-      .first()
-      .waitFor({ timeout: timeoutMs });
+    await page.locator(MODEL_METRICS_SHOWN).first().waitFor({ timeout: timeoutMs });
     const runToMetricsMs = Date.now() - t0;
     await page.locator('[data-testid=slice-profile] [data-slice]').first().waitFor({
       timeout: timeoutMs,
