@@ -24,7 +24,7 @@ export async function runToMetricsInOhif(url: string, timeoutMs = 300_000): Prom
   const browser = await openBrowser();
   try {
     const { page } = browser;
-    await page.goto(url);
+    await page.goto(url, { timeout: timeoutMs });
     await page.locator('[data-cy="model-btn"]').click({ timeout: timeoutMs });
     await page
       .locator('[data-testid=concord-reference-status][data-state=shown]')
@@ -40,8 +40,11 @@ export async function runToMetricsInOhif(url: string, timeoutMs = 300_000): Prom
       throw new Error(
         `model run failed in OHIF: ${await page.getByTestId('model-error').innerText()}`,
       );
-    await page.locator('[data-cy="metrics-btn"]').click();
-    await page.locator(MODEL_METRICS_SHOWN).first().waitFor({ timeout: timeoutMs });
+    await page.locator('[data-cy="metrics-btn"]').click({ timeout: timeoutMs });
+    await page
+      .locator(MODEL_METRICS_SHOWN)
+      .first()
+      .waitFor({ state: 'attached', timeout: timeoutMs });
     return Date.now() - t0;
   } finally {
     await browser.close();
