@@ -33,7 +33,7 @@ export async function measureFirstImage(url: string, timeoutMs = 120_000): Promi
   try {
     await browser.context.addInitScript(HOOK);
     const { page } = browser;
-    await page.goto(url);
+    await page.goto(url, { timeout: timeoutMs });
     await page.waitForFunction(
       () => (window as unknown as { __firstImageMs: number | null }).__firstImageMs !== null,
       null,

@@ -9,6 +9,11 @@
 import { openBrowser } from '../../tests/helpers/browser.ts';
 
 export const CE_MODEL_LABEL = 'unet2d-colin27-ce 1.0.0';
+/**
+ * The model's metrics are in the table: it has soft Dice cells only for a prediction with
+ * probabilities (in OHIF's narrow panel the column is hidden, hence 'attached').
+ */
+export const MODEL_METRICS_SHOWN = '[data-testid=metrics-table] td[data-key=softDice]';
 
 export interface RunToMetricsRun {
   firstImageMs: number;
@@ -46,7 +51,7 @@ export async function measureRunToMetrics(
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    await page.goto(url);
+    await page.goto(url, { timeout: timeoutMs });
     await page.waitForFunction(() => !!document.body.dataset.firstImageMs, null, {
       timeout: timeoutMs,
     });
@@ -55,11 +60,10 @@ export async function measureRunToMetrics(
     await page.getByTestId('model-select').selectOption({ label: CE_MODEL_LABEL });
     const t0 = Date.now();
     await page.getByTestId('model-run').click();
-    // the model's metrics: the table has a soft Dice column only for a prediction with probabilities
     await page
-      .locator('[data-testid=metrics-table] td[data-key=softDice]')
+      .locator(MODEL_METRICS_SHOWN)
       .first()
-      .waitFor({ timeout: timeoutMs });
+      .waitFor({ state: 'attached', timeout: timeoutMs });
     const runToMetricsMs = Date.now() - t0;
     await page.locator('[data-testid=slice-profile] [data-slice]').first().waitFor({
       timeout: timeoutMs,

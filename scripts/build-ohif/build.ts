@@ -3,8 +3,9 @@
  * viewer, in dist/ohif/ (docs/ohif.md):
  * - one ESM file per extension and one for the mode (names: @concord/mode-model-vs-annotator/ohif-files),
  *   shared chunks and workers beside them, every import relative (no bare specifiers);
- * - onnxruntime-web 1.30's .mjs/.wasm files beside the inference worker (it resolves them from
- *   its own URL), the shipped models in models/;
+ * - onnxruntime-web 1.30's one .wasm file (its JSEP build; the .mjs glue is in the inference
+ *   worker's bundle) emitted beside the worker, which resolves it from its own URL; the shipped
+ *   models in models/;
  * - plugins.json: the files to list in OHIF's app-config (3.13), the mode's route, and the
  *   OHIF 3.14 descriptors with integrity hashes (descriptors.ts).
  * `--umd` also writes the UMD files for OHIF 3.14's loader (`<name>.umd.js`, umd.ts).
@@ -21,7 +22,6 @@ import {
 import path from 'node:path';
 import { build } from 'vite';
 import { OHIF_EXTENSION_FILES, OHIF_MODE_FILE } from '@concord/mode-model-vs-annotator/ohif-files';
-import { copyOrtAssets } from '../copy-ort-assets.mjs';
 import { ohifCoreAlias, SOURCE_CLIENT_CONDITIONS } from '../../vitest.shared.ts';
 import { pluginsJson } from './descriptors.ts';
 
@@ -125,7 +125,6 @@ async function buildOhifFiles(options: { umd?: boolean; quiet?: boolean }) {
       },
     },
   });
-  copyOrtAssets(OUT);
   mkdirSync(path.join(OUT, 'models'), { recursive: true });
   for (const m of models) {
     copyFileSync(path.join(MODELS_DIR, m.file), path.join(OUT, 'models', m.file));

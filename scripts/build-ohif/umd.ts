@@ -47,7 +47,12 @@ export async function buildUmd(
         // UMD has no import.meta: the script's own URL, taken while it runs (see `intro`)
         'import.meta.url': '__concordScriptUrl',
       },
-      worker: { format: 'es' },
+      worker: {
+        format: 'es',
+        // the `define` above reaches the workers too, which stay ES modules: give them the
+        // name, as their own URL (= their import.meta.url), or they throw on load
+        rolldownOptions: { output: { intro: 'var __concordScriptUrl = self.location.href;' } },
+      },
       build: {
         outDir,
         emptyOutDir: false,

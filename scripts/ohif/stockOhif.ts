@@ -138,11 +138,14 @@ export async function serveStockOhif(
     isolation?: boolean;
     ohifDist?: string;
     samplesDir?: string;
+    /** Concord's plugins (default dist/ohif/; the bench serves a private copy). */
+    pluginsDir?: string;
   } = {},
 ): Promise<StockOhifServer> {
   const host = o.host ?? '127.0.0.1';
   const dist = o.ohifDist ?? ensureStockOhif();
-  const plugins = o.plugins === false ? null : readPlugins();
+  const pluginsDir = o.pluginsDir ?? PLUGINS_DIR;
+  const plugins = o.plugins === false ? null : readPlugins(pluginsDir);
   const headers = o.isolation === false ? {} : CROSS_ORIGIN_ISOLATION_HEADERS;
   const config = appConfig({ plugins, dicomweb: !!o.dicomweb });
   const proxy = o.dicomweb
@@ -153,7 +156,7 @@ export async function serveStockOhif(
     { prefix: DATA_PREFIX, dir: o.samplesDir ?? SAMPLES_DIR },
     { prefix: '/', dir: dist, spaFallback: true },
   ];
-  if (plugins) mounts.unshift({ prefix: PLUGINS_PREFIX, dir: PLUGINS_DIR });
+  if (plugins) mounts.unshift({ prefix: PLUGINS_PREFIX, dir: pluginsDir });
   const server = createStaticServer({
     host,
     port: o.port ?? 0,

@@ -8,7 +8,7 @@
  * moves OHIF's viewport. docs/ohif.md.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -23,7 +23,12 @@ import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/bro
 import { dciodvfy } from '../integration/report-export/dciodvfy.ts';
 import { dicomFolder, startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
 import { buildOhif } from '../../scripts/build-ohif/build.ts';
-import { PLUGINS_DIR, serveStockOhif, type StockOhifServer } from '../../scripts/ohif/stockOhif.ts';
+import {
+  PLUGINS_DIR,
+  PLUGINS_PREFIX,
+  serveStockOhif,
+  type StockOhifServer,
+} from '../../scripts/ohif/stockOhif.ts';
 import { COLIN_DIR } from './viewer/fixtures.ts';
 import { countColour, metricsTable, tableMetricKeys, type Pixels } from './viewer/page.ts';
 import { decodePng } from '@concord/reports';
@@ -55,6 +60,110 @@ async function ohifImage(page: Page): Promise<{ instance: number; position: numb
   return m
     ? { instance: Number(m[1]), position: Number(m[2]) - 1 }
     : { instance: -1, position: -1 };
+}
+
+/**
+ * Runs the shipped CE model in the mode (ORT 1.30 beside the plugins, WASM threads), then checks
+ * that the Metrics panel equals `concord metrics` on the model SEG the Export panel writes
+ * (which dciodvfy accepts) and the sample's reference: the same check for every data source.
+ */
+async function runModelAndCheckMetrics(page: Page, tmp: string, screenshot: string) {
+  await openPanel(page, 'model', 'model-panel');
+  await page.getByTestId('model-select').selectOption({ label: CE_MODEL });
+  const t0 = Date.now();
+  await page.getByTestId('model-run').click();
+  await page
+    .locator('[data-testid=model-result], [data-testid=model-error]')
+    .first()
+    .waitFor({ timeout: 300_000 });
+  expect(await page.getByTestId('model-error').count()).toBe(0);
+  console.log(`Run -> model result: ${Date.now() - t0} ms`);
+  // cross-origin isolated: ORT 1.30 (ours, beside the plugin) runs threaded
+  expect(await page.getByTestId('model-backend').innerText()).toMatch(
+    /^wasm, ([2-9]|\d\d+) threads/,
+  );
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+
+  await openPanel(page, 'metrics', 'metrics-panel');
+  await page.getByTestId('metrics-table').waitFor({ timeout: 120_000 });
+  console.log(`Run -> metrics shown: ${Date.now() - t0} ms`);
+  const shown = await metricsTable(page);
+  await saveScreenshot(page, screenshot);
+
+  await openPanel(page, 'export', 'export-panel');
+  await page.getByTestId('export-build').click();
+  await page
+    .locator('[data-testid=export-files], [data-testid=export-error]')
+    .first()
+    .waitFor({ timeout: 240_000 });
+  if (await page.getByTestId('export-error').count())
+    throw new Error(`Export failed: ${await page.getByTestId('export-error').innerText()}`);
+  const save = async (kind: 'seg' | 'csv') => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId(`export-download-${kind}`).click(),
+    ]);
+    const file = path.join(tmp, download.suggestedFilename());
+    await download.saveAs(file);
+    return file;
+  };
+  const seg = await save('seg');
+  const csv = await save('csv');
+  const v = dciodvfy(seg);
+  expect(v.errors, v.output).toEqual([]);
+  const csvRows = (await readFile(csv, 'utf8')).trimEnd().split(/\r?\n/);
+  expect(csvRows).toHaveLength(Object.keys(shown).length + 1);
+
+  const { stdout } = await run(
+    process.execPath,
+    [
+      'platform/cli/bin/concord.mjs',
+      'metrics',
+      '--reference',
+      path.join(COLIN_DIR, 'reference-seg.dcm'),
+      '--series',
+      path.join(COLIN_DIR, 'dicom'),
+      '--prediction',
+      seg,
+    ],
+    { maxBuffer: 64 << 20 },
+  );
+  const cli = JSON.parse(stdout) as {
+    structures: Array<
+      Record<string, unknown> & { label: number; nsd: Record<string, number | null> }
+    >;
+  };
+  expect(Object.keys(shown).sort()).toEqual(cli.structures.map((s) => String(s.label)).sort());
+  for (const s of cli.structures) {
+    const row = shown[String(s.label)];
+    expect(row.status).toBe(s.status);
+    for (const k of tableMetricKeys(false)) {
+      const want = s[k] as number | null;
+      if (want === null) expect(row[k], `${s.label} ${k}`).toBe('');
+      else expect(Number(row[k]), `${s.label} ${k}`).toBeCloseTo(want, 9);
+    }
+    for (const [tau, want] of Object.entries(s.nsd)) {
+      if (want === null) expect(row[`nsd@${tau}`]).toBe('');
+      else expect(Number(row[`nsd@${tau}`]), `${s.label} nsd@${tau}`).toBeCloseTo(want, 9);
+    }
+  }
+  // the model's Dice on this sample is far from chance (docs/README figures: ~0.8)
+  const meanDice = cli.structures.reduce((a, s) => a + Number(s.dice), 0) / cli.structures.length;
+  expect(meanDice).toBeGreaterThan(0.6);
+}
+
+/** ONNX Runtime's files the page and its workers request from now on, and what failed. */
+function ortRequests(b: BrowserSession) {
+  const seen = { ort: [] as string[], failed: [] as string[] };
+  b.context.on('request', (r) => {
+    if (/\/ort\/|ort-wasm|\/ort\.[\w.]*m?js$/.test(new URL(r.url()).pathname))
+      seen.ort.push(r.url());
+  });
+  b.context.on('response', (r) => {
+    if (r.status() >= 400) seen.failed.push(`${r.status()} ${r.url()}`);
+  });
+  b.context.on('requestfailed', (r) => seen.failed.push(`${r.failure()?.errorText} ${r.url()}`));
+  return seen;
 }
 
 /** Opens one of Concord's right-hand panels by its OHIF tab (data-cy="<name>-btn"). */
@@ -120,84 +229,17 @@ describe('Concord in stock OHIF 3.13.2', () => {
     { timeout: 420_000 },
     async () => {
       const { page } = browser;
-      await openPanel(page, 'model', 'model-panel');
-      await page.getByTestId('model-select').selectOption({ label: CE_MODEL });
-      const t0 = Date.now();
-      await page.getByTestId('model-run').click();
-      await page
-        .locator('[data-testid=model-result], [data-testid=model-error]')
-        .first()
-        .waitFor({ timeout: 300_000 });
-      expect(await page.getByTestId('model-error').count()).toBe(0);
-      console.log(`Run -> model result: ${Date.now() - t0} ms`);
-      // cross-origin isolated: ORT 1.30 (ours, beside the plugin) runs threaded
-      expect(await page.getByTestId('model-backend').innerText()).toMatch(
-        /^wasm, ([2-9]|\d\d+) threads/,
-      );
-      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-
-      await openPanel(page, 'metrics', 'metrics-panel');
-      await page.getByTestId('metrics-table').waitFor({ timeout: 120_000 });
-      console.log(`Run -> metrics shown: ${Date.now() - t0} ms`);
-      const shown = await metricsTable(page);
-      await saveScreenshot(page, 'ohif-metrics');
-
-      await openPanel(page, 'export', 'export-panel');
-      await page.getByTestId('export-build').click();
-      await page.getByTestId('export-files').waitFor({ timeout: 120_000 });
-      const save = async (kind: 'seg' | 'csv') => {
-        const [download] = await Promise.all([
-          page.waitForEvent('download'),
-          page.getByTestId(`export-download-${kind}`).click(),
-        ]);
-        const file = path.join(tmp, download.suggestedFilename());
-        await download.saveAs(file);
-        return file;
-      };
-      const seg = await save('seg');
-      const csv = await save('csv');
-      const v = dciodvfy(seg);
-      expect(v.errors, v.output).toEqual([]);
-      const csvRows = (await readFile(csv, 'utf8')).trimEnd().split(/\r?\n/);
-      expect(csvRows).toHaveLength(Object.keys(shown).length + 1);
-
-      const { stdout } = await run(
-        process.execPath,
-        [
-          'platform/cli/bin/concord.mjs',
-          'metrics',
-          '--reference',
-          path.join(COLIN_DIR, 'reference-seg.dcm'),
-          '--series',
-          path.join(COLIN_DIR, 'dicom'),
-          '--prediction',
-          seg,
-        ],
-        { maxBuffer: 64 << 20 },
-      );
-      const cli = JSON.parse(stdout) as {
-        structures: Array<
-          Record<string, unknown> & { label: number; nsd: Record<string, number | null> }
-        >;
-      };
-      expect(Object.keys(shown).sort()).toEqual(cli.structures.map((s) => String(s.label)).sort());
-      for (const s of cli.structures) {
-        const row = shown[String(s.label)];
-        expect(row.status).toBe(s.status);
-        for (const k of tableMetricKeys(false)) {
-          const want = s[k] as number | null;
-          if (want === null) expect(row[k], `${s.label} ${k}`).toBe('');
-          else expect(Number(row[k]), `${s.label} ${k}`).toBeCloseTo(want, 9);
-        }
-        for (const [tau, want] of Object.entries(s.nsd)) {
-          if (want === null) expect(row[`nsd@${tau}`]).toBe('');
-          else expect(Number(row[`nsd@${tau}`]), `${s.label} nsd@${tau}`).toBeCloseTo(want, 9);
-        }
-      }
-      // the model's Dice on this sample is far from chance (docs/README figures: ~0.8)
-      const meanDice =
-        cli.structures.reduce((a, s) => a + Number(s.dice), 0) / cli.structures.length;
-      expect(meanDice).toBeGreaterThan(0.6);
+      const requests = ortRequests(browser);
+      await runModelAndCheckMetrics(page, tmp, 'ohif-metrics');
+      // ORT loads one file, its JSEP .wasm (the .mjs glue is in the worker's bundle), from
+      // beside the plugins: never stock OHIF's own ORT at /ort/
+      expect(requests.failed).toEqual([]);
+      expect(requests.ort.map((u) => path.posix.basename(new URL(u).pathname))).toEqual([
+        expect.stringMatching(/^ort-wasm-simd-threaded\.jsep-[\w-]+\.wasm$/),
+      ]);
+      expect(requests.ort.every((u) => new URL(u).pathname.startsWith(PLUGINS_PREFIX))).toBe(true);
+      const files = readdirSync(PLUGINS_DIR).filter((f) => /^ort-wasm/.test(f));
+      expect(files).toEqual([path.posix.basename(new URL(requests.ort[0]).pathname)]);
     },
   );
 
@@ -224,6 +266,17 @@ describe('Concord in stock OHIF 3.13.2', () => {
     // the next worst slice by the panel's button
     const next = ranking[(ranking.indexOf(target) + 1) % ranking.length];
     await page.getByTestId('worst-next').click();
+    await expect
+      .poll(async () => (await ohifImage(page)).instance, { timeout: 15_000 })
+      .toBe(instanceOf(next));
+    // OHIF's hotkeysManager binds the mode's worst-slice keys: `]` next, `[` previous
+    const afterNext = ranking[(ranking.indexOf(next) + 1) % ranking.length];
+    await page.locator('.cornerstone-viewport-element').first().hover();
+    await page.keyboard.press(']');
+    await expect
+      .poll(async () => (await ohifImage(page)).instance, { timeout: 15_000 })
+      .toBe(instanceOf(afterNext));
+    await page.keyboard.press('[');
     await expect
       .poll(async () => (await ohifImage(page)).instance, { timeout: 15_000 })
       .toBe(instanceOf(next));
@@ -299,8 +352,10 @@ describe('Concord in stock OHIF 3.13.2 over DICOMweb (Orthanc behind the same-or
   let orthanc: RunningOrthanc;
   let server: StockOhifServer;
   let browser: BrowserSession;
+  let tmp: string;
 
   beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'concord-ohif-dicomweb-e2e-'));
     orthanc = await startOrthanc();
     await orthanc.upload([
       ...dicomFolder(path.join(COLIN_DIR, 'dicom')).map((f) => f.bytes),
@@ -313,6 +368,7 @@ describe('Concord in stock OHIF 3.13.2 over DICOMweb (Orthanc behind the same-or
     await browser?.close();
     await server?.close();
     await orthanc?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
   it('opens the sample from Orthanc in the mode; the reference SEG comes by WADO-RS', async () => {
@@ -332,7 +388,16 @@ describe('Concord in stock OHIF 3.13.2 over DICOMweb (Orthanc behind the same-or
       })
       .toBeGreaterThan(200);
     await saveScreenshot(page, 'ohif-dicomweb-reference');
-    // OHIF's own complaint about the SEG it cannot read is expected (docs/ohif.md)
-    expect(browser.errors.filter((e) => !/ReferencedSeriesSequence/.test(e))).toEqual([]);
   });
+
+  it(
+    'runs the shipped model on the study from Orthanc; Metrics equal `concord metrics`',
+    { timeout: 420_000 },
+    async () => {
+      const { page } = browser;
+      await runModelAndCheckMetrics(page, tmp, 'ohif-dicomweb-metrics');
+      // OHIF's own complaint about the SEG it cannot read is expected (docs/ohif.md)
+      expect(browser.errors.filter((e) => !/ReferencedSeriesSequence/.test(e))).toEqual([]);
+    },
+  );
 });

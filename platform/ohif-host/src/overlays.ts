@@ -8,8 +8,11 @@
  */
 import {
   alignToReference,
+  imageVolumeGrid,
   labelLayers,
+  LabelCounter,
   nextTask,
+  overlayLabels,
   type Grid,
   type HostOverlays,
   type LabelInfo,
@@ -26,13 +29,7 @@ export { fallbackColor };
 
 /** Grid of a Cornerstone image volume, in the @concord/core convention. */
 export function volumeGrid(volume: CsImageVolume): Grid {
-  return {
-    dims: [...volume.dimensions] as Grid['dims'],
-    spacing: [...volume.spacing] as Grid['spacing'],
-    origin: [...volume.origin] as Grid['origin'],
-    direction: Array.from(volume.direction) as Grid['direction'],
-    frameOfReferenceUID: volume.metadata?.FrameOfReferenceUID,
-  };
+  return imageVolumeGrid(volume);
 }
 
 /** Labelmap images derived from the series for one layer, filled slice by slice, with counts. */
@@ -41,7 +38,7 @@ class SliceFill {
   readonly nz: number;
   done = 0;
   private readonly sliceSize: number;
-  private readonly hist: Float64Array;
+  private readonly counter: LabelCounter;
 
   constructor(
     private readonly cs: HostCornerstone,
@@ -52,7 +49,7 @@ class SliceFill {
     const [nx, ny, nz] = dims;
     this.nz = nz;
     this.sliceSize = nx * ny;
-    this.hist = new Float64Array(layer instanceof Uint8Array ? 256 : 65536);
+    this.counter = new LabelCounter(layer);
   }
 
   run(n: number) {
@@ -65,16 +62,13 @@ class SliceFill {
       this.images.push(image);
       const slice = this.layer.subarray(k * this.sliceSize, (k + 1) * this.sliceSize);
       image.voxelManager?.getScalarData().set(slice);
-      const hist = this.hist;
-      for (let i = 0; i < slice.length; i++) hist[slice[i]]++;
+      this.counter.add(slice);
     }
     this.done = end;
   }
 
   counts(): Record<number, number> {
-    const out: Record<number, number> = {};
-    for (let v = 1; v < this.hist.length; v++) if (this.hist[v] > 0) out[v] = this.hist[v];
-    return out;
+    return this.counter.counts();
   }
 }
 
@@ -184,20 +178,7 @@ export class OhifOverlays implements HostOverlays {
     for (const f of fills) Object.assign(counts, f.counts()); // a label lives in one layer
     const base = `concord-${source}-${this.key}-${++this.generation}`;
     const ids = fills.map((_, i) => (i === 0 ? base : `${base}-layer${i + 1}`));
-    const known = new Map((labelmap.labels ?? []).map((l) => [l.label, l]));
-    const labels: LabelInfo[] = [...new Set([...known.keys(), ...Object.keys(counts).map(Number)])]
-      .filter((l) => l > 0)
-      .sort((a, b) => a - b)
-      .map((label) => {
-        const k = known.get(label);
-        return {
-          label,
-          name: k?.name ?? `Label ${label}`,
-          color: k?.color ?? fallbackColor(label),
-          ...(k?.layer ? { layer: k.layer } : {}),
-          ...(k?.codes ? { codes: k.codes } : {}),
-        };
-      });
+    const labels: LabelInfo[] = overlayLabels(labelmap.labels, counts, fallbackColor);
     const definition = this.sources.require(source);
     fills.forEach((fill, i) =>
       this.segmentationService.addOrUpdateSegmentation({

@@ -8,7 +8,7 @@ import {
   DicomWebSource,
   chooseReferenceSeg,
   readDicomSeg,
-  type DicomInstanceMetadata,
+  seriesForLabelReaders,
   type DicomSegResult,
   type DicomSeriesResult,
   type ReferenceSegChoice,
@@ -60,37 +60,17 @@ export function seriesOfVolume(
   volume: CsImageVolume,
   seriesUID: string,
 ): DicomSeriesResult {
-  const grid = volumeGrid(volume);
-  const metas = volume.imageIds.map((id) => {
+  const slices = volume.imageIds.map((id) => {
     const sop = cs.cornerstone.metaData.get('sopCommonModule', id) as
       { sopInstanceUID?: string } | undefined;
     const plane = cs.cornerstone.metaData.get('imagePlaneModule', id) as
       { imagePositionPatient?: number[] } | undefined;
     return {
-      sop: String(sop?.sopInstanceUID ?? ''),
+      sopInstanceUID: String(sop?.sopInstanceUID ?? ''),
       position: (plane?.imagePositionPatient ?? [0, 0, 0]) as Vec3,
     };
   });
-  return {
-    volume: { ...grid, data: new Uint8Array(0) },
-    studyInstanceUID: '',
-    seriesInstanceUID: seriesUID,
-    frameOfReferenceUID: grid.frameOfReferenceUID,
-    modality: volume.metadata?.Modality,
-    sopClassUID: '',
-    sopInstanceUIDs: metas.map((m) => m.sop),
-    // the reader only asks whether any source instance is multi-frame
-    instanceMetadata: metas.map(
-      (m) => ({ SOPInstanceUID: m.sop, NumberOfFrames: 1 }) as DicomInstanceMetadata,
-    ),
-    slices: metas.map((m) => ({
-      sopInstanceUID: m.sop,
-      frameIndex: 0,
-      file: '',
-      position: m.position,
-    })),
-    warnings: [],
-  };
+  return seriesForLabelReaders(volumeGrid(volume), seriesUID, slices, volume.metadata?.Modality);
 }
 
 /**

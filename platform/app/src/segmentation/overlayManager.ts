@@ -13,7 +13,10 @@ import {
   nextTask,
   alignToReference,
   displayedStyle,
+  imageVolumeGrid,
   labelLayers,
+  LabelCounter,
+  overlayLabels,
   type Grid,
   type LabelInfo,
   type LabelVolume,
@@ -33,13 +36,7 @@ export { fallbackColor };
 
 /** Grid of a Cornerstone image volume, in the @concord/core convention. */
 export function volumeGrid(volume: Types.IImageVolume): Grid {
-  return {
-    dims: [...volume.dimensions] as Grid['dims'],
-    spacing: [...volume.spacing] as Grid['spacing'],
-    origin: [...volume.origin] as Grid['origin'],
-    direction: [...volume.direction] as Grid['direction'],
-    frameOfReferenceUID: volume.metadata?.FrameOfReferenceUID,
-  };
+  return imageVolumeGrid(volume);
 }
 
 type Listener = (states: OverlayState[]) => void;
@@ -160,18 +157,7 @@ export class OverlayManager {
     for (const f of fills) Object.assign(counts, f.counts()); // a label lives in one layer
     const base = `${source}:${this.seriesKey}:${++this.generation}`;
     const ids = fills.map((_, i) => (i === 0 ? base : `${base}:layer${i}`));
-    const present = Object.keys(counts).map(Number);
-    const known = new Map((labelmap.labels ?? []).map((l) => [l.label, l]));
-    const labels: LabelInfo[] = [...new Set([...known.keys(), ...present])]
-      .filter((l) => l > 0)
-      .sort((a, b) => a - b)
-      .map((label) => ({
-        label,
-        name: known.get(label)?.name ?? `Label ${label}`,
-        color: known.get(label)?.color ?? fallbackColor(label),
-        ...(known.get(label)?.layer ? { layer: known.get(label)!.layer } : {}),
-        ...(known.get(label)?.codes ? { codes: known.get(label)!.codes } : {}),
-      }));
+    const labels: LabelInfo[] = overlayLabels(labelmap.labels, counts, fallbackColor);
     segmentation.addSegmentations(
       fills.map((fill, i) => ({
         segmentationId: ids[i],
@@ -346,15 +332,14 @@ export class OverlayManager {
 
 /**
  * Cornerstone labelmap images derived from the displayed series, filled slice by slice from a
- * labelmap on the image grid, with voxel counts per label (a typed histogram: no object
- * property lookups per voxel).
+ * labelmap on the image grid, with voxel counts per label.
  */
 class SliceFill {
   readonly images: Types.IImage[] = [];
   readonly nz: number;
   done = 0;
   private readonly sliceSize: number;
-  private readonly hist: Float64Array;
+  private readonly counter: LabelCounter;
 
   constructor(
     private readonly imageVolume: Types.IImageVolume,
@@ -364,8 +349,7 @@ class SliceFill {
     const [nx, ny, nz] = dims;
     this.nz = nz;
     this.sliceSize = nx * ny;
-    // Uint8Array / Uint16Array labelmaps: at most 65536 labels
-    this.hist = new Float64Array(layer instanceof Uint8Array ? 256 : 65536);
+    this.counter = new LabelCounter(layer);
   }
 
   /** Fills the next `n` slices. */
@@ -380,17 +364,14 @@ class SliceFill {
       const vm = image.voxelManager as Types.IVoxelManager<number> | undefined;
       const target = vm?.getScalarData() as Types.PixelDataTypedArray | undefined;
       if (target) target.set(slice);
-      const hist = this.hist;
-      for (let i = 0; i < slice.length; i++) hist[slice[i]]++;
+      this.counter.add(slice);
     }
     this.done = end;
   }
 
   /** Voxel count per label present (background left out). */
   counts(): Record<number, number> {
-    const out: Record<number, number> = {};
-    for (let v = 1; v < this.hist.length; v++) if (this.hist[v] > 0) out[v] = this.hist[v];
-    return out;
+    return this.counter.counts();
   }
 }
 

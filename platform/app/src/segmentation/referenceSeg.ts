@@ -7,7 +7,7 @@
 import { metaData, type Types } from '@cornerstonejs/core';
 import {
   readLabelFileInWorker,
-  type DicomInstanceMetadata,
+  seriesForLabelReaders,
   type DicomSeriesResult,
   type ReadLabelFileOutput,
   type ReadLabelFileProgress,
@@ -16,36 +16,16 @@ import {
 import { volumeGrid } from './overlayManager.ts';
 
 export function seriesOfVolume(volume: Types.IImageVolume, seriesUID: string): DicomSeriesResult {
-  const grid = volumeGrid(volume);
-  const metas = volume.imageIds.map((id) => {
+  const slices = volume.imageIds.map((id) => {
     const sop = metaData.get('sopCommonModule', id) as { sopInstanceUID?: string } | undefined;
     const plane = metaData.get('imagePlaneModule', id) as
       { imagePositionPatient?: number[] } | undefined;
     return {
-      sop: String(sop?.sopInstanceUID ?? ''),
+      sopInstanceUID: String(sop?.sopInstanceUID ?? ''),
       position: (plane?.imagePositionPatient ?? [0, 0, 0]) as Vec3,
     };
   });
-  return {
-    volume: { ...grid, data: new Uint8Array(0) },
-    studyInstanceUID: '',
-    seriesInstanceUID: seriesUID,
-    frameOfReferenceUID: grid.frameOfReferenceUID,
-    modality: volume.metadata?.Modality,
-    sopClassUID: '',
-    sopInstanceUIDs: metas.map((m) => m.sop),
-    // the reader only asks whether any source instance is multi-frame
-    instanceMetadata: metas.map(
-      (m) => ({ SOPInstanceUID: m.sop, NumberOfFrames: 1 }) as DicomInstanceMetadata,
-    ),
-    slices: metas.map((m) => ({
-      sopInstanceUID: m.sop,
-      frameIndex: 0,
-      file: '',
-      position: m.position,
-    })),
-    warnings: [],
-  };
+  return seriesForLabelReaders(volumeGrid(volume), seriesUID, slices, volume.metadata?.Modality);
 }
 
 /** What a label-file read is doing, for the Overlays panel (text, and a fraction when known). */

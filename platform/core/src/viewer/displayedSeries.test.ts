@@ -27,6 +27,21 @@ describe('displayedSeries', () => {
     expect(m.PatientName).toBe('Doe^Jane');
     expect(m.PatientID).toBeUndefined();
   });
+  it('drops functions a viewer keeps in its metadata, so that a worker can receive it', () => {
+    const retrieveBulkData = () => Promise.resolve(new ArrayBuffer(0));
+    const m = instanceOf({
+      SOPInstanceUID: '1.2.3',
+      PixelData: { BulkDataURI: 'http://pacs/bulk/1', retrieveBulkData },
+      ReferencedSeriesSequence: [{ SeriesInstanceUID: '1.2', load: retrieveBulkData }],
+      getRawMetadata: retrieveBulkData,
+    });
+    expect(() => structuredClone(m)).not.toThrow();
+    expect(m).toMatchObject({
+      PixelData: { BulkDataURI: 'http://pacs/bulk/1' },
+      ReferencedSeriesSequence: [{ SeriesInstanceUID: '1.2' }],
+    });
+    expect('getRawMetadata' in m).toBe(false);
+  });
   it('keeps slice order and the UIDs of the instances', () => {
     const s = displayedSeries(
       volume,

@@ -18,11 +18,30 @@ function vec(v: unknown): number[] | undefined {
   return list.every(Number.isFinite) ? list : undefined;
 }
 
+/**
+ * The value without functions, which a worker cannot receive (postMessage throws
+ * DataCloneError): a viewer's metadata may hold loaders, e.g. OHIF's DICOMweb data source puts
+ * a `retrieveBulkData` function next to each BulkDataURI.
+ */
+function cloneable(v: unknown, depth = 0): unknown {
+  if (typeof v === 'function') return undefined;
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || v instanceof ArrayBuffer)
+    return v;
+  if (depth > 16) return undefined; // no metadata nests this deep; guards against cycles
+  if (Array.isArray(v)) return v.map((x) => cloneable(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const c = cloneable(x, depth + 1);
+    if (c !== undefined) out[k] = c;
+  }
+  return out;
+}
+
 /** One instance's attributes, coerced to the types core's writers read (manifests may hold strings). */
 export function instanceOf(m: NaturalMetadata): DicomInstanceMetadata {
   const num = (v: unknown) => vec(v)?.[0];
   return {
-    ...(m as object),
+    ...(cloneable(m) as object),
     SOPClassUID: String(m.SOPClassUID ?? ''),
     SOPInstanceUID: String(m.SOPInstanceUID ?? ''),
     StudyInstanceUID: String(m.StudyInstanceUID ?? ''),

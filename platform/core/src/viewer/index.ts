@@ -4,3 +4,4 @@ export * from './referenceSeg.ts';
 export * from './displayedSeries.ts';
 export * from './labelFiles.ts';
 export * from './structureFilter.ts';
+export * from './labelmapOnSeries.ts';

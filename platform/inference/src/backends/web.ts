@@ -6,12 +6,15 @@ import { createOrtBackend, type OrtBackend } from './ort.ts';
 
 export type WebBackendPreference = 'auto' | 'webgpu' | 'wasm';
 
+/** ORT's `env.wasm.wasmPaths`: a URL prefix of its .wasm/.mjs files, or the files' own URLs. */
+export type WasmPaths = string | { wasm?: string; mjs?: string };
+
 export interface WebBackendOptions {
   preference?: WebBackendPreference;
   /** WASM threads; default min(hardwareConcurrency, 4) when cross-origin isolated, else 1. */
   threads?: number;
   /** Where ORT's .wasm/.mjs files are served (our own server; never a CDN). */
-  wasmPaths?: string;
+  wasmPaths?: WasmPaths;
 }
 
 interface WorkerLikeGlobal {

@@ -11,7 +11,12 @@ import {
   type Transferable,
   type TypedArray,
 } from '@concord/core';
-import { createWebBackend, type WebBackend, type WebBackendPreference } from '../backends/web.ts';
+import {
+  createWebBackend,
+  type WasmPaths,
+  type WebBackend,
+  type WebBackendPreference,
+} from '../backends/web.ts';
 import { toProbabilityArrays } from '../engine/probabilities.ts';
 import { runInference } from '../engine/runInference.ts';
 import type { InferenceProgress, InferenceResult } from '../engine/types.ts';
@@ -29,8 +34,8 @@ export interface LoadOptions {
   backend?: WebBackendPreference;
   /** WASM threads; default min(cores, 4) when cross-origin isolated, else 1. */
   threads?: number;
-  /** URL prefix of ORT's .wasm/.mjs files; default '/ort/' in the browser worker (served by us, never a CDN). */
-  wasmPaths?: string;
+  /** URL prefix of ORT's .wasm/.mjs files, or their URLs; default '/ort/' in the browser worker (served by us, never a CDN). */
+  wasmPaths?: WasmPaths;
 }
 
 export interface RunOptions {
@@ -62,7 +67,7 @@ export interface InferenceWorkerConfig {
   /** onnxruntime-web (the worker imports it; a Node test passes the same module). */
   ort: Parameters<typeof createWebBackend>[0];
   /** wasmPaths when a load does not give one (the browser worker: '/ort/'). */
-  wasmPaths?: string;
+  wasmPaths?: WasmPaths;
 }
 
 /** The API object the inference worker exposes. */
