@@ -38,6 +38,8 @@ import { useReferenceSeg } from './hooks/useReferenceSeg.ts';
 import { useViewerHost } from './hooks/useViewerHost.ts';
 import { useExtensionPanels } from './hooks/useExtensionPanels.ts';
 import { useHotkeys } from './hooks/useHotkeys.ts';
+import { useCaseLabelmaps } from './hooks/useCaseLabelmaps.ts';
+import { navigate } from '../router.ts';
 
 export interface ViewerProps {
   core: CoreApp;
@@ -48,6 +50,18 @@ export interface ViewerProps {
   dataSourceName: string;
   /** false while the viewer is kept, hidden, behind the study list (no hotkeys then). */
   active?: boolean;
+  /** a case opened from the cohort view: its series, labelmap files and the way back */
+  openedCase?: OpenedCase;
+}
+
+/** What the cohort view's address gives the viewer (docs/cohort.md, "Opening a case"). */
+export interface OpenedCase {
+  series: string | null;
+  reference: string | null;
+  prediction: string | null;
+  model: string | null;
+  /** the cohort page to go back to (validated same-origin /cohort address) */
+  cohortPage: string | null;
 }
 
 /**
@@ -105,7 +119,15 @@ function PanelResizer({ width, onWidth }: { width: number; onWidth: (w: number) 
   );
 }
 
-export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = true }: ViewerProps) {
+export function Viewer({
+  core,
+  ohif,
+  mode,
+  studyUID,
+  dataSourceName,
+  active = true,
+  openedCase,
+}: ViewerProps) {
   const { config } = core;
   const dataSource = core.dataSources.get(dataSourceName);
   const [layout, setLayout] = useState<LayoutKind>('stack');
@@ -126,6 +148,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
     studyUID,
     mode,
     setError,
+    preferredSeries: openedCase?.series ?? null,
   });
   const { controller, state } = useViewportController(setError);
   const { loading, displayed } = useSeriesDisplay({
@@ -150,6 +173,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
     displayed,
     setOverlayStatus,
     setOverlayTask,
+    skip: !!openedCase?.reference,
   });
   const bridge = useViewerHost({
     config,
@@ -175,6 +199,12 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
     setOverlayWarning,
     setOverlayTask,
   );
+  useCaseLabelmaps({
+    files: { reference: openedCase?.reference ?? null, prediction: openedCase?.prediction ?? null },
+    ready: !!bridge && !!controller && displayed > 0,
+    load: bridge && controller ? loadOverlayFile : null,
+    setWarning: setOverlayWarning,
+  });
   const panels = useExtensionPanels(ohif, mode);
   useHotkeys({ ohif: active ? ohif : null, controller, mode, setLayout, viewer: bridge });
   // shown again after the study list: the viewports were laid out while hidden
@@ -245,6 +275,28 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
       style={{ '--right-width': `${panelWidth}px` } as CSSProperties}
     >
       <aside className="left-panel">
+        {openedCase?.cohortPage && (
+          <p className="cohort-back">
+            <a
+              href={openedCase.cohortPage}
+              data-testid="viewer-back-to-cohort"
+              onClick={(e) => {
+                // in-app: the cohort page restores its table state (sort, filters, scroll)
+                if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+                e.preventDefault();
+                navigate(openedCase.cohortPage!);
+              }}
+            >
+              ← Back to the cohort
+            </a>
+            {openedCase.model && (
+              <span className="muted" data-testid="viewer-case-model">
+                {' '}
+                model {openedCase.model}
+              </span>
+            )}
+          </p>
+        )}
         <h2>Series</h2>
         {!series && !error && <p className="muted">Loading…</p>}
         <ul className="series-list" data-testid="viewer-series">
