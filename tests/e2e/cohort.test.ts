@@ -62,6 +62,8 @@ describe('cohort view', () => {
       path.join(tmp, 'out'),
       '--bootstrap',
       '200',
+      '--group-by',
+      'site',
       '--no-pdf',
     ]);
     cohort = JSON.parse(await readFile(path.join(tmp, 'out', 'cohort.json'), 'utf8'));
@@ -169,6 +171,45 @@ describe('cohort view', () => {
     expect(means).toEqual(
       cohort.structures.filter((s) => s.group === null).map((s) => s.metrics.dice.mean),
     );
+    // per site (--group-by site): cohort.json's mean and CI95 per structure and model, and the
+    // mean is that of the site's case rows in the table
+    const groups = await page.$$eval('[data-testid="cohort-group-row"]', (trs) =>
+      trs.map((tr) => {
+        const td = tr.querySelector('[data-metric="dice-mean"]') as HTMLElement;
+        const e = tr as HTMLElement;
+        return {
+          group: e.dataset.group,
+          model: e.dataset.model,
+          label: Number(e.dataset.label),
+          mean: Number(td.dataset.value),
+          ci: td.dataset.ci,
+        };
+      }),
+    );
+    const perSite = cohort.structures.filter((s) => s.group !== null);
+    expect(perSite.length).toBeGreaterThan(0);
+    expect(groups).toEqual(
+      perSite.map((s) => ({
+        group: s.group!.value,
+        model: s.model,
+        label: s.label,
+        mean: s.metrics.dice.mean,
+        ci: s.metrics.dice.ci95!.join(' '),
+      })),
+    );
+    for (const g of groups) {
+      const dice = rows
+        .filter(
+          (r) =>
+            r.model === g.model &&
+            r.label === g.label &&
+            cohort.cases.find((c) => c.id === r.caseId)!.metadata.site === g.group &&
+            r.dice !== null,
+        )
+        .map((r) => asNumber(r.dice)!);
+      expect(g.mean).toBeCloseTo(dice.reduce((a, b) => a + b, 0) / dice.length, 12);
+    }
+    expect(await page.textContent('[data-testid="cohort-groups-title"]')).toBe('Per site');
     const summary = await page.$$eval('[data-testid="cohort-summary-model"]', (li) =>
       li.map((l) => l.textContent),
     );

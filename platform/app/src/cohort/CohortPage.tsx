@@ -487,47 +487,96 @@ function CohortSummary({ cohort }: { cohort: CohortReport }) {
         ))}
       </ul>
       <h3>Per structure (all cases)</h3>
-      <table className="cohort-table" data-testid="cohort-structures">
-        <thead>
-          <tr>
-            <th scope="col">Structure</th>
-            <th scope="col">Model</th>
-            <th scope="col">n</th>
-            <th scope="col">Dice mean [CI95]</th>
-            <th scope="col">Dice median [IQR]</th>
-            <th scope="col">HD95 mean (mm)</th>
-            <th scope="col">ASSD mean (mm)</th>
-            <th scope="col">ΔV mean (mL)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {cohort.structures
-            .filter((st) => st.group === null)
-            .map((st) => {
-              const d = st.metrics.dice;
-              return (
-                <tr key={`${st.model}-${st.label}`} data-testid="cohort-structure-row">
-                  <td>
-                    {st.label} {st.name}
-                  </td>
-                  <td>{st.model}</td>
-                  <td className="num">{st.n}</td>
-                  <td className="num" data-value={d?.mean ?? ''}>
-                    {fmt(d?.mean ?? null, 4)}
-                    {d?.ci95 ? ` [${fmt(d.ci95[0], 4)}, ${fmt(d.ci95[1], 4)}]` : ''}
-                  </td>
-                  <td className="num">
-                    {fmt(d?.median ?? null, 4)} [{fmt(d?.q1 ?? null, 4)}, {fmt(d?.q3 ?? null, 4)}]
-                  </td>
-                  <td className="num">{fmt(st.metrics.hd95?.mean ?? null, 2)}</td>
-                  <td className="num">{fmt(st.metrics.assd?.mean ?? null, 2)}</td>
-                  <td className="num">{fmt(st.metrics.volumeDiffMl?.mean ?? null, 2)}</td>
-                </tr>
-              );
-            })}
-        </tbody>
-      </table>
+      <StructureStats
+        rows={cohort.structures.filter((st) => st.group === null)}
+        testId="cohort-structures"
+        rowTestId="cohort-structure-row"
+      />
+      {cohort.groupBy && (
+        <>
+          <h3 data-testid="cohort-groups-title">Per {cohort.groupBy}</h3>
+          <p className="muted">
+            The cases of each value of the metadata column “{cohort.groupBy}” (concord cohort
+            --group-by), as written in cohort.json.
+          </p>
+          <StructureStats
+            rows={cohort.structures.filter((st) => st.group !== null)}
+            groupColumn={cohort.groupBy}
+            testId="cohort-groups"
+            rowTestId="cohort-group-row"
+          />
+        </>
+      )}
     </div>
+  );
+}
+
+type StructureStat = CohortReport['structures'][number];
+
+/** Per-structure statistics of cohort.json (one row per structure x model, or x group). */
+function StructureStats({
+  rows,
+  groupColumn,
+  testId,
+  rowTestId,
+}: {
+  rows: StructureStat[];
+  groupColumn?: string;
+  testId: string;
+  rowTestId: string;
+}) {
+  return (
+    <table className="cohort-table" data-testid={testId}>
+      <thead>
+        <tr>
+          {groupColumn && <th scope="col">{groupColumn}</th>}
+          <th scope="col">Structure</th>
+          <th scope="col">Model</th>
+          <th scope="col">n</th>
+          <th scope="col">Dice mean [CI95]</th>
+          <th scope="col">Dice median [IQR]</th>
+          <th scope="col">HD95 mean (mm)</th>
+          <th scope="col">ASSD mean (mm)</th>
+          <th scope="col">ΔV mean (mL)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((st) => {
+          const d = st.metrics.dice;
+          return (
+            <tr
+              key={`${st.group?.value ?? ''}\u0000${st.model}\u0000${st.label}`}
+              data-testid={rowTestId}
+              data-group={st.group?.value}
+              data-model={st.model}
+              data-label={st.label}
+            >
+              {groupColumn && <td>{st.group?.value}</td>}
+              <td>
+                {st.label} {st.name}
+              </td>
+              <td>{st.model}</td>
+              <td className="num">{st.n}</td>
+              <td
+                className="num"
+                data-metric="dice-mean"
+                data-value={d?.mean ?? ''}
+                data-ci={d?.ci95 ? d.ci95.join(' ') : ''}
+              >
+                {fmt(d?.mean ?? null, 4)}
+                {d?.ci95 ? ` [${fmt(d.ci95[0], 4)}, ${fmt(d.ci95[1], 4)}]` : ''}
+              </td>
+              <td className="num">
+                {fmt(d?.median ?? null, 4)} [{fmt(d?.q1 ?? null, 4)}, {fmt(d?.q3 ?? null, 4)}]
+              </td>
+              <td className="num">{fmt(st.metrics.hd95?.mean ?? null, 2)}</td>
+              <td className="num">{fmt(st.metrics.assd?.mean ?? null, 2)}</td>
+              <td className="num">{fmt(st.metrics.volumeDiffMl?.mean ?? null, 2)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 
