@@ -15,7 +15,7 @@ import {
   type KeyboardEvent,
   type MouseEvent as ReactMouseEvent,
 } from 'react';
-import { isImageSeries } from '@concord/core';
+import { isImageSeries, labelLayers } from '@concord/core';
 import type { ModeDefinition } from '@concord/mode-model-vs-annotator';
 import type { BootedApp, CoreApp } from '../boot.ts';
 import {
@@ -29,7 +29,7 @@ import { OverlaysPanel } from '../segmentation/OverlaysPanel.tsx';
 import type { OverlayTask } from '../segmentation/referenceSeg.ts';
 import { getInstanceMetadata } from '../cornerstone/metadataProvider.ts';
 import { ReadingOverlay, positionOf, type ReadingInfo } from './ReadingOverlay.tsx';
-import { centreSlice, structureName } from './readingView.ts';
+import { centreSlice, layerOf, structureName, structuresAt } from './readingView.ts';
 import { Thumbnail } from '../studyList/Thumbnail.tsx';
 import { useImageSeries } from './hooks/useImageSeries.ts';
 import { useSeriesDisplay, useViewportController } from './hooks/useViewport.ts';
@@ -236,12 +236,33 @@ export function Viewer({
     [controller, overlays],
   );
 
-  // a structure chosen in the Overlays panel: go to the slice through its centre
+  // a structure chosen in the Overlays panel: go to the slice through its centre (on the
+  // layer that holds it: overlapping structures lie on further layers)
   const goToStructure = useCallback(
     (source: string, label: number) => {
       const v = overlays?.labelVolume(source);
-      const k = v ? centreSlice(v.data, v.dims, label) : null;
+      const layer = v ? labelLayers(v)[layerOf(v.labels, label)] : undefined;
+      const k = v && layer ? centreSlice(layer, v.dims, label) : null;
       if (k !== null) controller?.jumpToImage(k);
+    },
+    [controller, overlays],
+  );
+
+  // Shift+click on the image selects the structures under the cursor (reference and model);
+  // the Overlays panel highlights them. Shift: Cornerstone's tools are bound without modifier,
+  // so the click does nothing else (docs/viewer.md)
+  const [selected, setSelected] = useState<Record<string, number[]> | null>(null);
+  const onSelectClick = useCallback(
+    (e: ReactMouseEvent<HTMLDivElement>) => {
+      if (!e.shiftKey || e.button !== 0) return;
+      const rect = e.currentTarget.getBoundingClientRect();
+      const p = controller?.probe(STACK_VIEWPORT_ID, [e.clientX - rect.left, e.clientY - rect.top]);
+      if (!p) return setSelected(null);
+      const at = (source: string) => {
+        const v = overlays?.labelVolume(source);
+        return v ? structuresAt(labelLayers(v), p.index) : [];
+      };
+      setSelected({ reference: at('reference'), prediction: at('prediction') });
     },
     [controller, overlays],
   );
@@ -401,6 +422,7 @@ export function Viewer({
             onContextMenu={(e) => e.preventDefault()}
             onMouseMove={onProbe}
             onMouseLeave={() => setProbe(null)}
+            onClick={onSelectClick}
           >
             {displayed > 0 && <ReadingOverlay info={stackInfo} testId="reading-stack" />}
           </div>
@@ -437,6 +459,8 @@ export function Viewer({
           task={overlayTask}
           warnings={overlayWarnings}
           onGoToStructure={goToStructure}
+          selected={selected}
+          onClearSelection={() => setSelected(null)}
         />
         {bridge &&
           panels.map((p) => (
