@@ -704,9 +704,8 @@ describe('viewer: sample study, overlays, metrics, model', () => {
 
   it('warns, without blocking, about a labelmap of another field of view and a model on a series it was not trained for', async () => {
     const { page } = browser;
-    await page.locator('a.brand').click();
-    await page.getByTestId('study-list').waitFor();
-    await page.evaluate(() => delete document.body.dataset.firstImageMs);
+    // a fresh page: the Colin27 viewer of the previous test would be shown again, not reopened
+    await page.goto(server.url);
     await openStudyFromList(page, 'Colin27');
     await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
     // another field of view (as another patient's NIfTI would be): shown, resampled, and said
