@@ -3,10 +3,12 @@
  * on the committed fixture cohort (tests/fixtures/cohort, with a hostile metadata value added),
  * `concord serve` on the folder, Debian Chromium on `/cohort?url=/data/out/cohort.json`.
  * Checks the table against cohort.json and the per-case reports, sorts, filters, opens a case
- * and comes back with the sort, filter and scroll kept.
+ * and comes back with the sort, filter and scroll kept. A second cohort on the Colin27 DICOM
+ * sample (reference SEG, NIfTI predictions) opens a case from the table in the viewer with its
+ * reference and prediction: the Metrics panel shows the row's Dice.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +17,13 @@ import type { EvaluationReport } from '@concord/metrics';
 import type { CohortReport } from '@concord/metrics/cohort';
 import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';
-import { MARKUP_NAME, writeMarkupStudy } from './viewer/fixtures.ts';
+import {
+  COLIN_DIR,
+  MARKUP_NAME,
+  writeMarkupStudy,
+  writeShiftedPrediction,
+} from './viewer/fixtures.ts';
+import { metricsTable, viewportPixels, countColoured } from './viewer/page.ts';
 
 const run = promisify(execFile);
 const FIXTURE = path.resolve('tests/fixtures/cohort');
@@ -26,6 +34,8 @@ describe('cohort view', () => {
   let server: RunningServer;
   let browser: BrowserSession;
   let cohort: CohortReport;
+  let colinCohort: CohortReport;
+  const colinReports = new Map<string, EvaluationReport>(); // case id
   const reports = new Map<string, EvaluationReport>(); // `${case}/${model}`
   let dialogs = 0;
 
@@ -52,6 +62,8 @@ describe('cohort view', () => {
       path.join(tmp, 'out'),
       '--bootstrap',
       '200',
+      '--group-by',
+      'site',
       '--no-pdf',
     ]);
     cohort = JSON.parse(await readFile(path.join(tmp, 'out', 'cohort.json'), 'utf8'));
@@ -63,6 +75,47 @@ describe('cohort view', () => {
         );
     // `concord serve` wants a DICOM study in its folder: one slice
     await writeMarkupStudy(path.join(tmp, 'dicom'));
+    // a cohort of DICOM cases: the Colin27 series and its reference SEG, two predictions
+    const colin = path.join(tmp, 'colin');
+    await cp(path.join(COLIN_DIR, 'dicom'), path.join(colin, 'dicom'), { recursive: true });
+    await copyFile(
+      path.join(COLIN_DIR, 'reference-seg.dcm'),
+      path.join(colin, 'reference-seg.dcm'),
+    );
+    await writeShiftedPrediction(path.join(colin, 'shifted.nii'));
+    await copyFile(
+      path.join(COLIN_DIR, 'reference-labels.nii.gz'),
+      path.join(colin, 'exact.nii.gz'),
+    );
+    await writeFile(
+      path.join(colin, 'cases.csv'),
+      [
+        'case_id,image,reference,prediction,site',
+        'shifted,dicom,reference-seg.dcm,shifted.nii,A',
+        'exact,dicom,reference-seg.dcm,exact.nii.gz,B',
+      ].join('\n') + '\n',
+    );
+    await run(process.execPath, [
+      CONCORD,
+      'cohort',
+      '--cases',
+      path.join(colin, 'cases.csv'),
+      '--out',
+      path.join(tmp, 'colin-out'),
+      '--bootstrap',
+      '200',
+      '--group-by',
+      'site',
+      '--no-pdf',
+    ]);
+    colinCohort = JSON.parse(await readFile(path.join(tmp, 'colin-out', 'cohort.json'), 'utf8'));
+    for (const c of colinCohort.cases)
+      colinReports.set(
+        c.id,
+        JSON.parse(
+          await readFile(path.join(tmp, 'colin-out', c.reports.prediction), 'utf8'),
+        ) as EvaluationReport,
+      );
     server = await startConcordServer([tmp]);
     browser = await openBrowser();
     browser.page.on('dialog', (d) => {
@@ -118,6 +171,45 @@ describe('cohort view', () => {
     expect(means).toEqual(
       cohort.structures.filter((s) => s.group === null).map((s) => s.metrics.dice.mean),
     );
+    // per site (--group-by site): cohort.json's mean and CI95 per structure and model, and the
+    // mean is that of the site's case rows in the table
+    const groups = await page.$$eval('[data-testid="cohort-group-row"]', (trs) =>
+      trs.map((tr) => {
+        const td = tr.querySelector('[data-metric="dice-mean"]') as HTMLElement;
+        const e = tr as HTMLElement;
+        return {
+          group: e.dataset.group,
+          model: e.dataset.model,
+          label: Number(e.dataset.label),
+          mean: Number(td.dataset.value),
+          ci: td.dataset.ci,
+        };
+      }),
+    );
+    const perSite = cohort.structures.filter((s) => s.group !== null);
+    expect(perSite.length).toBeGreaterThan(0);
+    expect(groups).toEqual(
+      perSite.map((s) => ({
+        group: s.group!.value,
+        model: s.model,
+        label: s.label,
+        mean: s.metrics.dice.mean,
+        ci: s.metrics.dice.ci95!.join(' '),
+      })),
+    );
+    for (const g of groups) {
+      const dice = rows
+        .filter(
+          (r) =>
+            r.model === g.model &&
+            r.label === g.label &&
+            cohort.cases.find((c) => c.id === r.caseId)!.metadata.site === g.group &&
+            r.dice !== null,
+        )
+        .map((r) => asNumber(r.dice)!);
+      expect(g.mean).toBeCloseTo(dice.reduce((a, b) => a + b, 0) / dice.length, 12);
+    }
+    expect(await page.textContent('[data-testid="cohort-groups-title"]')).toBe('Per site');
     const summary = await page.$$eval('[data-testid="cohort-summary-model"]', (li) =>
       li.map((l) => l.textContent),
     );
@@ -196,6 +288,102 @@ describe('cohort view', () => {
     expect(await page.evaluate(() => window.scrollY)).toBe(scrollY);
     await saveScreenshot(page, 'cohort-table');
     expect(browser.errors).toEqual([]);
+  });
+
+  it("opens a DICOM case from the table in the viewer with its reference and prediction: the Metrics panel shows the row's Dice; Back and the link keep the table state", async () => {
+    const { page } = browser;
+    const cohortPage = `${server.url}cohort?url=${encodeURIComponent('/data/colin-out/cohort.json')}`;
+    await page.goto(cohortPage);
+    await page.waitForSelector('[data-testid="cohort-row"]', { timeout: 30_000 });
+    expect(colinCohort.cases.map((c) => c.inputs)).toEqual([
+      {
+        image: '../colin/dicom',
+        reference: '../colin/reference-seg.dcm',
+        predictions: { prediction: '../colin/shifted.nii' },
+      },
+      {
+        image: '../colin/dicom',
+        reference: '../colin/reference-seg.dcm',
+        predictions: { prediction: '../colin/exact.nii.gz' },
+      },
+    ]);
+    // the table state to keep: Dice ascending, a scroll position
+    await page.click('[data-testid="cohort-sort-dice"]');
+    const order = async () => (await tableRows()).map((r) => `${r.caseId}/${r.model}/${r.label}`);
+    const before = await order();
+    await page.evaluate(() => window.scrollTo(0, 200));
+    const scrollY = await page.evaluate(() => window.scrollY);
+    expect(scrollY).toBeGreaterThan(0);
+    // the shifted case's rows, as the table shows them (its Dice per structure)
+    const rows = (await tableRows()).filter((r) => r.caseId === 'shifted');
+    expect(rows).toHaveLength(colinReports.get('shifted')!.structures.length);
+    const rowDice = Object.fromEntries(rows.map((r) => [String(r.label), asNumber(r.dice)]));
+    expect(rowDice['1']).toBeLessThan(1);
+    expect(rowDice['3']).toBe(0); // removed from this prediction
+
+    const openShifted = async () => {
+      const button = page
+        .locator('[data-testid="cohort-row"][data-case="shifted"] [data-testid="cohort-open-case"]')
+        .first();
+      expect(await button.getAttribute('data-viewer')).toBe('yes');
+      await button.click();
+      await page.waitForURL(/\/viewer\/model-vs-annotator\?/);
+      await page.getByTestId('metrics-table').waitFor({ timeout: 90_000 });
+      await expect
+        .poll(async () => Object.keys(await metricsTable(page)).length, { timeout: 60_000 })
+        .toBe(rows.length);
+    };
+    await openShifted();
+    const url = new URL(page.url());
+    expect(url.searchParams.get('prediction')).toBe('/data/colin/shifted.nii');
+    expect(url.searchParams.get('reference')).toBe('/data/colin/reference-seg.dcm');
+    // both overlays are the case's files; the Metrics panel's Dice is the cohort row's
+    await page.getByTestId('overlay-reference-label-7').waitFor();
+    await page.getByTestId('overlay-prediction-label-1').waitFor();
+    const shown = await metricsTable(page);
+    for (const [label, dice] of Object.entries(rowDice))
+      expect(Number(shown[label].dice), `structure ${label}`).toBe(dice);
+    expect(shown['3'].status).toBe('prediction-empty');
+    expect(countColoured(await viewportPixels(page))).toBeGreaterThan(200);
+    await saveScreenshot(page, 'cohort-case-in-viewer');
+
+    // the browser's Back: the table as it was (sort, scroll)
+    await page.goBack();
+    await page.waitForSelector('[data-testid="cohort-row"]', { timeout: 30_000 });
+    expect(await order()).toEqual(before);
+    expect(
+      await page.$eval('th:has([data-testid="cohort-sort-dice"])', (th) =>
+        th.getAttribute('aria-sort'),
+      ),
+    ).toBe('ascending');
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(scrollY);
+
+    // the viewer's own link back to the cohort: the same
+    await openShifted();
+    await page.getByTestId('viewer-back-to-cohort').click();
+    await page.waitForSelector('[data-testid="cohort-row"]', { timeout: 30_000 });
+    expect(new URL(page.url()).pathname).toBe('/cohort');
+    expect(await order()).toEqual(before);
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(scrollY);
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('refuses case labelmaps from another origin or outside the served folder', async () => {
+    const { page } = browser;
+    const study = colinReports.get('shifted')!.case.studyInstanceUID!;
+    for (const [prediction, why] of [
+      ['https://example.org/x.nii', 'read from this server only'],
+      ['/app-config.json', 'read from the served folder (/data/) only'],
+      ['/data/%2e%2e/app-config.json', 'read from the served folder (/data/) only'],
+    ]) {
+      await page.goto(
+        `${server.url}viewer/model-vs-annotator?StudyInstanceUIDs=${encodeURIComponent(study)}&prediction=${encodeURIComponent(prediction)}`,
+      );
+      await expect
+        .poll(() => page.getByTestId('overlay-prediction-warning').innerText(), { timeout: 60_000 })
+        .toContain(why);
+      expect(await page.getByTestId('overlay-prediction-label-1').count()).toBe(0);
+    }
   });
 
   it('says clearly when the cohort address is not a cohort file or is off-origin', async () => {

@@ -4,7 +4,8 @@ import { loadAppConfig } from './appConfig.ts';
 import { bootOhif, createCore, type BootedApp, type CoreApp } from './boot.ts';
 import { navigate, useLocation } from './router.ts';
 import { StudyList } from './studyList/StudyList.tsx';
-import { Viewer } from './viewer/Viewer.tsx';
+import { Viewer, type OpenedCase } from './viewer/Viewer.tsx';
+import { CASE_PARAMS, cohortReturnUrl } from './caseLinks.ts';
 
 // the cohort view (docs/cohort.md) is its own chunk: the charts load only there
 const CohortPage = lazy(() =>
@@ -40,6 +41,7 @@ export function App() {
   const shown = route && mode ? { route, search: loc.search } : kept;
   const shownMode = shown && core?.modes.find((m) => m.modeFactory().routeName === shown.route);
   const shownParams = new URLSearchParams(shown?.search ?? '');
+  const openedCase = openedCaseOf(shownParams);
 
   return (
     <>
@@ -80,6 +82,7 @@ export function App() {
               active={!!(route && mode)}
               studyUID={shownParams.get('StudyInstanceUIDs') ?? ''}
               dataSourceName={shownParams.get('dataSource') ?? core.config.defaultDataSourceName}
+              openedCase={openedCase}
             />
           </div>
         )}
@@ -98,4 +101,17 @@ export function App() {
       </main>
     </>
   );
+}
+
+/** A case opened from the cohort view, from the viewer's address (docs/cohort.md). */
+function openedCaseOf(params: URLSearchParams): OpenedCase | undefined {
+  const get = (k: string) => params.get(k) || null;
+  const c: OpenedCase = {
+    series: get(CASE_PARAMS.series),
+    reference: get(CASE_PARAMS.reference),
+    prediction: get(CASE_PARAMS.prediction),
+    model: get(CASE_PARAMS.model),
+    cohortPage: cohortReturnUrl(get(CASE_PARAMS.cohort), location.origin),
+  };
+  return Object.values(c).some((v) => v !== null) ? c : undefined;
 }

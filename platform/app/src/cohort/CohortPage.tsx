@@ -2,9 +2,10 @@
  * The cohort view (docs/cohort.md, "Cohort view"): opens a `concord.cohort/v1` file — by
  * `?url=` (same origin), a file input or a drop — with the per-case reports it names, and
  * shows the cases x structures table (sortable, Dice on a viridis scale, filters on the
- * cases' metadata), the Dice box/strip plots and the Bland–Altman plots. A case opens in the
- * same page (`&case=<id>`) with its report's numbers; the table state (sort, filters,
- * scroll) is kept in sessionStorage, so the way back restores it. Metadata and names from the
+ * cases' metadata), the Dice box/strip plots and the Bland–Altman plots. A row's case opens
+ * in the viewer with its reference and that model's prediction (or, when the viewer cannot
+ * show it, in the same page, `&case=<id>`, with its report's numbers); the table state (sort,
+ * filters, scroll) is kept in sessionStorage, so the way back restores it. Metadata and names from the
  * files are untrusted: rendered as React text only.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -17,8 +18,11 @@ import {
   type DistributionPoint,
   type VolumePoint,
 } from '@concord/extension-disagreement/charts';
+import { MODE_ROUTE } from '@concord/mode-model-vs-annotator';
 import { navigate } from '../router.ts';
+import { caseViewerHref, type CaseViewerLink } from '../caseLinks.ts';
 import {
+  caseViewerLink,
   cohortRows,
   DEFAULT_TABLE_STATE,
   diceColour,
@@ -43,6 +47,9 @@ interface Loaded {
   cases: CaseState[];
 }
 
+/** The cohort page of a cohort opened by address: where the viewer's back link returns. */
+const cohortPageOf = (raw: string) => `/cohort?${new URLSearchParams({ url: raw })}`;
+
 async function loadFromUrl(raw: string): Promise<Loaded> {
   const url = sameOriginUrl(raw, location.origin);
   const res = await fetch(url);
@@ -65,6 +72,12 @@ async function loadFromUrl(raw: string): Promise<Loaded> {
           state.unreachable.push(`${rel}: ${userMessage(e)}`);
         }
       }
+      state.viewer = Object.fromEntries(
+        Object.entries(state.reports).map(([model, report]) => [
+          model,
+          caseViewerLink(c, report, model, url, MODE_ROUTE, cohortPageOf(raw)),
+        ]),
+      );
       return state;
     }),
   );
@@ -96,6 +109,9 @@ async function loadFromFiles(files: File[]): Promise<Loaded> {
           state.unreachable.push(`${rel}: ${userMessage(e)}`);
         }
       }
+      const why =
+        'the cohort was opened from files: open it by address (/cohort?url=…) to view its images';
+      state.viewer = Object.fromEntries(Object.keys(state.reports).map((m) => [m, why]));
       return state;
     }),
   );
@@ -287,12 +303,22 @@ function CohortTable({ loaded, onOpen }: { loaded: Loaded; onOpen: (id: string) 
     window.scrollTo(0, state.scrollY);
     // once, when the table is first drawn (state.scrollY is the saved position)
   }, []);
-  const open = (id: string) => {
+  const keep = () =>
     sessionStorage.setItem(
       storageKey(sourceId),
       JSON.stringify({ ...state, scrollY: window.scrollY }),
     );
+  const open = (id: string) => {
+    keep();
     onOpen(id);
+  };
+  // a row's case opens in the viewer with that row's model when it can, else its detail page
+  const openRow = (row: CohortRow) => {
+    const link = cases.find((c) => c.id === row.caseId)?.viewer?.[row.model];
+    if (link && typeof link !== 'string') {
+      keep();
+      navigate(caseViewerHref(link));
+    } else open(row.caseId);
   };
 
   const sortBy = (key: SortKey) =>
@@ -357,7 +383,13 @@ function CohortTable({ loaded, onOpen }: { loaded: Loaded; onOpen: (id: string) 
         </thead>
         <tbody>
           {shown.map((r) => (
-            <Row key={r.key} row={r} meta={meta.map((m) => m.column)} onOpen={open} />
+            <Row
+              key={r.key}
+              row={r}
+              meta={meta.map((m) => m.column)}
+              viewable={isLink(cases.find((c) => c.id === r.caseId)?.viewer?.[r.model])}
+              onOpen={openRow}
+            />
           ))}
           {problemCases.map((c) => (
             <tr key={`problem-${c.id}`} data-testid="cohort-problem-row" data-case={c.id}>
@@ -380,14 +412,19 @@ function CohortTable({ loaded, onOpen }: { loaded: Loaded; onOpen: (id: string) 
   );
 }
 
+const isLink = (l: CaseViewerLink | string | undefined): l is CaseViewerLink =>
+  !!l && typeof l !== 'string';
+
 function Row({
   row,
   meta,
+  viewable,
   onOpen,
 }: {
   row: CohortRow;
   meta: string[];
-  onOpen: (id: string) => void;
+  viewable: boolean;
+  onOpen: (row: CohortRow) => void;
 }) {
   const dice = row.dice === null ? undefined : diceColour(row.dice);
   return (
@@ -398,7 +435,17 @@ function Row({
       data-label={row.label}
     >
       <td>
-        <button type="button" data-testid="cohort-open-case" onClick={() => onOpen(row.caseId)}>
+        <button
+          type="button"
+          data-testid="cohort-open-case"
+          data-viewer={viewable ? 'yes' : 'no'}
+          title={
+            viewable
+              ? `Open case ${row.caseId} in the viewer with model ${row.model}'s prediction`
+              : `Case ${row.caseId}: its report`
+          }
+          onClick={() => onOpen(row)}
+        >
           {row.caseId}
         </button>
       </td>
@@ -440,47 +487,96 @@ function CohortSummary({ cohort }: { cohort: CohortReport }) {
         ))}
       </ul>
       <h3>Per structure (all cases)</h3>
-      <table className="cohort-table" data-testid="cohort-structures">
-        <thead>
-          <tr>
-            <th scope="col">Structure</th>
-            <th scope="col">Model</th>
-            <th scope="col">n</th>
-            <th scope="col">Dice mean [CI95]</th>
-            <th scope="col">Dice median [IQR]</th>
-            <th scope="col">HD95 mean (mm)</th>
-            <th scope="col">ASSD mean (mm)</th>
-            <th scope="col">ΔV mean (mL)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {cohort.structures
-            .filter((st) => st.group === null)
-            .map((st) => {
-              const d = st.metrics.dice;
-              return (
-                <tr key={`${st.model}-${st.label}`} data-testid="cohort-structure-row">
-                  <td>
-                    {st.label} {st.name}
-                  </td>
-                  <td>{st.model}</td>
-                  <td className="num">{st.n}</td>
-                  <td className="num" data-value={d?.mean ?? ''}>
-                    {fmt(d?.mean ?? null, 4)}
-                    {d?.ci95 ? ` [${fmt(d.ci95[0], 4)}, ${fmt(d.ci95[1], 4)}]` : ''}
-                  </td>
-                  <td className="num">
-                    {fmt(d?.median ?? null, 4)} [{fmt(d?.q1 ?? null, 4)}, {fmt(d?.q3 ?? null, 4)}]
-                  </td>
-                  <td className="num">{fmt(st.metrics.hd95?.mean ?? null, 2)}</td>
-                  <td className="num">{fmt(st.metrics.assd?.mean ?? null, 2)}</td>
-                  <td className="num">{fmt(st.metrics.volumeDiffMl?.mean ?? null, 2)}</td>
-                </tr>
-              );
-            })}
-        </tbody>
-      </table>
+      <StructureStats
+        rows={cohort.structures.filter((st) => st.group === null)}
+        testId="cohort-structures"
+        rowTestId="cohort-structure-row"
+      />
+      {cohort.groupBy && (
+        <>
+          <h3 data-testid="cohort-groups-title">Per {cohort.groupBy}</h3>
+          <p className="muted">
+            The cases of each value of the metadata column “{cohort.groupBy}” (concord cohort
+            --group-by), as written in cohort.json.
+          </p>
+          <StructureStats
+            rows={cohort.structures.filter((st) => st.group !== null)}
+            groupColumn={cohort.groupBy}
+            testId="cohort-groups"
+            rowTestId="cohort-group-row"
+          />
+        </>
+      )}
     </div>
+  );
+}
+
+type StructureStat = CohortReport['structures'][number];
+
+/** Per-structure statistics of cohort.json (one row per structure x model, or x group). */
+function StructureStats({
+  rows,
+  groupColumn,
+  testId,
+  rowTestId,
+}: {
+  rows: StructureStat[];
+  groupColumn?: string;
+  testId: string;
+  rowTestId: string;
+}) {
+  return (
+    <table className="cohort-table" data-testid={testId}>
+      <thead>
+        <tr>
+          {groupColumn && <th scope="col">{groupColumn}</th>}
+          <th scope="col">Structure</th>
+          <th scope="col">Model</th>
+          <th scope="col">n</th>
+          <th scope="col">Dice mean [CI95]</th>
+          <th scope="col">Dice median [IQR]</th>
+          <th scope="col">HD95 mean (mm)</th>
+          <th scope="col">ASSD mean (mm)</th>
+          <th scope="col">ΔV mean (mL)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((st) => {
+          const d = st.metrics.dice;
+          return (
+            <tr
+              key={`${st.group?.value ?? ''}\u0000${st.model}\u0000${st.label}`}
+              data-testid={rowTestId}
+              data-group={st.group?.value}
+              data-model={st.model}
+              data-label={st.label}
+            >
+              {groupColumn && <td>{st.group?.value}</td>}
+              <td>
+                {st.label} {st.name}
+              </td>
+              <td>{st.model}</td>
+              <td className="num">{st.n}</td>
+              <td
+                className="num"
+                data-metric="dice-mean"
+                data-value={d?.mean ?? ''}
+                data-ci={d?.ci95 ? d.ci95.join(' ') : ''}
+              >
+                {fmt(d?.mean ?? null, 4)}
+                {d?.ci95 ? ` [${fmt(d.ci95[0], 4)}, ${fmt(d.ci95[1], 4)}]` : ''}
+              </td>
+              <td className="num">
+                {fmt(d?.median ?? null, 4)} [{fmt(d?.q1 ?? null, 4)}, {fmt(d?.q3 ?? null, 4)}]
+              </td>
+              <td className="num">{fmt(st.metrics.hd95?.mean ?? null, 2)}</td>
+              <td className="num">{fmt(st.metrics.assd?.mean ?? null, 2)}</td>
+              <td className="num">{fmt(st.metrics.volumeDiffMl?.mean ?? null, 2)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 
@@ -609,7 +705,7 @@ function CaseDetail({
               <h4>
                 Model {model}: reference {r.reference.source}, prediction {r.prediction.source}
               </h4>
-              <ViewerNote studyUID={r.case.studyInstanceUID} />
+              <ViewerNote link={c.viewer?.[model]} />
               <table className="cohort-table">
                 <thead>
                   <tr>
@@ -648,19 +744,28 @@ function CaseDetail({
   );
 }
 
-/** Whether the viewer can show this case's images: only a DICOM study it can reach. */
-function ViewerNote({ studyUID }: { studyUID: string | null }) {
-  if (!studyUID)
+/** The case in the viewer with this model's prediction, or why the viewer cannot show it. */
+function ViewerNote({ link }: { link: CaseViewerLink | string | undefined }) {
+  if (isLink(link))
     return (
-      <p className="muted" data-testid="cohort-viewer-note">
-        Images not viewable here: this case&apos;s inputs are not a DICOM study (NIfTI), and the
-        viewer opens DICOM studies only. The numbers below are the case&apos;s report.
+      <p data-testid="cohort-viewer-note">
+        <a
+          href={caseViewerHref(link)}
+          data-testid="cohort-open-viewer"
+          onClick={(e) => {
+            if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+            e.preventDefault();
+            navigate(caseViewerHref(link));
+          }}
+        >
+          Open in the viewer
+        </a>{' '}
+        with the reference and this model&apos;s prediction.
       </p>
     );
   return (
     <p className="muted" data-testid="cohort-viewer-note">
-      Study {studyUID}: open it from the study list of a server that serves it (
-      <code>concord serve</code> on the case&apos;s DICOM folder) to see reference and prediction.
+      Images not viewable here: {link ?? 'no report'}. The numbers below are the case&apos;s report.
     </p>
   );
 }

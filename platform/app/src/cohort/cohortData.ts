@@ -6,6 +6,7 @@
  */
 import type { EvaluationReport } from '@concord/metrics';
 import type { CohortReport } from '@concord/metrics/cohort';
+import { servedFileUrl, type CaseViewerLink } from '../caseLinks.ts';
 
 export const COHORT_SCHEMA = 'concord.cohort/v1';
 export const REPORT_SCHEMA = 'concord.report/v1';
@@ -38,6 +39,8 @@ export interface CaseState {
   reports: Record<string, EvaluationReport>;
   /** one line per report that could not be read */
   unreachable: string[];
+  /** per model: how the viewer opens this case, or why it cannot */
+  viewer?: Record<string, CaseViewerLink | string>;
 }
 
 /** The parsed file, or a one-line reason it is not a cohort file. */
@@ -242,4 +245,40 @@ export function findDropped(
   const base = cohortPath.includes('/') ? cohortPath.slice(0, cohortPath.lastIndexOf('/') + 1) : '';
   const want = base + relative;
   return files.find((f) => droppedPath(f) === want) ?? null;
+}
+
+/**
+ * How the viewer opens a case with one model's prediction (docs/cohort.md, "Opening a case"),
+ * or the one-line reason it cannot: its images must be a DICOM study, and its reference and
+ * prediction files (cohort.json `cases[].inputs`) must lie in the folder `concord serve` serves.
+ */
+export function caseViewerLink(
+  c: CohortReport['cases'][number],
+  report: EvaluationReport,
+  model: string,
+  cohortUrl: string,
+  route: string,
+  cohortPage: string,
+): CaseViewerLink | string {
+  const studyUID = report.case?.studyInstanceUID;
+  if (!studyUID)
+    return 'its images are not a DICOM study (NIfTI); the viewer opens DICOM studies only';
+  const inputs = c.inputs;
+  if (!inputs)
+    return 'cohort.json does not name its input files (written by an older concord cohort)';
+  const referenceUrl = servedFileUrl(cohortUrl, inputs.reference);
+  if (!referenceUrl) return `its reference ${inputs.reference} is not in the served folder`;
+  const prediction = inputs.predictions[model];
+  if (!prediction) return `cohort.json names no prediction of model ${model} for it`;
+  const predictionUrl = servedFileUrl(cohortUrl, prediction);
+  if (!predictionUrl) return `its prediction ${prediction} is not in the served folder`;
+  return {
+    route,
+    studyUID,
+    seriesUID: report.case.seriesInstanceUID ?? null,
+    referenceUrl,
+    predictionUrl,
+    model,
+    cohortPage,
+  };
 }

@@ -62,11 +62,14 @@ function StructureList({
   state: s,
   overlays,
   onGoToStructure,
+  selected,
 }: {
   source: OverlaySource;
   state: OverlayState;
   overlays: OverlayManager | null;
   onGoToStructure?: (source: OverlaySource, label: number) => void;
+  /** labels selected on the image (Shift+click): highlighted */
+  selected?: readonly number[];
 }) {
   const [query, setQuery] = useState('');
   const [order, setOrder] = useState<StructureOrder>('label');
@@ -102,7 +105,14 @@ function StructureList({
       )}
       <ul className="structure-list" data-testid={`overlay-${source}-list`}>
         {shown.map((l) => (
-          <li key={l.label} data-label={l.label}>
+          <li
+            key={l.label}
+            data-label={l.label}
+            className={selected?.includes(l.label) ? 'selected' : undefined}
+            data-testid={`overlay-${source}-item-${l.label}`}
+            data-selected={selected?.includes(l.label) ? 'true' : undefined}
+            aria-current={selected?.includes(l.label) ? 'true' : undefined}
+          >
             <label>
               <input
                 type="checkbox"
@@ -144,6 +154,8 @@ export function OverlaysPanel({
   task,
   warnings = {},
   onGoToStructure,
+  selected = null,
+  onClearSelection,
 }: {
   overlays: OverlayManager | null;
   /** The registered overlay sources; the panel shows those of role `structures`. */
@@ -156,15 +168,26 @@ export function OverlaysPanel({
   warnings?: Readonly<Record<string, string>>;
   /** Moves the viewport to the slice through a structure's centre. */
   onGoToStructure?: (source: OverlaySource, label: number) => void;
+  /** Per source: the structures selected on the image (Shift+click), highlighted here. */
+  selected?: Readonly<Record<string, readonly number[]>> | null;
+  onClearSelection?: () => void;
 }) {
   const [states, setStates] = useState<OverlayState[]>([]);
+  const panel = useRef<HTMLElement>(null);
+  // the first highlighted structure is scrolled into view
+  useEffect(() => {
+    panel.current?.querySelector('li.selected')?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+  const nameOf = (source: string, label: number) =>
+    states.find((x) => x.source === source)?.labels.find((l) => l.label === label)?.name ??
+    `Label ${label}`;
   useEffect(() => overlays?.subscribe(setStates), [overlays]);
   const derivedShown = states.find(
     (s) => s.visible && sources.find((d) => d.id === s.source)?.role === 'derived',
   );
 
   return (
-    <section className="panel" data-testid="overlays-panel">
+    <section className="panel" data-testid="overlays-panel" ref={panel}>
       <h2>Overlays</h2>
       {task && (
         <div className="overlay-task" role="status" data-testid="overlay-task">
@@ -176,6 +199,24 @@ export function OverlaysPanel({
             </button>
           )}
         </div>
+      )}
+      {selected && (
+        <p className="selection" role="status" data-testid="overlay-selection">
+          Selected on the image:{' '}
+          {Object.entries(selected)
+            .map(
+              ([source, labels]) =>
+                `${sources.find((d) => d.id === source)?.label ?? source}: ${
+                  labels.length ? labels.map((l) => nameOf(source, l)).join(', ') : 'none'
+                }`,
+            )
+            .join(' · ')}{' '}
+          {onClearSelection && (
+            <button type="button" className="goto" onClick={onClearSelection}>
+              clear
+            </button>
+          )}
+        </p>
       )}
       {status && (
         <p className="muted" data-testid="overlay-status">
@@ -261,6 +302,7 @@ export function OverlaysPanel({
                     state={s}
                     overlays={overlays}
                     onGoToStructure={onGoToStructure}
+                    selected={selected?.[source]}
                   />
                 </>
               )}

@@ -15,7 +15,7 @@ import {
   type KeyboardEvent,
   type MouseEvent as ReactMouseEvent,
 } from 'react';
-import { isImageSeries } from '@concord/core';
+import { isImageSeries, labelLayers } from '@concord/core';
 import type { ModeDefinition } from '@concord/mode-model-vs-annotator';
 import type { BootedApp, CoreApp } from '../boot.ts';
 import {
@@ -29,7 +29,7 @@ import { OverlaysPanel } from '../segmentation/OverlaysPanel.tsx';
 import type { OverlayTask } from '../segmentation/referenceSeg.ts';
 import { getInstanceMetadata } from '../cornerstone/metadataProvider.ts';
 import { ReadingOverlay, positionOf, type ReadingInfo } from './ReadingOverlay.tsx';
-import { centreSlice, structureName } from './readingView.ts';
+import { centreSlice, layerOf, structureName, structuresAt } from './readingView.ts';
 import { Thumbnail } from '../studyList/Thumbnail.tsx';
 import { useImageSeries } from './hooks/useImageSeries.ts';
 import { useSeriesDisplay, useViewportController } from './hooks/useViewport.ts';
@@ -38,6 +38,8 @@ import { useReferenceSeg } from './hooks/useReferenceSeg.ts';
 import { useViewerHost } from './hooks/useViewerHost.ts';
 import { useExtensionPanels } from './hooks/useExtensionPanels.ts';
 import { useHotkeys } from './hooks/useHotkeys.ts';
+import { useCaseLabelmaps } from './hooks/useCaseLabelmaps.ts';
+import { navigate } from '../router.ts';
 
 export interface ViewerProps {
   core: CoreApp;
@@ -48,6 +50,18 @@ export interface ViewerProps {
   dataSourceName: string;
   /** false while the viewer is kept, hidden, behind the study list (no hotkeys then). */
   active?: boolean;
+  /** a case opened from the cohort view: its series, labelmap files and the way back */
+  openedCase?: OpenedCase;
+}
+
+/** What the cohort view's address gives the viewer (docs/cohort.md, "Opening a case"). */
+export interface OpenedCase {
+  series: string | null;
+  reference: string | null;
+  prediction: string | null;
+  model: string | null;
+  /** the cohort page to go back to (validated same-origin /cohort address) */
+  cohortPage: string | null;
 }
 
 /**
@@ -105,7 +119,15 @@ function PanelResizer({ width, onWidth }: { width: number; onWidth: (w: number) 
   );
 }
 
-export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = true }: ViewerProps) {
+export function Viewer({
+  core,
+  ohif,
+  mode,
+  studyUID,
+  dataSourceName,
+  active = true,
+  openedCase,
+}: ViewerProps) {
   const { config } = core;
   const dataSource = core.dataSources.get(dataSourceName);
   const [layout, setLayout] = useState<LayoutKind>('stack');
@@ -126,6 +148,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
     studyUID,
     mode,
     setError,
+    preferredSeries: openedCase?.series ?? null,
   });
   const { controller, state } = useViewportController(setError);
   const { loading, displayed } = useSeriesDisplay({
@@ -150,6 +173,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
     displayed,
     setOverlayStatus,
     setOverlayTask,
+    skip: !!openedCase?.reference,
   });
   const bridge = useViewerHost({
     config,
@@ -175,6 +199,12 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
     setOverlayWarning,
     setOverlayTask,
   );
+  useCaseLabelmaps({
+    files: { reference: openedCase?.reference ?? null, prediction: openedCase?.prediction ?? null },
+    ready: !!bridge && !!controller && displayed > 0,
+    load: bridge && controller ? loadOverlayFile : null,
+    setWarning: setOverlayWarning,
+  });
   const panels = useExtensionPanels(ohif, mode);
   useHotkeys({ ohif: active ? ohif : null, controller, mode, setLayout, viewer: bridge });
   // shown again after the study list: the viewports were laid out while hidden
@@ -206,12 +236,33 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
     [controller, overlays],
   );
 
-  // a structure chosen in the Overlays panel: go to the slice through its centre
+  // a structure chosen in the Overlays panel: go to the slice through its centre (on the
+  // layer that holds it: overlapping structures lie on further layers)
   const goToStructure = useCallback(
     (source: string, label: number) => {
       const v = overlays?.labelVolume(source);
-      const k = v ? centreSlice(v.data, v.dims, label) : null;
+      const layer = v ? labelLayers(v)[layerOf(v.labels, label)] : undefined;
+      const k = v && layer ? centreSlice(layer, v.dims, label) : null;
       if (k !== null) controller?.jumpToImage(k);
+    },
+    [controller, overlays],
+  );
+
+  // Shift+click on the image selects the structures under the cursor (reference and model);
+  // the Overlays panel highlights them. Shift: Cornerstone's tools are bound without modifier,
+  // so the click does nothing else (docs/viewer.md)
+  const [selected, setSelected] = useState<Record<string, number[]> | null>(null);
+  const onSelectClick = useCallback(
+    (e: ReactMouseEvent<HTMLDivElement>) => {
+      if (!e.shiftKey || e.button !== 0) return;
+      const rect = e.currentTarget.getBoundingClientRect();
+      const p = controller?.probe(STACK_VIEWPORT_ID, [e.clientX - rect.left, e.clientY - rect.top]);
+      if (!p) return setSelected(null);
+      const at = (source: string) => {
+        const v = overlays?.labelVolume(source);
+        return v ? structuresAt(labelLayers(v), p.index) : [];
+      };
+      setSelected({ reference: at('reference'), prediction: at('prediction') });
     },
     [controller, overlays],
   );
@@ -245,6 +296,28 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
       style={{ '--right-width': `${panelWidth}px` } as CSSProperties}
     >
       <aside className="left-panel">
+        {openedCase?.cohortPage && (
+          <p className="cohort-back">
+            <a
+              href={openedCase.cohortPage}
+              data-testid="viewer-back-to-cohort"
+              onClick={(e) => {
+                // in-app: the cohort page restores its table state (sort, filters, scroll)
+                if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+                e.preventDefault();
+                navigate(openedCase.cohortPage!);
+              }}
+            >
+              ← Back to the cohort
+            </a>
+            {openedCase.model && (
+              <span className="muted" data-testid="viewer-case-model">
+                {' '}
+                model {openedCase.model}
+              </span>
+            )}
+          </p>
+        )}
         <h2>Series</h2>
         {!series && !error && <p className="muted">Loading…</p>}
         <ul className="series-list" data-testid="viewer-series">
@@ -349,6 +422,7 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
             onContextMenu={(e) => e.preventDefault()}
             onMouseMove={onProbe}
             onMouseLeave={() => setProbe(null)}
+            onClick={onSelectClick}
           >
             {displayed > 0 && <ReadingOverlay info={stackInfo} testId="reading-stack" />}
           </div>
@@ -385,6 +459,8 @@ export function Viewer({ core, ohif, mode, studyUID, dataSourceName, active = tr
           task={overlayTask}
           warnings={overlayWarnings}
           onGoToStructure={goToStructure}
+          selected={selected}
+          onClearSelection={() => setSelected(null)}
         />
         {bridge &&
           panels.map((p) => (

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { centreSlice, directionLetters, edgeMarkers, slicePositionMm } from './readingView.ts';
+import {
+  centreSlice,
+  directionLetters,
+  edgeMarkers,
+  layerOf,
+  slicePositionMm,
+  structuresAt,
+} from './readingView.ts';
 
 describe('reading view', () => {
   it('puts radiological letters on an axial image (patient left on the screen right)', () => {
@@ -22,5 +29,14 @@ describe('reading view', () => {
     // label 3: one voxel at k=1, two at k=2, one at k=3 -> mean 2
     expect(centreSlice(data, dims, 3)).toBe(2);
     expect(centreSlice(data, dims, 9)).toBeNull();
+  });
+  it('lists every structure at a voxel across overlap layers', () => {
+    const layer0 = Uint8Array.from([0, 1, 2, 0]);
+    const layer1 = Uint8Array.from([0, 3, 0, 0]);
+    expect(structuresAt([layer0, layer1], 1)).toEqual([1, 3]);
+    expect(structuresAt([layer0, layer1], 2)).toEqual([2]);
+    expect(structuresAt([layer0, layer1], 3)).toEqual([]);
+    expect(layerOf([{ label: 3, name: 'x', layer: 1 }], 3)).toBe(1);
+    expect(layerOf([{ label: 3, name: 'x' }], 3)).toBe(0);
   });
 });

@@ -82,3 +82,21 @@ export function structureName(labels: readonly LabelInfo[] | undefined, value: n
   if (!value) return '—';
   return labels?.find((l) => l.label === value)?.name ?? `Label ${value}`;
 }
+
+/**
+ * The structures (labels) of a labelmap at one voxel, every layer (docs/structures.md:
+ * overlapping structures lie on further layers), ascending; [] for background.
+ */
+export function structuresAt(layers: readonly ArrayLike<number>[], index: number): number[] {
+  const out = new Set<number>();
+  for (const layer of layers) {
+    const v = layer[index];
+    if (v) out.add(v);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** The layer of a labelmap that holds a label (`LabelInfo.layer`, 0 when not said). */
+export function layerOf(labels: readonly LabelInfo[] | undefined, label: number): number {
+  return labels?.find((l) => l.label === label)?.layer ?? 0;
+}

@@ -127,20 +127,18 @@ function createToolGroup(id: string, withCrosshairs: boolean) {
   return group;
 }
 
-/** The WebGL contexts of a rendering engine's context pool (Cornerstone internals, guarded). */
-function loseableContexts(engine: RenderingEngine): WebGL2RenderingContext[] {
-  type Pool = { getAllContexts?: () => Array<{ getOpenGLRenderWindow?: () => unknown }> };
-  const pool = (engine as unknown as { contextPool?: Pool }).contextPool;
-  const out: WebGL2RenderingContext[] = [];
-  for (const ctx of pool?.getAllContexts?.() ?? []) {
-    const win = ctx.getOpenGLRenderWindow?.() as { getCanvas?: () => HTMLCanvasElement | null };
-    const gl = win?.getCanvas?.()?.getContext('webgl2');
-    if (gl) out.push(gl);
-  }
-  return out;
-}
+/**
+ * The page's one rendering engine (one WebGL context), shared by the viewers opened in turn.
+ * An engine per viewer leaked: Cornerstone's RenderingEngine.destroy leaves vtk's context to
+ * the garbage collector, and releasing it by hand still left contexts behind after a few
+ * studies (docs/platform-notes.md, "Cornerstone3D 5.14 WebGL contexts"). Reusing it bounds the
+ * page's contexts by construction. `owner` is the controller that may drive it: a viewer that
+ * has been replaced never disables the viewports of the next one (the static `owner`).
+ */
+let sharedEngine: RenderingEngine | null = null;
 
 export class ViewportController {
+  private static owner: ViewportController | null = null;
   readonly engine: RenderingEngine;
   private imageIds: string[] = [];
   private volumeId: string | null = null;
@@ -149,7 +147,11 @@ export class ViewportController {
   state: ViewerState = { layout: 'stack', tool: 'WindowLevel', imageIndex: 0, imageCount: 0 };
 
   private constructor() {
-    this.engine = new RenderingEngine(RENDERING_ENGINE_ID);
+    sharedEngine ??= new RenderingEngine(RENDERING_ENGINE_ID);
+    this.engine = sharedEngine;
+    // the previous viewer's viewports and tool groups go; the engine and its context stay
+    ViewportController.owner?.release();
+    ViewportController.owner = this;
   }
 
   static async create(): Promise<ViewportController> {
@@ -388,13 +390,17 @@ export class ViewportController {
     this.engine.resize(true, keepCamera);
   }
 
+  /** The viewer is gone: its viewports and tool groups go, the shared engine stays. */
   destroy() {
+    if (ViewportController.owner === this) {
+      this.release();
+      ViewportController.owner = null;
+    }
+    this.listeners.clear();
+  }
+
+  private release() {
     this.disableAll();
-    const contexts = loseableContexts(this.engine);
-    this.engine.destroy();
-    // vtk's delete leaves the WebGL context to the garbage collector; release it now, so that
-    // opening study after study never exhausts the browser's contexts
-    for (const gl of contexts) gl.getExtension('WEBGL_lose_context')?.loseContext();
     this.listeners.clear();
   }
 }

@@ -71,6 +71,20 @@ export interface CohortCase {
   metadata: Record<string, string>;
   /** report path per model, relative to the cohort folder */
   reports: Record<string, string>;
+  /**
+   * The case's input files, relative to the cohort folder (`/`-separated, may start with
+   * `..`): what the viewer's cohort view opens a case with. Absent in files of older runs.
+   */
+  inputs?: CohortCaseInputs;
+}
+
+/** Where a case's inputs are, relative to the cohort folder. */
+export interface CohortCaseInputs {
+  /** DICOM series folder or NIfTI volume; null when the case has none */
+  image: string | null;
+  reference: string;
+  /** prediction file per model (with --model: the one the run wrote) */
+  predictions: Record<string, string>;
 }
 
 export interface CohortModelSummary {
@@ -300,12 +314,13 @@ export function aggregateCohort(
     models: [...o.models],
     groupBy: o.groupBy ?? null,
     definitions: definitions(o),
-    cases: cases.map(({ id, status, error, metadata, reports }) => ({
+    cases: cases.map(({ id, status, error, metadata, reports, inputs }) => ({
       id,
       status,
       error,
       metadata,
       reports,
+      ...(inputs ? { inputs } : {}),
     })),
     structures,
     paired: pairedOut,

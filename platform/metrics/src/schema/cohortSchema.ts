@@ -69,13 +69,22 @@ export function cohortJsonSchema(): object {
       }),
       cases: {
         type: 'array',
-        items: closed({
-          id: { type: 'string', not: { const: '' } },
-          status: { enum: ['ok', 'failed'] },
-          error: { type: ['string', 'null'] },
-          metadata: { type: 'object', additionalProperties: { type: 'string' } },
-          reports: { type: 'object', additionalProperties: { type: 'string' } },
-        }),
+        items: closed(
+          {
+            id: { type: 'string', not: { const: '' } },
+            status: { enum: ['ok', 'failed'] },
+            error: { type: ['string', 'null'] },
+            metadata: { type: 'object', additionalProperties: { type: 'string' } },
+            reports: { type: 'object', additionalProperties: { type: 'string' } },
+            // paths relative to the cohort folder (docs/cohort.md); absent in older files
+            inputs: closed({
+              image: { type: ['string', 'null'] },
+              reference: { type: 'string' },
+              predictions: { type: 'object', additionalProperties: { type: 'string' } },
+            }),
+          },
+          ['id', 'status', 'error', 'metadata', 'reports'],
+        ),
       },
       structures: {
         type: 'array',

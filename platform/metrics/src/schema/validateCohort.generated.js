@@ -87,6 +87,16 @@ const schema11 = {
           error: { type: ['string', 'null'] },
           metadata: { type: 'object', additionalProperties: { type: 'string' } },
           reports: { type: 'object', additionalProperties: { type: 'string' } },
+          inputs: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['image', 'reference', 'predictions'],
+            properties: {
+              image: { type: ['string', 'null'] },
+              reference: { type: 'string' },
+              predictions: { type: 'object', additionalProperties: { type: 'string' } },
+            },
+          },
         },
       },
     },
@@ -1411,7 +1421,8 @@ function validate10(
                 key5 === 'status' ||
                 key5 === 'error' ||
                 key5 === 'metadata' ||
-                key5 === 'reports'
+                key5 === 'reports' ||
+                key5 === 'inputs'
               )) {
                 const err69 = {
                   instancePath: instancePath + '/cases/' + i3,
@@ -1602,8 +1613,172 @@ function validate10(
                 errors++;
               }
             }
+            if (data27.inputs !== undefined) {
+              let data35 = data27.inputs;
+              if (data35 && typeof data35 == 'object' && !Array.isArray(data35)) {
+                if (data35.image === undefined) {
+                  const err79 = {
+                    instancePath: instancePath + '/cases/' + i3 + '/inputs',
+                    schemaPath: '#/properties/cases/items/properties/inputs/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'image' },
+                    message: "must have required property '" + 'image' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err79];
+                  } else {
+                    vErrors.push(err79);
+                  }
+                  errors++;
+                }
+                if (data35.reference === undefined) {
+                  const err80 = {
+                    instancePath: instancePath + '/cases/' + i3 + '/inputs',
+                    schemaPath: '#/properties/cases/items/properties/inputs/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'reference' },
+                    message: "must have required property '" + 'reference' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err80];
+                  } else {
+                    vErrors.push(err80);
+                  }
+                  errors++;
+                }
+                if (data35.predictions === undefined) {
+                  const err81 = {
+                    instancePath: instancePath + '/cases/' + i3 + '/inputs',
+                    schemaPath: '#/properties/cases/items/properties/inputs/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'predictions' },
+                    message: "must have required property '" + 'predictions' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err81];
+                  } else {
+                    vErrors.push(err81);
+                  }
+                  errors++;
+                }
+                for (const key8 in data35) {
+                  if (!(key8 === 'image' || key8 === 'reference' || key8 === 'predictions')) {
+                    const err82 = {
+                      instancePath: instancePath + '/cases/' + i3 + '/inputs',
+                      schemaPath: '#/properties/cases/items/properties/inputs/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key8 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err82];
+                    } else {
+                      vErrors.push(err82);
+                    }
+                    errors++;
+                  }
+                }
+                if (data35.image !== undefined) {
+                  let data36 = data35.image;
+                  if (typeof data36 !== 'string' && data36 !== null) {
+                    const err83 = {
+                      instancePath: instancePath + '/cases/' + i3 + '/inputs/image',
+                      schemaPath:
+                        '#/properties/cases/items/properties/inputs/properties/image/type',
+                      keyword: 'type',
+                      params: {
+                        type: schema11.properties.cases.items.properties.inputs.properties.image
+                          .type,
+                      },
+                      message: 'must be string,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err83];
+                    } else {
+                      vErrors.push(err83);
+                    }
+                    errors++;
+                  }
+                }
+                if (data35.reference !== undefined) {
+                  if (typeof data35.reference !== 'string') {
+                    const err84 = {
+                      instancePath: instancePath + '/cases/' + i3 + '/inputs/reference',
+                      schemaPath:
+                        '#/properties/cases/items/properties/inputs/properties/reference/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err84];
+                    } else {
+                      vErrors.push(err84);
+                    }
+                    errors++;
+                  }
+                }
+                if (data35.predictions !== undefined) {
+                  let data38 = data35.predictions;
+                  if (data38 && typeof data38 == 'object' && !Array.isArray(data38)) {
+                    for (const key9 in data38) {
+                      if (typeof data38[key9] !== 'string') {
+                        const err85 = {
+                          instancePath:
+                            instancePath +
+                            '/cases/' +
+                            i3 +
+                            '/inputs/predictions/' +
+                            key9.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          schemaPath:
+                            '#/properties/cases/items/properties/inputs/properties/predictions/additionalProperties/type',
+                          keyword: 'type',
+                          params: { type: 'string' },
+                          message: 'must be string',
+                        };
+                        if (vErrors === null) {
+                          vErrors = [err85];
+                        } else {
+                          vErrors.push(err85);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err86 = {
+                      instancePath: instancePath + '/cases/' + i3 + '/inputs/predictions',
+                      schemaPath:
+                        '#/properties/cases/items/properties/inputs/properties/predictions/type',
+                      keyword: 'type',
+                      params: { type: 'object' },
+                      message: 'must be object',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err86];
+                    } else {
+                      vErrors.push(err86);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err87 = {
+                  instancePath: instancePath + '/cases/' + i3 + '/inputs',
+                  schemaPath: '#/properties/cases/items/properties/inputs/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err87];
+                } else {
+                  vErrors.push(err87);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err79 = {
+            const err88 = {
               instancePath: instancePath + '/cases/' + i3,
               schemaPath: '#/properties/cases/items/type',
               keyword: 'type',
@@ -1611,15 +1786,15 @@ function validate10(
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err79];
+              vErrors = [err88];
             } else {
-              vErrors.push(err79);
+              vErrors.push(err88);
             }
             errors++;
           }
         }
       } else {
-        const err80 = {
+        const err89 = {
           instancePath: instancePath + '/cases',
           schemaPath: '#/properties/cases/type',
           keyword: 'type',
@@ -1627,22 +1802,22 @@ function validate10(
           message: 'must be array',
         };
         if (vErrors === null) {
-          vErrors = [err80];
+          vErrors = [err89];
         } else {
-          vErrors.push(err80);
+          vErrors.push(err89);
         }
         errors++;
       }
     }
     if (data.structures !== undefined) {
-      let data35 = data.structures;
-      if (Array.isArray(data35)) {
-        const len4 = data35.length;
+      let data40 = data.structures;
+      if (Array.isArray(data40)) {
+        const len4 = data40.length;
         for (let i4 = 0; i4 < len4; i4++) {
-          let data36 = data35[i4];
-          if (data36 && typeof data36 == 'object' && !Array.isArray(data36)) {
-            if (data36.label === undefined) {
-              const err81 = {
+          let data41 = data40[i4];
+          if (data41 && typeof data41 == 'object' && !Array.isArray(data41)) {
+            if (data41.label === undefined) {
+              const err90 = {
                 instancePath: instancePath + '/structures/' + i4,
                 schemaPath: '#/properties/structures/items/required',
                 keyword: 'required',
@@ -1650,14 +1825,14 @@ function validate10(
                 message: "must have required property '" + 'label' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err81];
+                vErrors = [err90];
               } else {
-                vErrors.push(err81);
+                vErrors.push(err90);
               }
               errors++;
             }
-            if (data36.name === undefined) {
-              const err82 = {
+            if (data41.name === undefined) {
+              const err91 = {
                 instancePath: instancePath + '/structures/' + i4,
                 schemaPath: '#/properties/structures/items/required',
                 keyword: 'required',
@@ -1665,14 +1840,14 @@ function validate10(
                 message: "must have required property '" + 'name' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err82];
+                vErrors = [err91];
               } else {
-                vErrors.push(err82);
+                vErrors.push(err91);
               }
               errors++;
             }
-            if (data36.model === undefined) {
-              const err83 = {
+            if (data41.model === undefined) {
+              const err92 = {
                 instancePath: instancePath + '/structures/' + i4,
                 schemaPath: '#/properties/structures/items/required',
                 keyword: 'required',
@@ -1680,14 +1855,14 @@ function validate10(
                 message: "must have required property '" + 'model' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err83];
+                vErrors = [err92];
               } else {
-                vErrors.push(err83);
+                vErrors.push(err92);
               }
               errors++;
             }
-            if (data36.group === undefined) {
-              const err84 = {
+            if (data41.group === undefined) {
+              const err93 = {
                 instancePath: instancePath + '/structures/' + i4,
                 schemaPath: '#/properties/structures/items/required',
                 keyword: 'required',
@@ -1695,14 +1870,14 @@ function validate10(
                 message: "must have required property '" + 'group' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err84];
+                vErrors = [err93];
               } else {
-                vErrors.push(err84);
+                vErrors.push(err93);
               }
               errors++;
             }
-            if (data36.n === undefined) {
-              const err85 = {
+            if (data41.n === undefined) {
+              const err94 = {
                 instancePath: instancePath + '/structures/' + i4,
                 schemaPath: '#/properties/structures/items/required',
                 keyword: 'required',
@@ -1710,14 +1885,14 @@ function validate10(
                 message: "must have required property '" + 'n' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err85];
+                vErrors = [err94];
               } else {
-                vErrors.push(err85);
+                vErrors.push(err94);
               }
               errors++;
             }
-            if (data36.metrics === undefined) {
-              const err86 = {
+            if (data41.metrics === undefined) {
+              const err95 = {
                 instancePath: instancePath + '/structures/' + i4,
                 schemaPath: '#/properties/structures/items/required',
                 keyword: 'required',
@@ -1725,14 +1900,14 @@ function validate10(
                 message: "must have required property '" + 'metrics' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err86];
+                vErrors = [err95];
               } else {
-                vErrors.push(err86);
+                vErrors.push(err95);
               }
               errors++;
             }
-            if (data36.volume === undefined) {
-              const err87 = {
+            if (data41.volume === undefined) {
+              const err96 = {
                 instancePath: instancePath + '/structures/' + i4,
                 schemaPath: '#/properties/structures/items/required',
                 keyword: 'required',
@@ -1740,46 +1915,46 @@ function validate10(
                 message: "must have required property '" + 'volume' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err87];
+                vErrors = [err96];
               } else {
-                vErrors.push(err87);
+                vErrors.push(err96);
               }
               errors++;
             }
-            for (const key8 in data36) {
+            for (const key10 in data41) {
               if (!(
-                key8 === 'label' ||
-                key8 === 'name' ||
-                key8 === 'model' ||
-                key8 === 'group' ||
-                key8 === 'n' ||
-                key8 === 'metrics' ||
-                key8 === 'volume'
+                key10 === 'label' ||
+                key10 === 'name' ||
+                key10 === 'model' ||
+                key10 === 'group' ||
+                key10 === 'n' ||
+                key10 === 'metrics' ||
+                key10 === 'volume'
               )) {
-                const err88 = {
+                const err97 = {
                   instancePath: instancePath + '/structures/' + i4,
                   schemaPath: '#/properties/structures/items/additionalProperties',
                   keyword: 'additionalProperties',
-                  params: { additionalProperty: key8 },
+                  params: { additionalProperty: key10 },
                   message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
-                  vErrors = [err88];
+                  vErrors = [err97];
                 } else {
-                  vErrors.push(err88);
+                  vErrors.push(err97);
                 }
                 errors++;
               }
             }
-            if (data36.label !== undefined) {
-              let data37 = data36.label;
+            if (data41.label !== undefined) {
+              let data42 = data41.label;
               if (!(
-                typeof data37 == 'number' &&
-                !(data37 % 1) &&
-                !isNaN(data37) &&
-                isFinite(data37)
+                typeof data42 == 'number' &&
+                !(data42 % 1) &&
+                !isNaN(data42) &&
+                isFinite(data42)
               )) {
-                const err89 = {
+                const err98 = {
                   instancePath: instancePath + '/structures/' + i4 + '/label',
                   schemaPath: '#/properties/structures/items/properties/label/type',
                   keyword: 'type',
@@ -1787,15 +1962,15 @@ function validate10(
                   message: 'must be integer',
                 };
                 if (vErrors === null) {
-                  vErrors = [err89];
+                  vErrors = [err98];
                 } else {
-                  vErrors.push(err89);
+                  vErrors.push(err98);
                 }
                 errors++;
               }
-              if (typeof data37 == 'number' && isFinite(data37)) {
-                if (data37 > 65535 || isNaN(data37)) {
-                  const err90 = {
+              if (typeof data42 == 'number' && isFinite(data42)) {
+                if (data42 > 65535 || isNaN(data42)) {
+                  const err99 = {
                     instancePath: instancePath + '/structures/' + i4 + '/label',
                     schemaPath: '#/properties/structures/items/properties/label/maximum',
                     keyword: 'maximum',
@@ -1803,14 +1978,14 @@ function validate10(
                     message: 'must be <= 65535',
                   };
                   if (vErrors === null) {
-                    vErrors = [err90];
+                    vErrors = [err99];
                   } else {
-                    vErrors.push(err90);
+                    vErrors.push(err99);
                   }
                   errors++;
                 }
-                if (data37 < 1 || isNaN(data37)) {
-                  const err91 = {
+                if (data42 < 1 || isNaN(data42)) {
+                  const err100 = {
                     instancePath: instancePath + '/structures/' + i4 + '/label',
                     schemaPath: '#/properties/structures/items/properties/label/minimum',
                     keyword: 'minimum',
@@ -1818,17 +1993,17 @@ function validate10(
                     message: 'must be >= 1',
                   };
                   if (vErrors === null) {
-                    vErrors = [err91];
+                    vErrors = [err100];
                   } else {
-                    vErrors.push(err91);
+                    vErrors.push(err100);
                   }
                   errors++;
                 }
               }
             }
-            if (data36.name !== undefined) {
-              if (typeof data36.name !== 'string') {
-                const err92 = {
+            if (data41.name !== undefined) {
+              if (typeof data41.name !== 'string') {
+                const err101 = {
                   instancePath: instancePath + '/structures/' + i4 + '/name',
                   schemaPath: '#/properties/structures/items/properties/name/type',
                   keyword: 'type',
@@ -1836,206 +2011,21 @@ function validate10(
                   message: 'must be string',
                 };
                 if (vErrors === null) {
-                  vErrors = [err92];
-                } else {
-                  vErrors.push(err92);
-                }
-                errors++;
-              }
-            }
-            if (data36.model !== undefined) {
-              if (typeof data36.model !== 'string') {
-                const err93 = {
-                  instancePath: instancePath + '/structures/' + i4 + '/model',
-                  schemaPath: '#/properties/structures/items/properties/model/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err93];
-                } else {
-                  vErrors.push(err93);
-                }
-                errors++;
-              }
-            }
-            if (data36.group !== undefined) {
-              let data40 = data36.group;
-              const _errs87 = errors;
-              let valid21 = false;
-              let passing0 = null;
-              const _errs88 = errors;
-              if (data40 !== null) {
-                const err94 = {
-                  instancePath: instancePath + '/structures/' + i4 + '/group',
-                  schemaPath: '#/properties/structures/items/properties/group/oneOf/0/type',
-                  keyword: 'type',
-                  params: { type: 'null' },
-                  message: 'must be null',
-                };
-                if (vErrors === null) {
-                  vErrors = [err94];
-                } else {
-                  vErrors.push(err94);
-                }
-                errors++;
-              }
-              var _valid0 = _errs88 === errors;
-              if (_valid0) {
-                valid21 = true;
-                passing0 = 0;
-              }
-              const _errs90 = errors;
-              if (data40 && typeof data40 == 'object' && !Array.isArray(data40)) {
-                if (data40.column === undefined) {
-                  const err95 = {
-                    instancePath: instancePath + '/structures/' + i4 + '/group',
-                    schemaPath: '#/properties/structures/items/properties/group/oneOf/1/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'column' },
-                    message: "must have required property '" + 'column' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err95];
-                  } else {
-                    vErrors.push(err95);
-                  }
-                  errors++;
-                }
-                if (data40.value === undefined) {
-                  const err96 = {
-                    instancePath: instancePath + '/structures/' + i4 + '/group',
-                    schemaPath: '#/properties/structures/items/properties/group/oneOf/1/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'value' },
-                    message: "must have required property '" + 'value' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err96];
-                  } else {
-                    vErrors.push(err96);
-                  }
-                  errors++;
-                }
-                for (const key9 in data40) {
-                  if (!(key9 === 'column' || key9 === 'value')) {
-                    const err97 = {
-                      instancePath: instancePath + '/structures/' + i4 + '/group',
-                      schemaPath:
-                        '#/properties/structures/items/properties/group/oneOf/1/additionalProperties',
-                      keyword: 'additionalProperties',
-                      params: { additionalProperty: key9 },
-                      message: 'must NOT have additional properties',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err97];
-                    } else {
-                      vErrors.push(err97);
-                    }
-                    errors++;
-                  }
-                }
-                if (data40.column !== undefined) {
-                  if (typeof data40.column !== 'string') {
-                    const err98 = {
-                      instancePath: instancePath + '/structures/' + i4 + '/group/column',
-                      schemaPath:
-                        '#/properties/structures/items/properties/group/oneOf/1/properties/column/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                      message: 'must be string',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err98];
-                    } else {
-                      vErrors.push(err98);
-                    }
-                    errors++;
-                  }
-                }
-                if (data40.value !== undefined) {
-                  if (typeof data40.value !== 'string') {
-                    const err99 = {
-                      instancePath: instancePath + '/structures/' + i4 + '/group/value',
-                      schemaPath:
-                        '#/properties/structures/items/properties/group/oneOf/1/properties/value/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                      message: 'must be string',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err99];
-                    } else {
-                      vErrors.push(err99);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err100 = {
-                  instancePath: instancePath + '/structures/' + i4 + '/group',
-                  schemaPath: '#/properties/structures/items/properties/group/oneOf/1/type',
-                  keyword: 'type',
-                  params: { type: 'object' },
-                  message: 'must be object',
-                };
-                if (vErrors === null) {
-                  vErrors = [err100];
-                } else {
-                  vErrors.push(err100);
-                }
-                errors++;
-              }
-              var _valid0 = _errs90 === errors;
-              if (_valid0 && valid21) {
-                valid21 = false;
-                passing0 = [passing0, 1];
-              } else {
-                if (_valid0) {
-                  valid21 = true;
-                  passing0 = 1;
-                }
-              }
-              if (!valid21) {
-                const err101 = {
-                  instancePath: instancePath + '/structures/' + i4 + '/group',
-                  schemaPath: '#/properties/structures/items/properties/group/oneOf',
-                  keyword: 'oneOf',
-                  params: { passingSchemas: passing0 },
-                  message: 'must match exactly one schema in oneOf',
-                };
-                if (vErrors === null) {
                   vErrors = [err101];
                 } else {
                   vErrors.push(err101);
                 }
                 errors++;
-              } else {
-                errors = _errs87;
-                if (vErrors !== null) {
-                  if (_errs87) {
-                    vErrors.length = _errs87;
-                  } else {
-                    vErrors = null;
-                  }
-                }
               }
             }
-            if (data36.n !== undefined) {
-              let data43 = data36.n;
-              if (!(
-                typeof data43 == 'number' &&
-                !(data43 % 1) &&
-                !isNaN(data43) &&
-                isFinite(data43)
-              )) {
+            if (data41.model !== undefined) {
+              if (typeof data41.model !== 'string') {
                 const err102 = {
-                  instancePath: instancePath + '/structures/' + i4 + '/n',
-                  schemaPath: '#/properties/structures/items/properties/n/type',
+                  instancePath: instancePath + '/structures/' + i4 + '/model',
+                  schemaPath: '#/properties/structures/items/properties/model/type',
                   keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
+                  params: { type: 'string' },
+                  message: 'must be string',
                 };
                 if (vErrors === null) {
                   vErrors = [err102];
@@ -2044,9 +2034,194 @@ function validate10(
                 }
                 errors++;
               }
-              if (typeof data43 == 'number' && isFinite(data43)) {
-                if (data43 < 0 || isNaN(data43)) {
-                  const err103 = {
+            }
+            if (data41.group !== undefined) {
+              let data45 = data41.group;
+              const _errs99 = errors;
+              let valid23 = false;
+              let passing0 = null;
+              const _errs100 = errors;
+              if (data45 !== null) {
+                const err103 = {
+                  instancePath: instancePath + '/structures/' + i4 + '/group',
+                  schemaPath: '#/properties/structures/items/properties/group/oneOf/0/type',
+                  keyword: 'type',
+                  params: { type: 'null' },
+                  message: 'must be null',
+                };
+                if (vErrors === null) {
+                  vErrors = [err103];
+                } else {
+                  vErrors.push(err103);
+                }
+                errors++;
+              }
+              var _valid0 = _errs100 === errors;
+              if (_valid0) {
+                valid23 = true;
+                passing0 = 0;
+              }
+              const _errs102 = errors;
+              if (data45 && typeof data45 == 'object' && !Array.isArray(data45)) {
+                if (data45.column === undefined) {
+                  const err104 = {
+                    instancePath: instancePath + '/structures/' + i4 + '/group',
+                    schemaPath: '#/properties/structures/items/properties/group/oneOf/1/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'column' },
+                    message: "must have required property '" + 'column' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err104];
+                  } else {
+                    vErrors.push(err104);
+                  }
+                  errors++;
+                }
+                if (data45.value === undefined) {
+                  const err105 = {
+                    instancePath: instancePath + '/structures/' + i4 + '/group',
+                    schemaPath: '#/properties/structures/items/properties/group/oneOf/1/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'value' },
+                    message: "must have required property '" + 'value' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err105];
+                  } else {
+                    vErrors.push(err105);
+                  }
+                  errors++;
+                }
+                for (const key11 in data45) {
+                  if (!(key11 === 'column' || key11 === 'value')) {
+                    const err106 = {
+                      instancePath: instancePath + '/structures/' + i4 + '/group',
+                      schemaPath:
+                        '#/properties/structures/items/properties/group/oneOf/1/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key11 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err106];
+                    } else {
+                      vErrors.push(err106);
+                    }
+                    errors++;
+                  }
+                }
+                if (data45.column !== undefined) {
+                  if (typeof data45.column !== 'string') {
+                    const err107 = {
+                      instancePath: instancePath + '/structures/' + i4 + '/group/column',
+                      schemaPath:
+                        '#/properties/structures/items/properties/group/oneOf/1/properties/column/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err107];
+                    } else {
+                      vErrors.push(err107);
+                    }
+                    errors++;
+                  }
+                }
+                if (data45.value !== undefined) {
+                  if (typeof data45.value !== 'string') {
+                    const err108 = {
+                      instancePath: instancePath + '/structures/' + i4 + '/group/value',
+                      schemaPath:
+                        '#/properties/structures/items/properties/group/oneOf/1/properties/value/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err108];
+                    } else {
+                      vErrors.push(err108);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err109 = {
+                  instancePath: instancePath + '/structures/' + i4 + '/group',
+                  schemaPath: '#/properties/structures/items/properties/group/oneOf/1/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err109];
+                } else {
+                  vErrors.push(err109);
+                }
+                errors++;
+              }
+              var _valid0 = _errs102 === errors;
+              if (_valid0 && valid23) {
+                valid23 = false;
+                passing0 = [passing0, 1];
+              } else {
+                if (_valid0) {
+                  valid23 = true;
+                  passing0 = 1;
+                }
+              }
+              if (!valid23) {
+                const err110 = {
+                  instancePath: instancePath + '/structures/' + i4 + '/group',
+                  schemaPath: '#/properties/structures/items/properties/group/oneOf',
+                  keyword: 'oneOf',
+                  params: { passingSchemas: passing0 },
+                  message: 'must match exactly one schema in oneOf',
+                };
+                if (vErrors === null) {
+                  vErrors = [err110];
+                } else {
+                  vErrors.push(err110);
+                }
+                errors++;
+              } else {
+                errors = _errs99;
+                if (vErrors !== null) {
+                  if (_errs99) {
+                    vErrors.length = _errs99;
+                  } else {
+                    vErrors = null;
+                  }
+                }
+              }
+            }
+            if (data41.n !== undefined) {
+              let data48 = data41.n;
+              if (!(
+                typeof data48 == 'number' &&
+                !(data48 % 1) &&
+                !isNaN(data48) &&
+                isFinite(data48)
+              )) {
+                const err111 = {
+                  instancePath: instancePath + '/structures/' + i4 + '/n',
+                  schemaPath: '#/properties/structures/items/properties/n/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err111];
+                } else {
+                  vErrors.push(err111);
+                }
+                errors++;
+              }
+              if (typeof data48 == 'number' && isFinite(data48)) {
+                if (data48 < 0 || isNaN(data48)) {
+                  const err112 = {
                     instancePath: instancePath + '/structures/' + i4 + '/n',
                     schemaPath: '#/properties/structures/items/properties/n/minimum',
                     keyword: 'minimum',
@@ -2054,28 +2229,28 @@ function validate10(
                     message: 'must be >= 0',
                   };
                   if (vErrors === null) {
-                    vErrors = [err103];
+                    vErrors = [err112];
                   } else {
-                    vErrors.push(err103);
+                    vErrors.push(err112);
                   }
                   errors++;
                 }
               }
             }
-            if (data36.metrics !== undefined) {
-              let data44 = data36.metrics;
-              if (data44 && typeof data44 == 'object' && !Array.isArray(data44)) {
-                for (const key10 in data44) {
-                  let data45 = data44[key10];
-                  if (data45 && typeof data45 == 'object' && !Array.isArray(data45)) {
-                    if (data45.n === undefined) {
-                      const err104 = {
+            if (data41.metrics !== undefined) {
+              let data49 = data41.metrics;
+              if (data49 && typeof data49 == 'object' && !Array.isArray(data49)) {
+                for (const key12 in data49) {
+                  let data50 = data49[key12];
+                  if (data50 && typeof data50 == 'object' && !Array.isArray(data50)) {
+                    if (data50.n === undefined) {
+                      const err113 = {
                         instancePath:
                           instancePath +
                           '/structures/' +
                           i4 +
                           '/metrics/' +
-                          key10.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key12.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/structures/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -2083,20 +2258,20 @@ function validate10(
                         message: "must have required property '" + 'n' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err104];
+                        vErrors = [err113];
                       } else {
-                        vErrors.push(err104);
+                        vErrors.push(err113);
                       }
                       errors++;
                     }
-                    if (data45.mean === undefined) {
-                      const err105 = {
+                    if (data50.mean === undefined) {
+                      const err114 = {
                         instancePath:
                           instancePath +
                           '/structures/' +
                           i4 +
                           '/metrics/' +
-                          key10.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key12.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/structures/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -2104,20 +2279,20 @@ function validate10(
                         message: "must have required property '" + 'mean' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err105];
+                        vErrors = [err114];
                       } else {
-                        vErrors.push(err105);
+                        vErrors.push(err114);
                       }
                       errors++;
                     }
-                    if (data45.sd === undefined) {
-                      const err106 = {
+                    if (data50.sd === undefined) {
+                      const err115 = {
                         instancePath:
                           instancePath +
                           '/structures/' +
                           i4 +
                           '/metrics/' +
-                          key10.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key12.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/structures/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -2125,20 +2300,20 @@ function validate10(
                         message: "must have required property '" + 'sd' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err106];
+                        vErrors = [err115];
                       } else {
-                        vErrors.push(err106);
+                        vErrors.push(err115);
                       }
                       errors++;
                     }
-                    if (data45.median === undefined) {
-                      const err107 = {
+                    if (data50.median === undefined) {
+                      const err116 = {
                         instancePath:
                           instancePath +
                           '/structures/' +
                           i4 +
                           '/metrics/' +
-                          key10.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key12.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/structures/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -2146,20 +2321,20 @@ function validate10(
                         message: "must have required property '" + 'median' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err107];
+                        vErrors = [err116];
                       } else {
-                        vErrors.push(err107);
+                        vErrors.push(err116);
                       }
                       errors++;
                     }
-                    if (data45.q1 === undefined) {
-                      const err108 = {
+                    if (data50.q1 === undefined) {
+                      const err117 = {
                         instancePath:
                           instancePath +
                           '/structures/' +
                           i4 +
                           '/metrics/' +
-                          key10.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key12.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/structures/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -2167,20 +2342,20 @@ function validate10(
                         message: "must have required property '" + 'q1' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err108];
+                        vErrors = [err117];
                       } else {
-                        vErrors.push(err108);
+                        vErrors.push(err117);
                       }
                       errors++;
                     }
-                    if (data45.q3 === undefined) {
-                      const err109 = {
+                    if (data50.q3 === undefined) {
+                      const err118 = {
                         instancePath:
                           instancePath +
                           '/structures/' +
                           i4 +
                           '/metrics/' +
-                          key10.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key12.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/structures/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -2188,20 +2363,20 @@ function validate10(
                         message: "must have required property '" + 'q3' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err109];
+                        vErrors = [err118];
                       } else {
-                        vErrors.push(err109);
+                        vErrors.push(err118);
                       }
                       errors++;
                     }
-                    if (data45.ci95 === undefined) {
-                      const err110 = {
+                    if (data50.ci95 === undefined) {
+                      const err119 = {
                         instancePath:
                           instancePath +
                           '/structures/' +
                           i4 +
                           '/metrics/' +
-                          key10.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key12.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/structures/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -2209,58 +2384,58 @@ function validate10(
                         message: "must have required property '" + 'ci95' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err110];
+                        vErrors = [err119];
                       } else {
-                        vErrors.push(err110);
+                        vErrors.push(err119);
                       }
                       errors++;
                     }
-                    for (const key11 in data45) {
+                    for (const key13 in data50) {
                       if (!(
-                        key11 === 'n' ||
-                        key11 === 'mean' ||
-                        key11 === 'sd' ||
-                        key11 === 'median' ||
-                        key11 === 'q1' ||
-                        key11 === 'q3' ||
-                        key11 === 'ci95'
+                        key13 === 'n' ||
+                        key13 === 'mean' ||
+                        key13 === 'sd' ||
+                        key13 === 'median' ||
+                        key13 === 'q1' ||
+                        key13 === 'q3' ||
+                        key13 === 'ci95'
                       )) {
-                        const err111 = {
+                        const err120 = {
                           instancePath:
                             instancePath +
                             '/structures/' +
                             i4 +
                             '/metrics/' +
-                            key10.replace(/~/g, '~0').replace(/\//g, '~1'),
+                            key12.replace(/~/g, '~0').replace(/\//g, '~1'),
                           schemaPath:
                             '#/properties/structures/items/properties/metrics/additionalProperties/additionalProperties',
                           keyword: 'additionalProperties',
-                          params: { additionalProperty: key11 },
+                          params: { additionalProperty: key13 },
                           message: 'must NOT have additional properties',
                         };
                         if (vErrors === null) {
-                          vErrors = [err111];
+                          vErrors = [err120];
                         } else {
-                          vErrors.push(err111);
+                          vErrors.push(err120);
                         }
                         errors++;
                       }
                     }
-                    if (data45.n !== undefined) {
-                      let data46 = data45.n;
+                    if (data50.n !== undefined) {
+                      let data51 = data50.n;
                       if (!(
-                        typeof data46 == 'number' &&
-                        !(data46 % 1) &&
-                        !isNaN(data46) &&
-                        isFinite(data46)
+                        typeof data51 == 'number' &&
+                        !(data51 % 1) &&
+                        !isNaN(data51) &&
+                        isFinite(data51)
                       )) {
-                        const err112 = {
+                        const err121 = {
                           instancePath:
                             instancePath +
                             '/structures/' +
                             i4 +
                             '/metrics/' +
-                            key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/n',
                           schemaPath:
                             '#/properties/structures/items/properties/metrics/additionalProperties/properties/n/type',
@@ -2269,21 +2444,21 @@ function validate10(
                           message: 'must be integer',
                         };
                         if (vErrors === null) {
-                          vErrors = [err112];
+                          vErrors = [err121];
                         } else {
-                          vErrors.push(err112);
+                          vErrors.push(err121);
                         }
                         errors++;
                       }
-                      if (typeof data46 == 'number' && isFinite(data46)) {
-                        if (data46 < 0 || isNaN(data46)) {
-                          const err113 = {
+                      if (typeof data51 == 'number' && isFinite(data51)) {
+                        if (data51 < 0 || isNaN(data51)) {
+                          const err122 = {
                             instancePath:
                               instancePath +
                               '/structures/' +
                               i4 +
                               '/metrics/' +
-                              key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                              key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                               '/n',
                             schemaPath:
                               '#/properties/structures/items/properties/metrics/additionalProperties/properties/n/minimum',
@@ -2292,24 +2467,24 @@ function validate10(
                             message: 'must be >= 0',
                           };
                           if (vErrors === null) {
-                            vErrors = [err113];
+                            vErrors = [err122];
                           } else {
-                            vErrors.push(err113);
+                            vErrors.push(err122);
                           }
                           errors++;
                         }
                       }
                     }
-                    if (data45.mean !== undefined) {
-                      let data47 = data45.mean;
-                      if (!(typeof data47 == 'number' && isFinite(data47)) && data47 !== null) {
-                        const err114 = {
+                    if (data50.mean !== undefined) {
+                      let data52 = data50.mean;
+                      if (!(typeof data52 == 'number' && isFinite(data52)) && data52 !== null) {
+                        const err123 = {
                           instancePath:
                             instancePath +
                             '/structures/' +
                             i4 +
                             '/metrics/' +
-                            key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/mean',
                           schemaPath:
                             '#/properties/structures/items/properties/metrics/additionalProperties/properties/mean/type',
@@ -2321,23 +2496,23 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err114];
+                          vErrors = [err123];
                         } else {
-                          vErrors.push(err114);
+                          vErrors.push(err123);
                         }
                         errors++;
                       }
                     }
-                    if (data45.sd !== undefined) {
-                      let data48 = data45.sd;
-                      if (!(typeof data48 == 'number' && isFinite(data48)) && data48 !== null) {
-                        const err115 = {
+                    if (data50.sd !== undefined) {
+                      let data53 = data50.sd;
+                      if (!(typeof data53 == 'number' && isFinite(data53)) && data53 !== null) {
+                        const err124 = {
                           instancePath:
                             instancePath +
                             '/structures/' +
                             i4 +
                             '/metrics/' +
-                            key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/sd',
                           schemaPath:
                             '#/properties/structures/items/properties/metrics/additionalProperties/properties/sd/type',
@@ -2349,21 +2524,21 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err115];
+                          vErrors = [err124];
                         } else {
-                          vErrors.push(err115);
+                          vErrors.push(err124);
                         }
                         errors++;
                       }
-                      if (typeof data48 == 'number' && isFinite(data48)) {
-                        if (data48 < 0 || isNaN(data48)) {
-                          const err116 = {
+                      if (typeof data53 == 'number' && isFinite(data53)) {
+                        if (data53 < 0 || isNaN(data53)) {
+                          const err125 = {
                             instancePath:
                               instancePath +
                               '/structures/' +
                               i4 +
                               '/metrics/' +
-                              key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                              key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                               '/sd',
                             schemaPath:
                               '#/properties/structures/items/properties/metrics/additionalProperties/properties/sd/minimum',
@@ -2372,24 +2547,24 @@ function validate10(
                             message: 'must be >= 0',
                           };
                           if (vErrors === null) {
-                            vErrors = [err116];
+                            vErrors = [err125];
                           } else {
-                            vErrors.push(err116);
+                            vErrors.push(err125);
                           }
                           errors++;
                         }
                       }
                     }
-                    if (data45.median !== undefined) {
-                      let data49 = data45.median;
-                      if (!(typeof data49 == 'number' && isFinite(data49)) && data49 !== null) {
-                        const err117 = {
+                    if (data50.median !== undefined) {
+                      let data54 = data50.median;
+                      if (!(typeof data54 == 'number' && isFinite(data54)) && data54 !== null) {
+                        const err126 = {
                           instancePath:
                             instancePath +
                             '/structures/' +
                             i4 +
                             '/metrics/' +
-                            key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/median',
                           schemaPath:
                             '#/properties/structures/items/properties/metrics/additionalProperties/properties/median/type',
@@ -2401,23 +2576,23 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err117];
+                          vErrors = [err126];
                         } else {
-                          vErrors.push(err117);
+                          vErrors.push(err126);
                         }
                         errors++;
                       }
                     }
-                    if (data45.q1 !== undefined) {
-                      let data50 = data45.q1;
-                      if (!(typeof data50 == 'number' && isFinite(data50)) && data50 !== null) {
-                        const err118 = {
+                    if (data50.q1 !== undefined) {
+                      let data55 = data50.q1;
+                      if (!(typeof data55 == 'number' && isFinite(data55)) && data55 !== null) {
+                        const err127 = {
                           instancePath:
                             instancePath +
                             '/structures/' +
                             i4 +
                             '/metrics/' +
-                            key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/q1',
                           schemaPath:
                             '#/properties/structures/items/properties/metrics/additionalProperties/properties/q1/type',
@@ -2429,23 +2604,23 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err118];
+                          vErrors = [err127];
                         } else {
-                          vErrors.push(err118);
+                          vErrors.push(err127);
                         }
                         errors++;
                       }
                     }
-                    if (data45.q3 !== undefined) {
-                      let data51 = data45.q3;
-                      if (!(typeof data51 == 'number' && isFinite(data51)) && data51 !== null) {
-                        const err119 = {
+                    if (data50.q3 !== undefined) {
+                      let data56 = data50.q3;
+                      if (!(typeof data56 == 'number' && isFinite(data56)) && data56 !== null) {
+                        const err128 = {
                           instancePath:
                             instancePath +
                             '/structures/' +
                             i4 +
                             '/metrics/' +
-                            key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/q3',
                           schemaPath:
                             '#/properties/structures/items/properties/metrics/additionalProperties/properties/q3/type',
@@ -2457,28 +2632,28 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err119];
+                          vErrors = [err128];
                         } else {
-                          vErrors.push(err119);
+                          vErrors.push(err128);
                         }
                         errors++;
                       }
                     }
-                    if (data45.ci95 !== undefined) {
-                      let data52 = data45.ci95;
-                      const _errs118 = errors;
-                      let valid25 = false;
+                    if (data50.ci95 !== undefined) {
+                      let data57 = data50.ci95;
+                      const _errs130 = errors;
+                      let valid27 = false;
                       let passing1 = null;
-                      const _errs119 = errors;
-                      if (Array.isArray(data52)) {
-                        if (data52.length > 2) {
-                          const err120 = {
+                      const _errs131 = errors;
+                      if (Array.isArray(data57)) {
+                        if (data57.length > 2) {
+                          const err129 = {
                             instancePath:
                               instancePath +
                               '/structures/' +
                               i4 +
                               '/metrics/' +
-                              key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                              key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                               '/ci95',
                             schemaPath:
                               '#/properties/structures/items/properties/metrics/additionalProperties/properties/ci95/oneOf/0/maxItems',
@@ -2487,20 +2662,20 @@ function validate10(
                             message: 'must NOT have more than 2 items',
                           };
                           if (vErrors === null) {
-                            vErrors = [err120];
+                            vErrors = [err129];
                           } else {
-                            vErrors.push(err120);
+                            vErrors.push(err129);
                           }
                           errors++;
                         }
-                        if (data52.length < 2) {
-                          const err121 = {
+                        if (data57.length < 2) {
+                          const err130 = {
                             instancePath:
                               instancePath +
                               '/structures/' +
                               i4 +
                               '/metrics/' +
-                              key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                              key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                               '/ci95',
                             schemaPath:
                               '#/properties/structures/items/properties/metrics/additionalProperties/properties/ci95/oneOf/0/minItems',
@@ -2509,23 +2684,23 @@ function validate10(
                             message: 'must NOT have fewer than 2 items',
                           };
                           if (vErrors === null) {
-                            vErrors = [err121];
+                            vErrors = [err130];
                           } else {
-                            vErrors.push(err121);
+                            vErrors.push(err130);
                           }
                           errors++;
                         }
-                        const len5 = data52.length;
+                        const len5 = data57.length;
                         for (let i5 = 0; i5 < len5; i5++) {
-                          let data53 = data52[i5];
-                          if (!(typeof data53 == 'number' && isFinite(data53))) {
-                            const err122 = {
+                          let data58 = data57[i5];
+                          if (!(typeof data58 == 'number' && isFinite(data58))) {
+                            const err131 = {
                               instancePath:
                                 instancePath +
                                 '/structures/' +
                                 i4 +
                                 '/metrics/' +
-                                key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                                key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                                 '/ci95/' +
                                 i5,
                               schemaPath:
@@ -2535,21 +2710,21 @@ function validate10(
                               message: 'must be number',
                             };
                             if (vErrors === null) {
-                              vErrors = [err122];
+                              vErrors = [err131];
                             } else {
-                              vErrors.push(err122);
+                              vErrors.push(err131);
                             }
                             errors++;
                           }
                         }
                       } else {
-                        const err123 = {
+                        const err132 = {
                           instancePath:
                             instancePath +
                             '/structures/' +
                             i4 +
                             '/metrics/' +
-                            key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/ci95',
                           schemaPath:
                             '#/properties/structures/items/properties/metrics/additionalProperties/properties/ci95/oneOf/0/type',
@@ -2558,26 +2733,26 @@ function validate10(
                           message: 'must be array',
                         };
                         if (vErrors === null) {
-                          vErrors = [err123];
+                          vErrors = [err132];
                         } else {
-                          vErrors.push(err123);
+                          vErrors.push(err132);
                         }
                         errors++;
                       }
-                      var _valid1 = _errs119 === errors;
+                      var _valid1 = _errs131 === errors;
                       if (_valid1) {
-                        valid25 = true;
+                        valid27 = true;
                         passing1 = 0;
                       }
-                      const _errs123 = errors;
-                      if (data52 !== null) {
-                        const err124 = {
+                      const _errs135 = errors;
+                      if (data57 !== null) {
+                        const err133 = {
                           instancePath:
                             instancePath +
                             '/structures/' +
                             i4 +
                             '/metrics/' +
-                            key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/ci95',
                           schemaPath:
                             '#/properties/structures/items/properties/metrics/additionalProperties/properties/ci95/oneOf/1/type',
@@ -2586,30 +2761,30 @@ function validate10(
                           message: 'must be null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err124];
+                          vErrors = [err133];
                         } else {
-                          vErrors.push(err124);
+                          vErrors.push(err133);
                         }
                         errors++;
                       }
-                      var _valid1 = _errs123 === errors;
-                      if (_valid1 && valid25) {
-                        valid25 = false;
+                      var _valid1 = _errs135 === errors;
+                      if (_valid1 && valid27) {
+                        valid27 = false;
                         passing1 = [passing1, 1];
                       } else {
                         if (_valid1) {
-                          valid25 = true;
+                          valid27 = true;
                           passing1 = 1;
                         }
                       }
-                      if (!valid25) {
-                        const err125 = {
+                      if (!valid27) {
+                        const err134 = {
                           instancePath:
                             instancePath +
                             '/structures/' +
                             i4 +
                             '/metrics/' +
-                            key10.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key12.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/ci95',
                           schemaPath:
                             '#/properties/structures/items/properties/metrics/additionalProperties/properties/ci95/oneOf',
@@ -2618,16 +2793,16 @@ function validate10(
                           message: 'must match exactly one schema in oneOf',
                         };
                         if (vErrors === null) {
-                          vErrors = [err125];
+                          vErrors = [err134];
                         } else {
-                          vErrors.push(err125);
+                          vErrors.push(err134);
                         }
                         errors++;
                       } else {
-                        errors = _errs118;
+                        errors = _errs130;
                         if (vErrors !== null) {
-                          if (_errs118) {
-                            vErrors.length = _errs118;
+                          if (_errs130) {
+                            vErrors.length = _errs130;
                           } else {
                             vErrors = null;
                           }
@@ -2635,13 +2810,13 @@ function validate10(
                       }
                     }
                   } else {
-                    const err126 = {
+                    const err135 = {
                       instancePath:
                         instancePath +
                         '/structures/' +
                         i4 +
                         '/metrics/' +
-                        key10.replace(/~/g, '~0').replace(/\//g, '~1'),
+                        key12.replace(/~/g, '~0').replace(/\//g, '~1'),
                       schemaPath:
                         '#/properties/structures/items/properties/metrics/additionalProperties/type',
                       keyword: 'type',
@@ -2649,15 +2824,15 @@ function validate10(
                       message: 'must be object',
                     };
                     if (vErrors === null) {
-                      vErrors = [err126];
+                      vErrors = [err135];
                     } else {
-                      vErrors.push(err126);
+                      vErrors.push(err135);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err127 = {
+                const err136 = {
                   instancePath: instancePath + '/structures/' + i4 + '/metrics',
                   schemaPath: '#/properties/structures/items/properties/metrics/type',
                   keyword: 'type',
@@ -2665,18 +2840,18 @@ function validate10(
                   message: 'must be object',
                 };
                 if (vErrors === null) {
-                  vErrors = [err127];
+                  vErrors = [err136];
                 } else {
-                  vErrors.push(err127);
+                  vErrors.push(err136);
                 }
                 errors++;
               }
             }
-            if (data36.volume !== undefined) {
-              let data54 = data36.volume;
-              if (data54 && typeof data54 == 'object' && !Array.isArray(data54)) {
-                if (data54.n === undefined) {
-                  const err128 = {
+            if (data41.volume !== undefined) {
+              let data59 = data41.volume;
+              if (data59 && typeof data59 == 'object' && !Array.isArray(data59)) {
+                if (data59.n === undefined) {
+                  const err137 = {
                     instancePath: instancePath + '/structures/' + i4 + '/volume',
                     schemaPath: '#/properties/structures/items/properties/volume/required',
                     keyword: 'required',
@@ -2684,14 +2859,14 @@ function validate10(
                     message: "must have required property '" + 'n' + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err128];
+                    vErrors = [err137];
                   } else {
-                    vErrors.push(err128);
+                    vErrors.push(err137);
                   }
                   errors++;
                 }
-                if (data54.blandAltman === undefined) {
-                  const err129 = {
+                if (data59.blandAltman === undefined) {
+                  const err138 = {
                     instancePath: instancePath + '/structures/' + i4 + '/volume',
                     schemaPath: '#/properties/structures/items/properties/volume/required',
                     keyword: 'required',
@@ -2699,14 +2874,14 @@ function validate10(
                     message: "must have required property '" + 'blandAltman' + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err129];
+                    vErrors = [err138];
                   } else {
-                    vErrors.push(err129);
+                    vErrors.push(err138);
                   }
                   errors++;
                 }
-                if (data54.regression === undefined) {
-                  const err130 = {
+                if (data59.regression === undefined) {
+                  const err139 = {
                     instancePath: instancePath + '/structures/' + i4 + '/volume',
                     schemaPath: '#/properties/structures/items/properties/volume/required',
                     keyword: 'required',
@@ -2714,39 +2889,39 @@ function validate10(
                     message: "must have required property '" + 'regression' + "'",
                   };
                   if (vErrors === null) {
-                    vErrors = [err130];
+                    vErrors = [err139];
                   } else {
-                    vErrors.push(err130);
+                    vErrors.push(err139);
                   }
                   errors++;
                 }
-                for (const key12 in data54) {
-                  if (!(key12 === 'n' || key12 === 'blandAltman' || key12 === 'regression')) {
-                    const err131 = {
+                for (const key14 in data59) {
+                  if (!(key14 === 'n' || key14 === 'blandAltman' || key14 === 'regression')) {
+                    const err140 = {
                       instancePath: instancePath + '/structures/' + i4 + '/volume',
                       schemaPath:
                         '#/properties/structures/items/properties/volume/additionalProperties',
                       keyword: 'additionalProperties',
-                      params: { additionalProperty: key12 },
+                      params: { additionalProperty: key14 },
                       message: 'must NOT have additional properties',
                     };
                     if (vErrors === null) {
-                      vErrors = [err131];
+                      vErrors = [err140];
                     } else {
-                      vErrors.push(err131);
+                      vErrors.push(err140);
                     }
                     errors++;
                   }
                 }
-                if (data54.n !== undefined) {
-                  let data55 = data54.n;
+                if (data59.n !== undefined) {
+                  let data60 = data59.n;
                   if (!(
-                    typeof data55 == 'number' &&
-                    !(data55 % 1) &&
-                    !isNaN(data55) &&
-                    isFinite(data55)
+                    typeof data60 == 'number' &&
+                    !(data60 % 1) &&
+                    !isNaN(data60) &&
+                    isFinite(data60)
                   )) {
-                    const err132 = {
+                    const err141 = {
                       instancePath: instancePath + '/structures/' + i4 + '/volume/n',
                       schemaPath:
                         '#/properties/structures/items/properties/volume/properties/n/type',
@@ -2755,15 +2930,15 @@ function validate10(
                       message: 'must be integer',
                     };
                     if (vErrors === null) {
-                      vErrors = [err132];
+                      vErrors = [err141];
                     } else {
-                      vErrors.push(err132);
+                      vErrors.push(err141);
                     }
                     errors++;
                   }
-                  if (typeof data55 == 'number' && isFinite(data55)) {
-                    if (data55 < 0 || isNaN(data55)) {
-                      const err133 = {
+                  if (typeof data60 == 'number' && isFinite(data60)) {
+                    if (data60 < 0 || isNaN(data60)) {
+                      const err142 = {
                         instancePath: instancePath + '/structures/' + i4 + '/volume/n',
                         schemaPath:
                           '#/properties/structures/items/properties/volume/properties/n/minimum',
@@ -2772,19 +2947,19 @@ function validate10(
                         message: 'must be >= 0',
                       };
                       if (vErrors === null) {
-                        vErrors = [err133];
+                        vErrors = [err142];
                       } else {
-                        vErrors.push(err133);
+                        vErrors.push(err142);
                       }
                       errors++;
                     }
                   }
                 }
-                if (data54.blandAltman !== undefined) {
-                  let data56 = data54.blandAltman;
-                  if (data56 && typeof data56 == 'object' && !Array.isArray(data56)) {
-                    if (data56.bias === undefined) {
-                      const err134 = {
+                if (data59.blandAltman !== undefined) {
+                  let data61 = data59.blandAltman;
+                  if (data61 && typeof data61 == 'object' && !Array.isArray(data61)) {
+                    if (data61.bias === undefined) {
+                      const err143 = {
                         instancePath: instancePath + '/structures/' + i4 + '/volume/blandAltman',
                         schemaPath:
                           '#/properties/structures/items/properties/volume/properties/blandAltman/required',
@@ -2793,14 +2968,14 @@ function validate10(
                         message: "must have required property '" + 'bias' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err134];
+                        vErrors = [err143];
                       } else {
-                        vErrors.push(err134);
+                        vErrors.push(err143);
                       }
                       errors++;
                     }
-                    if (data56.sd === undefined) {
-                      const err135 = {
+                    if (data61.sd === undefined) {
+                      const err144 = {
                         instancePath: instancePath + '/structures/' + i4 + '/volume/blandAltman',
                         schemaPath:
                           '#/properties/structures/items/properties/volume/properties/blandAltman/required',
@@ -2809,14 +2984,14 @@ function validate10(
                         message: "must have required property '" + 'sd' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err135];
+                        vErrors = [err144];
                       } else {
-                        vErrors.push(err135);
+                        vErrors.push(err144);
                       }
                       errors++;
                     }
-                    if (data56.loaLow === undefined) {
-                      const err136 = {
+                    if (data61.loaLow === undefined) {
+                      const err145 = {
                         instancePath: instancePath + '/structures/' + i4 + '/volume/blandAltman',
                         schemaPath:
                           '#/properties/structures/items/properties/volume/properties/blandAltman/required',
@@ -2825,14 +3000,14 @@ function validate10(
                         message: "must have required property '" + 'loaLow' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err136];
+                        vErrors = [err145];
                       } else {
-                        vErrors.push(err136);
+                        vErrors.push(err145);
                       }
                       errors++;
                     }
-                    if (data56.loaHigh === undefined) {
-                      const err137 = {
+                    if (data61.loaHigh === undefined) {
+                      const err146 = {
                         instancePath: instancePath + '/structures/' + i4 + '/volume/blandAltman',
                         schemaPath:
                           '#/properties/structures/items/properties/volume/properties/blandAltman/required',
@@ -2841,39 +3016,39 @@ function validate10(
                         message: "must have required property '" + 'loaHigh' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err137];
+                        vErrors = [err146];
                       } else {
-                        vErrors.push(err137);
+                        vErrors.push(err146);
                       }
                       errors++;
                     }
-                    for (const key13 in data56) {
+                    for (const key15 in data61) {
                       if (!(
-                        key13 === 'bias' ||
-                        key13 === 'sd' ||
-                        key13 === 'loaLow' ||
-                        key13 === 'loaHigh'
+                        key15 === 'bias' ||
+                        key15 === 'sd' ||
+                        key15 === 'loaLow' ||
+                        key15 === 'loaHigh'
                       )) {
-                        const err138 = {
+                        const err147 = {
                           instancePath: instancePath + '/structures/' + i4 + '/volume/blandAltman',
                           schemaPath:
                             '#/properties/structures/items/properties/volume/properties/blandAltman/additionalProperties',
                           keyword: 'additionalProperties',
-                          params: { additionalProperty: key13 },
+                          params: { additionalProperty: key15 },
                           message: 'must NOT have additional properties',
                         };
                         if (vErrors === null) {
-                          vErrors = [err138];
+                          vErrors = [err147];
                         } else {
-                          vErrors.push(err138);
+                          vErrors.push(err147);
                         }
                         errors++;
                       }
                     }
-                    if (data56.bias !== undefined) {
-                      let data57 = data56.bias;
-                      if (!(typeof data57 == 'number' && isFinite(data57)) && data57 !== null) {
-                        const err139 = {
+                    if (data61.bias !== undefined) {
+                      let data62 = data61.bias;
+                      if (!(typeof data62 == 'number' && isFinite(data62)) && data62 !== null) {
+                        const err148 = {
                           instancePath:
                             instancePath + '/structures/' + i4 + '/volume/blandAltman/bias',
                           schemaPath:
@@ -2886,17 +3061,17 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err139];
+                          vErrors = [err148];
                         } else {
-                          vErrors.push(err139);
+                          vErrors.push(err148);
                         }
                         errors++;
                       }
                     }
-                    if (data56.sd !== undefined) {
-                      let data58 = data56.sd;
-                      if (!(typeof data58 == 'number' && isFinite(data58)) && data58 !== null) {
-                        const err140 = {
+                    if (data61.sd !== undefined) {
+                      let data63 = data61.sd;
+                      if (!(typeof data63 == 'number' && isFinite(data63)) && data63 !== null) {
+                        const err149 = {
                           instancePath:
                             instancePath + '/structures/' + i4 + '/volume/blandAltman/sd',
                           schemaPath:
@@ -2909,17 +3084,17 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err140];
+                          vErrors = [err149];
                         } else {
-                          vErrors.push(err140);
+                          vErrors.push(err149);
                         }
                         errors++;
                       }
                     }
-                    if (data56.loaLow !== undefined) {
-                      let data59 = data56.loaLow;
-                      if (!(typeof data59 == 'number' && isFinite(data59)) && data59 !== null) {
-                        const err141 = {
+                    if (data61.loaLow !== undefined) {
+                      let data64 = data61.loaLow;
+                      if (!(typeof data64 == 'number' && isFinite(data64)) && data64 !== null) {
+                        const err150 = {
                           instancePath:
                             instancePath + '/structures/' + i4 + '/volume/blandAltman/loaLow',
                           schemaPath:
@@ -2932,17 +3107,17 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err141];
+                          vErrors = [err150];
                         } else {
-                          vErrors.push(err141);
+                          vErrors.push(err150);
                         }
                         errors++;
                       }
                     }
-                    if (data56.loaHigh !== undefined) {
-                      let data60 = data56.loaHigh;
-                      if (!(typeof data60 == 'number' && isFinite(data60)) && data60 !== null) {
-                        const err142 = {
+                    if (data61.loaHigh !== undefined) {
+                      let data65 = data61.loaHigh;
+                      if (!(typeof data65 == 'number' && isFinite(data65)) && data65 !== null) {
+                        const err151 = {
                           instancePath:
                             instancePath + '/structures/' + i4 + '/volume/blandAltman/loaHigh',
                           schemaPath:
@@ -2955,15 +3130,15 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err142];
+                          vErrors = [err151];
                         } else {
-                          vErrors.push(err142);
+                          vErrors.push(err151);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err143 = {
+                    const err152 = {
                       instancePath: instancePath + '/structures/' + i4 + '/volume/blandAltman',
                       schemaPath:
                         '#/properties/structures/items/properties/volume/properties/blandAltman/type',
@@ -2972,18 +3147,18 @@ function validate10(
                       message: 'must be object',
                     };
                     if (vErrors === null) {
-                      vErrors = [err143];
+                      vErrors = [err152];
                     } else {
-                      vErrors.push(err143);
+                      vErrors.push(err152);
                     }
                     errors++;
                   }
                 }
-                if (data54.regression !== undefined) {
-                  let data61 = data54.regression;
-                  if (data61 && typeof data61 == 'object' && !Array.isArray(data61)) {
-                    if (data61.slope === undefined) {
-                      const err144 = {
+                if (data59.regression !== undefined) {
+                  let data66 = data59.regression;
+                  if (data66 && typeof data66 == 'object' && !Array.isArray(data66)) {
+                    if (data66.slope === undefined) {
+                      const err153 = {
                         instancePath: instancePath + '/structures/' + i4 + '/volume/regression',
                         schemaPath:
                           '#/properties/structures/items/properties/volume/properties/regression/required',
@@ -2992,14 +3167,14 @@ function validate10(
                         message: "must have required property '" + 'slope' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err144];
+                        vErrors = [err153];
                       } else {
-                        vErrors.push(err144);
+                        vErrors.push(err153);
                       }
                       errors++;
                     }
-                    if (data61.intercept === undefined) {
-                      const err145 = {
+                    if (data66.intercept === undefined) {
+                      const err154 = {
                         instancePath: instancePath + '/structures/' + i4 + '/volume/regression',
                         schemaPath:
                           '#/properties/structures/items/properties/volume/properties/regression/required',
@@ -3008,14 +3183,14 @@ function validate10(
                         message: "must have required property '" + 'intercept' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err145];
+                        vErrors = [err154];
                       } else {
-                        vErrors.push(err145);
+                        vErrors.push(err154);
                       }
                       errors++;
                     }
-                    if (data61.r2 === undefined) {
-                      const err146 = {
+                    if (data66.r2 === undefined) {
+                      const err155 = {
                         instancePath: instancePath + '/structures/' + i4 + '/volume/regression',
                         schemaPath:
                           '#/properties/structures/items/properties/volume/properties/regression/required',
@@ -3024,34 +3199,34 @@ function validate10(
                         message: "must have required property '" + 'r2' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err146];
+                        vErrors = [err155];
                       } else {
-                        vErrors.push(err146);
+                        vErrors.push(err155);
                       }
                       errors++;
                     }
-                    for (const key14 in data61) {
-                      if (!(key14 === 'slope' || key14 === 'intercept' || key14 === 'r2')) {
-                        const err147 = {
+                    for (const key16 in data66) {
+                      if (!(key16 === 'slope' || key16 === 'intercept' || key16 === 'r2')) {
+                        const err156 = {
                           instancePath: instancePath + '/structures/' + i4 + '/volume/regression',
                           schemaPath:
                             '#/properties/structures/items/properties/volume/properties/regression/additionalProperties',
                           keyword: 'additionalProperties',
-                          params: { additionalProperty: key14 },
+                          params: { additionalProperty: key16 },
                           message: 'must NOT have additional properties',
                         };
                         if (vErrors === null) {
-                          vErrors = [err147];
+                          vErrors = [err156];
                         } else {
-                          vErrors.push(err147);
+                          vErrors.push(err156);
                         }
                         errors++;
                       }
                     }
-                    if (data61.slope !== undefined) {
-                      let data62 = data61.slope;
-                      if (!(typeof data62 == 'number' && isFinite(data62)) && data62 !== null) {
-                        const err148 = {
+                    if (data66.slope !== undefined) {
+                      let data67 = data66.slope;
+                      if (!(typeof data67 == 'number' && isFinite(data67)) && data67 !== null) {
+                        const err157 = {
                           instancePath:
                             instancePath + '/structures/' + i4 + '/volume/regression/slope',
                           schemaPath:
@@ -3064,17 +3239,17 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err148];
+                          vErrors = [err157];
                         } else {
-                          vErrors.push(err148);
+                          vErrors.push(err157);
                         }
                         errors++;
                       }
                     }
-                    if (data61.intercept !== undefined) {
-                      let data63 = data61.intercept;
-                      if (!(typeof data63 == 'number' && isFinite(data63)) && data63 !== null) {
-                        const err149 = {
+                    if (data66.intercept !== undefined) {
+                      let data68 = data66.intercept;
+                      if (!(typeof data68 == 'number' && isFinite(data68)) && data68 !== null) {
+                        const err158 = {
                           instancePath:
                             instancePath + '/structures/' + i4 + '/volume/regression/intercept',
                           schemaPath:
@@ -3087,17 +3262,17 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err149];
+                          vErrors = [err158];
                         } else {
-                          vErrors.push(err149);
+                          vErrors.push(err158);
                         }
                         errors++;
                       }
                     }
-                    if (data61.r2 !== undefined) {
-                      let data64 = data61.r2;
-                      if (!(typeof data64 == 'number' && isFinite(data64)) && data64 !== null) {
-                        const err150 = {
+                    if (data66.r2 !== undefined) {
+                      let data69 = data66.r2;
+                      if (!(typeof data69 == 'number' && isFinite(data69)) && data69 !== null) {
+                        const err159 = {
                           instancePath:
                             instancePath + '/structures/' + i4 + '/volume/regression/r2',
                           schemaPath:
@@ -3110,15 +3285,15 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err150];
+                          vErrors = [err159];
                         } else {
-                          vErrors.push(err150);
+                          vErrors.push(err159);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err151 = {
+                    const err160 = {
                       instancePath: instancePath + '/structures/' + i4 + '/volume/regression',
                       schemaPath:
                         '#/properties/structures/items/properties/volume/properties/regression/type',
@@ -3127,180 +3302,20 @@ function validate10(
                       message: 'must be object',
                     };
                     if (vErrors === null) {
-                      vErrors = [err151];
+                      vErrors = [err160];
                     } else {
-                      vErrors.push(err151);
+                      vErrors.push(err160);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err152 = {
+                const err161 = {
                   instancePath: instancePath + '/structures/' + i4 + '/volume',
                   schemaPath: '#/properties/structures/items/properties/volume/type',
                   keyword: 'type',
                   params: { type: 'object' },
                   message: 'must be object',
-                };
-                if (vErrors === null) {
-                  vErrors = [err152];
-                } else {
-                  vErrors.push(err152);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err153 = {
-              instancePath: instancePath + '/structures/' + i4,
-              schemaPath: '#/properties/structures/items/type',
-              keyword: 'type',
-              params: { type: 'object' },
-              message: 'must be object',
-            };
-            if (vErrors === null) {
-              vErrors = [err153];
-            } else {
-              vErrors.push(err153);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err154 = {
-          instancePath: instancePath + '/structures',
-          schemaPath: '#/properties/structures/type',
-          keyword: 'type',
-          params: { type: 'array' },
-          message: 'must be array',
-        };
-        if (vErrors === null) {
-          vErrors = [err154];
-        } else {
-          vErrors.push(err154);
-        }
-        errors++;
-      }
-    }
-    if (data.paired !== undefined) {
-      let data65 = data.paired;
-      if (Array.isArray(data65)) {
-        const len6 = data65.length;
-        for (let i6 = 0; i6 < len6; i6++) {
-          let data66 = data65[i6];
-          if (data66 && typeof data66 == 'object' && !Array.isArray(data66)) {
-            if (data66.label === undefined) {
-              const err155 = {
-                instancePath: instancePath + '/paired/' + i6,
-                schemaPath: '#/properties/paired/items/required',
-                keyword: 'required',
-                params: { missingProperty: 'label' },
-                message: "must have required property '" + 'label' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err155];
-              } else {
-                vErrors.push(err155);
-              }
-              errors++;
-            }
-            if (data66.name === undefined) {
-              const err156 = {
-                instancePath: instancePath + '/paired/' + i6,
-                schemaPath: '#/properties/paired/items/required',
-                keyword: 'required',
-                params: { missingProperty: 'name' },
-                message: "must have required property '" + 'name' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err156];
-              } else {
-                vErrors.push(err156);
-              }
-              errors++;
-            }
-            if (data66.models === undefined) {
-              const err157 = {
-                instancePath: instancePath + '/paired/' + i6,
-                schemaPath: '#/properties/paired/items/required',
-                keyword: 'required',
-                params: { missingProperty: 'models' },
-                message: "must have required property '" + 'models' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err157];
-              } else {
-                vErrors.push(err157);
-              }
-              errors++;
-            }
-            if (data66.group === undefined) {
-              const err158 = {
-                instancePath: instancePath + '/paired/' + i6,
-                schemaPath: '#/properties/paired/items/required',
-                keyword: 'required',
-                params: { missingProperty: 'group' },
-                message: "must have required property '" + 'group' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err158];
-              } else {
-                vErrors.push(err158);
-              }
-              errors++;
-            }
-            if (data66.metrics === undefined) {
-              const err159 = {
-                instancePath: instancePath + '/paired/' + i6,
-                schemaPath: '#/properties/paired/items/required',
-                keyword: 'required',
-                params: { missingProperty: 'metrics' },
-                message: "must have required property '" + 'metrics' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err159];
-              } else {
-                vErrors.push(err159);
-              }
-              errors++;
-            }
-            for (const key15 in data66) {
-              if (!(
-                key15 === 'label' ||
-                key15 === 'name' ||
-                key15 === 'models' ||
-                key15 === 'group' ||
-                key15 === 'metrics'
-              )) {
-                const err160 = {
-                  instancePath: instancePath + '/paired/' + i6,
-                  schemaPath: '#/properties/paired/items/additionalProperties',
-                  keyword: 'additionalProperties',
-                  params: { additionalProperty: key15 },
-                  message: 'must NOT have additional properties',
-                };
-                if (vErrors === null) {
-                  vErrors = [err160];
-                } else {
-                  vErrors.push(err160);
-                }
-                errors++;
-              }
-            }
-            if (data66.label !== undefined) {
-              let data67 = data66.label;
-              if (!(
-                typeof data67 == 'number' &&
-                !(data67 % 1) &&
-                !isNaN(data67) &&
-                isFinite(data67)
-              )) {
-                const err161 = {
-                  instancePath: instancePath + '/paired/' + i6 + '/label',
-                  schemaPath: '#/properties/paired/items/properties/label/type',
-                  keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
                 };
                 if (vErrors === null) {
                   vErrors = [err161];
@@ -3309,136 +3324,135 @@ function validate10(
                 }
                 errors++;
               }
-              if (typeof data67 == 'number' && isFinite(data67)) {
-                if (data67 > 65535 || isNaN(data67)) {
-                  const err162 = {
-                    instancePath: instancePath + '/paired/' + i6 + '/label',
-                    schemaPath: '#/properties/paired/items/properties/label/maximum',
-                    keyword: 'maximum',
-                    params: { comparison: '<=', limit: 65535 },
-                    message: 'must be <= 65535',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err162];
-                  } else {
-                    vErrors.push(err162);
-                  }
-                  errors++;
-                }
-                if (data67 < 1 || isNaN(data67)) {
-                  const err163 = {
-                    instancePath: instancePath + '/paired/' + i6 + '/label',
-                    schemaPath: '#/properties/paired/items/properties/label/minimum',
-                    keyword: 'minimum',
-                    params: { comparison: '>=', limit: 1 },
-                    message: 'must be >= 1',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err163];
-                  } else {
-                    vErrors.push(err163);
-                  }
-                  errors++;
-                }
-              }
             }
-            if (data66.name !== undefined) {
-              if (typeof data66.name !== 'string') {
-                const err164 = {
-                  instancePath: instancePath + '/paired/' + i6 + '/name',
-                  schemaPath: '#/properties/paired/items/properties/name/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err164];
-                } else {
-                  vErrors.push(err164);
-                }
-                errors++;
-              }
+          } else {
+            const err162 = {
+              instancePath: instancePath + '/structures/' + i4,
+              schemaPath: '#/properties/structures/items/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err162];
+            } else {
+              vErrors.push(err162);
             }
-            if (data66.models !== undefined) {
-              let data69 = data66.models;
-              if (Array.isArray(data69)) {
-                if (data69.length > 2) {
-                  const err165 = {
-                    instancePath: instancePath + '/paired/' + i6 + '/models',
-                    schemaPath: '#/properties/paired/items/properties/models/maxItems',
-                    keyword: 'maxItems',
-                    params: { limit: 2 },
-                    message: 'must NOT have more than 2 items',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err165];
-                  } else {
-                    vErrors.push(err165);
-                  }
-                  errors++;
-                }
-                if (data69.length < 2) {
-                  const err166 = {
-                    instancePath: instancePath + '/paired/' + i6 + '/models',
-                    schemaPath: '#/properties/paired/items/properties/models/minItems',
-                    keyword: 'minItems',
-                    params: { limit: 2 },
-                    message: 'must NOT have fewer than 2 items',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err166];
-                  } else {
-                    vErrors.push(err166);
-                  }
-                  errors++;
-                }
-                const len7 = data69.length;
-                for (let i7 = 0; i7 < len7; i7++) {
-                  if (typeof data69[i7] !== 'string') {
-                    const err167 = {
-                      instancePath: instancePath + '/paired/' + i6 + '/models/' + i7,
-                      schemaPath: '#/properties/paired/items/properties/models/items/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                      message: 'must be string',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err167];
-                    } else {
-                      vErrors.push(err167);
-                    }
-                    errors++;
-                  }
-                }
+            errors++;
+          }
+        }
+      } else {
+        const err163 = {
+          instancePath: instancePath + '/structures',
+          schemaPath: '#/properties/structures/type',
+          keyword: 'type',
+          params: { type: 'array' },
+          message: 'must be array',
+        };
+        if (vErrors === null) {
+          vErrors = [err163];
+        } else {
+          vErrors.push(err163);
+        }
+        errors++;
+      }
+    }
+    if (data.paired !== undefined) {
+      let data70 = data.paired;
+      if (Array.isArray(data70)) {
+        const len6 = data70.length;
+        for (let i6 = 0; i6 < len6; i6++) {
+          let data71 = data70[i6];
+          if (data71 && typeof data71 == 'object' && !Array.isArray(data71)) {
+            if (data71.label === undefined) {
+              const err164 = {
+                instancePath: instancePath + '/paired/' + i6,
+                schemaPath: '#/properties/paired/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'label' },
+                message: "must have required property '" + 'label' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err164];
               } else {
-                const err168 = {
-                  instancePath: instancePath + '/paired/' + i6 + '/models',
-                  schemaPath: '#/properties/paired/items/properties/models/type',
-                  keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
-                };
-                if (vErrors === null) {
-                  vErrors = [err168];
-                } else {
-                  vErrors.push(err168);
-                }
-                errors++;
+                vErrors.push(err164);
               }
+              errors++;
             }
-            if (data66.group !== undefined) {
-              let data71 = data66.group;
-              const _errs164 = errors;
-              let valid36 = false;
-              let passing2 = null;
-              const _errs165 = errors;
-              if (data71 !== null) {
+            if (data71.name === undefined) {
+              const err165 = {
+                instancePath: instancePath + '/paired/' + i6,
+                schemaPath: '#/properties/paired/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'name' },
+                message: "must have required property '" + 'name' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err165];
+              } else {
+                vErrors.push(err165);
+              }
+              errors++;
+            }
+            if (data71.models === undefined) {
+              const err166 = {
+                instancePath: instancePath + '/paired/' + i6,
+                schemaPath: '#/properties/paired/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'models' },
+                message: "must have required property '" + 'models' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err166];
+              } else {
+                vErrors.push(err166);
+              }
+              errors++;
+            }
+            if (data71.group === undefined) {
+              const err167 = {
+                instancePath: instancePath + '/paired/' + i6,
+                schemaPath: '#/properties/paired/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'group' },
+                message: "must have required property '" + 'group' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err167];
+              } else {
+                vErrors.push(err167);
+              }
+              errors++;
+            }
+            if (data71.metrics === undefined) {
+              const err168 = {
+                instancePath: instancePath + '/paired/' + i6,
+                schemaPath: '#/properties/paired/items/required',
+                keyword: 'required',
+                params: { missingProperty: 'metrics' },
+                message: "must have required property '" + 'metrics' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err168];
+              } else {
+                vErrors.push(err168);
+              }
+              errors++;
+            }
+            for (const key17 in data71) {
+              if (!(
+                key17 === 'label' ||
+                key17 === 'name' ||
+                key17 === 'models' ||
+                key17 === 'group' ||
+                key17 === 'metrics'
+              )) {
                 const err169 = {
-                  instancePath: instancePath + '/paired/' + i6 + '/group',
-                  schemaPath: '#/properties/paired/items/properties/group/oneOf/0/type',
-                  keyword: 'type',
-                  params: { type: 'null' },
-                  message: 'must be null',
+                  instancePath: instancePath + '/paired/' + i6,
+                  schemaPath: '#/properties/paired/items/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key17 },
+                  message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
                   vErrors = [err169];
@@ -3447,35 +3461,37 @@ function validate10(
                 }
                 errors++;
               }
-              var _valid2 = _errs165 === errors;
-              if (_valid2) {
-                valid36 = true;
-                passing2 = 0;
-              }
-              const _errs167 = errors;
-              if (data71 && typeof data71 == 'object' && !Array.isArray(data71)) {
-                if (data71.column === undefined) {
-                  const err170 = {
-                    instancePath: instancePath + '/paired/' + i6 + '/group',
-                    schemaPath: '#/properties/paired/items/properties/group/oneOf/1/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'column' },
-                    message: "must have required property '" + 'column' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err170];
-                  } else {
-                    vErrors.push(err170);
-                  }
-                  errors++;
+            }
+            if (data71.label !== undefined) {
+              let data72 = data71.label;
+              if (!(
+                typeof data72 == 'number' &&
+                !(data72 % 1) &&
+                !isNaN(data72) &&
+                isFinite(data72)
+              )) {
+                const err170 = {
+                  instancePath: instancePath + '/paired/' + i6 + '/label',
+                  schemaPath: '#/properties/paired/items/properties/label/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err170];
+                } else {
+                  vErrors.push(err170);
                 }
-                if (data71.value === undefined) {
+                errors++;
+              }
+              if (typeof data72 == 'number' && isFinite(data72)) {
+                if (data72 > 65535 || isNaN(data72)) {
                   const err171 = {
-                    instancePath: instancePath + '/paired/' + i6 + '/group',
-                    schemaPath: '#/properties/paired/items/properties/group/oneOf/1/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'value' },
-                    message: "must have required property '" + 'value' + "'",
+                    instancePath: instancePath + '/paired/' + i6 + '/label',
+                    schemaPath: '#/properties/paired/items/properties/label/maximum',
+                    keyword: 'maximum',
+                    params: { comparison: '<=', limit: 65535 },
+                    message: 'must be <= 65535',
                   };
                   if (vErrors === null) {
                     vErrors = [err171];
@@ -3484,27 +3500,186 @@ function validate10(
                   }
                   errors++;
                 }
-                for (const key16 in data71) {
-                  if (!(key16 === 'column' || key16 === 'value')) {
-                    const err172 = {
-                      instancePath: instancePath + '/paired/' + i6 + '/group',
-                      schemaPath:
-                        '#/properties/paired/items/properties/group/oneOf/1/additionalProperties',
-                      keyword: 'additionalProperties',
-                      params: { additionalProperty: key16 },
-                      message: 'must NOT have additional properties',
+                if (data72 < 1 || isNaN(data72)) {
+                  const err172 = {
+                    instancePath: instancePath + '/paired/' + i6 + '/label',
+                    schemaPath: '#/properties/paired/items/properties/label/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 1 },
+                    message: 'must be >= 1',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err172];
+                  } else {
+                    vErrors.push(err172);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data71.name !== undefined) {
+              if (typeof data71.name !== 'string') {
+                const err173 = {
+                  instancePath: instancePath + '/paired/' + i6 + '/name',
+                  schemaPath: '#/properties/paired/items/properties/name/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err173];
+                } else {
+                  vErrors.push(err173);
+                }
+                errors++;
+              }
+            }
+            if (data71.models !== undefined) {
+              let data74 = data71.models;
+              if (Array.isArray(data74)) {
+                if (data74.length > 2) {
+                  const err174 = {
+                    instancePath: instancePath + '/paired/' + i6 + '/models',
+                    schemaPath: '#/properties/paired/items/properties/models/maxItems',
+                    keyword: 'maxItems',
+                    params: { limit: 2 },
+                    message: 'must NOT have more than 2 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err174];
+                  } else {
+                    vErrors.push(err174);
+                  }
+                  errors++;
+                }
+                if (data74.length < 2) {
+                  const err175 = {
+                    instancePath: instancePath + '/paired/' + i6 + '/models',
+                    schemaPath: '#/properties/paired/items/properties/models/minItems',
+                    keyword: 'minItems',
+                    params: { limit: 2 },
+                    message: 'must NOT have fewer than 2 items',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err175];
+                  } else {
+                    vErrors.push(err175);
+                  }
+                  errors++;
+                }
+                const len7 = data74.length;
+                for (let i7 = 0; i7 < len7; i7++) {
+                  if (typeof data74[i7] !== 'string') {
+                    const err176 = {
+                      instancePath: instancePath + '/paired/' + i6 + '/models/' + i7,
+                      schemaPath: '#/properties/paired/items/properties/models/items/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
                     };
                     if (vErrors === null) {
-                      vErrors = [err172];
+                      vErrors = [err176];
                     } else {
-                      vErrors.push(err172);
+                      vErrors.push(err176);
                     }
                     errors++;
                   }
                 }
-                if (data71.column !== undefined) {
-                  if (typeof data71.column !== 'string') {
-                    const err173 = {
+              } else {
+                const err177 = {
+                  instancePath: instancePath + '/paired/' + i6 + '/models',
+                  schemaPath: '#/properties/paired/items/properties/models/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err177];
+                } else {
+                  vErrors.push(err177);
+                }
+                errors++;
+              }
+            }
+            if (data71.group !== undefined) {
+              let data76 = data71.group;
+              const _errs176 = errors;
+              let valid38 = false;
+              let passing2 = null;
+              const _errs177 = errors;
+              if (data76 !== null) {
+                const err178 = {
+                  instancePath: instancePath + '/paired/' + i6 + '/group',
+                  schemaPath: '#/properties/paired/items/properties/group/oneOf/0/type',
+                  keyword: 'type',
+                  params: { type: 'null' },
+                  message: 'must be null',
+                };
+                if (vErrors === null) {
+                  vErrors = [err178];
+                } else {
+                  vErrors.push(err178);
+                }
+                errors++;
+              }
+              var _valid2 = _errs177 === errors;
+              if (_valid2) {
+                valid38 = true;
+                passing2 = 0;
+              }
+              const _errs179 = errors;
+              if (data76 && typeof data76 == 'object' && !Array.isArray(data76)) {
+                if (data76.column === undefined) {
+                  const err179 = {
+                    instancePath: instancePath + '/paired/' + i6 + '/group',
+                    schemaPath: '#/properties/paired/items/properties/group/oneOf/1/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'column' },
+                    message: "must have required property '" + 'column' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err179];
+                  } else {
+                    vErrors.push(err179);
+                  }
+                  errors++;
+                }
+                if (data76.value === undefined) {
+                  const err180 = {
+                    instancePath: instancePath + '/paired/' + i6 + '/group',
+                    schemaPath: '#/properties/paired/items/properties/group/oneOf/1/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'value' },
+                    message: "must have required property '" + 'value' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err180];
+                  } else {
+                    vErrors.push(err180);
+                  }
+                  errors++;
+                }
+                for (const key18 in data76) {
+                  if (!(key18 === 'column' || key18 === 'value')) {
+                    const err181 = {
+                      instancePath: instancePath + '/paired/' + i6 + '/group',
+                      schemaPath:
+                        '#/properties/paired/items/properties/group/oneOf/1/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key18 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err181];
+                    } else {
+                      vErrors.push(err181);
+                    }
+                    errors++;
+                  }
+                }
+                if (data76.column !== undefined) {
+                  if (typeof data76.column !== 'string') {
+                    const err182 = {
                       instancePath: instancePath + '/paired/' + i6 + '/group/column',
                       schemaPath:
                         '#/properties/paired/items/properties/group/oneOf/1/properties/column/type',
@@ -3513,16 +3688,16 @@ function validate10(
                       message: 'must be string',
                     };
                     if (vErrors === null) {
-                      vErrors = [err173];
+                      vErrors = [err182];
                     } else {
-                      vErrors.push(err173);
+                      vErrors.push(err182);
                     }
                     errors++;
                   }
                 }
-                if (data71.value !== undefined) {
-                  if (typeof data71.value !== 'string') {
-                    const err174 = {
+                if (data76.value !== undefined) {
+                  if (typeof data76.value !== 'string') {
+                    const err183 = {
                       instancePath: instancePath + '/paired/' + i6 + '/group/value',
                       schemaPath:
                         '#/properties/paired/items/properties/group/oneOf/1/properties/value/type',
@@ -3531,15 +3706,15 @@ function validate10(
                       message: 'must be string',
                     };
                     if (vErrors === null) {
-                      vErrors = [err174];
+                      vErrors = [err183];
                     } else {
-                      vErrors.push(err174);
+                      vErrors.push(err183);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err175 = {
+                const err184 = {
                   instancePath: instancePath + '/paired/' + i6 + '/group',
                   schemaPath: '#/properties/paired/items/properties/group/oneOf/1/type',
                   keyword: 'type',
@@ -3547,24 +3722,24 @@ function validate10(
                   message: 'must be object',
                 };
                 if (vErrors === null) {
-                  vErrors = [err175];
+                  vErrors = [err184];
                 } else {
-                  vErrors.push(err175);
+                  vErrors.push(err184);
                 }
                 errors++;
               }
-              var _valid2 = _errs167 === errors;
-              if (_valid2 && valid36) {
-                valid36 = false;
+              var _valid2 = _errs179 === errors;
+              if (_valid2 && valid38) {
+                valid38 = false;
                 passing2 = [passing2, 1];
               } else {
                 if (_valid2) {
-                  valid36 = true;
+                  valid38 = true;
                   passing2 = 1;
                 }
               }
-              if (!valid36) {
-                const err176 = {
+              if (!valid38) {
+                const err185 = {
                   instancePath: instancePath + '/paired/' + i6 + '/group',
                   schemaPath: '#/properties/paired/items/properties/group/oneOf',
                   keyword: 'oneOf',
@@ -3572,36 +3747,36 @@ function validate10(
                   message: 'must match exactly one schema in oneOf',
                 };
                 if (vErrors === null) {
-                  vErrors = [err176];
+                  vErrors = [err185];
                 } else {
-                  vErrors.push(err176);
+                  vErrors.push(err185);
                 }
                 errors++;
               } else {
-                errors = _errs164;
+                errors = _errs176;
                 if (vErrors !== null) {
-                  if (_errs164) {
-                    vErrors.length = _errs164;
+                  if (_errs176) {
+                    vErrors.length = _errs176;
                   } else {
                     vErrors = null;
                   }
                 }
               }
             }
-            if (data66.metrics !== undefined) {
-              let data74 = data66.metrics;
-              if (data74 && typeof data74 == 'object' && !Array.isArray(data74)) {
-                for (const key17 in data74) {
-                  let data75 = data74[key17];
-                  if (data75 && typeof data75 == 'object' && !Array.isArray(data75)) {
-                    if (data75.n === undefined) {
-                      const err177 = {
+            if (data71.metrics !== undefined) {
+              let data79 = data71.metrics;
+              if (data79 && typeof data79 == 'object' && !Array.isArray(data79)) {
+                for (const key19 in data79) {
+                  let data80 = data79[key19];
+                  if (data80 && typeof data80 == 'object' && !Array.isArray(data80)) {
+                    if (data80.n === undefined) {
+                      const err186 = {
                         instancePath:
                           instancePath +
                           '/paired/' +
                           i6 +
                           '/metrics/' +
-                          key17.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key19.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/paired/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -3609,20 +3784,20 @@ function validate10(
                         message: "must have required property '" + 'n' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err177];
+                        vErrors = [err186];
                       } else {
-                        vErrors.push(err177);
+                        vErrors.push(err186);
                       }
                       errors++;
                     }
-                    if (data75.meanDiff === undefined) {
-                      const err178 = {
+                    if (data80.meanDiff === undefined) {
+                      const err187 = {
                         instancePath:
                           instancePath +
                           '/paired/' +
                           i6 +
                           '/metrics/' +
-                          key17.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key19.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/paired/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -3630,20 +3805,20 @@ function validate10(
                         message: "must have required property '" + 'meanDiff' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err178];
+                        vErrors = [err187];
                       } else {
-                        vErrors.push(err178);
+                        vErrors.push(err187);
                       }
                       errors++;
                     }
-                    if (data75.ci95 === undefined) {
-                      const err179 = {
+                    if (data80.ci95 === undefined) {
+                      const err188 = {
                         instancePath:
                           instancePath +
                           '/paired/' +
                           i6 +
                           '/metrics/' +
-                          key17.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key19.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/paired/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -3651,20 +3826,20 @@ function validate10(
                         message: "must have required property '" + 'ci95' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err179];
+                        vErrors = [err188];
                       } else {
-                        vErrors.push(err179);
+                        vErrors.push(err188);
                       }
                       errors++;
                     }
-                    if (data75.wilcoxonP === undefined) {
-                      const err180 = {
+                    if (data80.wilcoxonP === undefined) {
+                      const err189 = {
                         instancePath:
                           instancePath +
                           '/paired/' +
                           i6 +
                           '/metrics/' +
-                          key17.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key19.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/paired/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -3672,20 +3847,20 @@ function validate10(
                         message: "must have required property '" + 'wilcoxonP' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err180];
+                        vErrors = [err189];
                       } else {
-                        vErrors.push(err180);
+                        vErrors.push(err189);
                       }
                       errors++;
                     }
-                    if (data75.wilcoxonMethod === undefined) {
-                      const err181 = {
+                    if (data80.wilcoxonMethod === undefined) {
+                      const err190 = {
                         instancePath:
                           instancePath +
                           '/paired/' +
                           i6 +
                           '/metrics/' +
-                          key17.replace(/~/g, '~0').replace(/\//g, '~1'),
+                          key19.replace(/~/g, '~0').replace(/\//g, '~1'),
                         schemaPath:
                           '#/properties/paired/items/properties/metrics/additionalProperties/required',
                         keyword: 'required',
@@ -3693,56 +3868,56 @@ function validate10(
                         message: "must have required property '" + 'wilcoxonMethod' + "'",
                       };
                       if (vErrors === null) {
-                        vErrors = [err181];
+                        vErrors = [err190];
                       } else {
-                        vErrors.push(err181);
+                        vErrors.push(err190);
                       }
                       errors++;
                     }
-                    for (const key18 in data75) {
+                    for (const key20 in data80) {
                       if (!(
-                        key18 === 'n' ||
-                        key18 === 'meanDiff' ||
-                        key18 === 'ci95' ||
-                        key18 === 'wilcoxonP' ||
-                        key18 === 'wilcoxonMethod'
+                        key20 === 'n' ||
+                        key20 === 'meanDiff' ||
+                        key20 === 'ci95' ||
+                        key20 === 'wilcoxonP' ||
+                        key20 === 'wilcoxonMethod'
                       )) {
-                        const err182 = {
+                        const err191 = {
                           instancePath:
                             instancePath +
                             '/paired/' +
                             i6 +
                             '/metrics/' +
-                            key17.replace(/~/g, '~0').replace(/\//g, '~1'),
+                            key19.replace(/~/g, '~0').replace(/\//g, '~1'),
                           schemaPath:
                             '#/properties/paired/items/properties/metrics/additionalProperties/additionalProperties',
                           keyword: 'additionalProperties',
-                          params: { additionalProperty: key18 },
+                          params: { additionalProperty: key20 },
                           message: 'must NOT have additional properties',
                         };
                         if (vErrors === null) {
-                          vErrors = [err182];
+                          vErrors = [err191];
                         } else {
-                          vErrors.push(err182);
+                          vErrors.push(err191);
                         }
                         errors++;
                       }
                     }
-                    if (data75.n !== undefined) {
-                      let data76 = data75.n;
+                    if (data80.n !== undefined) {
+                      let data81 = data80.n;
                       if (!(
-                        typeof data76 == 'number' &&
-                        !(data76 % 1) &&
-                        !isNaN(data76) &&
-                        isFinite(data76)
+                        typeof data81 == 'number' &&
+                        !(data81 % 1) &&
+                        !isNaN(data81) &&
+                        isFinite(data81)
                       )) {
-                        const err183 = {
+                        const err192 = {
                           instancePath:
                             instancePath +
                             '/paired/' +
                             i6 +
                             '/metrics/' +
-                            key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/n',
                           schemaPath:
                             '#/properties/paired/items/properties/metrics/additionalProperties/properties/n/type',
@@ -3751,21 +3926,21 @@ function validate10(
                           message: 'must be integer',
                         };
                         if (vErrors === null) {
-                          vErrors = [err183];
+                          vErrors = [err192];
                         } else {
-                          vErrors.push(err183);
+                          vErrors.push(err192);
                         }
                         errors++;
                       }
-                      if (typeof data76 == 'number' && isFinite(data76)) {
-                        if (data76 < 0 || isNaN(data76)) {
-                          const err184 = {
+                      if (typeof data81 == 'number' && isFinite(data81)) {
+                        if (data81 < 0 || isNaN(data81)) {
+                          const err193 = {
                             instancePath:
                               instancePath +
                               '/paired/' +
                               i6 +
                               '/metrics/' +
-                              key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                              key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                               '/n',
                             schemaPath:
                               '#/properties/paired/items/properties/metrics/additionalProperties/properties/n/minimum',
@@ -3774,24 +3949,24 @@ function validate10(
                             message: 'must be >= 0',
                           };
                           if (vErrors === null) {
-                            vErrors = [err184];
+                            vErrors = [err193];
                           } else {
-                            vErrors.push(err184);
+                            vErrors.push(err193);
                           }
                           errors++;
                         }
                       }
                     }
-                    if (data75.meanDiff !== undefined) {
-                      let data77 = data75.meanDiff;
-                      if (!(typeof data77 == 'number' && isFinite(data77)) && data77 !== null) {
-                        const err185 = {
+                    if (data80.meanDiff !== undefined) {
+                      let data82 = data80.meanDiff;
+                      if (!(typeof data82 == 'number' && isFinite(data82)) && data82 !== null) {
+                        const err194 = {
                           instancePath:
                             instancePath +
                             '/paired/' +
                             i6 +
                             '/metrics/' +
-                            key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/meanDiff',
                           schemaPath:
                             '#/properties/paired/items/properties/metrics/additionalProperties/properties/meanDiff/type',
@@ -3803,28 +3978,28 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err185];
+                          vErrors = [err194];
                         } else {
-                          vErrors.push(err185);
+                          vErrors.push(err194);
                         }
                         errors++;
                       }
                     }
-                    if (data75.ci95 !== undefined) {
-                      let data78 = data75.ci95;
-                      const _errs185 = errors;
-                      let valid40 = false;
+                    if (data80.ci95 !== undefined) {
+                      let data83 = data80.ci95;
+                      const _errs197 = errors;
+                      let valid42 = false;
                       let passing3 = null;
-                      const _errs186 = errors;
-                      if (Array.isArray(data78)) {
-                        if (data78.length > 2) {
-                          const err186 = {
+                      const _errs198 = errors;
+                      if (Array.isArray(data83)) {
+                        if (data83.length > 2) {
+                          const err195 = {
                             instancePath:
                               instancePath +
                               '/paired/' +
                               i6 +
                               '/metrics/' +
-                              key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                              key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                               '/ci95',
                             schemaPath:
                               '#/properties/paired/items/properties/metrics/additionalProperties/properties/ci95/oneOf/0/maxItems',
@@ -3833,20 +4008,20 @@ function validate10(
                             message: 'must NOT have more than 2 items',
                           };
                           if (vErrors === null) {
-                            vErrors = [err186];
+                            vErrors = [err195];
                           } else {
-                            vErrors.push(err186);
+                            vErrors.push(err195);
                           }
                           errors++;
                         }
-                        if (data78.length < 2) {
-                          const err187 = {
+                        if (data83.length < 2) {
+                          const err196 = {
                             instancePath:
                               instancePath +
                               '/paired/' +
                               i6 +
                               '/metrics/' +
-                              key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                              key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                               '/ci95',
                             schemaPath:
                               '#/properties/paired/items/properties/metrics/additionalProperties/properties/ci95/oneOf/0/minItems',
@@ -3855,23 +4030,23 @@ function validate10(
                             message: 'must NOT have fewer than 2 items',
                           };
                           if (vErrors === null) {
-                            vErrors = [err187];
+                            vErrors = [err196];
                           } else {
-                            vErrors.push(err187);
+                            vErrors.push(err196);
                           }
                           errors++;
                         }
-                        const len8 = data78.length;
+                        const len8 = data83.length;
                         for (let i8 = 0; i8 < len8; i8++) {
-                          let data79 = data78[i8];
-                          if (!(typeof data79 == 'number' && isFinite(data79))) {
-                            const err188 = {
+                          let data84 = data83[i8];
+                          if (!(typeof data84 == 'number' && isFinite(data84))) {
+                            const err197 = {
                               instancePath:
                                 instancePath +
                                 '/paired/' +
                                 i6 +
                                 '/metrics/' +
-                                key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                                key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                                 '/ci95/' +
                                 i8,
                               schemaPath:
@@ -3881,21 +4056,21 @@ function validate10(
                               message: 'must be number',
                             };
                             if (vErrors === null) {
-                              vErrors = [err188];
+                              vErrors = [err197];
                             } else {
-                              vErrors.push(err188);
+                              vErrors.push(err197);
                             }
                             errors++;
                           }
                         }
                       } else {
-                        const err189 = {
+                        const err198 = {
                           instancePath:
                             instancePath +
                             '/paired/' +
                             i6 +
                             '/metrics/' +
-                            key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/ci95',
                           schemaPath:
                             '#/properties/paired/items/properties/metrics/additionalProperties/properties/ci95/oneOf/0/type',
@@ -3904,26 +4079,26 @@ function validate10(
                           message: 'must be array',
                         };
                         if (vErrors === null) {
-                          vErrors = [err189];
+                          vErrors = [err198];
                         } else {
-                          vErrors.push(err189);
+                          vErrors.push(err198);
                         }
                         errors++;
                       }
-                      var _valid3 = _errs186 === errors;
+                      var _valid3 = _errs198 === errors;
                       if (_valid3) {
-                        valid40 = true;
+                        valid42 = true;
                         passing3 = 0;
                       }
-                      const _errs190 = errors;
-                      if (data78 !== null) {
-                        const err190 = {
+                      const _errs202 = errors;
+                      if (data83 !== null) {
+                        const err199 = {
                           instancePath:
                             instancePath +
                             '/paired/' +
                             i6 +
                             '/metrics/' +
-                            key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/ci95',
                           schemaPath:
                             '#/properties/paired/items/properties/metrics/additionalProperties/properties/ci95/oneOf/1/type',
@@ -3932,30 +4107,30 @@ function validate10(
                           message: 'must be null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err190];
+                          vErrors = [err199];
                         } else {
-                          vErrors.push(err190);
+                          vErrors.push(err199);
                         }
                         errors++;
                       }
-                      var _valid3 = _errs190 === errors;
-                      if (_valid3 && valid40) {
-                        valid40 = false;
+                      var _valid3 = _errs202 === errors;
+                      if (_valid3 && valid42) {
+                        valid42 = false;
                         passing3 = [passing3, 1];
                       } else {
                         if (_valid3) {
-                          valid40 = true;
+                          valid42 = true;
                           passing3 = 1;
                         }
                       }
-                      if (!valid40) {
-                        const err191 = {
+                      if (!valid42) {
+                        const err200 = {
                           instancePath:
                             instancePath +
                             '/paired/' +
                             i6 +
                             '/metrics/' +
-                            key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/ci95',
                           schemaPath:
                             '#/properties/paired/items/properties/metrics/additionalProperties/properties/ci95/oneOf',
@@ -3964,32 +4139,32 @@ function validate10(
                           message: 'must match exactly one schema in oneOf',
                         };
                         if (vErrors === null) {
-                          vErrors = [err191];
+                          vErrors = [err200];
                         } else {
-                          vErrors.push(err191);
+                          vErrors.push(err200);
                         }
                         errors++;
                       } else {
-                        errors = _errs185;
+                        errors = _errs197;
                         if (vErrors !== null) {
-                          if (_errs185) {
-                            vErrors.length = _errs185;
+                          if (_errs197) {
+                            vErrors.length = _errs197;
                           } else {
                             vErrors = null;
                           }
                         }
                       }
                     }
-                    if (data75.wilcoxonP !== undefined) {
-                      let data80 = data75.wilcoxonP;
-                      if (!(typeof data80 == 'number' && isFinite(data80)) && data80 !== null) {
-                        const err192 = {
+                    if (data80.wilcoxonP !== undefined) {
+                      let data85 = data80.wilcoxonP;
+                      if (!(typeof data85 == 'number' && isFinite(data85)) && data85 !== null) {
+                        const err201 = {
                           instancePath:
                             instancePath +
                             '/paired/' +
                             i6 +
                             '/metrics/' +
-                            key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/wilcoxonP',
                           schemaPath:
                             '#/properties/paired/items/properties/metrics/additionalProperties/properties/wilcoxonP/type',
@@ -4001,21 +4176,21 @@ function validate10(
                           message: 'must be number,null',
                         };
                         if (vErrors === null) {
-                          vErrors = [err192];
+                          vErrors = [err201];
                         } else {
-                          vErrors.push(err192);
+                          vErrors.push(err201);
                         }
                         errors++;
                       }
-                      if (typeof data80 == 'number' && isFinite(data80)) {
-                        if (data80 > 1 || isNaN(data80)) {
-                          const err193 = {
+                      if (typeof data85 == 'number' && isFinite(data85)) {
+                        if (data85 > 1 || isNaN(data85)) {
+                          const err202 = {
                             instancePath:
                               instancePath +
                               '/paired/' +
                               i6 +
                               '/metrics/' +
-                              key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                              key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                               '/wilcoxonP',
                             schemaPath:
                               '#/properties/paired/items/properties/metrics/additionalProperties/properties/wilcoxonP/maximum',
@@ -4024,20 +4199,20 @@ function validate10(
                             message: 'must be <= 1',
                           };
                           if (vErrors === null) {
-                            vErrors = [err193];
+                            vErrors = [err202];
                           } else {
-                            vErrors.push(err193);
+                            vErrors.push(err202);
                           }
                           errors++;
                         }
-                        if (data80 < 0 || isNaN(data80)) {
-                          const err194 = {
+                        if (data85 < 0 || isNaN(data85)) {
+                          const err203 = {
                             instancePath:
                               instancePath +
                               '/paired/' +
                               i6 +
                               '/metrics/' +
-                              key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                              key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                               '/wilcoxonP',
                             schemaPath:
                               '#/properties/paired/items/properties/metrics/additionalProperties/properties/wilcoxonP/minimum',
@@ -4046,24 +4221,24 @@ function validate10(
                             message: 'must be >= 0',
                           };
                           if (vErrors === null) {
-                            vErrors = [err194];
+                            vErrors = [err203];
                           } else {
-                            vErrors.push(err194);
+                            vErrors.push(err203);
                           }
                           errors++;
                         }
                       }
                     }
-                    if (data75.wilcoxonMethod !== undefined) {
-                      let data81 = data75.wilcoxonMethod;
-                      if (!(data81 === 'exact' || data81 === 'approx' || data81 === null)) {
-                        const err195 = {
+                    if (data80.wilcoxonMethod !== undefined) {
+                      let data86 = data80.wilcoxonMethod;
+                      if (!(data86 === 'exact' || data86 === 'approx' || data86 === null)) {
+                        const err204 = {
                           instancePath:
                             instancePath +
                             '/paired/' +
                             i6 +
                             '/metrics/' +
-                            key17.replace(/~/g, '~0').replace(/\//g, '~1') +
+                            key19.replace(/~/g, '~0').replace(/\//g, '~1') +
                             '/wilcoxonMethod',
                           schemaPath:
                             '#/properties/paired/items/properties/metrics/additionalProperties/properties/wilcoxonMethod/enum',
@@ -4076,21 +4251,21 @@ function validate10(
                           message: 'must be equal to one of the allowed values',
                         };
                         if (vErrors === null) {
-                          vErrors = [err195];
+                          vErrors = [err204];
                         } else {
-                          vErrors.push(err195);
+                          vErrors.push(err204);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err196 = {
+                    const err205 = {
                       instancePath:
                         instancePath +
                         '/paired/' +
                         i6 +
                         '/metrics/' +
-                        key17.replace(/~/g, '~0').replace(/\//g, '~1'),
+                        key19.replace(/~/g, '~0').replace(/\//g, '~1'),
                       schemaPath:
                         '#/properties/paired/items/properties/metrics/additionalProperties/type',
                       keyword: 'type',
@@ -4098,15 +4273,15 @@ function validate10(
                       message: 'must be object',
                     };
                     if (vErrors === null) {
-                      vErrors = [err196];
+                      vErrors = [err205];
                     } else {
-                      vErrors.push(err196);
+                      vErrors.push(err205);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err197 = {
+                const err206 = {
                   instancePath: instancePath + '/paired/' + i6 + '/metrics',
                   schemaPath: '#/properties/paired/items/properties/metrics/type',
                   keyword: 'type',
@@ -4114,15 +4289,15 @@ function validate10(
                   message: 'must be object',
                 };
                 if (vErrors === null) {
-                  vErrors = [err197];
+                  vErrors = [err206];
                 } else {
-                  vErrors.push(err197);
+                  vErrors.push(err206);
                 }
                 errors++;
               }
             }
           } else {
-            const err198 = {
+            const err207 = {
               instancePath: instancePath + '/paired/' + i6,
               schemaPath: '#/properties/paired/items/type',
               keyword: 'type',
@@ -4130,15 +4305,15 @@ function validate10(
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err198];
+              vErrors = [err207];
             } else {
-              vErrors.push(err198);
+              vErrors.push(err207);
             }
             errors++;
           }
         }
       } else {
-        const err199 = {
+        const err208 = {
           instancePath: instancePath + '/paired',
           schemaPath: '#/properties/paired/type',
           keyword: 'type',
@@ -4146,18 +4321,18 @@ function validate10(
           message: 'must be array',
         };
         if (vErrors === null) {
-          vErrors = [err199];
+          vErrors = [err208];
         } else {
-          vErrors.push(err199);
+          vErrors.push(err208);
         }
         errors++;
       }
     }
     if (data.summary !== undefined) {
-      let data82 = data.summary;
-      if (data82 && typeof data82 == 'object' && !Array.isArray(data82)) {
-        if (data82.cases === undefined) {
-          const err200 = {
+      let data87 = data.summary;
+      if (data87 && typeof data87 == 'object' && !Array.isArray(data87)) {
+        if (data87.cases === undefined) {
+          const err209 = {
             instancePath: instancePath + '/summary',
             schemaPath: '#/properties/summary/required',
             keyword: 'required',
@@ -4165,14 +4340,14 @@ function validate10(
             message: "must have required property '" + 'cases' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err200];
+            vErrors = [err209];
           } else {
-            vErrors.push(err200);
+            vErrors.push(err209);
           }
           errors++;
         }
-        if (data82.ok === undefined) {
-          const err201 = {
+        if (data87.ok === undefined) {
+          const err210 = {
             instancePath: instancePath + '/summary',
             schemaPath: '#/properties/summary/required',
             keyword: 'required',
@@ -4180,14 +4355,14 @@ function validate10(
             message: "must have required property '" + 'ok' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err201];
+            vErrors = [err210];
           } else {
-            vErrors.push(err201);
+            vErrors.push(err210);
           }
           errors++;
         }
-        if (data82.failed === undefined) {
-          const err202 = {
+        if (data87.failed === undefined) {
+          const err211 = {
             instancePath: instancePath + '/summary',
             schemaPath: '#/properties/summary/required',
             keyword: 'required',
@@ -4195,14 +4370,14 @@ function validate10(
             message: "must have required property '" + 'failed' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err202];
+            vErrors = [err211];
           } else {
-            vErrors.push(err202);
+            vErrors.push(err211);
           }
           errors++;
         }
-        if (data82.failedCases === undefined) {
-          const err203 = {
+        if (data87.failedCases === undefined) {
+          const err212 = {
             instancePath: instancePath + '/summary',
             schemaPath: '#/properties/summary/required',
             keyword: 'required',
@@ -4210,14 +4385,14 @@ function validate10(
             message: "must have required property '" + 'failedCases' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err203];
+            vErrors = [err212];
           } else {
-            vErrors.push(err203);
+            vErrors.push(err212);
           }
           errors++;
         }
-        if (data82.models === undefined) {
-          const err204 = {
+        if (data87.models === undefined) {
+          const err213 = {
             instancePath: instancePath + '/summary',
             schemaPath: '#/properties/summary/required',
             keyword: 'required',
@@ -4225,39 +4400,39 @@ function validate10(
             message: "must have required property '" + 'models' + "'",
           };
           if (vErrors === null) {
-            vErrors = [err204];
+            vErrors = [err213];
           } else {
-            vErrors.push(err204);
+            vErrors.push(err213);
           }
           errors++;
         }
-        for (const key19 in data82) {
+        for (const key21 in data87) {
           if (!(
-            key19 === 'cases' ||
-            key19 === 'ok' ||
-            key19 === 'failed' ||
-            key19 === 'failedCases' ||
-            key19 === 'models'
+            key21 === 'cases' ||
+            key21 === 'ok' ||
+            key21 === 'failed' ||
+            key21 === 'failedCases' ||
+            key21 === 'models'
           )) {
-            const err205 = {
+            const err214 = {
               instancePath: instancePath + '/summary',
               schemaPath: '#/properties/summary/additionalProperties',
               keyword: 'additionalProperties',
-              params: { additionalProperty: key19 },
+              params: { additionalProperty: key21 },
               message: 'must NOT have additional properties',
             };
             if (vErrors === null) {
-              vErrors = [err205];
+              vErrors = [err214];
             } else {
-              vErrors.push(err205);
+              vErrors.push(err214);
             }
             errors++;
           }
         }
-        if (data82.cases !== undefined) {
-          let data83 = data82.cases;
-          if (!(typeof data83 == 'number' && !(data83 % 1) && !isNaN(data83) && isFinite(data83))) {
-            const err206 = {
+        if (data87.cases !== undefined) {
+          let data88 = data87.cases;
+          if (!(typeof data88 == 'number' && !(data88 % 1) && !isNaN(data88) && isFinite(data88))) {
+            const err215 = {
               instancePath: instancePath + '/summary/cases',
               schemaPath: '#/properties/summary/properties/cases/type',
               keyword: 'type',
@@ -4265,15 +4440,15 @@ function validate10(
               message: 'must be integer',
             };
             if (vErrors === null) {
-              vErrors = [err206];
+              vErrors = [err215];
             } else {
-              vErrors.push(err206);
+              vErrors.push(err215);
             }
             errors++;
           }
-          if (typeof data83 == 'number' && isFinite(data83)) {
-            if (data83 < 0 || isNaN(data83)) {
-              const err207 = {
+          if (typeof data88 == 'number' && isFinite(data88)) {
+            if (data88 < 0 || isNaN(data88)) {
+              const err216 = {
                 instancePath: instancePath + '/summary/cases',
                 schemaPath: '#/properties/summary/properties/cases/minimum',
                 keyword: 'minimum',
@@ -4281,18 +4456,18 @@ function validate10(
                 message: 'must be >= 0',
               };
               if (vErrors === null) {
-                vErrors = [err207];
+                vErrors = [err216];
               } else {
-                vErrors.push(err207);
+                vErrors.push(err216);
               }
               errors++;
             }
           }
         }
-        if (data82.ok !== undefined) {
-          let data84 = data82.ok;
-          if (!(typeof data84 == 'number' && !(data84 % 1) && !isNaN(data84) && isFinite(data84))) {
-            const err208 = {
+        if (data87.ok !== undefined) {
+          let data89 = data87.ok;
+          if (!(typeof data89 == 'number' && !(data89 % 1) && !isNaN(data89) && isFinite(data89))) {
+            const err217 = {
               instancePath: instancePath + '/summary/ok',
               schemaPath: '#/properties/summary/properties/ok/type',
               keyword: 'type',
@@ -4300,15 +4475,15 @@ function validate10(
               message: 'must be integer',
             };
             if (vErrors === null) {
-              vErrors = [err208];
+              vErrors = [err217];
             } else {
-              vErrors.push(err208);
+              vErrors.push(err217);
             }
             errors++;
           }
-          if (typeof data84 == 'number' && isFinite(data84)) {
-            if (data84 < 0 || isNaN(data84)) {
-              const err209 = {
+          if (typeof data89 == 'number' && isFinite(data89)) {
+            if (data89 < 0 || isNaN(data89)) {
+              const err218 = {
                 instancePath: instancePath + '/summary/ok',
                 schemaPath: '#/properties/summary/properties/ok/minimum',
                 keyword: 'minimum',
@@ -4316,18 +4491,18 @@ function validate10(
                 message: 'must be >= 0',
               };
               if (vErrors === null) {
-                vErrors = [err209];
+                vErrors = [err218];
               } else {
-                vErrors.push(err209);
+                vErrors.push(err218);
               }
               errors++;
             }
           }
         }
-        if (data82.failed !== undefined) {
-          let data85 = data82.failed;
-          if (!(typeof data85 == 'number' && !(data85 % 1) && !isNaN(data85) && isFinite(data85))) {
-            const err210 = {
+        if (data87.failed !== undefined) {
+          let data90 = data87.failed;
+          if (!(typeof data90 == 'number' && !(data90 % 1) && !isNaN(data90) && isFinite(data90))) {
+            const err219 = {
               instancePath: instancePath + '/summary/failed',
               schemaPath: '#/properties/summary/properties/failed/type',
               keyword: 'type',
@@ -4335,15 +4510,15 @@ function validate10(
               message: 'must be integer',
             };
             if (vErrors === null) {
-              vErrors = [err210];
+              vErrors = [err219];
             } else {
-              vErrors.push(err210);
+              vErrors.push(err219);
             }
             errors++;
           }
-          if (typeof data85 == 'number' && isFinite(data85)) {
-            if (data85 < 0 || isNaN(data85)) {
-              const err211 = {
+          if (typeof data90 == 'number' && isFinite(data90)) {
+            if (data90 < 0 || isNaN(data90)) {
+              const err220 = {
                 instancePath: instancePath + '/summary/failed',
                 schemaPath: '#/properties/summary/properties/failed/minimum',
                 keyword: 'minimum',
@@ -4351,190 +4526,26 @@ function validate10(
                 message: 'must be >= 0',
               };
               if (vErrors === null) {
-                vErrors = [err211];
+                vErrors = [err220];
               } else {
-                vErrors.push(err211);
+                vErrors.push(err220);
               }
               errors++;
             }
           }
         }
-        if (data82.failedCases !== undefined) {
-          let data86 = data82.failedCases;
-          if (Array.isArray(data86)) {
-            const len9 = data86.length;
+        if (data87.failedCases !== undefined) {
+          let data91 = data87.failedCases;
+          if (Array.isArray(data91)) {
+            const len9 = data91.length;
             for (let i9 = 0; i9 < len9; i9++) {
-              if (typeof data86[i9] !== 'string') {
-                const err212 = {
+              if (typeof data91[i9] !== 'string') {
+                const err221 = {
                   instancePath: instancePath + '/summary/failedCases/' + i9,
                   schemaPath: '#/properties/summary/properties/failedCases/items/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err212];
-                } else {
-                  vErrors.push(err212);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err213 = {
-              instancePath: instancePath + '/summary/failedCases',
-              schemaPath: '#/properties/summary/properties/failedCases/type',
-              keyword: 'type',
-              params: { type: 'array' },
-              message: 'must be array',
-            };
-            if (vErrors === null) {
-              vErrors = [err213];
-            } else {
-              vErrors.push(err213);
-            }
-            errors++;
-          }
-        }
-        if (data82.models !== undefined) {
-          let data88 = data82.models;
-          if (Array.isArray(data88)) {
-            const len10 = data88.length;
-            for (let i10 = 0; i10 < len10; i10++) {
-              let data89 = data88[i10];
-              if (data89 && typeof data89 == 'object' && !Array.isArray(data89)) {
-                if (data89.model === undefined) {
-                  const err214 = {
-                    instancePath: instancePath + '/summary/models/' + i10,
-                    schemaPath: '#/properties/summary/properties/models/items/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'model' },
-                    message: "must have required property '" + 'model' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err214];
-                  } else {
-                    vErrors.push(err214);
-                  }
-                  errors++;
-                }
-                if (data89.meanDice === undefined) {
-                  const err215 = {
-                    instancePath: instancePath + '/summary/models/' + i10,
-                    schemaPath: '#/properties/summary/properties/models/items/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'meanDice' },
-                    message: "must have required property '" + 'meanDice' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err215];
-                  } else {
-                    vErrors.push(err215);
-                  }
-                  errors++;
-                }
-                if (data89.pooledDice === undefined) {
-                  const err216 = {
-                    instancePath: instancePath + '/summary/models/' + i10,
-                    schemaPath: '#/properties/summary/properties/models/items/required',
-                    keyword: 'required',
-                    params: { missingProperty: 'pooledDice' },
-                    message: "must have required property '" + 'pooledDice' + "'",
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err216];
-                  } else {
-                    vErrors.push(err216);
-                  }
-                  errors++;
-                }
-                for (const key20 in data89) {
-                  if (!(key20 === 'model' || key20 === 'meanDice' || key20 === 'pooledDice')) {
-                    const err217 = {
-                      instancePath: instancePath + '/summary/models/' + i10,
-                      schemaPath:
-                        '#/properties/summary/properties/models/items/additionalProperties',
-                      keyword: 'additionalProperties',
-                      params: { additionalProperty: key20 },
-                      message: 'must NOT have additional properties',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err217];
-                    } else {
-                      vErrors.push(err217);
-                    }
-                    errors++;
-                  }
-                }
-                if (data89.model !== undefined) {
-                  if (typeof data89.model !== 'string') {
-                    const err218 = {
-                      instancePath: instancePath + '/summary/models/' + i10 + '/model',
-                      schemaPath:
-                        '#/properties/summary/properties/models/items/properties/model/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                      message: 'must be string',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err218];
-                    } else {
-                      vErrors.push(err218);
-                    }
-                    errors++;
-                  }
-                }
-                if (data89.meanDice !== undefined) {
-                  let data91 = data89.meanDice;
-                  if (!(typeof data91 == 'number' && isFinite(data91)) && data91 !== null) {
-                    const err219 = {
-                      instancePath: instancePath + '/summary/models/' + i10 + '/meanDice',
-                      schemaPath:
-                        '#/properties/summary/properties/models/items/properties/meanDice/type',
-                      keyword: 'type',
-                      params: {
-                        type: schema11.properties.summary.properties.models.items.properties
-                          .meanDice.type,
-                      },
-                      message: 'must be number,null',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err219];
-                    } else {
-                      vErrors.push(err219);
-                    }
-                    errors++;
-                  }
-                }
-                if (data89.pooledDice !== undefined) {
-                  let data92 = data89.pooledDice;
-                  if (!(typeof data92 == 'number' && isFinite(data92)) && data92 !== null) {
-                    const err220 = {
-                      instancePath: instancePath + '/summary/models/' + i10 + '/pooledDice',
-                      schemaPath:
-                        '#/properties/summary/properties/models/items/properties/pooledDice/type',
-                      keyword: 'type',
-                      params: {
-                        type: schema11.properties.summary.properties.models.items.properties
-                          .pooledDice.type,
-                      },
-                      message: 'must be number,null',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err220];
-                    } else {
-                      vErrors.push(err220);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err221 = {
-                  instancePath: instancePath + '/summary/models/' + i10,
-                  schemaPath: '#/properties/summary/properties/models/items/type',
-                  keyword: 'type',
-                  params: { type: 'object' },
-                  message: 'must be object',
                 };
                 if (vErrors === null) {
                   vErrors = [err221];
@@ -4546,8 +4557,8 @@ function validate10(
             }
           } else {
             const err222 = {
-              instancePath: instancePath + '/summary/models',
-              schemaPath: '#/properties/summary/properties/models/type',
+              instancePath: instancePath + '/summary/failedCases',
+              schemaPath: '#/properties/summary/properties/failedCases/type',
               keyword: 'type',
               params: { type: 'array' },
               message: 'must be array',
@@ -4560,8 +4571,172 @@ function validate10(
             errors++;
           }
         }
+        if (data87.models !== undefined) {
+          let data93 = data87.models;
+          if (Array.isArray(data93)) {
+            const len10 = data93.length;
+            for (let i10 = 0; i10 < len10; i10++) {
+              let data94 = data93[i10];
+              if (data94 && typeof data94 == 'object' && !Array.isArray(data94)) {
+                if (data94.model === undefined) {
+                  const err223 = {
+                    instancePath: instancePath + '/summary/models/' + i10,
+                    schemaPath: '#/properties/summary/properties/models/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'model' },
+                    message: "must have required property '" + 'model' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err223];
+                  } else {
+                    vErrors.push(err223);
+                  }
+                  errors++;
+                }
+                if (data94.meanDice === undefined) {
+                  const err224 = {
+                    instancePath: instancePath + '/summary/models/' + i10,
+                    schemaPath: '#/properties/summary/properties/models/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'meanDice' },
+                    message: "must have required property '" + 'meanDice' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err224];
+                  } else {
+                    vErrors.push(err224);
+                  }
+                  errors++;
+                }
+                if (data94.pooledDice === undefined) {
+                  const err225 = {
+                    instancePath: instancePath + '/summary/models/' + i10,
+                    schemaPath: '#/properties/summary/properties/models/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'pooledDice' },
+                    message: "must have required property '" + 'pooledDice' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err225];
+                  } else {
+                    vErrors.push(err225);
+                  }
+                  errors++;
+                }
+                for (const key22 in data94) {
+                  if (!(key22 === 'model' || key22 === 'meanDice' || key22 === 'pooledDice')) {
+                    const err226 = {
+                      instancePath: instancePath + '/summary/models/' + i10,
+                      schemaPath:
+                        '#/properties/summary/properties/models/items/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key22 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err226];
+                    } else {
+                      vErrors.push(err226);
+                    }
+                    errors++;
+                  }
+                }
+                if (data94.model !== undefined) {
+                  if (typeof data94.model !== 'string') {
+                    const err227 = {
+                      instancePath: instancePath + '/summary/models/' + i10 + '/model',
+                      schemaPath:
+                        '#/properties/summary/properties/models/items/properties/model/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err227];
+                    } else {
+                      vErrors.push(err227);
+                    }
+                    errors++;
+                  }
+                }
+                if (data94.meanDice !== undefined) {
+                  let data96 = data94.meanDice;
+                  if (!(typeof data96 == 'number' && isFinite(data96)) && data96 !== null) {
+                    const err228 = {
+                      instancePath: instancePath + '/summary/models/' + i10 + '/meanDice',
+                      schemaPath:
+                        '#/properties/summary/properties/models/items/properties/meanDice/type',
+                      keyword: 'type',
+                      params: {
+                        type: schema11.properties.summary.properties.models.items.properties
+                          .meanDice.type,
+                      },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err228];
+                    } else {
+                      vErrors.push(err228);
+                    }
+                    errors++;
+                  }
+                }
+                if (data94.pooledDice !== undefined) {
+                  let data97 = data94.pooledDice;
+                  if (!(typeof data97 == 'number' && isFinite(data97)) && data97 !== null) {
+                    const err229 = {
+                      instancePath: instancePath + '/summary/models/' + i10 + '/pooledDice',
+                      schemaPath:
+                        '#/properties/summary/properties/models/items/properties/pooledDice/type',
+                      keyword: 'type',
+                      params: {
+                        type: schema11.properties.summary.properties.models.items.properties
+                          .pooledDice.type,
+                      },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err229];
+                    } else {
+                      vErrors.push(err229);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err230 = {
+                  instancePath: instancePath + '/summary/models/' + i10,
+                  schemaPath: '#/properties/summary/properties/models/items/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err230];
+                } else {
+                  vErrors.push(err230);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err231 = {
+              instancePath: instancePath + '/summary/models',
+              schemaPath: '#/properties/summary/properties/models/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err231];
+            } else {
+              vErrors.push(err231);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err223 = {
+        const err232 = {
           instancePath: instancePath + '/summary',
           schemaPath: '#/properties/summary/type',
           keyword: 'type',
@@ -4569,15 +4744,15 @@ function validate10(
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err223];
+          vErrors = [err232];
         } else {
-          vErrors.push(err223);
+          vErrors.push(err232);
         }
         errors++;
       }
     }
   } else {
-    const err224 = {
+    const err233 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -4585,9 +4760,9 @@ function validate10(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err224];
+      vErrors = [err233];
     } else {
-      vErrors.push(err224);
+      vErrors.push(err233);
     }
     errors++;
   }

@@ -13,7 +13,10 @@ export function useImageSeries({
   studyUID,
   mode,
   setError,
+  preferredSeries = null,
 }: {
+  /** the series to show first when the study has it (a case opened from the cohort view) */
+  preferredSeries?: string | null;
   dataSource: DataSource | undefined;
   dataSourceName: string;
   studyUID: string;
@@ -33,12 +36,15 @@ export function useImageSeries({
         const valid = mode.isValidMode({ modalities });
         if (!valid.valid)
           return setError(valid.description ?? 'This study cannot be opened in this mode');
-        setActiveSeries(defaultImageSeries(list)?.SeriesInstanceUID ?? null);
+        const preferred = list.find((s) => s.SeriesInstanceUID === preferredSeries);
+        setActiveSeries(
+          preferred?.SeriesInstanceUID ?? defaultImageSeries(list)?.SeriesInstanceUID ?? null,
+        );
       },
       (e) => setError(userMessage(e)),
     );
     // setError is left out: the viewer's state setter
-  }, [dataSource, dataSourceName, studyUID, mode]);
+  }, [dataSource, dataSourceName, studyUID, mode, preferredSeries]);
 
   return { series, activeSeries, setActiveSeries };
 }

@@ -89,8 +89,8 @@ export function useOverlayFileLoader(
   const running = useRef<AbortController | null>(null);
   useEffect(() => () => running.current?.abort(), []);
   return useCallback(
-    (source: OverlaySource, file: File) => {
-      if (!host || !controller) return;
+    (source: OverlaySource, file: File): Promise<void> => {
+      if (!host || !controller) return Promise.resolve();
       running.current?.abort(); // one file at a time: a new choice replaces the one loading
       const abort = new AbortController();
       running.current = abort;
@@ -103,7 +103,7 @@ export function useOverlayFileLoader(
       setOverlayStatus(null);
       setOverlayTask({ text: `Loading ${file.name}…`, cancel });
       setWarning(source, null);
-      (async () => {
+      return (async () => {
         const volume = await controller.ensureVolume();
         const bytes = await file.arrayBuffer();
         signal.throwIfAborted();

@@ -26,7 +26,10 @@ export function useReferenceSeg({
   displayed,
   setOverlayStatus,
   setOverlayTask,
+  skip = false,
 }: {
+  /** true when the reference comes from elsewhere (a case opened from the cohort view) */
+  skip?: boolean;
   controller: ViewportController | null;
   overlays: OverlayManager | null;
   series: SeriesSummary[] | null;
@@ -38,6 +41,7 @@ export function useReferenceSeg({
   setOverlayTask: (task: OverlayTask | null) => void;
 }) {
   useEffect(() => {
+    if (skip) return;
     if (!controller || !overlays || !series || !activeSeries || !dataSource || displayed === 0)
       return;
     if (segSeriesOf(series).length === 0 || overlays.labelVolume('reference')) return;
@@ -88,5 +92,5 @@ export function useReferenceSeg({
       setOverlayTask(null);
     };
     // setOverlayStatus and setOverlayTask are left out: the viewer's setters
-  }, [controller, overlays, series, activeSeries, dataSource, studyUID, displayed]);
+  }, [controller, overlays, series, activeSeries, dataSource, studyUID, displayed, skip]);
 }

@@ -12,12 +12,13 @@ import type { EvaluationReport } from '@concord/metrics';
 import {
   aggregateCohort,
   cohortProblems,
+  type CohortCaseInputs,
   type CohortCaseResult,
   type CohortReport,
 } from '@concord/metrics/cohort';
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { MatchOption } from '../../options.ts';
-import { readCasesFile, type CasesFile } from './casesFile.ts';
+import { readCasesFile, type CaseSpec, type CasesFile } from './casesFile.ts';
 import { runLocal, type PendingCase } from './localPool.ts';
 import {
   caseKey,
@@ -141,6 +142,31 @@ export async function planCohort(o: CohortOptions): Promise<CohortPlan> {
   return { file, runOptions, keys, pending, unreadable, skipped };
 }
 
+/**
+ * Where the case's inputs are, relative to the cohort folder (`/`-separated): what the
+ * viewer's cohort view opens the case with (docs/cohort.md#cohort-view).
+ */
+export function caseInputs(
+  spec: CaseSpec,
+  out: string,
+  models: readonly string[],
+  inferred: boolean,
+): CohortCaseInputs {
+  const rel = (p: string) => path.relative(out, p).split(path.sep).join('/');
+  return {
+    image: spec.image ? rel(spec.image) : null,
+    reference: rel(spec.reference),
+    predictions: Object.fromEntries(
+      models.map((m) => [
+        m,
+        inferred
+          ? path.posix.join('cases', spec.id, `prediction-${m}.nii.gz`)
+          : rel(spec.predictions[m]),
+      ]),
+    ),
+  };
+}
+
 /** Reads back every case's record; a record of other inputs than these counts as failed. */
 async function collect(plan: CohortPlan): Promise<CohortCaseResult[]> {
   const out = plan.runOptions.out;
@@ -148,7 +174,13 @@ async function collect(plan: CohortPlan): Promise<CohortCaseResult[]> {
   for (const spec of plan.file.cases) {
     const key = plan.keys.get(spec.id);
     const record = await readRecord(out, spec.id);
-    const base = { id: spec.id, metadata: spec.metadata, reports: {}, loaded: {} };
+    const base = {
+      id: spec.id,
+      metadata: spec.metadata,
+      reports: {},
+      loaded: {},
+      inputs: caseInputs(spec, out, plan.file.models, Boolean(plan.runOptions.modelManifests)),
+    };
     if (!record) results.push({ ...base, status: 'failed', error: 'no result was written' });
     else if (key === undefined || record.key !== key)
       results.push({
