@@ -75,6 +75,12 @@ describe('Lesions view', () => {
     await openStudyFromList(page, 'Colin27');
     await page.getByTestId('overlay-reference-label-1').waitFor({ timeout: 60_000 });
     await page.locator('[data-testid=overlay-reference] input[type=file]').setInputFiles(reference);
+    // the file is read in a worker: the reference is the lesions once its title says so
+    await expect
+      .poll(() => page.getByTestId('overlay-reference').locator('.overlay-title').innerText(), {
+        timeout: 60_000,
+      })
+      .toMatch(/lesions-reference/);
     await page
       .locator('[data-testid=overlay-prediction] input[type=file]')
       .setInputFiles(prediction);

@@ -1,6 +1,11 @@
 /** Page helpers for the viewer e2e tests: open a study, read the viewport's pixels. */
 import type { Page } from 'playwright-core';
-import { isNumericMetric, METRICS, type NumericMetricKey } from '@concord/metrics';
+import {
+  isNumericMetric,
+  METRICS,
+  PROBABILISTIC_METRICS,
+  type NumericMetricKey,
+} from '@concord/metrics';
 import { decodePng } from '@concord/reports';
 
 export interface Pixels {
@@ -63,10 +68,13 @@ export async function openStudyFromList(page: Page, rowText: string): Promise<nu
  * field a report row always has, plus the soft ones when the model gave probabilities.
  */
 export function tableMetricKeys(soft: boolean): NumericMetricKey[] {
+  // calibration and the surrogate losses have panels of their own (the calibration steps)
+  const ownPanel = new Set<string>(PROBABILISTIC_METRICS.map((m) => m.key));
   return METRICS.filter(
     (m) =>
       isNumericMetric(m) &&
       m.key !== 'label' &&
+      !ownPanel.has(m.key) &&
       (m.presence === 'required' || (soft && m.presence === 'soft')),
   ).map((m) => m.key as NumericMetricKey);
 }

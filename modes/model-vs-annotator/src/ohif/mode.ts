@@ -198,15 +198,15 @@ export function modeFactory() {
         layoutTemplate: () => ({
           id: OHIF.layout,
           props: {
-            leftPanels: [OHIF.seriesList],
+            // OHIF's right panel fits six tabs: with more, its collapse button covers the
+            // first one (the Model tab), so the calibration views sit beside the series list
+            leftPanels: [OHIF.seriesList, PANELS.calibration, PANELS.lossInspector],
             leftPanelResizable: true,
             rightPanels: [
               PANELS.model,
               PANELS.metrics,
               PANELS.disagreement,
               PANELS.volumeBias,
-              PANELS.calibration,
-              PANELS.lossInspector,
               PANELS.export,
               OHIF.segmentationPanel,
             ],

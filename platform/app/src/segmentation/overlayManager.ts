@@ -52,6 +52,8 @@ export class OverlayManager {
   private generation = 0;
   /** The latest `setLabelmapInTasks` per source (an earlier one still filling gives up). */
   private pendingShow = new Map<OverlaySource, object>();
+  /** How many times each source was asked to show or drop a labelmap (see `changeCount`). */
+  private changes = new Map<OverlaySource, number>();
 
   constructor(
     private readonly seriesKey: string,
@@ -75,6 +77,19 @@ export class OverlayManager {
     return this.volumes.get(source);
   }
 
+  /**
+   * A stamp of `source`'s requests: a slow automatic load (the study's reference SEG, decoded
+   * in a worker) notes it when it starts and gives way if it moved meanwhile, so it never
+   * replaces a labelmap the user chose while it was decoding.
+   */
+  changeCount(source: OverlaySource): number {
+    return this.changes.get(source) ?? 0;
+  }
+
+  private changed(source: OverlaySource) {
+    this.changes.set(source, this.changeCount(source) + 1);
+  }
+
   private emit() {
     const l = this.list();
     for (const fn of this.listeners) fn(l);
@@ -92,6 +107,7 @@ export class OverlayManager {
     origin: OverlayOrigin = { kind: 'labelmap' },
   ): LabelVolume {
     this.sources.require(source);
+    this.changed(source);
     const aligned = alignToReference(labelmap, volumeGrid(imageVolume));
     this.pendingShow.delete(source); // supersedes a `setLabelmapInTasks` still filling
     this.remove(source);
@@ -114,6 +130,7 @@ export class OverlayManager {
     budgetMs = 12,
   ): Promise<LabelVolume> {
     this.sources.require(source);
+    this.changed(source);
     const token = {};
     this.pendingShow.set(source, token);
     // Each step is a task of its own, marked `concord:show:<source>` for the e2e long-task

@@ -52,6 +52,8 @@ export function useReferenceSeg({
       cancelled = true;
       abort.abort();
     };
+    // a labelmap the user loads while the SEG decodes wins over it
+    const stamp = overlays.changeCount('reference');
     (async () => {
       const volume = await controller.ensureVolume();
       const { chosen, problems } = await chooseReferenceSeg(
@@ -74,6 +76,7 @@ export function useReferenceSeg({
         setOverlayTask(null);
         return setOverlayStatus(`No reference SEG for this series. ${problems.join('; ')}`);
       }
+      if (overlays.changeCount('reference') !== stamp) return setOverlayTask(null);
       setOverlayTask({ text: `Showing ${chosen.title}…`, fraction: 1, cancel });
       await overlays.setLabelmapInTasks('reference', volume, chosen.labels, chosen.title, {
         kind: 'dicom-seg',
