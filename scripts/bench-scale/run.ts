@@ -20,6 +20,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBrowser } from '../../tests/helpers/browser.ts';
+import {
+  installLongTaskObserver,
+  renderTime,
+  type FrameScript,
+  type LongTask,
+} from '../../tests/helpers/longTasks.ts';
 import { startConcordServer } from '../../tests/helpers/server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -103,59 +109,13 @@ function measureCli(c: Case) {
   report('peak memory (RSS)', kb / 1024, 'MiB', null);
 }
 
-interface LongTask {
-  start: number;
-  duration: number;
-}
-interface FrameScript {
-  start: number;
-  duration: number;
-  invoker: string;
-  source: string;
-}
-
-/** Long tasks and long-animation-frame scripts, recorded from the first script on. */
-function observeLongTasks() {
-  const w = window as unknown as { __longtasks: LongTask[]; __frameScripts: FrameScript[] };
-  w.__longtasks = [];
-  w.__frameScripts = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries())
-      w.__longtasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      const scripts = (e as unknown as { scripts: Array<Record<string, unknown>> }).scripts;
-      for (const x of scripts)
-        w.__frameScripts.push({
-          start: x.startTime as number,
-          duration: x.duration as number,
-          invoker: String(x.invoker),
-          source: `${String(x.sourceFunctionName)} ${String(x.sourceURL).split('/').pop()}:${String(x.sourceCharPosition)}`,
-        });
-    }
-  }).observe({ type: 'long-animation-frame', buffered: true });
-}
-
-/** A long task's time outside requestAnimationFrame callbacks (Cornerstone renders there). */
-function outsideRendering(task: LongTask, scripts: FrameScript[]): number {
-  let render = 0;
-  for (const s of scripts) {
-    if (s.invoker !== 'FrameRequestCallback') continue;
-    const overlap =
-      Math.min(task.start + task.duration, s.start + s.duration) - Math.max(task.start, s.start);
-    if (overlap > 0) render += overlap;
-  }
-  return task.duration - render;
-}
-
 async function measureViewer(c: Case) {
   const server = await startConcordServer([path.join(dir, 'study')]);
   const browser = await openBrowser();
   const timeout = 600_000;
   try {
     const { page } = browser;
-    await browser.context.addInitScript(observeLongTasks);
+    await browser.context.addInitScript(installLongTaskObserver);
     await page.goto(
       `${server.url.replace(/\/$/, '')}/viewer/model-vs-annotator?StudyInstanceUIDs=${c.studyInstanceUID}`,
     );
@@ -200,7 +160,7 @@ async function measureViewer(c: Case) {
     // from the first image on: before it, the page's own scripts load and compile
     const ranked = tasks
       .filter((t) => t.start >= firstImageMs)
-      .map((t) => ({ ...t, own: outsideRendering(t, scripts) }))
+      .map((t) => ({ ...t, own: t.duration - renderTime(t, scripts) }))
       .sort((a, b) => b.own - a.own);
     const worst = ranked[0];
     if (process.env.BENCH_VERBOSE)

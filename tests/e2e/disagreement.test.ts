@@ -16,6 +16,12 @@ import { readNiftiFrames } from '@concord/core';
 import type { EvaluationReport } from '@concord/metrics';
 import { calibrationSteps } from './calibration.steps.ts';
 import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
+import {
+  installLongTaskObserver,
+  renderTime,
+  type FrameScript,
+  type LongTask,
+} from '../helpers/longTasks.ts';
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';
 import { COLIN_DIR } from './viewer/fixtures.ts';
 import { metricsTable, openStudyFromList, viewportPixels, type Pixels } from './viewer/page.ts';
@@ -23,59 +29,6 @@ import { metricsTable, openStudyFromList, viewportPixels, type Pixels } from './
 const run = promisify(execFile);
 const CE_MANIFEST = 'platform/inference/models/unet2d-colin27-ce.json';
 const CE_MODEL = 'unet2d-colin27-ce 1.0.0';
-
-interface LongTask {
-  start: number;
-  duration: number;
-}
-interface FrameScript {
-  start: number;
-  duration: number;
-  invoker: string;
-  source: string;
-}
-
-/**
- * Records every long task (> 50 ms) of the main thread from the first script on, and the
- * scripts of long animation frames (which callback ran how long) to attribute them.
- */
-function installLongTaskObserver() {
-  const w = window as unknown as { __longtasks: LongTask[]; __frameScripts: FrameScript[] };
-  w.__longtasks = [];
-  w.__frameScripts = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries())
-      w.__longtasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      const scripts = (e as unknown as { scripts: Array<Record<string, unknown>> }).scripts;
-      for (const x of scripts)
-        w.__frameScripts.push({
-          start: x.startTime as number,
-          duration: x.duration as number,
-          invoker: String(x.invoker),
-          source: `${String(x.sourceFunctionName)} ${String(x.sourceURL).split('/').pop()}`,
-        });
-    }
-  }).observe({ type: 'long-animation-frame', buffered: true });
-}
-
-/**
- * Time of a long task spent in requestAnimationFrame callbacks: Cornerstone renders there, and
- * with SwiftShader (software WebGL) copying a frame to the viewport canvas alone takes
- * 200-400 ms. Everything else in the task is our script, React, GC.
- */
-function renderTime(task: LongTask, scripts: FrameScript[]): number {
-  let t = 0;
-  for (const s of scripts) {
-    if (s.invoker !== 'FrameRequestCallback') continue;
-    const overlap =
-      Math.min(task.start + task.duration, s.start + s.duration) - Math.max(task.start, s.start);
-    if (overlap > 0) t += overlap;
-  }
-  return t;
-}
 
 type Box = { x: number; y: number; width: number; height: number };
 
