@@ -168,6 +168,18 @@ async function measureViewer(c: Case) {
         console.log(
           `    long task at ${f(t.start / 1000, 2)} s: ${f(t.duration, 0)} ms, ${f(t.own, 0)} ms outside rendering`,
         );
+    if (process.env.BENCH_VERBOSE)
+      console.log(
+        '    DOM elements per side-panel section:',
+        await page.evaluate(() =>
+          [...document.querySelectorAll('[data-testid=right-panel] > *')]
+            .map(
+              (e) =>
+                `${e.getAttribute('data-testid') ?? e.tagName}: ${e.querySelectorAll('*').length}`,
+            )
+            .join(', '),
+        ),
+      );
     const before = tasks.filter((t) => t.start < firstImageMs);
     const heap = (await page.evaluate(
       () =>
@@ -195,6 +207,24 @@ async function measureViewer(c: Case) {
         `${before.length}, longest ${f(Math.max(0, ...before.map((t) => t.duration)), 0)} ms (loading the page)`,
     );
     report('main-thread JS heap at the end', heap / 2 ** 20, 'MiB', null);
+    // where the time went: the viewer's user timings (concord:*), first start to last end
+    const phases = await page.evaluate(() => {
+      const out: Record<string, { start: number; end: number; n: number; sum: number }> = {};
+      for (const m of performance.getEntriesByType('measure')) {
+        if (!m.name.startsWith('concord:')) continue;
+        const p = (out[m.name] ??= { start: m.startTime, end: 0, n: 0, sum: 0 });
+        p.end = Math.max(p.end, m.startTime + m.duration);
+        p.n++;
+        p.sum += m.duration;
+      }
+      return out;
+    });
+    console.log('  phases (user timings, s from navigation start; busy = summed durations):');
+    for (const [name, p] of Object.entries(phases).sort((a, b) => a[1].start - b[1].start))
+      console.log(
+        `    ${name.padEnd(36)} ${f(p.start / 1000, 2).padStart(7)} -> ${f(p.end / 1000, 2).padStart(7)}` +
+          `   ${p.n} x, busy ${f(p.sum / 1000, 2)} s`,
+      );
   } finally {
     await browser.close();
     await server.stop();

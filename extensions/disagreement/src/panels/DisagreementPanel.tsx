@@ -386,47 +386,100 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
               <p className="muted small">
                 Rows: reference structure; columns: what the model labelled it.
               </p>
-              <div className="table-scroll">
-                <table data-testid="confusion-matrix" className="confusion">
-                  <thead>
-                    <tr>
-                      <th>ref \ model</th>
-                      {confusion.labels.map((p) => (
-                        <th key={p} title={confusion.names.get(p)}>
-                          {p}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {confusion.labels.map((r) => (
-                      <tr key={r}>
-                        <th title={confusion.names.get(r)}>
-                          {r} {confusion.names.get(r)}
-                        </th>
-                        {confusion.labels.map((p) => {
-                          const v = confusion.ml.get(`${r}/${p}`) ?? 0;
-                          return (
-                            <td
-                              key={p}
-                              data-ref={r}
-                              data-pred={p}
-                              data-value={v}
-                              className={r !== p && v > 0 ? 'off-diagonal' : undefined}
-                            >
-                              {v === 0 ? '·' : fmt(v, 1)}
-                            </td>
-                          );
-                        })}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              {confusion.labels.length <= MATRIX_MAX_LABELS ? (
+                <ConfusionTable confusion={confusion} />
+              ) : (
+                <LargeConfusion confusion={confusion} />
+              )}
             </>
           )}
         </>
       )}
     </section>
+  );
+}
+
+/** Up to this many labels the matrix is shown at once; beyond, its largest cells first. */
+const MATRIX_MAX_LABELS = 25;
+
+interface Confusion {
+  labels: number[];
+  ml: Map<string, number>;
+  names: Map<number, string>;
+}
+
+function ConfusionTable({ confusion }: { confusion: Confusion }) {
+  return (
+    <div className="table-scroll">
+      <table data-testid="confusion-matrix" className="confusion">
+        <thead>
+          <tr>
+            <th>ref \ model</th>
+            {confusion.labels.map((p) => (
+              <th key={p} title={confusion.names.get(p)}>
+                {p}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {confusion.labels.map((r) => (
+            <tr key={r}>
+              <th title={confusion.names.get(r)}>
+                {r} {confusion.names.get(r)}
+              </th>
+              {confusion.labels.map((p) => {
+                const v = confusion.ml.get(`${r}/${p}`) ?? 0;
+                return (
+                  <td
+                    key={p}
+                    data-ref={r}
+                    data-pred={p}
+                    data-value={v}
+                    className={r !== p && v > 0 ? 'off-diagonal' : undefined}
+                  >
+                    {v === 0 ? '·' : fmt(v, 1)}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * The matrix of many structures (116 AAL regions: 13,000 cells): the largest off-diagonal
+ * cells as a list, the whole matrix only when asked for (rendered only while open).
+ */
+function LargeConfusion({ confusion }: { confusion: Confusion }) {
+  const [open, setOpen] = useState(false);
+  const largest = useMemo(
+    () =>
+      [...confusion.ml.entries()]
+        .map(([k, v]) => ({ r: Number(k.split('/')[0]), p: Number(k.split('/')[1]), v }))
+        .filter((c) => c.r !== c.p && c.v > 0)
+        .sort((a, b) => b.v - a.v)
+        .slice(0, 10),
+    [confusion],
+  );
+  const name = (l: number) => `${l} ${confusion.names.get(l) ?? ''}`;
+  return (
+    <>
+      <p className="small">Largest confusions ({confusion.labels.length} labels):</p>
+      <ol className="small" data-testid="confusion-largest">
+        {largest.map((c) => (
+          <li key={`${c.r}/${c.p}`} data-ref={c.r} data-pred={c.p} data-value={c.v}>
+            {name(c.r)} → {name(c.p)}: {fmt(c.v, 1)} mL
+          </li>
+        ))}
+      </ol>
+      <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+        <summary>Whole matrix</summary>
+        {open && <ConfusionTable confusion={confusion} />}
+      </details>
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import type { ViewerHost } from '@concord/core';
 import {
   getEvaluationSession,
@@ -13,6 +13,8 @@ export function useEvaluation(viewer: ViewerHost): {
 } {
   const session = getEvaluationSession(viewer);
   const [state, setState] = useState<EvaluationState>(session.state);
-  useEffect(() => session.subscribe(setState), [session]);
+  // a transition: React renders a new result (116 structures: thousands of cells) in slices
+  // that yield to the page, not in one long main-thread task (docs/performance.md)
+  useEffect(() => session.subscribe((s) => startTransition(() => setState(s))), [session]);
   return { session, state };
 }

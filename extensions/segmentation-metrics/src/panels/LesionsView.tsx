@@ -130,11 +130,12 @@ export default function LesionsView({
   const apply = (labels: number[], c: 6 | 26, m: LesionMatchMode) =>
     session.setInstances(labels.length ? { labels, connectivity: c, match: m } : null);
   const withLesions = report.structures.filter((s) => s.lesions);
+  const shown = open || marked.size > 0;
   return (
     <details
       className="lesions"
       data-testid="lesions"
-      open={open || marked.size > 0}
+      open={shown}
       onToggle={(e) => onToggle((e.currentTarget as HTMLDetailsElement).open)}
     >
       <summary>
@@ -143,62 +144,69 @@ export default function LesionsView({
           ? ` · ${withLesions.reduce((n, s) => n + s.lesions!.fn + s.lesions!.fp, 0)} missed or false`
           : ''}
       </summary>
-      <p className="muted small">
-        Mark structures whose connected components are lesions: each is then matched one-to-one with
-        the model&apos;s components (TP, FP, FN, panoptic quality).
-      </p>
-      <div className="row small">
-        {report.structures.map((s) => (
-          <label key={s.label}>
-            <input
-              type="checkbox"
-              data-testid={`lesions-mark-${s.label}`}
-              checked={marked.has(s.label)}
-              onChange={(e) => {
-                const next = new Set(marked);
-                if (e.target.checked) next.add(s.label);
-                else next.delete(s.label);
-                apply([...next], connectivity, match);
-              }}
-            />{' '}
-            {s.label} {s.name}
-          </label>
-        ))}
-      </div>
-      <div className="row small">
-        <label>
-          connectivity{' '}
-          <select
-            data-testid="lesions-connectivity"
-            value={connectivity}
-            onChange={(e) => apply([...marked], Number(e.target.value) as 6 | 26, match)}
-          >
-            <option value={26}>26 (faces, edges, corners)</option>
-            <option value={6}>6 (faces)</option>
-          </select>
-        </label>{' '}
-        <label>
-          match{' '}
-          <select
-            data-testid="lesions-match"
-            value={match}
-            onChange={(e) => apply([...marked], connectivity, e.target.value as LesionMatchMode)}
-          >
-            <option value="iou">IoU &gt; 0.5</option>
-            <option value="overlap">any overlap (highest IoU first)</option>
-          </select>
-        </label>
-      </div>
-      {withLesions.map((s) => (
-        <section key={s.label} data-testid={`lesions-${s.label}`} data-label={s.label}>
-          <h4>
-            {s.label} {s.name}: {s.lesions!.referenceLesions} reference,{' '}
-            {s.lesions!.predictionLesions} model lesions
-          </h4>
-          <Summary x={s.lesions!} />
-          <LesionTable label={s.label} x={s.lesions!} viewer={viewer} />
-        </section>
-      ))}
+      {/* rendered only while open (a checkbox per structure) */}
+      {shown && (
+        <>
+          <p className="muted small">
+            Mark structures whose connected components are lesions: each is then matched one-to-one
+            with the model&apos;s components (TP, FP, FN, panoptic quality).
+          </p>
+          <div className="row small">
+            {report.structures.map((s) => (
+              <label key={s.label}>
+                <input
+                  type="checkbox"
+                  data-testid={`lesions-mark-${s.label}`}
+                  checked={marked.has(s.label)}
+                  onChange={(e) => {
+                    const next = new Set(marked);
+                    if (e.target.checked) next.add(s.label);
+                    else next.delete(s.label);
+                    apply([...next], connectivity, match);
+                  }}
+                />{' '}
+                {s.label} {s.name}
+              </label>
+            ))}
+          </div>
+          <div className="row small">
+            <label>
+              connectivity{' '}
+              <select
+                data-testid="lesions-connectivity"
+                value={connectivity}
+                onChange={(e) => apply([...marked], Number(e.target.value) as 6 | 26, match)}
+              >
+                <option value={26}>26 (faces, edges, corners)</option>
+                <option value={6}>6 (faces)</option>
+              </select>
+            </label>{' '}
+            <label>
+              match{' '}
+              <select
+                data-testid="lesions-match"
+                value={match}
+                onChange={(e) =>
+                  apply([...marked], connectivity, e.target.value as LesionMatchMode)
+                }
+              >
+                <option value="iou">IoU &gt; 0.5</option>
+                <option value="overlap">any overlap (highest IoU first)</option>
+              </select>
+            </label>
+          </div>
+          {withLesions.map((s) => (
+            <section key={s.label} data-testid={`lesions-${s.label}`} data-label={s.label}>
+              <h4>
+                {s.label} {s.name}: {s.lesions!.referenceLesions} reference,{' '}
+                {s.lesions!.predictionLesions} model lesions
+              </h4>
+              <Summary x={s.lesions!} />
+              <LesionTable label={s.label} x={s.lesions!} viewer={viewer} />
+            </section>
+          ))}
+        </>
+      )}
     </details>
   );
 }

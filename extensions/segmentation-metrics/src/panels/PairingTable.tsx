@@ -47,81 +47,87 @@ export default function PairingTable({
     .filter((p): p is NonNullable<typeof p> => p !== null)
     .sort((a, b) => a.number - b.number);
   const overlap = pairing.overlap.reference || pairing.overlap.prediction;
+  const shown = open || !!report.warnings?.length;
   return (
     <details
       className="pairing"
       data-testid="metrics-pairing"
-      open={open || !!report.warnings?.length}
+      open={shown}
       onToggle={(e) => onToggle((e.currentTarget as HTMLDetailsElement).open)}
     >
       <summary>
         Structure pairing
         {report.warnings?.length ? ` · ${report.warnings.length} to check` : ''}
       </summary>
-      {report.warnings?.map((w) => (
-        <p key={w} className="warning small" data-testid="metrics-warning">
-          {w}
-        </p>
-      ))}
-      {overlap && (
-        <p className="muted small" data-testid="metrics-overlap-note">
-          {pairing.overlap.reference ? 'Reference' : 'Prediction'}
-          {pairing.overlap.reference && pairing.overlap.prediction
-            ? ' and prediction have'
-            : ' has'}{' '}
-          overlapping structures: each is evaluated on its own mask, and the confusion matrix counts
-          a voxel once for every structure it is in.
-        </p>
-      )}
-      <div className="table-scroll">
-        <table data-testid="pairing-table">
-          <thead>
-            <tr>
-              <th>label</th>
-              <th>reference</th>
-              <th>prediction</th>
-              <th>by</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pairing.pairs.map((p) => (
-              <tr key={p.label} data-label={p.label} data-matched-by={p.matchedBy ?? ''}>
-                <td>{p.label}</td>
-                <td title={p.reference?.codes?.type?.CodeMeaning}>
-                  {p.reference ? `${p.reference.number} ${p.reference.name}` : '—'}
-                </td>
-                <td>
-                  {p.reference ? (
-                    <select
-                      aria-label={`prediction structure for ${p.reference.name}`}
-                      data-testid={`pairing-select-${p.reference.number}`}
-                      value={p.prediction?.number ?? ''}
-                      onChange={(e) => {
-                        const v = e.target.value === '' ? null : Number(e.target.value);
-                        session.setPairs(repair(session.pairs, p.reference!.number, v));
-                      }}
-                    >
-                      <option value="">none</option>
-                      {predictions.map((x) => (
-                        <option key={x.number} value={x.number}>
-                          {x.number} {x.name}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    `${p.prediction!.number} ${p.prediction!.name}`
-                  )}
-                </td>
-                <td>{p.matchedBy ? BY[p.matchedBy] : 'one side only'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {session.pairs.length > 0 && (
-        <button type="button" data-testid="pairing-reset" onClick={() => session.setPairs([])}>
-          Pair automatically again
-        </button>
+      {/* rendered only while open: 116 structures make 13,000 <option>s */}
+      {shown && (
+        <>
+          {report.warnings?.map((w) => (
+            <p key={w} className="warning small" data-testid="metrics-warning">
+              {w}
+            </p>
+          ))}
+          {overlap && (
+            <p className="muted small" data-testid="metrics-overlap-note">
+              {pairing.overlap.reference ? 'Reference' : 'Prediction'}
+              {pairing.overlap.reference && pairing.overlap.prediction
+                ? ' and prediction have'
+                : ' has'}{' '}
+              overlapping structures: each is evaluated on its own mask, and the confusion matrix
+              counts a voxel once for every structure it is in.
+            </p>
+          )}
+          <div className="table-scroll">
+            <table data-testid="pairing-table">
+              <thead>
+                <tr>
+                  <th>label</th>
+                  <th>reference</th>
+                  <th>prediction</th>
+                  <th>by</th>
+                </tr>
+              </thead>
+              <tbody>
+                {pairing.pairs.map((p) => (
+                  <tr key={p.label} data-label={p.label} data-matched-by={p.matchedBy ?? ''}>
+                    <td>{p.label}</td>
+                    <td title={p.reference?.codes?.type?.CodeMeaning}>
+                      {p.reference ? `${p.reference.number} ${p.reference.name}` : '—'}
+                    </td>
+                    <td>
+                      {p.reference ? (
+                        <select
+                          aria-label={`prediction structure for ${p.reference.name}`}
+                          data-testid={`pairing-select-${p.reference.number}`}
+                          value={p.prediction?.number ?? ''}
+                          onChange={(e) => {
+                            const v = e.target.value === '' ? null : Number(e.target.value);
+                            session.setPairs(repair(session.pairs, p.reference!.number, v));
+                          }}
+                        >
+                          <option value="">none</option>
+                          {predictions.map((x) => (
+                            <option key={x.number} value={x.number}>
+                              {x.number} {x.name}
+                            </option>
+                          ))}
+                        </select>
+                      ) : (
+                        `${p.prediction!.number} ${p.prediction!.name}`
+                      )}
+                    </td>
+                    <td>{p.matchedBy ? BY[p.matchedBy] : 'one side only'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {session.pairs.length > 0 && (
+            <button type="button" data-testid="pairing-reset" onClick={() => session.setPairs([])}>
+              Pair automatically again
+            </button>
+          )}
+        </>
       )}
     </details>
   );

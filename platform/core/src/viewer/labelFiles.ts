@@ -98,6 +98,23 @@ export function createLabelFileWorker(): Endpoint {
   });
 }
 
+/** A worker started ahead of need (`prewarmLabelFileWorker`), taken by the next read. */
+let spare: Endpoint | null = null;
+
+/**
+ * Starts a label-file worker now, so that its module has loaded when the next read comes (a
+ * second or more on a busy machine, spent while the file downloads instead of after it).
+ */
+export function prewarmLabelFileWorker(): void {
+  spare ??= createLabelFileWorker();
+}
+
+function takeLabelFileWorker(): Endpoint {
+  const worker = spare ?? createLabelFileWorker();
+  spare = null;
+  return worker;
+}
+
 /**
  * Reads a labelmap file in a worker of its own: `bytes` are moved there, the labelmap comes
  * back moved. An aborted `signal` rejects with an AbortError and terminates the worker.
@@ -112,7 +129,7 @@ export async function readLabelFileInWorker(
   } = {},
 ): Promise<ReadLabelFileOutput> {
   options.signal?.throwIfAborted();
-  const remote = connect<LabelFileApi>(options.endpoint ?? createLabelFileWorker());
+  const remote = connect<LabelFileApi>(options.endpoint ?? takeLabelFileWorker());
   try {
     return await remote.call('read', input, {
       transfer: [input.bytes],
@@ -121,5 +138,7 @@ export async function readLabelFileInWorker(
     });
   } finally {
     remote.close();
+    // one worker ready for the next file (one per read: cancelling terminates it)
+    if (!options.endpoint) prewarmLabelFileWorker();
   }
 }

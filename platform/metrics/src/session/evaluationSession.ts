@@ -375,7 +375,10 @@ export class EvaluationSession {
       this.pairsFor = null;
     }
     if (!ref || !pred) {
+      // a reference alone: start the worker now, so that its module has loaded by the time
+      // a model's labelmap comes (a second or more of a 116-structure run, docs/performance.md)
       this.stopRun();
+      if (ref) this.worker();
       this.shown = null;
       this.studyKey = null;
       if (this.state.status !== 'idle') this.set({ ...IDLE, tauMm: this.current.tauMm });
@@ -499,9 +502,15 @@ export class EvaluationSession {
       ...sources,
     };
     if (run) run.evaluating = true;
+    const t0 = performance.now();
     try {
-      return await remote.call('evaluate', input, { signal });
+      const out = await remote.call('evaluate', input, { signal });
+      // the engine's own time in the worker, against the whole call (docs/performance.md)
+      const t1 = performance.now();
+      performance.measure('concord:evaluation:engine', { start: t1 - out.ms, end: t1 });
+      return out;
     } finally {
+      performance.measure('concord:evaluation:worker', { start: t0 });
       if (run) run.evaluating = false;
     }
   }

@@ -104,9 +104,13 @@ export function useOverlayFileLoader(
       setOverlayTask({ text: `Loading ${file.name}…`, cancel });
       setWarning(source, null);
       return (async () => {
+        const t0 = performance.now();
         const volume = await controller.ensureVolume();
         const bytes = await file.arrayBuffer();
         signal.throwIfAborted();
+        const t1 = performance.now();
+        // user timings of each phase, for `npm run bench:scale` (docs/performance.md)
+        performance.measure(`concord:load:${source}:file`, { start: t0, end: t1 });
         const { labelmap, kind, notes, sourceGrid } = await readLabelsForVolume(
           bytes,
           file.name,
@@ -117,6 +121,7 @@ export function useOverlayFileLoader(
             onProgress: (p) => setOverlayTask({ ...describeProgress(file.name, p), cancel }),
           },
         );
+        performance.measure(`concord:load:${source}:read`, { start: t1 });
         setOverlayTask({ text: `Showing ${file.name}…`, fraction: 1, cancel });
         // a NIfTI labelmap has numbers only; its structures are paired with the reference's by
         // the metric engine (docs/structures.md), which shows the names it matched

@@ -6,7 +6,12 @@
  * short main-thread steps (docs/architecture.md#workers).
  */
 import { useEffect } from 'react';
-import { chooseReferenceSeg, segSeriesOf, userMessage } from '@concord/core';
+import {
+  chooseReferenceSeg,
+  prewarmLabelFileWorker,
+  segSeriesOf,
+  userMessage,
+} from '@concord/core';
 import type { DataSource, SeriesSummary } from '../../dataSources/types.ts';
 import type { OverlayManager } from '../../segmentation/overlayManager.ts';
 import {
@@ -54,6 +59,7 @@ export function useReferenceSeg({
     };
     // a labelmap the user loads while the SEG decodes wins over it
     const stamp = overlays.changeCount('reference');
+    prewarmLabelFileWorker(); // its module loads while the SEG downloads
     (async () => {
       const volume = await controller.ensureVolume();
       const { chosen, problems } = await chooseReferenceSeg(
@@ -61,12 +67,17 @@ export function useReferenceSeg({
         async (seg) => {
           const name = seg.SeriesDescription || 'the reference SEG';
           setOverlayTask({ text: `Loading ${name}…`, cancel });
+          const t0 = performance.now();
           const [bytes] = await dataSource.retrieveInstances(studyUID, seg.SeriesInstanceUID);
           signal.throwIfAborted();
+          const t1 = performance.now();
+          // user timings of each phase, for `npm run bench:scale` (docs/performance.md)
+          performance.measure('concord:load:reference:file', { start: t0, end: t1 });
           const read = await readLabelsForVolume(bytes, `${name}.dcm`, volume, activeSeries, {
             signal,
             onProgress: (p) => setOverlayTask({ ...describeProgress(name, p), cancel }),
           });
+          performance.measure('concord:load:reference:read', { start: t1 });
           return { labels: read.labelmap, segments: read.segments ?? [] };
         },
         { signal },
