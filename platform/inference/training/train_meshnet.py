@@ -23,13 +23,15 @@ import torch.nn.functional as F
 
 from common import REPO, CH2, classes_from_structures, sha256, write_manifest
 from conform import conform, conform_labels
-from structures import coarse_labels
+from structures import coarse_labels, load_structures
 
 CHANNELS = 4
 DILATIONS = (1, 2, 4, 8, 4, 2, 1)
 N_CLASSES = 8
 CROP = 40
 NAME = 'meshnet-colin27-conform'
+# 1.0.0: 300 steps from scratch; 1.1.0: continued for 1,200 steps (training-log.md)
+VERSION = '1.1.0'
 MODELS = os.path.join(REPO, 'platform', 'inference', 'models')
 CROP_MARGIN = 8
 # the trained weights (state dict), committed: the parity fixture is regenerated from them
@@ -56,7 +58,7 @@ def manifest_for(onnx_path, structures, nparams):
     return {
         'schema': 'concord.model/v1',
         'name': NAME,
-        'version': '1.0.0',
+        'version': VERSION,
         'description': f'MeshNet-style dilated 3D network ({nparams} parameters, dilations '
                        f'{"-".join(map(str, DILATIONS))}) on FreeSurfer-conformed input (256^3, '
                        '1 mm, LIA, uint8), trained on Colin27 with cross-entropy; 7 coarse AAL '
@@ -77,6 +79,7 @@ def manifest_for(onnx_path, structures, nparams):
         'inference': {'overlap': 0, 'blend': 'constant'},
         'postprocessing': {'largestComponent': 'perClass', 'fillHoles': True},
         'classes': classes_from_structures(structures),
+        'expects': {'modality': 'MR', 'bodyPart': 'HEAD', 'description': 'T1'},
     }
 
 
@@ -157,10 +160,25 @@ def main():
                     help='where the trained state dict goes (default: the committed one)')
     ap.add_argument('--no-export', action='store_true',
                     help='only train and save the checkpoint (to compare before shipping)')
+    ap.add_argument('--export-from', metavar='STATE_DICT',
+                    help='no training: export these weights (ONNX, manifest, checkpoint, '
+                         'parity fixture); the training-log entry is written by hand')
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(27)
     rng = np.random.RandomState(27)
+
+    if args.export_from:
+        from reference_pipeline import write_fixture
+        model = MeshNet()
+        model.load_state_dict(torch.load(args.export_from))
+        model.eval()
+        if os.path.abspath(args.export_from) != os.path.abspath(args.checkpoint):
+            torch.save(model.state_dict(), args.checkpoint)
+        manifest = export(model, load_structures())
+        write_fixture(model, manifest, args.checkpoint)
+        print(f'ONNX sha256 {manifest["sha256"]}, checkpoint sha256 {sha256(args.checkpoint)}')
+        return
 
     x, y, structures = training_data()
     model = MeshNet()
