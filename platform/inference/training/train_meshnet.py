@@ -7,9 +7,12 @@ uint8) with the 7 coarse structures of samples/structures.json (nearest-neighbou
 The network has no down-sampling: 3x3x3 convolutions with dilations 1, 2, 4, 8, 4, 2, 1
 (receptive field 45 voxels), batch norm, ReLU, a 1x1x1 head (the MeshNet family of brainchop).
 It is fully convolutional, so the engine runs it on the whole cropped conformed volume.
-Trained on 40^3 crops centred on random labelled voxels. After training, the torch reference of
-the whole pipeline (reference_pipeline.py) is computed on a sub-volume of the sample study
-and written as the parity test's fixture.
+Trained on crops centred on random labelled voxels (`--balanced`: on a voxel of a uniformly drawn
+structure); `--init` continues from saved weights (models/training-log.md has the commands of the
+shipped version). The weights go to checkpoints/ (committed); after training (or with
+`--export-from`), the ONNX file and manifest are written and the torch reference of the whole
+pipeline (reference_pipeline.py) is computed on a region of the sample study as the parity
+test's fixture.
 """
 import argparse
 import os
@@ -155,7 +158,8 @@ def main():
     ap.add_argument('--lr', type=float, default=3e-3)
     ap.add_argument('--balanced', action='store_true',
                     help='centre crops on a voxel of a uniformly drawn class')
-    ap.add_argument('--init', help='continue from this state dict (e.g. CHECKPOINT)')
+    ap.add_argument('--init', help='continue from this state dict '
+                                   '(e.g. checkpoints/meshnet-colin27-conform.pt)')
     ap.add_argument('--checkpoint', default=CHECKPOINT,
                     help='where the trained state dict goes (default: the committed one)')
     ap.add_argument('--no-export', action='store_true',
@@ -199,10 +203,11 @@ def main():
     print(f'reference pipeline {time.time() - t1:.0f} s', flush=True)
     nparams = sum(p.numel() for p in model.parameters())
     start = f'continued from {args.init}, ' if args.init else ''
+    centre = 'voxel of a uniformly drawn class' if args.balanced else 'labelled voxel'
     lines = [f'\n## {NAME} (cross-entropy, MeshNet-style, conformed input)\n',
              f'- {nparams} parameters, {start}{args.steps} steps of {args.batch} {args.crop}^3 '
-             f'crop(s) centred on a random {"voxel of a uniformly drawn class" if args.balanced else "labelled voxel"} '
-             f'of the conformed volume, Adam {args.lr:g} cosine, seed 27, 1 CPU thread, {train_s:.0f} s',
+             f'crop(s) centred on a random {centre} of the conformed volume, Adam {args.lr:g} '
+             f'cosine, seed 27, 1 CPU thread, {train_s:.0f} s',
              f'- ONNX {os.path.getsize(onnx_path)} bytes, sha256 {manifest["sha256"]}']
     with open(os.path.join(MODELS, 'training-log.md'), 'a') as f:
         f.write('\n'.join(lines) + '\n')

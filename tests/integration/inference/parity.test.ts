@@ -152,7 +152,7 @@ describe('MeshNet-style conform model: WASM and native vs the torch reference', 
     });
     expect(tee.stats.maxAbsDiff).toBeLessThanOrEqual(1e-4);
     expect(viaWasm.modelGrid.dims).toEqual([256, 256, 256]);
-    let t = performance.now();
+    const t = performance.now();
     const viaNative = await runInference(volume, model.manifest, {
       backend: native,
       probabilities: true,
@@ -167,7 +167,7 @@ describe('MeshNet-style conform model: WASM and native vs the torch reference', 
           const ours = run.probabilities!.data[c][s * meta.probabilityStride];
           maxDiff = Math.max(maxDiff, Math.abs(ours - referenceProbs[c * samples + s]));
         }
-    const dice = { wasm: dicePerClass(viaWasm.labels.data, reference, labels) };
+    const diceWasm = dicePerClass(viaWasm.labels.data, reference, labels);
     const diceNative = dicePerClass(viaNative.labels.data, reference, labels);
     const names = new Map(model.manifest.classes.map((c) => [c.label, c.name]));
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -177,7 +177,7 @@ describe('MeshNet-style conform model: WASM and native vs the torch reference', 
         `${s(tee.stats.wasmMs)}, native ${s(tee.stats.nativeMs)}; whole native run ` +
         `${s(nativeRunMs)}; max |Δlogit| WASM-native ${tee.stats.maxAbsDiff.toExponential(2)}; ` +
         `max |Δp| ${maxDiff}/255 at ${samples} voxels\n` +
-        dice.wasm
+        diceWasm
           .map(
             (d, i) =>
               `  ${d.label} ${names.get(d.label)}: torch ${d.reference} vox, WASM ${d.ours} vox ` +
@@ -188,8 +188,8 @@ describe('MeshNet-style conform model: WASM and native vs the torch reference', 
     );
     expect(maxDiff).toBeLessThanOrEqual(2);
     // the region is chosen so that the reference holds several structures of some size
-    expect(dice.wasm.filter((d) => d.reference >= 200).length).toBeGreaterThanOrEqual(4);
-    for (const run of [dice.wasm, diceNative])
+    expect(diceWasm.filter((d) => d.reference >= 200).length).toBeGreaterThanOrEqual(4);
+    for (const run of [diceWasm, diceNative])
       for (const d of run.filter((r) => r.reference > 0 || r.ours > 0))
         expect(d.dice, `label ${d.label}`).toBeGreaterThanOrEqual(0.99);
   });
