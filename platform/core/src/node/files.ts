@@ -3,7 +3,7 @@
  * folder, one labelmap from a NIfTI file, a DICOM SEG or an RTSTRUCT. Bad input is InvalidInputError with a
  * one-line message (CLI exit code 3).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidInputError } from '../errors/index.ts';
 import type { LabelVolume } from '../geometry/index.ts';
@@ -17,7 +17,8 @@ import {
   type DicomFileInput,
   type DicomSeriesResult,
 } from '../dicom/index.ts';
-import { readDicomSeg, type DicomSegResult } from '../seg/index.ts';
+import { readDicomSeg, SEG_SOP_CLASS_UID, type DicomSegResult } from '../seg/index.ts';
+import { readDicomSegFile } from './segFile.ts';
 import { readRtStruct, RTSTRUCT_SOP_CLASS_UID, type RtStructResult } from '../rtstruct/index.ts';
 
 export { isDicomPart10 } from '../dicom/index.ts';
@@ -135,17 +136,61 @@ export async function readLabelFile(
   options: ReadLabelFileOptions = {},
 ): Promise<LabelFile> {
   const what = options.what ?? 'labelmap';
-  const bytes = readFileBytes(file, what);
-  if (!isDicomBytes(bytes)) return { volume: readNiftiLabels(bytes), kind: 'nifti' };
   const given = options.series;
+  let series: DicomSeriesResult | undefined;
+  const seriesOf = async (): Promise<DicomSeriesResult> =>
+    (series ??= typeof given === 'function' ? await given() : given!);
+  // a big DICOM SEG is read in pieces (node/segFile.ts): its first bytes say whether it is one
+  const head = readFileHead(file, what);
+  if (
+    given &&
+    isDicomBytes(head.bytes) &&
+    dicomSopClassUID(head.bytes) === SEG_SOP_CLASS_UID &&
+    head.bytes.length < head.size
+  ) {
+    const seg = readDicomSegFile(file, head.bytes, head.size, await seriesOf());
+    if (seg) return { volume: seg.labels, kind: 'dicom-seg', series, seg };
+  }
+  const bytes = head.bytes.length === head.size ? head.bytes : readFileBytes(file, what);
+  if (!isDicomBytes(bytes)) return { volume: readNiftiLabels(bytes), kind: 'nifti' };
   if (!given) {
     throw new InvalidInputError(`${what} ${file} is DICOM: it needs the DICOM series it segments`);
   }
-  const series = typeof given === 'function' ? await given() : given;
+  await seriesOf();
   if (dicomSopClassUID(bytes) === RTSTRUCT_SOP_CLASS_UID) {
-    const rtstruct = readRtStruct(bytes, series);
+    const rtstruct = readRtStruct(bytes, series!);
     return { volume: rtstruct.labels, kind: 'rtstruct', series, rtstruct, notes: rtstruct.notes };
   }
-  const seg = readDicomSeg(asPart10(bytes), series);
+  const seg = readDicomSeg(asPart10(bytes), series!);
   return { volume: seg.labels, kind: 'dicom-seg', series, seg };
+}
+
+/** Files up to this size are read whole at once; of bigger ones the first bytes, to sniff. */
+const HEAD_BYTES = 1024 * 1024;
+
+/** The first bytes of a file (all of a small one) and its size; InvalidInputError when unreadable. */
+function readFileHead(file: string, what: string): { bytes: Uint8Array; size: number } {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InvalidInputError(`cannot read ${what} ${file}${code ? ` (${code})` : ''}`);
+  }
+  if (size <= HEAD_BYTES) {
+    const bytes = readFileBytes(file, what);
+    return { bytes, size: bytes.length };
+  }
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const bytes = new Uint8Array(HEAD_BYTES);
+    const got = readSync(fd, bytes, 0, HEAD_BYTES, 0);
+    return { bytes: bytes.subarray(0, got), size };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InvalidInputError(`cannot read ${what} ${file}${code ? ` (${code})` : ''}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -75,12 +75,37 @@ function frameGroups(f: DataSet): NaturalDataset {
   return out;
 }
 
+/** Where the Pixel Data value of a SEG parsed up to it lies in the bytes given. */
+export interface SegPixelDataPlace {
+  /** byte offset of the value's first byte */
+  offset: number;
+  /** the value length the element declares */
+  length: number;
+}
+
+export interface ParsedSeg {
+  ds: NaturalDataset;
+  transferSyntax: string;
+  /** with `untilPixelData` only: where the pixel data starts (undefined when there is none) */
+  pixelData?: SegPixelDataPlace;
+}
+
+export interface ParseSegOptions {
+  /**
+   * Stop at the Pixel Data element (its value is neither read nor needed): `bytes` may then be a
+   * prefix of the file that holds everything before the pixel data, and `pixelData` says where
+   * the pixel data starts (for a reader that takes it from the file in pieces, node/segFile.ts).
+   * Parsing a prefix that ends before the Pixel Data element throws.
+   */
+  untilPixelData?: boolean;
+}
+
 /**
  * The SEG as dcmjs's natural data set (PerFrameFunctionalGroupsSequence holds what the readers
- * use of each frame; PixelData is `[Uint8Array]`, a view of `bytes`) and its transfer syntax.
- * Unreadable bytes are InvalidInputError.
+ * use of each frame; PixelData is `[Uint8Array]`, a view of `bytes`, unless `untilPixelData`)
+ * and its transfer syntax. Unreadable bytes are InvalidInputError.
  */
-export function parseSegDataset(bytes: Uint8Array): { ds: NaturalDataset; transferSyntax: string } {
+export function parseSegDataset(bytes: Uint8Array, options: ParseSegOptions = {}): ParsedSeg {
   if (bytes.length === 0) throw new InvalidInputError('DICOM SEG file is empty');
   let parsed;
   try {
@@ -105,6 +130,7 @@ export function parseSegDataset(bytes: Uint8Array): { ds: NaturalDataset; transf
     full = dicomParser.parseDicom(bytes, {
       inflater,
       vrCallback: (tag: string) => (SEQUENCES.has(tag) ? 'SQ' : undefined),
+      ...(options.untilPixelData ? { untilTag: PIXEL_DATA } : {}),
     } as never);
   } catch (e) {
     throw unreadable(e);
@@ -114,11 +140,20 @@ export function parseSegDataset(bytes: Uint8Array): { ds: NaturalDataset; transf
     f.dataSet ? frameGroups(f.dataSet) : {},
   );
   const px = full.elements[PIXEL_DATA];
+  const transferSyntax = String(meta.TransferSyntaxUID ?? '');
+  if (options.untilPixelData) {
+    // the element's header must lie within the bytes (a prefix may end anywhere)
+    const pixelData =
+      px && px.dataOffset <= full.byteArray.length
+        ? { offset: px.dataOffset, length: px.length }
+        : undefined;
+    return { ds, transferSyntax, pixelData };
+  }
   if (px) {
     const end = Math.min(full.byteArray.length, px.dataOffset + px.length);
     ds.PixelData = [full.byteArray.subarray(px.dataOffset, end)];
   }
-  return { ds, transferSyntax: String(meta.TransferSyntaxUID ?? '') };
+  return { ds, transferSyntax };
 }
 
 /** The pixel data of a parsed SEG as bytes (empty when it has none). */

@@ -10,7 +10,7 @@ import {
   type Vec3,
 } from '../geometry/index.ts';
 import { dicomLabToRgb, type NaturalDataset } from '../dicom/dcmjs.ts';
-import { parseSegDataset, segPixels } from './parse.ts';
+import { parseSegDataset, segPixels, type ParsedSeg } from './parse.ts';
 import { SEG_SOP_CLASS_UID, type CodedConcept, type SegmentInfo } from './types.ts';
 import { LABELMAP_SEG_SOP_CLASS_UID } from './types.ts';
 import { readLabelmapSeg } from './readLabelmap.ts';
@@ -80,9 +80,45 @@ export function readDicomSeg(
   referencedSeries: DicomSeriesResult,
   options: ReadDicomSegOptions = {},
 ): DicomSegResult {
-  const { ds, transferSyntax } = parseSegDataset(bytes);
-  if (ds.SOPClassUID === LABELMAP_SEG_SOP_CLASS_UID)
-    return readLabelmapSeg(bytes, referencedSeries, { ds, transferSyntax });
+  const parsed = parseSegDataset(bytes);
+  if (parsed.ds.SOPClassUID === LABELMAP_SEG_SOP_CLASS_UID)
+    return readLabelmapSeg(bytes, referencedSeries, parsed);
+  const pixels = segPixels(parsed.ds);
+  return readDicomSegPieces(
+    parsed,
+    pixels.length,
+    (offset, length) => pixels.subarray(offset, offset + length),
+    referencedSeries,
+    options,
+  );
+}
+
+/**
+ * Bytes [offset, offset + length) of a SEG's Pixel Data value; the view may be reused by the
+ * next call (a file read in pieces into one buffer).
+ */
+export type SegPixelReader = (offset: number, length: number) => Uint8Array;
+
+/** Bytes of pixel data read per piece (whole frames; at least one frame). */
+const PIECE_BYTES = 8 * 1024 * 1024;
+
+export interface ReadDicomSegPiecesOptions extends ReadDicomSegOptions {
+  /** Bytes of pixel data asked for per call of the reader (default 8 MiB; at least one frame). */
+  pieceBytes?: number;
+}
+
+/**
+ * readDicomSeg for a BINARY or FRACTIONAL SEG whose header is parsed (parseSegDataset) and whose
+ * pixel data (`pixelBytes` of it available) is read in pieces through `readPixels`, in file
+ * order: a big SEG file need not be held in memory whole (node/segFile.ts).
+ */
+export function readDicomSegPieces(
+  { ds, transferSyntax }: ParsedSeg,
+  pixelBytes: number,
+  readPixels: SegPixelReader,
+  referencedSeries: DicomSeriesResult,
+  options: ReadDicomSegPiecesOptions = {},
+): DicomSegResult {
   if (ds.SOPClassUID !== SEG_SOP_CLASS_UID) {
     throw new InvalidInputError(
       `Not a DICOM Segmentation (SOP class ${String(ds.SOPClassUID ?? 'missing')}, modality ${String(ds.Modality ?? '?')})`,
@@ -175,12 +211,11 @@ export function readDicomSeg(
       `The SEG has ${nFrames} frames but ${perFrame.length} per-frame functional groups`,
     );
   }
-  const pixels = segPixels(ds);
   const sliceSize = rows * cols;
   const needBytes = type === 'BINARY' ? Math.ceil((sliceSize * nFrames) / 8) : sliceSize * nFrames;
-  if (pixels.length < needBytes) {
+  if (pixelBytes < needBytes) {
     throw new InvalidInputError(
-      `The SEG pixel data is truncated: ${nFrames} frames of ${cols}x${rows} need ${needBytes} bytes, found ${pixels.length}`,
+      `The SEG pixel data is truncated: ${nFrames} frames of ${cols}x${rows} need ${needBytes} bytes, found ${pixelBytes}`,
     );
   }
 
@@ -195,8 +230,8 @@ export function readDicomSeg(
   if (type === 'FRACTIONAL')
     for (const s of segments) fractions.set(s.segmentNumber, new Float32Array(nVoxels));
 
-  // frames of each segment with their slice; decoded segment by segment, straight into layers
-  const framesOf = new Map<number, { frame: number; slice: number }[]>();
+  // the segment and slice of each frame
+  const frameAt: { segment: number; slice: number }[] = [];
   const sharedPos = first(shared?.PlanePositionSequence);
   perFrame.forEach((f, i) => {
     const segNo = Number(
@@ -208,47 +243,52 @@ export function readDicomSeg(
         `SEG frame ${i + 1} refers to segment ${segNo}, which is not defined`,
       );
     }
-    const list = framesOf.get(segNo) ?? [];
-    list.push({ frame: i, slice: frameSlice(f, i, sharedPos) });
-    framesOf.set(segNo, list);
+    frameAt.push({ segment: segNo, slice: frameSlice(f, i, sharedPos) });
   });
 
   const threshold = 0.5 * maxFraction;
-  const decodeRuns =
-    type === 'BINARY'
-      ? (i: number) => binaryFrameRuns(pixels, i * sliceSize, sliceSize)
-      : (i: number) => fractionalFrameRuns(pixels, i * sliceSize, sliceSize, threshold);
-
-  const layers = new StructureLayers(nVoxels, sliceSize, Math.max(...segmentNumbers));
-  const ordered = [...segments].sort((a, b) => a.segmentNumber - b.segmentNumber);
-  const layerOf = new Map<number, number>();
-  let framesDone = 0;
+  // the runs of set pixels of each segment per slice (several frames on one slice are OR-ed),
+  // frames decoded in file order, a piece of the pixel data at a time
+  const runsOf = new Map<number, Map<number, number[]>>();
+  for (const s of segments) runsOf.set(s.segmentNumber, new Map());
+  const frameBits = type === 'BINARY' ? sliceSize : 8 * sliceSize;
+  const perPiece = Math.max(1, Math.floor((8 * (options.pieceBytes ?? PIECE_BYTES)) / frameBits));
   const progressEvery = Math.max(1, Math.ceil(nFrames / 100));
-  for (const s of ordered) {
-    const frames = framesOf.get(s.segmentNumber) ?? [];
-    const frac = fractions.get(s.segmentNumber);
-    if (frac) {
-      for (const { frame, slice: k } of frames) {
-        const off = frame * sliceSize;
+  for (let f0 = 0; f0 < nFrames; f0 += perPiece) {
+    const f1 = Math.min(nFrames, f0 + perPiece);
+    const firstByte = Math.floor((f0 * frameBits) / 8);
+    const piece = readPixels(firstByte, Math.ceil((f1 * frameBits) / 8) - firstByte);
+    for (let i = f0; i < f1; i++) {
+      const { segment, slice: k } = frameAt[i];
+      const bit0 = i * frameBits - 8 * firstByte;
+      const frac = fractions.get(segment);
+      if (frac) {
+        const off = bit0 / 8;
         const base = k * sliceSize;
         for (let p = 0; p < sliceSize; p++) {
-          const v = pixels[off + p] / maxFraction;
+          const v = piece[off + p] / maxFraction;
           if (v > frac[base + p]) frac[base + p] = v;
         }
       }
-    }
-    // the runs of set pixels of this segment per slice (several frames on one slice are OR-ed)
-    const bySlice = new Map<number, number[]>();
-    for (const { frame, slice: k } of frames) {
-      const runs = decodeRuns(frame);
+      const runs =
+        type === 'BINARY'
+          ? binaryFrameRuns(piece, bit0, sliceSize)
+          : fractionalFrameRuns(piece, bit0 / 8, sliceSize, threshold);
       if (runs.length) {
+        const bySlice = runsOf.get(segment)!;
         const have = bySlice.get(k);
         if (have) for (const r of runs) have.push(r);
         else bySlice.set(k, runs);
       }
-      if (++framesDone % progressEvery === 0) options.onProgress?.(framesDone, nFrames);
+      if ((i + 1) % progressEvery === 0) options.onProgress?.(i + 1, nFrames);
     }
-    layerOf.set(s.segmentNumber, layers.placeRuns(s.segmentNumber, bySlice));
+  }
+
+  const layers = new StructureLayers(nVoxels, sliceSize, Math.max(...segmentNumbers));
+  const ordered = [...segments].sort((a, b) => a.segmentNumber - b.segmentNumber);
+  const layerOf = new Map<number, number>();
+  for (const s of ordered) {
+    layerOf.set(s.segmentNumber, layers.placeRuns(s.segmentNumber, runsOf.get(s.segmentNumber)!));
   }
   options.onProgress?.(nFrames, nFrames);
   const overlapping = layers.count > 1;
@@ -323,8 +363,10 @@ export function readDicomSeg(
 
 /**
  * The set pixels of a 1-bit frame (first pixel in the lowest bit of its byte, docs/seg.md) as
- * runs [start, end, …) of pixel offsets. Zero bytes, most of a mask frame, are skipped whole
- * and full bytes extend a run by 8, so the cost is one look per byte plus one per run.
+ * runs [start, end, …) of pixel offsets. The frame's whole bytes are read as aligned 32-bit
+ * words where the buffer allows: all-zero words (most of a mask frame) are skipped 32 pixels at
+ * a time and all-one words extend a run by 32; other words are looked at byte by byte (zero
+ * and full bytes in one step), so the cost is about one look per word plus one per run.
  */
 export function binaryFrameRuns(pixels: Uint8Array, bit0: number, n: number): number[] {
   const runs: number[] = [];
@@ -335,22 +377,52 @@ export function binaryFrameRuns(pixels: Uint8Array, bit0: number, n: number): nu
   const bit = (q: number) => (pixels[(bit0 + q) >> 3] >> ((bit0 + q) & 7)) & 1;
   for (; p < head; p++) start = step(bit(p), p, start, runs);
   let byte = (bit0 + p) >> 3;
-  for (; p + 8 <= n; p += 8, byte++) {
-    const v = pixels[byte];
-    if (v === 0) {
-      if (start >= 0) {
-        runs.push(start, p);
-        start = -1;
+  const wholeBytes = (n - p) >> 3;
+  // bytes up to the first one on a 4-byte boundary of the underlying buffer, then whole words
+  const lead = Math.min(wholeBytes, (4 - ((pixels.byteOffset + byte) & 3)) & 3);
+  for (let b = 0; b < lead; b++, p += 8, byte++) start = byteStep(pixels[byte], p, start, runs);
+  const nWords = (wholeBytes - lead) >> 2;
+  if (nWords > 0) {
+    const words = new Uint32Array(pixels.buffer, pixels.byteOffset + byte, nWords);
+    for (let w = 0; w < nWords; w++, p += 32, byte += 4) {
+      const x = words[w];
+      if (x === 0) {
+        if (start >= 0) {
+          runs.push(start, p);
+          start = -1;
+        }
+        // the zero words after it at once (the common case: nothing set for a long stretch)
+        while (w + 1 < nWords && words[w + 1] === 0) {
+          w++;
+          p += 32;
+          byte += 4;
+        }
+      } else if (x === 0xffffffff) {
+        if (start < 0) start = p;
+      } else {
+        // byte order in memory, whatever the platform's endianness
+        start = byteStep(pixels[byte], p, start, runs);
+        start = byteStep(pixels[byte + 1], p + 8, start, runs);
+        start = byteStep(pixels[byte + 2], p + 16, start, runs);
+        start = byteStep(pixels[byte + 3], p + 24, start, runs);
       }
-    } else if (v === 0xff) {
-      if (start < 0) start = p;
-    } else {
-      for (let b = 0; b < 8; b++) start = step((v >> b) & 1, p + b, start, runs);
     }
   }
+  for (; p + 8 <= n; p += 8, byte++) start = byteStep(pixels[byte], p, start, runs);
   for (; p < n; p++) start = step(bit(p), p, start, runs);
   if (start >= 0) runs.push(start, n);
   return runs;
+}
+
+/** The 8 pixels of one whole byte starting at pixel p: returns the open run's start. */
+function byteStep(v: number, p: number, start: number, runs: number[]): number {
+  if (v === 0) {
+    if (start >= 0) runs.push(start, p);
+    return -1;
+  }
+  if (v === 0xff) return start < 0 ? p : start;
+  for (let b = 0; b < 8; b++) start = step((v >> b) & 1, p + b, start, runs);
+  return start;
 }
 
 /** One pixel of a run scan: opens or closes the run; returns the open run's start. */

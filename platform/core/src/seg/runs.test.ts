@@ -40,6 +40,30 @@ describe('SEG frame runs', () => {
     }
   });
 
+  it('decode long frames read as 32-bit words at every buffer alignment like a per-pixel scan', () => {
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rand() * 700);
+      const bit0 = Math.floor(rand() * 40);
+      // long zero and one stretches (whole words) and short mixed ones (bytes, bits)
+      const bits: number[] = [];
+      let v = rand() < 0.5 ? 1 : 0;
+      while (bits.length < n) {
+        const len = 1 + Math.floor(rand() * (rand() < 0.5 ? 8 : 120));
+        for (let i = 0; i < len && bits.length < n; i++) bits.push(v);
+        v ^= 1;
+      }
+      // a view at byte offset 0..7 of its buffer, as a frame inside a file buffer is
+      const shift = trial % 8;
+      const packed = pack(bits, bit0);
+      const backing = new Uint8Array(packed.length + shift);
+      backing.set(packed, shift);
+      const view = backing.subarray(shift);
+      expect(binaryFrameRuns(view, bit0, n)).toEqual(naiveRuns(bits));
+    }
+  });
+
   it('thresholds FRACTIONAL frames', () => {
     const px = new Uint8Array([0, 200, 128, 127, 255, 0, 128]);
     expect(fractionalFrameRuns(px, 1, 6, 127.5)).toEqual([0, 2, 3, 4, 5, 6]);
