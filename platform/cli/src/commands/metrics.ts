@@ -59,7 +59,7 @@ function usageError(message: string): never {
 
 /**
  * Reads a labelmap file: NIfTI (.nii, .nii.gz), or a DICOM SEG or RTSTRUCT mapped onto the
- * grid of the series in `seriesDir` (read once and shared through `cache`). What the reader
+ * grid of the series in `seriesDir` (its geometry only, read once and shared through `cache`). What the reader
  * notes (an RTSTRUCT's skipped POINT ROIs, empty ROIs) goes to stderr, one line each.
  */
 export async function readLabelInput(
@@ -76,7 +76,12 @@ export async function readLabelInput(
           `${what} ${file} is DICOM: give the folder of the series it segments with --series <dir>`,
         );
       }
-      return (cache.series ??= readSeriesFolder(seriesDir, { what: 'series folder' }));
+      // the grid is all a SEG or RTSTRUCT needs: the images' pixel data is not read (a
+      // 512x512x300 series is 157 MB of it); `series.volume.data` is empty
+      return (cache.series ??= readSeriesFolder(seriesDir, {
+        what: 'series folder',
+        pixels: false,
+      }));
     },
   });
   for (const note of read.notes ?? [])

@@ -9,6 +9,7 @@ export {
   type DicomInstanceMetadata,
   type FrameGeometry,
   type ParsedDicom,
+  type ParseDicomOptions,
   type AttributeSource,
   type DicomJsonObject,
 } from './parse.ts';
@@ -21,6 +22,7 @@ export {
   groupDicomFilesBySeries,
   SERIES_TOLERANCE,
   type DicomSeriesResult,
+  type ReadDicomSeriesOptions,
   type DicomSeriesGroup,
   type DicomSlice,
   type SeriesInstanceSource,

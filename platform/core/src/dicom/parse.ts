@@ -251,11 +251,20 @@ function inflater(arr: Uint8Array, position: number): Uint8Array {
   return full;
 }
 
+export interface ParseDicomOptions {
+  /**
+   * Stop at the Pixel Data element, whose value is neither read nor checked: `bytes` may be a
+   * prefix of the file that holds everything before it (metadata and geometry only, e.g.
+   * readDicomSeries with `pixels: false`). A prefix that ends earlier has no pixel data.
+   */
+  untilPixelData?: boolean;
+}
+
 /**
  * Parses one DICOM Part 10 file. Empty, non-DICOM and truncated files are InvalidInputError
  * with the file name and a one-line reason.
  */
-export function parseDicomFile(file: DicomFileInput): ParsedDicom {
+export function parseDicomFile(file: DicomFileInput, options: ParseDicomOptions = {}): ParsedDicom {
   const { name, bytes } = file;
   if (bytes.length === 0) throw new InvalidInputError(`${name}: file is empty`);
   if (!hasPart10Preamble(bytes)) {
@@ -265,7 +274,10 @@ export function parseDicomFile(file: DicomFileInput): ParsedDicom {
   }
   let ds: DataSet;
   try {
-    ds = dicomParser.parseDicom(bytes, { inflater });
+    ds = dicomParser.parseDicom(bytes, {
+      inflater,
+      ...(options.untilPixelData ? { untilTag: T.PixelData } : {}),
+    });
   } catch (e) {
     // dicom-parser throws strings, Errors, or {exception, dataSet} objects
     const inner =
@@ -281,22 +293,26 @@ export function parseDicomFile(file: DicomFileInput): ParsedDicom {
     }
     throw new InvalidInputError(`${name}: not a readable DICOM file (${msg})`);
   }
-  checkTruncation(name, ds, bytes);
-  const meta = readMetadata(name, ds);
   const pixel = ds.elements[T.PixelData];
+  // up to the pixel data only: its value (not read) may lie beyond the bytes
+  checkTruncation(name, ds, bytes, options.untilPixelData ? T.PixelData : undefined);
+  const meta = readMetadata(name, ds);
   return {
     name,
     meta,
     frames: frameGeometry(ds, meta),
     dataSet: ds,
-    hasPixelData: !!pixel && (pixel.length > 0 || !!pixel.fragments?.length),
+    hasPixelData: options.untilPixelData
+      ? !!pixel && pixel.length !== 0 && pixel.dataOffset <= ds.byteArray.length
+      : !!pixel && (pixel.length > 0 || !!pixel.fragments?.length),
   };
 }
 
 /** dicom-parser accepts elements that run past the end of the buffer; we do not. */
-function checkTruncation(name: string, ds: DataSet, bytes: Uint8Array): void {
+function checkTruncation(name: string, ds: DataSet, bytes: Uint8Array, skip?: string): void {
   const end = ds.byteArray.length;
   for (const [tag, el] of Object.entries(ds.elements) as [string, Element][]) {
+    if (tag === skip) continue;
     if (el.encapsulatedPixelData) {
       const last = el.fragments?.[el.fragments.length - 1];
       if (last && last.position + last.length > end) {

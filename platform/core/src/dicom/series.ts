@@ -2,6 +2,7 @@ import { InvalidInputError, UnsupportedFormatError } from '../errors/index.ts';
 import type { Direction, TypedArray, Vec3, Volume } from '../geometry/index.ts';
 import {
   parseDicomFile,
+  type ParseDicomOptions,
   type DicomFileInput,
   type DicomInstanceMetadata,
   type FrameGeometry,
@@ -51,7 +52,10 @@ export interface DicomSeriesGroup {
  * Groups files by SeriesInstanceUID (order of first appearance). Files that are not readable
  * DICOM are returned in `skipped` with the reason, instead of failing the whole folder.
  */
-export function groupDicomFilesBySeries(files: DicomFileInput[]): {
+export function groupDicomFilesBySeries(
+  files: DicomFileInput[],
+  options: ParseDicomOptions = {},
+): {
   series: DicomSeriesGroup[];
   skipped: { name: string; reason: string }[];
 } {
@@ -60,7 +64,7 @@ export function groupDicomFilesBySeries(files: DicomFileInput[]): {
   for (const f of files) {
     let p: ParsedDicom;
     try {
-      p = parseDicomFile(f);
+      p = parseDicomFile(f, options);
     } catch (e) {
       if (e instanceof InvalidInputError || e instanceof UnsupportedFormatError) {
         skipped.push({ name: f.name, reason: e.message });
@@ -146,14 +150,31 @@ export const SERIES_TOLERANCE = {
  * native and compressed transfer syntaxes. Bad input is InvalidInputError /
  * UnsupportedFormatError with a specific one-line message.
  */
-export async function readDicomSeries(files: DicomFileInput[]): Promise<DicomSeriesResult> {
+export async function readDicomSeries(
+  files: DicomFileInput[],
+  options: ReadDicomSeriesOptions = {},
+): Promise<DicomSeriesResult> {
   if (files.length === 0) throw new InvalidInputError('No DICOM files given');
-  return assembleDicomSeries(files.map((f) => fileInstanceSource(parseDicomFile(f))));
+  const parse = { untilPixelData: options.pixels === false };
+  return assembleDicomSeries(
+    files.map((f) => fileInstanceSource(parseDicomFile(f, parse))),
+    options,
+  );
+}
+
+export interface ReadDicomSeriesOptions {
+  /**
+   * false: the series' grid, slices and metadata only: no pixel data is read or decoded (the
+   * files may be their first bytes up to the Pixel Data element) and `volume.data` is empty
+   * (length 0). For readers that map a SEG or RTSTRUCT onto the grid (concord metrics).
+   */
+  pixels?: boolean;
 }
 
 /** readDicomSeries for instances from any source (see SeriesInstanceSource). */
 export async function assembleDicomSeries(
   parsed: SeriesInstanceSource[],
+  options: ReadDicomSeriesOptions = {},
 ): Promise<DicomSeriesResult> {
   if (parsed.length === 0) throw new InvalidInputError('No DICOM instances given');
   const warnings: string[] = [];
@@ -241,7 +262,10 @@ export async function assembleDicomSeries(
   for (const f of frames) f.distance = slicePosition(f.position, normal);
 
   const sliceSpacing = checkSpacing(frames, normal, warnings, first);
-  const volumeData = await assemble(frames, first.Columns * first.Rows);
+  const volumeData =
+    options.pixels === false
+      ? new Int16Array(0)
+      : await assemble(frames, first.Columns * first.Rows);
 
   if (first.PhotometricInterpretation === 'MONOCHROME1') {
     warnings.push('PhotometricInterpretation is MONOCHROME1: low values display bright');

@@ -13,6 +13,7 @@ import {
   dicomSopClassUID,
   groupDicomFilesBySeries,
   isDicomBytes,
+  parseDicomFile,
   readDicomSeries,
   type DicomFileInput,
   type DicomSeriesResult,
@@ -38,10 +39,51 @@ export function readFileBytes(file: string, what = 'file'): Uint8Array {
 export interface ReadSeriesFolderOptions {
   /** What the folder is, in messages (default "Input"). */
   what?: string;
+  /**
+   * false: the grid and metadata only (readDicomSeries' `pixels: false`: `volume.data` is
+   * empty): of each file only the bytes before its pixel data are read, for mapping a SEG or
+   * RTSTRUCT onto the series (concord metrics).
+   */
+  pixels?: boolean;
+}
+
+/** Bytes read of each file of a series when its pixel data is not needed (headers are ~2 KB). */
+const HEADER_PREFIX = 32 * 1024;
+
+/**
+ * The bytes of a file up to its Pixel Data element: its first HEADER_PREFIX bytes when they
+ * hold that much, else the whole file.
+ */
+export function readHeaderBytes(
+  file: string,
+  what: string,
+  prefixBytes = HEADER_PREFIX,
+): Uint8Array {
+  let prefix: Uint8Array | undefined;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const bytes = new Uint8Array(prefixBytes);
+    prefix = bytes.subarray(0, readSync(fd, bytes, 0, prefixBytes, 0));
+  } catch {
+    prefix = undefined; // readFileBytes says why
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  if (prefix && prefix.length < prefixBytes) return prefix; // the whole file
+  if (prefix) {
+    try {
+      if (parseDicomFile({ name: file, bytes: prefix }, { untilPixelData: true }).hasPixelData)
+        return prefix;
+    } catch {
+      // not DICOM, or the header goes on past the prefix: read whole
+    }
+  }
+  return readFileBytes(file, what);
 }
 
 /** The files of a folder and its subfolders (names sorted; hidden entries skipped). */
-function listFiles(dir: string, what: string): DicomFileInput[] {
+function listFiles(dir: string, what: string, headersOnly = false): DicomFileInput[] {
   const files: DicomFileInput[] = [];
   const walk = (d: string) => {
     let entries;
@@ -55,7 +97,10 @@ function listFiles(dir: string, what: string): DicomFileInput[] {
       if (entry.name.startsWith('.')) continue;
       const f = path.join(d, entry.name);
       if (entry.isDirectory()) walk(f);
-      else if (entry.isFile()) files.push({ name: path.relative(dir, f), bytes: readFileBytes(f) });
+      else if (entry.isFile()) {
+        const bytes = headersOnly ? readHeaderBytes(f, 'file') : readFileBytes(f);
+        files.push({ name: path.relative(dir, f), bytes });
+      }
     }
   };
   walk(dir);
@@ -81,7 +126,10 @@ export async function readSeriesFolder(
   if (!isDirectory) {
     throw new InvalidInputError(`${what} ${dir}: expected a folder holding one DICOM series`);
   }
-  const { series } = groupDicomFilesBySeries(listFiles(dir, what));
+  const headersOnly = options.pixels === false;
+  const { series } = groupDicomFilesBySeries(listFiles(dir, what, headersOnly), {
+    untilPixelData: headersOnly,
+  });
   // structure sets and reports next to the images (plastimatch writes its RTSTRUCT there)
   const images = series.filter(
     (s) => s.modality !== 'SEG' && s.modality !== 'SR' && s.modality !== 'RTSTRUCT',
@@ -92,7 +140,7 @@ export async function readSeriesFolder(
       `${dir} holds ${images.length} image series (${images.map((s) => s.seriesInstanceUID).join(', ')}); give a folder with one`,
     );
   }
-  return readDicomSeries(images[0].files);
+  return readDicomSeries(images[0].files, { pixels: !headersOnly });
 }
 
 /** Where a labelmap came from. */
