@@ -128,6 +128,34 @@ describe('readNiftiLabels', () => {
     expect(l.data.length).toBe(l.dims[0] * l.dims[1] * l.dims[2]);
     expect(Array.from(l.data)).toEqual(Array.from(readNiftiLabels(bytes).data));
   });
+  it('with ownBytes, keeps the labels in the given bytes (no copy) when aligned, else copies', () => {
+    const g: Grid = {
+      dims: [4, 5, 6],
+      spacing: [1, 2, 3],
+      origin: [0, 0, 0],
+      direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+    };
+    const n = 120;
+    for (const data of [
+      Uint8Array.from({ length: n }, (_, i) => i % 7),
+      Uint16Array.from({ length: n }, (_, i) => (i * 37) % 700),
+    ]) {
+      const bytes = writeNifti({ ...g, data });
+      for (const shift of [0, 1, 2]) {
+        // the file's bytes at any offset of their buffer, as a Node Buffer from a pool is
+        const backing = new Uint8Array(bytes.length + shift);
+        backing.set(bytes, shift);
+        const given = backing.subarray(shift);
+        const l = readNiftiLabels(given, { ownBytes: true });
+        expect(l.data).toBeInstanceOf(data.constructor);
+        expect(Array.from(l.data)).toEqual(Array.from(data));
+        const aligned = (shift + 352) % data.BYTES_PER_ELEMENT === 0;
+        expect(l.data.buffer === backing.buffer).toBe(aligned);
+        // without ownBytes the labels never share the caller's bytes
+        expect(readNiftiLabels(given).data.buffer === backing.buffer).toBe(false);
+      }
+    }
+  });
   it('reads AAL labels', () => {
     const l = readNiftiLabels(new Uint8Array(readFileSync(path.join(TEMPLATES, 'aal.nii.gz'))));
     expect(Math.max(...new Set(l.data))).toBeGreaterThan(100);

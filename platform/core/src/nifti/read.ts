@@ -35,9 +35,15 @@ function decompress(bytes: Uint8Array): Uint8Array {
   }
 }
 
-function readRaw(input: Uint8Array, allowFrames = false): RawNifti & { frames: number } {
+function readRaw(
+  input: Uint8Array,
+  allowFrames = false,
+  ownBytes = false,
+): RawNifti & { frames: number } {
   if (input.length === 0) throw new InvalidInputError('NIfTI file is empty');
   const bytes = decompress(input);
+  // the voxels may stay in the bytes (no copy) when the caller gave them away
+  const owned = ownBytes;
   const header = parseNiftiHeader(bytes);
   const nd = header.dim[0];
   if (nd < 1 || nd > 7) throw new InvalidInputError(`NIfTI header has invalid dim[0] = ${nd}`);
@@ -62,7 +68,7 @@ function readRaw(input: Uint8Array, allowFrames = false): RawNifti & { frames: n
       `NIfTI file is truncated: ${dims.join('x')} voxels of ${size} bytes need ${need} bytes, found ${bytes.length}`,
     );
   }
-  const data = decodeVoxels(bytes, offset, n, header.datatype, header.littleEndian);
+  const data = decodeVoxels(bytes, offset, n, header.datatype, header.littleEndian, owned);
   return { header, dims: dims as Vec3, data, frames: extra };
 }
 
@@ -72,8 +78,16 @@ function decodeVoxels(
   n: number,
   datatype: number,
   le: boolean,
+  owned = false,
 ): TypedArray {
   const size = datatypeBytes(datatype);
+  const at = bytes.byteOffset + offset;
+  // a view of bytes nobody else holds, where the element type allows one (aligned, native
+  // order): a 512x512x300 labelmap is then read once instead of read and copied
+  if (owned && (le || size === 1) && at % size === 0 && datatype !== 1024 && datatype !== 1280) {
+    const view = VIEWS[datatype];
+    if (view) return view(bytes.buffer as ArrayBuffer, at, n);
+  }
   // copy so the result is aligned and independent of the input buffer (not bytes.slice():
   // on a Node Buffer that returns a view into the whole file)
   const buf = new Uint8Array(bytes.subarray(offset, offset + n * size));
@@ -113,6 +127,18 @@ function decodeVoxels(
   }
 }
 
+/** Typed views of stored voxels by NIfTI datatype (64-bit integers are converted, not viewed). */
+const VIEWS: Record<number, (b: ArrayBuffer, at: number, n: number) => TypedArray> = {
+  2: (b, at, n) => new Uint8Array(b, at, n),
+  256: (b, at, n) => new Int8Array(b, at, n),
+  4: (b, at, n) => new Int16Array(b, at, n),
+  512: (b, at, n) => new Uint16Array(b, at, n),
+  8: (b, at, n) => new Int32Array(b, at, n),
+  768: (b, at, n) => new Uint32Array(b, at, n),
+  16: (b, at, n) => new Float32Array(b, at, n),
+  64: (b, at, n) => new Float64Array(b, at, n),
+};
+
 /** scl_slope/scl_inter as nibabel reads them: slope 0 or non-finite means "no scaling". */
 function scaling(h: NiftiHeader): { slope: number; inter: number } | null {
   const slope = h.sclSlope;
@@ -150,14 +176,18 @@ export function readNifti(bytes: Uint8Array): Volume {
  * (max <= 65535). A 4D file is a stack of binary masks, one per structure (volume t is
  * structure t + 1), which may overlap: a structure set (docs/structures.md). Non-integer,
  * negative or too large values, a 4D volume that is not 0/1, and empty/truncated/non-NIfTI
- * input are InvalidInputError.
+ * input are InvalidInputError. With `ownBytes` the caller gives `bytes` away (a file it just
+ * read): the labels may then be a view of them instead of a copy.
  */
-export function readNiftiLabels(bytes: Uint8Array): LabelVolume {
-  const raw = readRaw(bytes, true);
+export function readNiftiLabels(
+  bytes: Uint8Array,
+  options: { ownBytes?: boolean } = {},
+): LabelVolume {
+  const raw = readRaw(bytes, true, options.ownBytes);
   if (raw.frames > 1) return maskStack(raw);
   const s = scaling(raw.header);
   // unsigned 8-bit labels without scaling are valid as stored: no scan, no second copy
-  // (decodeVoxels already made the array independent of the file's bytes)
+  // (decodeVoxels already made the array independent of bytes anyone else holds)
   if (!s && raw.data instanceof Uint8Array) return toVolume(raw, raw.data);
   const values = s ? applyScaling(raw.data, s) : raw.data;
   let max = 0;
@@ -183,7 +213,13 @@ export function readNiftiLabels(bytes: Uint8Array): LabelVolume {
     );
   }
   // the typed-array constructors convert element by element without the iterator of .from()
-  const data = max <= 255 ? new Uint8Array(values) : new Uint16Array(values);
+  // (16-bit labels stored as such are kept: decodeVoxels' array is already nobody else's)
+  const data =
+    max <= 255
+      ? new Uint8Array(values)
+      : values instanceof Uint16Array
+        ? values
+        : new Uint16Array(values);
   return toVolume(raw, data);
 }
 

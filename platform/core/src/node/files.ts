@@ -200,7 +200,9 @@ export async function readLabelFile(
     if (seg) return { volume: seg.labels, kind: 'dicom-seg', series, seg };
   }
   const bytes = head.bytes.length === head.size ? head.bytes : readFileBytes(file, what);
-  if (!isDicomBytes(bytes)) return { volume: readNiftiLabels(bytes), kind: 'nifti' };
+  // the file's bytes are ours: the labels may be a view of them (no copy of the voxels)
+  if (!isDicomBytes(bytes))
+    return { volume: readNiftiLabels(bytes, { ownBytes: true }), kind: 'nifti' };
   if (!given) {
     throw new InvalidInputError(`${what} ${file} is DICOM: it needs the DICOM series it segments`);
   }
