@@ -61,7 +61,6 @@ export function useReferenceSeg({
     const stamp = overlays.changeCount('reference');
     prewarmLabelFileWorker(); // its module loads while the SEG downloads
     (async () => {
-      const volume = await controller.ensureVolume();
       const { chosen, problems } = await chooseReferenceSeg(
         series,
         async (seg) => {
@@ -73,6 +72,10 @@ export function useReferenceSeg({
           const t1 = performance.now();
           // user timings of each phase, for `npm run bench:scale` (docs/performance.md)
           performance.measure('concord:load:reference:file', { start: t0, end: t1 });
+          // the series' voxels start streaming only now: they share the browser's six
+          // connections to the server with the SEG, which is wanted first (a 220 MB SEG took
+          // 10 s behind 300 image requests, 1-2 s alone; docs/performance.md)
+          const volume = await controller.ensureVolume();
           const read = await readLabelsForVolume(bytes, `${name}.dcm`, volume, activeSeries, {
             signal,
             onProgress: (p) => setOverlayTask({ ...describeProgress(name, p), cancel }),
@@ -88,6 +91,7 @@ export function useReferenceSeg({
         return setOverlayStatus(`No reference SEG for this series. ${problems.join('; ')}`);
       }
       if (overlays.changeCount('reference') !== stamp) return setOverlayTask(null);
+      const volume = await controller.ensureVolume();
       setOverlayTask({ text: `Showing ${chosen.title}…`, fraction: 1, cancel });
       await overlays.setLabelmapInTasks('reference', volume, chosen.labels, chosen.title, {
         kind: 'dicom-seg',
