@@ -8,6 +8,7 @@
 import {
   createOverlaySourceRegistry,
   declaredOverlaySources,
+  prewarmLabelFileWorker,
   userMessage,
   type ModelConfig,
   type OverlaySourceRegistry,
@@ -142,8 +143,8 @@ export class ConcordOhifSession {
    * It does so from the first overlay on (the reference SEG, usually), not from the model's
    * labelmap: the session's code is loaded by then, and the evaluation starts in the task that
    * shows the model's labelmap, not after a chunk load behind the viewport's render frames
-   * (docs/ohif.md#performance). The analysis worker and the metrics engine load only when there
-   * is something to evaluate.
+   * (docs/ohif.md#performance); and, as in Concord's viewer, the evaluation session starts its
+   * analysis worker once a reference is shown, so its module has loaded by then.
    */
   private keepEvaluating(host: OhifViewerHost) {
     const off = host.subscribe((overlays) => {
@@ -179,6 +180,7 @@ export class ConcordOhifSession {
     );
     if (!segs.length) return; // more display sets may still come (DISPLAY_SETS_ADDED)
     this.referenceStarted.add(host);
+    prewarmLabelFileWorker(); // its module loads while the series and the SEG download
     void (async () => {
       this.setReferenceStatus({ kind: 'loading', what: 'the reference SEG' });
       const volume = await host.loadedVolume();
