@@ -105,6 +105,8 @@ async function buildOhifFiles(options: { umd?: boolean; quiet?: boolean }) {
       target: 'es2022',
       assetsDir: '',
       sourcemap: false,
+      // CONCORD_NO_MINIFY=1 npm run build:ohif: readable function names in CPU profiles
+      minify: process.env.CONCORD_NO_MINIFY ? false : undefined,
       modulePreload: false,
       copyPublicDir: false,
       reportCompressedSize: false,

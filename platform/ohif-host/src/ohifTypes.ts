@@ -70,8 +70,18 @@ export interface SegmentationService extends PubSub {
   addOrUpdateSegmentation(data: Record<string, unknown>): void;
   addSegmentationRepresentation(
     viewportId: string,
-    options: { segmentationId: string; type?: string },
+    options: {
+      segmentationId: string;
+      type?: string;
+      /** A colour LUT (RGBA per segment index) or the index of one Cornerstone holds. */
+      config?: { colorLUTOrIndex?: Array<[number, number, number, number]> | number };
+    },
   ): Promise<void>;
+  /** The representations of segmentations on a viewport (none: []). */
+  getSegmentationRepresentations?(
+    viewportId: string,
+    specifier?: { segmentationId?: string; type?: string },
+  ): unknown[];
   remove(segmentationId: string): void;
   getSegmentation(segmentationId: string): unknown;
   setStyle(specifier: SegmentationSpecifier, style: Record<string, unknown>): void;

@@ -77,6 +77,49 @@ function layerFills(cs: HostCornerstone, volume: CsImageVolume, aligned: LabelVo
   return labelLayers(aligned).map((layer) => new SliceFill(cs, volume, aligned.dims, layer));
 }
 
+/**
+ * Cornerstone colour LUT of one layer's structures: index = label, RGBA 0-255, transparent
+ * where no structure of the layer is (label 0 and gaps).
+ */
+export function colorLut(
+  labels: readonly LabelInfo[],
+  layer: number,
+): Array<[number, number, number, number]> {
+  const mine = labels.filter((l) => (l.layer ?? 0) === layer);
+  const max = mine.reduce((m, l) => Math.max(m, l.label), 0);
+  const lut = Array.from(
+    { length: max + 1 },
+    () => [0, 0, 0, 0] as [number, number, number, number],
+  );
+  for (const l of mine) {
+    const [r, g, b] = l.color ?? fallbackColor(l.label);
+    lut[l.label] = [r, g, b, 255];
+  }
+  return lut;
+}
+
+/** Cornerstone's labelmap style for an overlay's state (hidden: fill and outline transparent). */
+export function displayStyle(
+  state: Pick<OverlayState, 'style' | 'visible'>,
+  outlineWidth: number,
+): Record<string, unknown> {
+  const { fill, outline, opacity } = state.style;
+  const fillAlpha = state.visible ? opacity : 0;
+  const outlineOpacity = state.visible ? 1 : 0;
+  return {
+    renderFill: fill,
+    renderOutline: outline,
+    fillAlpha,
+    outlineOpacity,
+    outlineWidth,
+    renderFillInactive: fill,
+    renderOutlineInactive: outline,
+    fillAlphaInactive: fillAlpha,
+    outlineOpacityInactive: outlineOpacity,
+    outlineWidthInactive: outlineWidth,
+  };
+}
+
 type Listener = (states: OverlayState[]) => void;
 
 export class OhifOverlays implements HostOverlays {
@@ -87,6 +130,8 @@ export class OhifOverlays implements HostOverlays {
   private listeners = new Set<Listener>();
   private generation = 0;
   private pendingShow = new Map<OverlaySource, object>();
+  /** `viewportId|segmentationId` being added now (two attaches must not add it twice). */
+  private adding = new Set<string>();
 
   constructor(
     private readonly cs: HostCornerstone,
@@ -218,18 +263,45 @@ export class OhifOverlays implements HostOverlays {
     return this.volumes.get(source) as LabelVolume;
   }
 
-  /** Adds the source's segmentation to every viewport showing the series, then styles it. */
+  /**
+   * Adds the source's segmentations to every viewport showing the series that lacks them, each
+   * with its colours as one colour LUT and then its style. Few calls on purpose: Cornerstone
+   * 5.6's SegmentationRenderingEngine renders one queued request per animation frame, and each
+   * `setSegmentColor` or `setStyle` queues one; with software WebGL a frame of the stack viewport
+   * takes 0.3-1 s, so a colour call per label kept the page busy for tens of seconds after each
+   * labelmap (docs/ohif.md#performance). A viewport that already shows a segmentation is left
+   * alone (OHIF's events call this again for every display set it adds).
+   */
   async attach(source: OverlaySource) {
     const ids = this.segmentationIds.get(source);
-    if (!ids) return;
+    const state = this.states.get(source);
+    if (!ids || !state) return;
     const type = this.cs.cornerstoneTools.Enums.SegmentationRepresentations.Labelmap;
+    const outlineWidth = this.sources.get(source)?.outlineWidth ?? 1;
     for (const viewportId of this.viewportIds())
-      for (const segmentationId of ids)
-        await this.segmentationService.addSegmentationRepresentation(viewportId, {
+      for (const [layer, segmentationId] of ids.entries()) {
+        const shown = this.segmentationService.getSegmentationRepresentations?.(viewportId, {
           segmentationId,
-          type,
         });
-    this.applyDisplay(source);
+        const key = `${viewportId}|${segmentationId}`;
+        if (shown?.length || this.adding.has(key)) continue;
+        this.adding.add(key);
+        try {
+          await this.segmentationService.addSegmentationRepresentation(viewportId, {
+            segmentationId,
+            type,
+            config: { colorLUTOrIndex: colorLut(state.labels, layer) },
+          });
+        } finally {
+          this.adding.delete(key);
+        }
+        // the source may have been replaced or removed while OHIF added the representation
+        if (this.segmentationIds.get(source) !== ids) return;
+        this.segmentationService.setStyle(
+          { viewportId, segmentationId, type },
+          displayStyle(this.states.get(source) ?? state, outlineWidth),
+        );
+      }
   }
 
   /** Re-adds every overlay (after OHIF re-created a viewport). */
@@ -237,50 +309,16 @@ export class OhifOverlays implements HostOverlays {
     for (const s of this.segmentationIds.keys()) await this.attach(s);
   }
 
+  /** The source's style (visibility, fill, outline) on every viewport: one call per segmentation. */
   private applyDisplay(source: OverlaySource) {
     const ids = this.segmentationIds.get(source);
     const state = this.states.get(source);
     if (!ids || !state) return;
-    const outlineWidth = this.sources.get(source)?.outlineWidth ?? 1;
-    ids.forEach((segmentationId, layer) =>
-      this.applyLayerDisplay(segmentationId, layer, state, outlineWidth),
-    );
-  }
-
-  private applyLayerDisplay(
-    segmentationId: string,
-    layer: number,
-    state: OverlayState,
-    outlineWidth: number,
-  ) {
     const type = this.cs.cornerstoneTools.Enums.SegmentationRepresentations.Labelmap;
-    for (const viewportId of this.viewportIds()) {
-      for (const l of state.labels.filter((x) => (x.layer ?? 0) === layer)) {
-        const [r, g, b] = l.color ?? fallbackColor(l.label);
-        this.segmentationService.setSegmentColor(viewportId, segmentationId, l.label, [
-          r,
-          g,
-          b,
-          255,
-        ]);
-      }
-      const { fill, outline, opacity } = state.style;
-      this.segmentationService.setStyle(
-        { viewportId, segmentationId, type },
-        {
-          renderFill: fill,
-          renderOutline: outline,
-          fillAlpha: state.visible ? opacity : 0,
-          outlineOpacity: state.visible ? 1 : 0,
-          outlineWidth,
-          renderFillInactive: fill,
-          renderOutlineInactive: outline,
-          fillAlphaInactive: state.visible ? opacity : 0,
-          outlineOpacityInactive: state.visible ? 1 : 0,
-          outlineWidthInactive: outlineWidth,
-        },
-      );
-    }
+    const style = displayStyle(state, this.sources.get(source)?.outlineWidth ?? 1);
+    for (const viewportId of this.viewportIds())
+      for (const segmentationId of ids)
+        this.segmentationService.setStyle({ viewportId, segmentationId, type }, style);
   }
 
   remove(source: OverlaySource) {

@@ -1,16 +1,17 @@
 /**
  * The study's reference DICOM SEG in stock OHIF. OHIF 3.13 cannot read the sample's SEG itself
  * (docs/ohif.md), so Concord fetches the SEG instance the display set names and reads it with
- * @concord/core's reader onto the displayed series; the host then shows it through OHIF's
- * segmentationService as the `reference` source.
+ * @concord/core's reader onto the displayed series, in a worker as Concord's own viewer does
+ * (`readLabelFileInWorker`: the bytes move there, the labelmap comes back moved); the host then
+ * shows it through OHIF's segmentationService as the `reference` source.
  */
 import {
   DicomWebSource,
   chooseReferenceSeg,
-  readDicomSeg,
+  readLabelFileInWorker,
   seriesForLabelReaders,
-  type DicomSegResult,
   type DicomSeriesResult,
+  type LabelVolume,
   type ReferenceSegChoice,
   type Vec3,
 } from '@concord/core';
@@ -73,9 +74,17 @@ export function seriesOfVolume(
   return seriesForLabelReaders(volumeGrid(volume), seriesUID, slices, volume.metadata?.Modality);
 }
 
+/** The bytes as an ArrayBuffer of their own, to move to a worker (a view may share a larger one). */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? (bytes.buffer as ArrayBuffer)
+    : (bytes.slice().buffer as ArrayBuffer);
+}
+
 /**
- * Fetches the study's SEGs one by one, reads each onto the series and picks the reference by
- * core's rule (`chooseReferenceSeg`: an annotator's SEG wins over a model's).
+ * Fetches the study's SEGs one by one, reads each onto the series in a worker (nothing of the
+ * decoding runs on the page's main thread) and picks the reference by core's rule
+ * (`chooseReferenceSeg`: an annotator's SEG wins over a model's).
  */
 export async function loadReferenceSeg(
   cs: HostCornerstone,
@@ -83,7 +92,7 @@ export async function loadReferenceSeg(
   seriesUID: string,
   segs: OhifDisplaySet[],
   options: { wadoRoot?: string; signal?: AbortSignal } = {},
-): Promise<ReferenceSegChoice<DicomSegResult['labels'], SegCandidate>> {
+): Promise<ReferenceSegChoice<LabelVolume, SegCandidate>> {
   const series = seriesOfVolume(cs, volume, seriesUID);
   const candidates: SegCandidate[] = segs.map((ds) => ({
     SeriesInstanceUID: ds.SeriesInstanceUID,
@@ -95,8 +104,13 @@ export async function loadReferenceSeg(
     candidates,
     async (c) => {
       const bytes = await instanceBytes(c.displaySet, options.wadoRoot, options.signal);
-      const { labels, segments } = readDicomSeg(bytes, series);
-      return { labels, segments };
+      const read = await readLabelFileInWorker(
+        { bytes: ownBuffer(bytes), name: `${c.SeriesDescription || 'reference'}.dcm`, series },
+        { signal: options.signal },
+      );
+      if (read.kind !== 'dicom-seg')
+        throw new Error(`the SEG display set's instance is a ${read.kind}, not a DICOM SEG`);
+      return { labels: read.labelmap, segments: read.segments ?? [] };
     },
     { signal: options.signal },
   );

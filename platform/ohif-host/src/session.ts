@@ -8,6 +8,7 @@
 import {
   createOverlaySourceRegistry,
   declaredOverlaySources,
+  prewarmLabelFileWorker,
   userMessage,
   type ModelConfig,
   type OverlaySourceRegistry,
@@ -138,12 +139,16 @@ export class ConcordOhifSession {
   /**
    * OHIF mounts only the active panel, and an evaluation session stops (and forgets its running
    * evaluation) when its last panel leaves. So the session subscribes to the host's evaluation
-   * itself, from the first prediction on: metrics are computed while the Model tab is still
-   * open, and survive every tab switch. The metrics engine loads only then.
+   * itself: metrics are computed while the Model tab is still open, and survive every tab switch.
+   * It does so from the first overlay on (the reference SEG, usually), not from the model's
+   * labelmap: the session's code is loaded by then, and the evaluation starts in the task that
+   * shows the model's labelmap, not after a chunk load behind the viewport's render frames
+   * (docs/ohif.md#performance); and, as in Concord's viewer, the evaluation session starts its
+   * analysis worker once a reference is shown, so its module has loaded by then.
    */
   private keepEvaluating(host: OhifViewerHost) {
     const off = host.subscribe((overlays) => {
-      if (this.evaluating.has(host) || !overlays.some((o) => o.source === 'prediction')) return;
+      if (this.evaluating.has(host) || !overlays.length) return;
       this.evaluating.add(host);
       queueMicrotask(() => off());
       void import('@concord/metrics/session').then(({ getEvaluationSession }) => {
@@ -175,6 +180,7 @@ export class ConcordOhifSession {
     );
     if (!segs.length) return; // more display sets may still come (DISPLAY_SETS_ADDED)
     this.referenceStarted.add(host);
+    prewarmLabelFileWorker(); // its module loads while the series and the SEG download
     void (async () => {
       this.setReferenceStatus({ kind: 'loading', what: 'the reference SEG' });
       const volume = await host.loadedVolume();
