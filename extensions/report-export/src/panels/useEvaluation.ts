@@ -13,18 +13,13 @@ export function useEvaluation(viewer: ViewerHost): {
 } {
   const session = getEvaluationSession(viewer);
   const [state, setState] = useState<EvaluationState>(session.state);
-  useEffect(() => {
-    let last = session.state;
-    return session.subscribe((s) => {
-      // a new report is rendered as a transition: React builds its rows (116 structures:
-      // thousands of cells) in slices that yield to the page, not in one long task
-      // (docs/performance.md). Other changes answer a click, so they stay urgent: a checkbox
-      // the user ticked must show ticked at once.
-      const heavy = s.report !== null && s.report !== last.report;
-      last = s;
-      if (heavy) startTransition(() => setState(s));
-      else setState(s);
-    });
-  }, [session]);
+  // a new report renders as a transition, in slices that yield to the page (docs/performance.md)
+  useEffect(
+    () =>
+      session.subscribe((s, { newReport }) =>
+        newReport ? startTransition(() => setState(s)) : setState(s),
+      ),
+    [session],
+  );
   return { session, state };
 }

@@ -151,9 +151,16 @@ function sourcesOf(host: ViewerHost, ref: OverlayState, pred: OverlayState): Sou
 const overlay = (overlays: OverlayState[], source: 'reference' | 'prediction') =>
   overlays.find((o) => o.source === source);
 
+/**
+ * A subscriber of the session. `newReport`: the change carries a report not shown before (a
+ * panel may render it as a low-priority update: 116 structures are thousands of cells); other
+ * changes answer a user's action and should show at once.
+ */
+export type EvaluationListener = (state: EvaluationState, change: { newReport: boolean }) => void;
+
 export class EvaluationSession {
   private current: EvaluationState = IDLE;
-  private listeners = new Set<(s: EvaluationState) => void>();
+  private listeners = new Set<EvaluationListener>();
   private offHost: (() => void) | null = null;
   private remote: Remote<AnalysisApi> | null = null;
   private run: Run | null = null;
@@ -188,10 +195,10 @@ export class EvaluationSession {
    * Calls `fn` with the state now and on every change. The session follows the host's
    * overlays while it has subscribers; after the last one leaves, it stops its worker.
    */
-  subscribe(fn: (s: EvaluationState) => void): () => void {
+  subscribe(fn: EvaluationListener): () => void {
     if (!this.offHost) this.offHost = this.host.subscribe((o) => this.onOverlays(o));
     this.listeners.add(fn);
-    fn(this.state);
+    fn(this.state, { newReport: false });
     return () => {
       if (!this.listeners.delete(fn) || this.listeners.size > 0) return;
       this.offHost?.();
@@ -337,8 +344,10 @@ export class EvaluationSession {
 
   private set(patch: Partial<EvaluationState>) {
     const models = this.studyKey ? [...(this.results.get(this.studyKey)?.values() ?? [])] : [];
+    const before = this.current.report;
     this.current = { ...this.current, ...patch, models };
-    for (const fn of [...this.listeners]) fn(this.current);
+    const change = { newReport: this.current.report !== null && this.current.report !== before };
+    for (const fn of [...this.listeners]) fn(this.current, change);
   }
 
   private worker(): Remote<AnalysisApi> {
