@@ -149,4 +149,29 @@ describe('OHIF host overlays through segmentationService', () => {
     expect(calls.filter((c) => c[0] === 'addRepresentation')).toHaveLength(1);
     expect(calls.filter((c) => c[0] === 'setSegmentColor')).toHaveLength(0);
   });
+
+  it('hiding a source while its new labelmap is still filling: the new one lands hidden; removing it stops the fill', async () => {
+    const { cs } = fakeCornerstone();
+    const { service } = recordingService();
+    const overlays = new OhifOverlays(
+      cs,
+      service,
+      createOverlaySourceRegistry(),
+      () => ['vp1'],
+      'k',
+    );
+    // a budget of ~0 ms: one slice per task, so the user acts between the two slices
+    const filling = overlays.show('prediction', volume, labelmap(), 'model 1', undefined, 1e-6);
+    overlays.setVisible('prediction', false);
+    await filling;
+    expect(overlays.list().map((s) => [s.source, s.visible])).toEqual([['prediction', false]]);
+    // the next show starts visible again
+    await overlays.show('prediction', volume, labelmap(), 'model 2', undefined, 1e-6);
+    expect(overlays.list()[0].visible).toBe(true);
+    // removed while filling: the fill gives up, nothing comes back
+    const again = overlays.show('prediction', volume, labelmap(), 'model 3', undefined, 1e-6);
+    overlays.remove('prediction');
+    await expect(again).rejects.toThrow(/Superseded/);
+    expect(overlays.list()).toEqual([]);
+  });
 });

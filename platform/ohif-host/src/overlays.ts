@@ -130,6 +130,8 @@ export class OhifOverlays implements HostOverlays {
   private listeners = new Set<Listener>();
   private generation = 0;
   private pendingShow = new Map<OverlaySource, object>();
+  /** Visibility set while a show was still filling: the new overlay lands with it. */
+  private pendingVisible = new Map<OverlaySource, boolean>();
   /** `viewportId|segmentationId` being added now (two attaches must not add it twice). */
   private adding = new Set<string>();
 
@@ -173,6 +175,7 @@ export class OhifOverlays implements HostOverlays {
   ): LabelVolume {
     this.sources.require(source);
     this.pendingShow.delete(source);
+    this.pendingVisible.delete(source);
     const aligned = alignToReference(labelmap, volumeGrid(volume));
     const fills = layerFills(this.cs, volume, aligned);
     for (const fill of fills) fill.run(fill.nz);
@@ -195,12 +198,15 @@ export class OhifOverlays implements HostOverlays {
     this.sources.require(source);
     const token = {};
     this.pendingShow.set(source, token);
+    this.pendingVisible.delete(source);
     const aligned = alignToReference(labelmap, volumeGrid(volume));
     const fills = layerFills(this.cs, volume, aligned);
     for (const fill of fills) {
       while (fill.done < fill.nz) {
         const t0 = performance.now();
-        while (fill.done < fill.nz && performance.now() - t0 < budgetMs) fill.run(1);
+        do
+          fill.run(1); // at least one slice per task, however small the budget
+        while (fill.done < fill.nz && performance.now() - t0 < budgetMs);
         if (fill.done < fill.nz) await nextTask();
         if (this.pendingShow.get(source) !== token)
           throw new DOMException('Superseded by a newer labelmap', 'AbortError');
@@ -219,6 +225,8 @@ export class OhifOverlays implements HostOverlays {
     title: string,
     origin: OverlayOrigin,
   ): LabelVolume {
+    const visible = this.pendingVisible.get(source) ?? true; // hidden while it was filling?
+    this.pendingVisible.delete(source);
     const counts: Record<number, number> = {};
     for (const f of fills) Object.assign(counts, f.counts()); // a label lives in one layer
     const base = `concord-${source}-${this.key}-${++this.generation}`;
@@ -253,7 +261,7 @@ export class OhifOverlays implements HostOverlays {
       generation: this.generation,
       title,
       labels,
-      visible: true,
+      visible,
       hiddenLabels: [],
       style: { ...definition.defaultStyle },
       counts,
@@ -321,7 +329,9 @@ export class OhifOverlays implements HostOverlays {
         this.segmentationService.setStyle({ viewportId, segmentationId, type }, style);
   }
 
+  /** Removes the source's overlay; a show of it still filling gives up (it rejects). */
   remove(source: OverlaySource) {
+    this.pendingShow.delete(source);
     const ids = this.segmentationIds.get(source);
     if (!ids) return;
     for (const id of ids) this.segmentationService.remove(id);
@@ -331,7 +341,9 @@ export class OhifOverlays implements HostOverlays {
     this.emit();
   }
 
+  /** Shows or hides the source's overlay, and the one a show still filling will put up. */
   setVisible(source: OverlaySource, visible: boolean) {
+    if (this.pendingShow.has(source)) this.pendingVisible.set(source, visible);
     const state = this.states.get(source);
     if (!state) return;
     this.states.set(source, { ...state, visible });

@@ -52,6 +52,8 @@ export class OverlayManager {
   private generation = 0;
   /** The latest `setLabelmapInTasks` per source (an earlier one still filling gives up). */
   private pendingShow = new Map<OverlaySource, object>();
+  /** Visibility set while a show was still filling: the new overlay lands with it. */
+  private pendingVisible = new Map<OverlaySource, boolean>();
   /** How many times each source was asked to show or drop a labelmap (see `changeCount`). */
   private changes = new Map<OverlaySource, number>();
 
@@ -110,6 +112,7 @@ export class OverlayManager {
     this.changed(source);
     const aligned = alignToReference(labelmap, volumeGrid(imageVolume));
     this.pendingShow.delete(source); // supersedes a `setLabelmapInTasks` still filling
+    this.pendingVisible.delete(source);
     this.remove(source);
     const fills = layerFills(imageVolume, aligned);
     for (const fill of fills) fill.run(fill.nz);
@@ -133,6 +136,7 @@ export class OverlayManager {
     this.changed(source);
     const token = {};
     this.pendingShow.set(source, token);
+    this.pendingVisible.delete(source);
     // Each step is a task of its own, marked `concord:show:<source>` for the e2e long-task
     // record; the budget is wall time, so a busy machine gives shorter steps, not longer ones.
     const step = async <T>(work: () => T): Promise<T> => {
@@ -150,7 +154,9 @@ export class OverlayManager {
       while (fill.done < fill.nz) {
         await step(() => {
           const t0 = performance.now();
-          while (fill.done < fill.nz && performance.now() - t0 < budgetMs) fill.run(1);
+          do
+            fill.run(1); // at least one slice per task, however small the budget
+          while (fill.done < fill.nz && performance.now() - t0 < budgetMs);
         });
       }
     }
@@ -170,6 +176,8 @@ export class OverlayManager {
     title: string,
     origin: OverlayOrigin,
   ): LabelVolume {
+    const visible = this.pendingVisible.get(source) ?? true; // hidden while it was filling?
+    this.pendingVisible.delete(source);
     const counts: Record<number, number> = {};
     for (const f of fills) Object.assign(counts, f.counts()); // a label lives in one layer
     const base = `${source}:${this.seriesKey}:${++this.generation}`;
@@ -200,7 +208,7 @@ export class OverlayManager {
       generation: this.generation,
       title,
       labels,
-      visible: true,
+      visible,
       hiddenLabels: [],
       style: { ...this.sources.require(source).defaultStyle },
       counts,
@@ -210,7 +218,9 @@ export class OverlayManager {
     return this.volumes.get(source) as LabelVolume;
   }
 
+  /** Removes the source's overlay; a `setLabelmapInTasks` of it still filling gives up. */
   remove(source: OverlaySource) {
+    this.pendingShow.delete(source);
     const ids = this.segmentationIds.get(source);
     if (!ids) return;
     for (const id of ids) segmentation.removeSegmentation(id);
@@ -323,7 +333,9 @@ export class OverlayManager {
     this.emit();
   }
 
+  /** Shows or hides the source's overlay, and the one a `setLabelmapInTasks` still filling puts up. */
   setVisible(source: OverlaySource, visible: boolean) {
+    if (this.pendingShow.has(source)) this.pendingVisible.set(source, visible);
     this.update(source, { visible });
   }
 
