@@ -1,16 +1,16 @@
 /**
  * The study's reference DICOM SEG in stock OHIF. OHIF 3.13 cannot read the sample's SEG itself
- * (docs/ohif.md), so Concord fetches the SEG instance the display set names and reads it with
- * @concord/core's reader onto the displayed series, in a worker as Concord's own viewer does
- * (`readLabelFileInWorker`: the bytes move there, the labelmap comes back moved); the host then
+ * (docs/ohif.md), so a worker downloads the SEG instance the display set names and reads it with
+ * @concord/core's reader onto the displayed series, as Concord's own viewer does
+ * (`readLabelFileAtInWorker`: decoded as it downloads, the labelmap comes back moved); the host then
  * shows it through OHIF's segmentationService as the `reference` source.
  */
 import {
-  DicomWebSource,
   chooseReferenceSeg,
-  readLabelFileInWorker,
+  readLabelFileAtInWorker,
   seriesForLabelReaders,
   type DicomSeriesResult,
+  type LabelFileLocation,
   type LabelVolume,
   type ReferenceSegChoice,
   type Vec3,
@@ -38,21 +38,26 @@ export function instanceUrl(ds: OhifDisplaySet): string | null {
   return /^https?:\/\/|^\//.test(direct) ? direct : null;
 }
 
-/** The bytes of a display set's (first) instance: its DICOM JSON URL, else WADO-RS. */
-export async function instanceBytes(
+/**
+ * Where a worker gets a display set's (first) instance: its DICOM JSON URL, else WADO-RS. The
+ * worker downloads it itself, so a 200 MB SEG never passes OHIF's main thread.
+ */
+export function instanceLocation(
   ds: OhifDisplaySet,
   wadoRoot: string | undefined,
-  signal?: AbortSignal,
-): Promise<Uint8Array> {
+): LabelFileLocation {
   const url = instanceUrl(ds);
-  if (url) {
-    const res = await fetch(url, { signal });
-    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-    return new Uint8Array(await res.arrayBuffer());
-  }
+  if (url) return { url: new URL(url, globalThis.location?.href).href };
   const sop = (ds.instance ?? ds.instances?.[0])?.SOPInstanceUID;
   if (!wadoRoot || !sop) throw new Error('OHIF gives no address for its instance');
-  return new DicomWebSource(wadoRoot).instance(ds.StudyInstanceUID, ds.SeriesInstanceUID, sop);
+  return {
+    dicomWeb: {
+      root: new URL(wadoRoot, globalThis.location?.href).href,
+      studyInstanceUID: ds.StudyInstanceUID,
+      seriesInstanceUID: ds.SeriesInstanceUID,
+      sopInstanceUID: sop,
+    },
+  };
 }
 
 /** The series shown, as the SEG reader needs it (geometry and SOP Instance UIDs per slice). */
@@ -74,16 +79,9 @@ export function seriesOfVolume(
   return seriesForLabelReaders(volumeGrid(volume), seriesUID, slices, volume.metadata?.Modality);
 }
 
-/** The bytes as an ArrayBuffer of their own, to move to a worker (a view may share a larger one). */
-function ownBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? (bytes.buffer as ArrayBuffer)
-    : (bytes.slice().buffer as ArrayBuffer);
-}
-
 /**
- * Fetches the study's SEGs one by one, reads each onto the series in a worker (nothing of the
- * decoding runs on the page's main thread) and picks the reference by core's rule
+ * Downloads the study's SEGs one by one and reads each onto the series, both in a worker (neither
+ * the bytes nor the decoding pass the page's main thread) and picks the reference by core's rule
  * (`chooseReferenceSeg`: an annotator's SEG wins over a model's).
  */
 export async function loadReferenceSeg(
@@ -103,9 +101,9 @@ export async function loadReferenceSeg(
   return chooseReferenceSeg(
     candidates,
     async (c) => {
-      const bytes = await instanceBytes(c.displaySet, options.wadoRoot, options.signal);
-      const read = await readLabelFileInWorker(
-        { bytes: ownBuffer(bytes), name: `${c.SeriesDescription || 'reference'}.dcm`, series },
+      const read = await readLabelFileAtInWorker(
+        instanceLocation(c.displaySet, options.wadoRoot),
+        { name: `${c.SeriesDescription || 'reference'}.dcm`, series },
         { signal: options.signal },
       );
       if (read.kind !== 'dicom-seg')

@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OhifDisplaySet, OhifServicesManager } from './ohifTypes.ts';
-import { instanceUrl, isSegDisplaySet, segDisplaySetsOf } from './referenceSeg.ts';
+import {
+  instanceLocation,
+  instanceUrl,
+  isSegDisplaySet,
+  segDisplaySetsOf,
+} from './referenceSeg.ts';
 import { activeImageDisplaySet } from './session.ts';
 
 const ds = (uid: string, o: Partial<OhifDisplaySet>): OhifDisplaySet => ({
@@ -68,5 +73,19 @@ describe('OHIF state as the host reads it', () => {
     expect(instanceUrl(seg)).toBe('http://h/data/colin27/reference-seg.dcm');
     // DICOMweb: no file URL (the bytes come by WADO-RS from the data source's root)
     expect(instanceUrl(ds('w', { instances: [{ SOPInstanceUID: '1.3' }] }))).toBeNull();
+    // where the label-file worker downloads it from
+    expect(instanceLocation(seg, undefined)).toEqual({
+      url: 'http://h/data/colin27/reference-seg.dcm',
+    });
+    const wado = ds('w', { instances: [{ SOPInstanceUID: '1.3' }] });
+    expect(instanceLocation(wado, 'http://h/dicomweb')).toEqual({
+      dicomWeb: {
+        root: 'http://h/dicomweb',
+        studyInstanceUID: wado.StudyInstanceUID,
+        seriesInstanceUID: wado.SeriesInstanceUID,
+        sopInstanceUID: '1.3',
+      },
+    });
+    expect(() => instanceLocation(wado, undefined)).toThrow(/no address/);
   });
 });

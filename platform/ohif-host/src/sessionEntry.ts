@@ -10,7 +10,7 @@ export {
 export { OhifViewerHost, imageVolumeOf } from './host.ts';
 export { OhifOverlays, fallbackColor, volumeGrid } from './overlays.ts';
 export {
-  instanceBytes,
+  instanceLocation,
   instanceUrl,
   isSegDisplaySet,
   segDisplaySetsOf,

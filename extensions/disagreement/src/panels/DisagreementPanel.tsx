@@ -56,8 +56,12 @@ function legendRows(tauMm: number, byDistance: boolean) {
 export default function DisagreementPanel({ viewer }: HostPanelProps) {
   const { session, state } = useEvaluation(viewer);
   const { report, disagreement } = state;
+  // the products follow the report: shown once they are here
   const current = useMemo(
-    () => (report && disagreement ? { ...disagreement, report } : null),
+    () =>
+      report && disagreement?.structures
+        ? { ...disagreement, structures: disagreement.structures, report }
+        : null,
     [report, disagreement],
   );
   const [label, setLabel] = useState<number | null>(null);
@@ -226,9 +230,9 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
       {status === 'idle' && (
         <p className="muted">Shown when both a reference and a model labelmap are loaded.</p>
       )}
-      {status === 'computing' && (
+      {(status === 'computing' || (status === 'ready' && !current)) && (
         <p className="muted" data-testid="disagreement-running">
-          Computing…
+          {status === 'computing' ? 'Computing…' : 'Computing where they disagree…'}
         </p>
       )}
       {status === 'error' && (

@@ -7,7 +7,7 @@
 import { useMemo } from 'react';
 import type { HostPanelProps } from '@concord/core';
 import { chartToSvgText, volumeBiasChart } from '../charts/charts.ts';
-import { HARD_VS_SOFT_HELP, volumetricBias } from '@concord/metrics';
+import { HARD_VS_SOFT_HELP, largestBiasRows, volumetricBias } from '@concord/metrics';
 import { SvgChart, useChartInTask } from './SvgChart.tsx';
 import { useEvaluation } from './useEvaluation.ts';
 
@@ -49,14 +49,18 @@ export default function VolumeBiasPanel({ viewer }: HostPanelProps) {
       ),
     [state.models],
   );
+  // many structures: the chart shows those with the largest volume difference, the table all
+  const charted = useMemo(() => largestBiasRows(rows), [rows]);
+  const structureCount = useMemo(() => new Set(rows.map((r) => r.label)).size, [rows]);
+  const chartedCount = useMemo(() => new Set(charted.map((r) => r.label)).size, [charted]);
   const chart = useChartInTask(
-    () => (rows.length ? volumeBiasChart(rows, { width: 340, height: 240 }) : null),
-    [rows],
+    () => (charted.length ? volumeBiasChart(charted, { width: 340, height: 240 }) : null),
+    [charted],
   );
   const exportChart = async (kind: 'svg' | 'png') => {
     if (!chart) return;
     // a fresh copy: the mounted element must stay in the panel
-    const svg = volumeBiasChart(rows, { width: 680, height: 360 });
+    const svg = volumeBiasChart(charted, { width: 680, height: 360 });
     const text = chartToSvgText(svg.tagName.toLowerCase() === 'svg' ? svg : chart);
     if (kind === 'svg')
       download(
@@ -84,6 +88,12 @@ export default function VolumeBiasPanel({ viewer }: HostPanelProps) {
           <p className="muted small" data-testid="volume-bias-models">
             models: {state.models.map((m) => m.model).join(' · ')}
           </p>
+          {chartedCount < structureCount && (
+            <p className="muted small" data-testid="volume-bias-chart-subset">
+              Chart: the {chartedCount} of {structureCount} structures with the largest hard-volume
+              difference; the table lists all.
+            </p>
+          )}
           <SvgChart svg={chart} testId="volume-bias-chart" />
           <div className="row">
             <button type="button" data-testid="export-svg" onClick={() => void exportChart('svg')}>

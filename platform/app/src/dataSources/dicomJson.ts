@@ -114,5 +114,14 @@ export function createDicomJsonDataSource(
       const { series } = await findSeries(studyUID, seriesUID);
       return Promise.all(series.instances.map((inst) => resolver.bytes(inst.url)));
     },
+    // files over HTTP only: a given resolver (files dropped on the page) has them in memory
+    instanceLocations: given
+      ? undefined
+      : async (studyUID, seriesUID) => {
+          const { series } = await findSeries(studyUID, seriesUID);
+          return series.instances.map((inst) => ({
+            url: instanceImageId(inst.url, config.url).slice('dicomweb:'.length),
+          }));
+        },
   };
 }

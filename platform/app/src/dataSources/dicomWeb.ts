@@ -71,5 +71,17 @@ export function createDicomWebDataSource(config: {
         }),
       );
     },
+    async instanceLocations(studyUID, seriesUID) {
+      const sops = await source.searchInstances(studyUID, seriesUID);
+      const absoluteRoot = new URL(root, location.href).href;
+      return sops.map((sopInstanceUID) => ({
+        dicomWeb: {
+          root: absoluteRoot,
+          studyInstanceUID: studyUID,
+          seriesInstanceUID: seriesUID,
+          sopInstanceUID,
+        },
+      }));
+    },
   };
 }

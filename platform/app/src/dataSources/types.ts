@@ -1,4 +1,4 @@
-import { ConcordError } from '@concord/core';
+import { ConcordError, type LabelFileLocation } from '@concord/core';
 /** What the study list, the series browser and the viewer need from a data source. */
 export interface StudySummary {
   StudyInstanceUID: string;
@@ -31,6 +31,11 @@ export interface DataSource {
   getImageIds(studyUID: string, seriesUID: string): Promise<string[]>;
   /** The Part-10 bytes of every instance of a series (SEG objects). */
   retrieveInstances(studyUID: string, seriesUID: string): Promise<ArrayBuffer[]>;
+  /**
+   * Where a worker can download each instance of a series itself (same origin), if this source
+   * is on a server; a large SEG then never passes the page's main thread.
+   */
+  instanceLocations?(studyUID: string, seriesUID: string): Promise<LabelFileLocation[]>;
 }
 
 export type DataSourceConfig =

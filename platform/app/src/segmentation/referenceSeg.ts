@@ -45,6 +45,11 @@ export function describeProgress(name: string, p: ReadLabelFileProgress): Overla
       fraction: p.fraction,
     };
   if (p.phase === 'align') return { text: `Placing ${name} on the series…`, fraction: 1 };
+  if (p.phase === 'download' && p.fraction !== undefined)
+    return {
+      text: `Downloading ${name}: ${Math.round(100 * p.fraction)} %`,
+      fraction: p.fraction,
+    };
   return { text: `Reading ${name}…` };
 }
 

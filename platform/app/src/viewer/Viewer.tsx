@@ -36,6 +36,7 @@ import { useSeriesDisplay, useViewportController } from './hooks/useViewport.ts'
 import { useOverlayFileLoader, useOverlayManager, useOverlaySources } from './hooks/useOverlays.ts';
 import { useReferenceSeg } from './hooks/useReferenceSeg.ts';
 import { useViewerHost } from './hooks/useViewerHost.ts';
+import { useVoxelsAfterEvaluation } from './hooks/useVoxelsAfterEvaluation.ts';
 import { useExtensionPanels } from './hooks/useExtensionPanels.ts';
 import { useHotkeys } from './hooks/useHotkeys.ts';
 import { useCaseLabelmaps } from './hooks/useCaseLabelmaps.ts';
@@ -184,6 +185,7 @@ export function Viewer({
     studyUID,
     dataSourceName,
   });
+  useVoxelsAfterEvaluation(bridge, controller);
   const [overlayWarnings, setOverlayWarnings] = useState<Record<string, string>>({});
   const setOverlayWarning = useCallback(
     (source: string, warning: string | null) =>
@@ -229,7 +231,12 @@ export function Viewer({
           const v = overlays?.labelVolume(source);
           return v ? structureName(v.labels, v.data[p.index]) : 'none loaded';
         };
-        const value = Number.isInteger(p.value) ? String(p.value) : p.value.toFixed(2);
+        const value =
+          p.value === null
+            ? 'loading…'
+            : Number.isInteger(p.value)
+              ? String(p.value)
+              : p.value.toFixed(2);
         setProbe(`Value ${value}  Ref: ${at('reference')}  Model: ${at('prediction')}`);
       });
     },

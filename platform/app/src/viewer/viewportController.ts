@@ -11,6 +11,7 @@ import {
   cache,
   utilities,
   eventTarget,
+  imageLoadPoolManager,
   type Types,
 } from '@cornerstonejs/core';
 import {
@@ -22,9 +23,18 @@ import {
   CrosshairsTool,
   Enums as ToolEnums,
 } from '@cornerstonejs/tools';
-import { initCornerstone } from '../cornerstone/init.ts';
+import { initCornerstone, VOXEL_REQUESTS } from '../cornerstone/init.ts';
 
 export type LayoutKind = 'stack' | 'mpr';
+
+/** How many of a streaming volume's image requests may start (0: held). */
+function setPrefetch(n: number) {
+  imageLoadPoolManager.setMaxSimultaneousRequests(Enums.RequestType.Prefetch, n);
+  // requests queued while held start now (protected in the typings: the pool's own way to
+  // resume, which addRequest calls too)
+  if (n > 0) (imageLoadPoolManager as unknown as { startGrabbing(): void }).startGrabbing();
+}
+
 export type PrimaryTool = 'WindowLevel' | 'Pan' | 'Zoom' | 'Crosshairs';
 
 export const RENDERING_ENGINE_ID = 'concord';
@@ -73,7 +83,8 @@ export interface ProbeResult {
   ijk: [number, number, number];
   /** linear index into the volume (and into labelmaps on its grid) */
   index: number;
-  value: number;
+  /** null while the slice's voxels have not arrived (the volume streams after the SEG) */
+  value: number | null;
 }
 
 type Listener = (s: ViewerState) => void;
@@ -173,17 +184,56 @@ export class ViewportController {
     return this.imageIds;
   }
 
-  /** The series' image volume (created on demand; MPR and overlays share it). */
+  /**
+   * The series' image volume: its geometry, created on demand (MPR and overlays share it). Its
+   * voxels stream only once `startLoading` is called: the reference SEG is downloaded and
+   * decoded first, and the image requests would compete with it for the network and the CPU.
+   */
   async ensureVolume(): Promise<Types.IImageVolume> {
     if (!this.volumeId) throw new Error('No series is displayed');
     const existing = cache.getVolume(this.volumeId) as Types.IImageVolume | undefined;
     if (existing) return existing;
-    const volume = await volumeLoader.createAndCacheVolume(this.volumeId, {
-      imageIds: this.imageIds,
-    });
+    // one creation per volume, however many callers ask at once
+    const volumeId = this.volumeId;
+    let creating = this.creating.get(volumeId);
+    if (!creating) {
+      creating = volumeLoader
+        .createAndCacheVolume(volumeId, { imageIds: this.imageIds })
+        .finally(() => this.creating.delete(volumeId));
+      this.creating.set(volumeId, creating);
+    }
+    return creating;
+  }
+
+  private creating = new Map<string, Promise<Types.IImageVolume>>();
+
+  /** Starts streaming the volume's voxels (once; later calls do nothing). */
+  async startLoading(): Promise<Types.IImageVolume> {
+    const volume = await this.ensureVolume();
+    // Cornerstone's load() returns at once when the volume is loading or loaded
     (volume as unknown as { load: () => void }).load();
     return volume;
   }
+
+  /**
+   * Holds the volume's voxel stream back (Cornerstone's prefetch requests; the stack's own
+   * image requests go on; those already sent finish) while a label file loads: on two cores
+   * the stream's main-thread work took the CPU from a 220 MB SEG's read (docs/performance.md). Returns the release; holds nest, and
+   * end for good once something needs the voxels (`loadedVolume`).
+   */
+  holdVoxelStream(): () => void {
+    if (this.voxelsNeeded) return () => undefined;
+    if (this.holds++ === 0) setPrefetch(0);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0 && !this.voxelsNeeded) setPrefetch(VOXEL_REQUESTS);
+    };
+  }
+
+  private holds = 0;
+  private voxelsNeeded = false;
 
   /** The cached image volume of the displayed series, if created. */
   currentVolume(): Types.IImageVolume | undefined {
@@ -192,7 +242,12 @@ export class ViewportController {
 
   /** The image volume with every slice loaded. */
   async loadedVolume(): Promise<Types.IImageVolume> {
-    const volume = await this.ensureVolume();
+    // wanted now: no label file holds the stream back any more
+    if (!this.voxelsNeeded) {
+      this.voxelsNeeded = true;
+      if (this.holds > 0) setPrefetch(VOXEL_REQUESTS);
+    }
+    const volume = await this.startLoading();
     const status = (volume as unknown as { loadStatus?: { loaded: boolean } }).loadStatus;
     if (status?.loaded) return volume;
     await new Promise<void>((resolve, reject) => {
@@ -212,6 +267,7 @@ export class ViewportController {
   /** Shows a series as a stack in its acquisition plane (the lean first-image path). */
   async showStack(element: HTMLDivElement, imageIds: string[], seriesUID: string): Promise<void> {
     this.imageIds = imageIds;
+    this.voxelsNeeded = false; // a new series: its voxels are not wanted yet
     this.volumeId = `cornerstoneStreamingImageVolume:${seriesUID}`;
     this.disableAll();
     this.engine.enableElement({
@@ -265,7 +321,7 @@ export class ViewportController {
     for (const el of elements) this.watchCamera(el);
     const group = createToolGroup(MPR_TOOLGROUP, true);
     for (const id of MPR_VIEWPORT_IDS) group.addViewport(id, RENDERING_ENGINE_ID);
-    const volume = await this.ensureVolume();
+    const volume = await this.startLoading();
     await setVolumesForViewports(
       this.engine,
       [{ volumeId: volume.volumeId }],
@@ -303,9 +359,13 @@ export class ViewportController {
     ];
     const [nx, ny, nz] = volume.dimensions;
     if (ijk.some((v, a) => v < 0 || v >= [nx, ny, nz][a])) return null;
+    const index = ijk[0] + nx * (ijk[1] + ny * ijk[2]);
+    // an unloaded slice reads as zeros: say "loading", not a wrong intensity
+    const frames = (volume as unknown as { cachedFrames?: unknown[] }).cachedFrames;
+    if (frames && !frames[ijk[2]]) return { ijk, index, value: null };
     const value = volume.voxelManager?.getAtIJK(ijk[0], ijk[1], ijk[2]) as number | undefined;
     if (value === undefined || !Number.isFinite(value)) return null;
-    return { ijk, index: ijk[0] + nx * (ijk[1] + ny * ijk[2]), value };
+    return { ijk, index, value };
   }
 
   private disableAll() {

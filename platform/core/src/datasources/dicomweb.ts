@@ -23,7 +23,7 @@ export class DicomWebError extends ConcordError {
   override readonly exitCode = 1;
   constructor(
     message: string,
-    readonly status: number,
+    readonly status: number = 0,
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -7,12 +7,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isDicomPart10, type DicomSeriesResult } from '../dicom/index.ts';
 import { InvalidInputError } from '../errors/index.ts';
-import { parseSegDataset, type ParsedSeg } from '../seg/parse.ts';
+import { piecewiseSegHeader, type PiecewiseSegHeader } from '../seg/parse.ts';
 import { readDicomSegPieces, type DicomSegResult } from '../seg/read.ts';
-import { SEG_SOP_CLASS_UID } from '../seg/types.ts';
 
-/** Transfer syntaxes whose data set is the file's bytes as they are (not deflated). */
-const PLAIN_SYNTAXES = ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1'];
 /** The first prefix tried for the attributes before the pixel data (grown 4x until it fits). */
 const FIRST_PREFIX = 4 * 1024 * 1024;
 
@@ -49,25 +46,17 @@ export function readDicomSegFile(
     return undefined;
   }
   try {
-    let parsed: ParsedSeg | undefined;
+    let header: PiecewiseSegHeader | 'more' | undefined;
     for (let prefix = Math.min(size, options.firstPrefix ?? FIRST_PREFIX); ;) {
       const bytes = new Uint8Array(prefix);
       const got = readAt(fd, bytes, 0, prefix);
       // a prefix that ends before the Pixel Data element does not parse: a 4x longer one is tried
-      try {
-        parsed = parseSegDataset(bytes.subarray(0, got), { untilPixelData: true });
-      } catch {
-        parsed = undefined;
-      }
-      if (parsed?.pixelData || prefix >= size) break;
+      header = piecewiseSegHeader(bytes.subarray(0, got), prefix >= size);
+      if (header !== 'more') break;
       prefix = Math.min(size, prefix * 4);
     }
-    if (
-      !parsed?.pixelData ||
-      !PLAIN_SYNTAXES.includes(parsed.transferSyntax) ||
-      parsed.ds.SOPClassUID !== SEG_SOP_CLASS_UID
-    )
-      return undefined;
+    if (!header) return undefined;
+    const parsed = header;
     const start = parsed.pixelData.offset;
     // a file cut short inside the pixel data: the whole-file reader says so, as always
     if (start + parsed.pixelData.length > size) return undefined;

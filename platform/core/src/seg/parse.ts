@@ -10,6 +10,7 @@ import dicomParser, { type DataSet } from 'dicom-parser';
 import { inflateSync } from 'fflate';
 import { dcmjs, fixUtf8InSequences, type NaturalDataset } from '../dicom/dcmjs.ts';
 import { InvalidInputError } from '../errors/index.ts';
+import { SEG_SOP_CLASS_UID } from './types.ts';
 
 const PER_FRAME = 'x52009230';
 const PIXEL_DATA = 'x7fe00010';
@@ -161,4 +162,37 @@ export function segPixels(ds: NaturalDataset): Uint8Array {
   const v = Array.isArray(ds.PixelData) ? ds.PixelData[0] : ds.PixelData;
   if (v instanceof Uint8Array) return v;
   return new Uint8Array((v as ArrayBuffer | undefined) ?? new ArrayBuffer(0));
+}
+
+/** Transfer syntaxes whose data set is the file's bytes as they are (not deflated). */
+const PLAIN_SYNTAXES = ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1'];
+
+/** The header of a SEG whose pixel data can be read in pieces (where it starts is known). */
+export type PiecewiseSegHeader = ParsedSeg & { pixelData: SegPixelDataPlace };
+
+/**
+ * The header of a BINARY or FRACTIONAL SEG from a prefix of its Part 10 file, when its pixel
+ * data can then be read in pieces (node/segFile.ts, a download decoded as it arrives):
+ * `'more'` when the prefix ends before the Pixel Data element (try a longer one; `complete`:
+ * the prefix is the whole file), undefined when the file is not one to read so (deflated, a
+ * Label Map SEG, not a SEG, unparseable): the caller reads it whole, with the usual result or
+ * error.
+ */
+export function piecewiseSegHeader(
+  prefix: Uint8Array,
+  complete: boolean,
+): PiecewiseSegHeader | 'more' | undefined {
+  let parsed: ParsedSeg | undefined;
+  try {
+    parsed = parseSegDataset(prefix, { untilPixelData: true });
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.pixelData) return complete ? undefined : 'more';
+  if (
+    !PLAIN_SYNTAXES.includes(parsed.transferSyntax) ||
+    parsed.ds.SOPClassUID !== SEG_SOP_CLASS_UID
+  )
+    return undefined;
+  return parsed as PiecewiseSegHeader;
 }

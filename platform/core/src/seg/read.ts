@@ -113,12 +113,51 @@ export interface ReadDicomSegPiecesOptions extends ReadDicomSegOptions {
  * order: a big SEG file need not be held in memory whole (node/segFile.ts).
  */
 export function readDicomSegPieces(
-  { ds, transferSyntax }: ParsedSeg,
+  parsed: ParsedSeg,
   pixelBytes: number,
   readPixels: SegPixelReader,
   referencedSeries: DicomSeriesResult,
   options: ReadDicomSegPiecesOptions = {},
 ): DicomSegResult {
+  const decoder = decodeSegPieces(parsed, pixelBytes, referencedSeries, options);
+  let step = decoder.next();
+  while (!step.done) step = decoder.next(readPixels(step.value.offset, step.value.length));
+  return step.value;
+}
+
+/**
+ * readDicomSegPieces with pixel data that arrives over time (a download being decoded as it
+ * comes in, docs/performance.md): `readPixels` may wait for the bytes it is asked for.
+ */
+export async function readDicomSegPiecesAsync(
+  parsed: ParsedSeg,
+  pixelBytes: number,
+  readPixels: (offset: number, length: number) => Uint8Array | Promise<Uint8Array>,
+  referencedSeries: DicomSeriesResult,
+  options: ReadDicomSegPiecesOptions = {},
+): Promise<DicomSegResult> {
+  const decoder = decodeSegPieces(parsed, pixelBytes, referencedSeries, options);
+  let step = decoder.next();
+  while (!step.done) step = decoder.next(await readPixels(step.value.offset, step.value.length));
+  return step.value;
+}
+
+/** A piece of pixel data the decoder asks for: bytes [offset, offset + length) of the value. */
+interface PieceRequest {
+  offset: number;
+  length: number;
+}
+
+/**
+ * The SEG reader as a generator: it yields the pieces of pixel data it needs, in file order,
+ * and is resumed with their bytes (the readers above feed it synchronously or as bytes arrive).
+ */
+function* decodeSegPieces(
+  { ds, transferSyntax }: ParsedSeg,
+  pixelBytes: number,
+  referencedSeries: DicomSeriesResult,
+  options: ReadDicomSegPiecesOptions,
+): Generator<PieceRequest, DicomSegResult, Uint8Array> {
   if (ds.SOPClassUID !== SEG_SOP_CLASS_UID) {
     throw new InvalidInputError(
       `Not a DICOM Segmentation (SOP class ${String(ds.SOPClassUID ?? 'missing')}, modality ${String(ds.Modality ?? '?')})`,
@@ -257,7 +296,10 @@ export function readDicomSegPieces(
   for (let f0 = 0; f0 < nFrames; f0 += perPiece) {
     const f1 = Math.min(nFrames, f0 + perPiece);
     const firstByte = Math.floor((f0 * frameBits) / 8);
-    const piece = readPixels(firstByte, Math.ceil((f1 * frameBits) / 8) - firstByte);
+    const piece: Uint8Array = yield {
+      offset: firstByte,
+      length: Math.ceil((f1 * frameBits) / 8) - firstByte,
+    };
     for (let i = f0; i < f1; i++) {
       const { segment, slice: k } = frameAt[i];
       const bit0 = i * frameBits - 8 * firstByte;

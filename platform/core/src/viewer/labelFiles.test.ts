@@ -1,16 +1,23 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DicomWebError } from '../datasources/dicomweb.ts';
 import { InvalidInputError } from '../errors/index.ts';
 import { readSeriesFolder } from '../node/files.ts';
 import { readNiftiLabels } from '../nifti/index.ts';
 import { channelEndpoints, expose } from '../rpc/index.ts';
 import { readDicomSeg } from '../seg/index.ts';
 import {
+  blobSlices,
   createLabelFileApi,
+  readArrivingLabelFile,
+  readLabelFileAtInWorker,
   readLabelFileInWorker,
   type ReadLabelFileProgress,
 } from './labelFiles.ts';
+import { ArrivingBytes } from './arrivingBytes.ts';
 
 const COLIN = fileURLToPath(new URL('../../../../samples/colin27/', import.meta.url));
 const series = await readSeriesFolder(`${COLIN}dicom`);
@@ -81,5 +88,175 @@ describe('label files read off the main thread', () => {
     );
     abort.abort();
     await expect(reading).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('a worker gets the file itself (a chosen file, a URL) and reads it onto the series', async () => {
+    const expected = readDicomSeg(new Uint8Array(fileBytes('reference-seg.dcm')), series).labels;
+    const bytes = readFileSync(`${COLIN}reference-seg.dcm`);
+    const nifti = readFileSync(`${COLIN}reference-labels.nii.gz`);
+    const server = createServer((req, res) => {
+      if (req.url === '/seg.dcm') res.end(bytes);
+      else res.writeHead(404, 'Not Found').end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      for (const location of [{ blob: new Blob([bytes]) }, { url: `${base}/seg.dcm` }]) {
+        const out = await readLabelFileAtInWorker(
+          location,
+          { name: 'seg.dcm', series },
+          { endpoint: worker() },
+        );
+        expect(out.kind).toBe('dicom-seg');
+        expect(Buffer.from(out.labelmap.data).equals(Buffer.from(expected.data))).toBe(true);
+      }
+      // a file that is not a SEG is read once it is whole, as given
+      const out = await readLabelFileAtInWorker(
+        { blob: new Blob([nifti]) },
+        { name: 'labels.nii.gz', series },
+        { endpoint: worker() },
+      );
+      expect(out.kind).toBe('nifti');
+      expect(Buffer.from(out.labelmap.data).equals(Buffer.from(expected.data))).toBe(true);
+      // a URL the server does not have: one line saying which and what it answered
+      const err = await readLabelFileAtInWorker(
+        { url: `${base}/missing.dcm` },
+        { name: 'missing.dcm', series },
+        { endpoint: worker() },
+      ).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DicomWebError);
+      expect((err as Error).message).toBe(`${base}/missing.dcm answered HTTP 404 Not Found`);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+/** A stream whose chunks the test releases one at a time (or breaks). */
+function heldStream(bytes: Uint8Array, chunk: number) {
+  const chunks: Uint8Array[] = [];
+  for (let o = 0; o < bytes.length; o += chunk) chunks.push(bytes.subarray(o, o + chunk));
+  let released = 0;
+  let wake: (() => void) | null = null;
+  let broken: Error | null = null;
+  let ended = false;
+  let served = 0;
+  const reader = {
+    async read(): Promise<{ done: boolean; value?: Uint8Array }> {
+      while (served >= released && !broken && !ended) await new Promise<void>((r) => (wake = r));
+      if (broken) throw broken;
+      if (served >= released) return { done: true };
+      return { done: false, value: chunks[served++] };
+    },
+  };
+  const poke = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  return {
+    reader,
+    chunks: chunks.length,
+    release(n = 1) {
+      released = Math.min(chunks.length, released + n);
+      if (released === chunks.length) ended = true;
+      poke();
+    },
+    /** ends the stream after what was released (a cut-off file) */
+    end() {
+      ended = true;
+      poke();
+    },
+    fail(e: Error) {
+      broken = e;
+      poke();
+    },
+  };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('a SEG decoded as it arrives', () => {
+  const whole = new Uint8Array(fileBytes('reference-seg.dcm'));
+  const expected = readDicomSeg(whole, series).labels;
+  const sizes = { firstPrefix: 64 * 1024, pieceBytes: 64 * 1024 };
+
+  it('decodes frames before the rest of the file has arrived, to the same labels', async () => {
+    const stream = heldStream(whole, 16 * 1024);
+    const progress: Array<{ p: ReadLabelFileProgress; released: number }> = [];
+    let released = 0;
+    const reading = readArrivingLabelFile(
+      new ArrivingBytes(stream.reader, whole.length),
+      { name: 'seg.dcm', series },
+      (p) => progress.push({ p, released }),
+      sizes,
+    );
+    while (released < stream.chunks) {
+      stream.release();
+      released++;
+      await tick();
+    }
+    const out = await reading;
+    expect(Buffer.from(out.labelmap.data).equals(Buffer.from(expected.data))).toBe(true);
+    expect(out.segments?.map((s) => s.name)).toEqual(expected.labels?.map((l) => l.name));
+    // decoding went on while chunks were still held back (not one decode after the download)
+    const early = progress.filter(
+      ({ p, released: r }) => p.phase === 'decode' && p.fraction! > 0 && r < stream.chunks / 2,
+    );
+    expect(early.length).toBeGreaterThan(0);
+    const fractions = progress.filter(({ p }) => p.phase === 'decode').map(({ p }) => p.fraction!);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(fractions.at(-1)).toBe(1);
+  });
+
+  it('a chosen file is read in slices, one ahead, to the same labels', async () => {
+    const slices = blobSlices(new Blob([whole]), 100_003);
+    const seen: number[] = [];
+    const reader = {
+      async read() {
+        const r = await slices.read();
+        if (r.value) seen.push(r.value.length);
+        return r;
+      },
+    };
+    const out = await readArrivingLabelFile(
+      new ArrivingBytes(reader, whole.length),
+      { name: 'seg.dcm', series },
+      undefined,
+      sizes,
+    );
+    expect(Buffer.from(out.labelmap.data).equals(Buffer.from(expected.data))).toBe(true);
+    expect(seen.length).toBe(Math.ceil(whole.length / 100_003));
+    expect(seen.reduce((a, b) => a + b, 0)).toBe(whole.length);
+  });
+
+  it('a file that ends inside its pixel data is one line naming where', async () => {
+    const stream = heldStream(whole, 64 * 1024);
+    stream.release(Math.floor(stream.chunks / 2));
+    stream.end();
+    const err = await readArrivingLabelFile(
+      new ArrivingBytes(stream.reader, null),
+      { name: 'cut.dcm', series },
+      undefined,
+      sizes,
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect((err as Error).message).toMatch(
+      /^cut\.dcm: the file ended at byte \d+, inside the SEG's pixel data/,
+    );
+  });
+
+  it('a download that breaks off rejects with the error the source describes', async () => {
+    const stream = heldStream(whole, 64 * 1024);
+    stream.release(3);
+    const reading = readArrivingLabelFile(
+      new ArrivingBytes(stream.reader, whole.length, (e) => new Error(`broke off: ${String(e)}`)),
+      { name: 'seg.dcm', series },
+      undefined,
+      sizes,
+    );
+    await tick();
+    stream.fail(new Error('connection reset'));
+    await expect(reading).rejects.toThrow('broke off: Error: connection reset');
   });
 });

@@ -13,6 +13,7 @@ import {
   stepWorstSlice,
   topConfusions,
   volumetricBias,
+  largestBiasRows,
 } from '../index.ts';
 
 describe('boundary vs gross errors', () => {
@@ -100,6 +101,26 @@ describe('volumetric bias', () => {
     expect(sd.softDiffMl).toBeCloseTo(-1);
     expect(sd.softDiffPct).toBeCloseTo(-10);
     expect(rows[2]).toMatchObject({ hardDiffPct: null, softMl: null, softDiffMl: null });
+  });
+
+  it('charts the structures with the largest hard-volume difference over any model', () => {
+    const structures = (scale: number) =>
+      Array.from({ length: 30 }, (_, i) => ({
+        label: i + 1,
+        name: `S${i + 1}`,
+        volumeRefMl: 10,
+        // model a errs most on the high labels, model b on label 1
+        volumePredMl: 10 + scale * (i + 1) + (scale === 0 && i === 0 ? -50 : 0),
+      }));
+    const rows = volumetricBias([
+      { model: 'a', structures: structures(0.1) },
+      { model: 'b', structures: structures(0) },
+    ]);
+    const charted = largestBiasRows(rows, 4);
+    expect([...new Set(charted.map((r) => r.label))]).toEqual([1, 28, 29, 30]);
+    expect(charted).toHaveLength(8); // both models' rows of each, in the rows' order
+    expect(charted.map((r) => `${r.label}${r.model}`).slice(0, 2)).toEqual(['1a', '1b']);
+    expect(largestBiasRows(rows.slice(0, 6), 4)).toHaveLength(6); // 3 structures: all
   });
 });
 

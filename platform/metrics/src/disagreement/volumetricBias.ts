@@ -53,6 +53,31 @@ export function volumetricBias(
   return rows.sort((a, b) => a.label - b.label || a.model.localeCompare(b.model));
 }
 
+/** Structures a volumetric-bias chart shows at most (a bar group per structure). */
+export const BIAS_CHART_STRUCTURES = 20;
+
+/**
+ * The rows of the `max` structures with the largest hard-volume difference (|Δ mL|, largest
+ * over the models), in the rows' order; all rows when there are no more structures than that.
+ * A chart of 116 bar groups is unreadable in a side panel and took 150 ms to draw.
+ */
+export function largestBiasRows(
+  rows: readonly VolumeBiasRow[],
+  max = BIAS_CHART_STRUCTURES,
+): VolumeBiasRow[] {
+  const worst = new Map<number, number>();
+  for (const r of rows)
+    worst.set(r.label, Math.max(worst.get(r.label) ?? 0, Math.abs(r.hardDiffMl)));
+  if (worst.size <= max) return [...rows];
+  const kept = new Set(
+    [...worst]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, max)
+      .map(([label]) => label),
+  );
+  return rows.filter((r) => kept.has(r.label));
+}
+
 /** One sentence of help for the panel. */
 export const HARD_VS_SOFT_HELP =
   'Hard volume counts the voxels where the model’s most likely class is the structure; soft volume adds up the model’s probability for the structure over all voxels (its expected volume), so a model whose probabilities are over- or under-confident shows a gap between the two.';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeDisagreement, expandDisagreement, VOXEL_CODE } from './disagreement.ts';
-import { computeMetrics } from './metrics.ts';
+import { computeMetrics, computeMetricsThenDisagreement } from './metrics.ts';
+import { mulberry32 } from '../cohort/prng.ts';
 import { box, bruteDirected, bruteSurface, grid, sphere, volume } from './testing/volumes.ts';
 import type { Vec3 } from '@concord/core';
 
@@ -60,6 +61,35 @@ describe('disagreement products', () => {
     expect(computeMetrics(ref, pred, { disagreement: true }).disagreement).toEqual([d]);
   });
 
+  it('distances of scattered FP/FN voxels far and near, anisotropic: exhaustive search', () => {
+    // noise blobs up to ~15 voxels from the reference: both the ring search and its fallback
+    const g = grid([36, 30, 14], [0.7, 1.3, 2.5]);
+    const next = mulberry32(7);
+    const blobs = Array.from({ length: 12 }, () => ({
+      c: [next() % 36, next() % 30, next() % 14] as Vec3,
+      r: 1 + (next() % 3),
+    }));
+    const ref = volume(g, box([10, 8, 4], [22, 20, 9]));
+    const pred = volume(g, (i, j, k) =>
+      (box([11, 8, 4], [22, 19, 10])(i, j, k) && !sphere([16, 14, 6], 2)(i, j, k)) ||
+      blobs.some((b) => sphere(b.c, b.r)(i, j, k))
+        ? 1
+        : 0,
+    );
+    const [d] = computeDisagreement(ref, pred);
+    const full = expandDisagreement(d, g.dims);
+    const surfA = bruteSurface(ref, 1);
+    let checked = 0;
+    for (let o = 0; o < full.codes.length; o++) {
+      if (full.codes[o] !== VOXEL_CODE.fp && full.codes[o] !== VOXEL_CODE.fn) continue;
+      const p: Vec3 = [o % 36, Math.floor(o / 36) % 30, Math.floor(o / 1080)];
+      expect(full.distancesMm[o]).toBeCloseTo(bruteDirected([p], surfA, g.spacing)[0], 4);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(200);
+    expect(Math.max(...full.distancesMm)).toBeGreaterThan(10);
+  });
+
   it('reference-empty FP voxels are infinitely far (gross); absent labels give empty products', () => {
     const g = grid([6, 6, 6]);
     const ref = volume(g, () => 0);
@@ -69,5 +99,39 @@ describe('disagreement products', () => {
     expect(Array.from(d4.distancesMm).filter((x) => x === Infinity)).toHaveLength(8);
     expect(d5).toMatchObject({ box: null, tp: 0, fp: 0, fn: 0 });
     expect(Array.from(d5.slices[2].fp)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('computed after the metrics (computeMetricsThenDisagreement): the same products and numbers', () => {
+    // three structures, one missing from the prediction and one from the reference
+    const g = grid([24, 20, 12], [0.8, 1.1, 2]);
+    const next = mulberry32(11);
+    const noisy =
+      (base: (i: number, j: number, k: number) => number) => (i: number, j: number, k: number) =>
+        next() % 9 === 0 ? next() % 4 : base(i, j, k);
+    const ref = volume(
+      g,
+      (i, j, k) =>
+        box([2, 2, 1], [10, 9, 6], 1)(i, j, k) ||
+        box([12, 3, 2], [20, 15, 9], 2)(i, j, k) ||
+        box([4, 12, 7], [9, 18, 10], 3)(i, j, k),
+    );
+    const pred = volume(
+      g,
+      noisy((i, j, k) =>
+        box([3, 2, 1], [11, 10, 6], 1)(i, j, k) || box([12, 4, 3], [21, 15, 9], 2)(i, j, k)
+          ? box([3, 2, 1], [11, 10, 6], 1)(i, j, k)
+            ? 1
+            : 2
+          : 0,
+      ),
+    );
+    const together = computeMetrics(ref, pred, { disagreement: true });
+    const { result, disagreement } = computeMetricsThenDisagreement(ref, pred);
+    expect(result.disagreement).toBeUndefined();
+    expect(result.structures).toEqual(together.structures);
+    const later = disagreement();
+    expect(later.map((d) => d.label)).toEqual([1, 2, 3]);
+    expect(later).toEqual(together.disagreement);
+    expect(later.every((d) => d.fp + d.fn > 0)).toBe(true);
   });
 });

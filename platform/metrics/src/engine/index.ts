@@ -19,6 +19,7 @@ export {
 } from './registry.ts';
 export {
   computeMetrics,
+  computeMetricsThenDisagreement,
   computeOverlap,
   DEFAULT_TOLERANCES_MM,
   toleranceKey,

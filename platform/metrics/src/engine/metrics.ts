@@ -12,6 +12,7 @@ import type { LabelCounts } from './confusion.ts';
 import { probabilisticPass } from './probabilistic.ts';
 import { planEvaluation, type EvaluationPlan, type PlannedStructure } from './plan.ts';
 import {
+  disagreementOfPlan,
   emptyDisagreement,
   structureDisagreement,
   type StructureDisagreement,
@@ -258,6 +259,24 @@ export function computeMetrics(
   const tolerancesMm = validTolerances(options.tolerancesMm);
   const plan = planEvaluation(reference, prediction, options, true);
   return assemble(reference, plan, options, tolerancesMm, new SurfaceWorkspace());
+}
+
+/**
+ * computeMetrics without the disagreement products, and a function that computes them later
+ * for the same structure pairs (the viewer shows the numbers first: the products cost as much
+ * again on 116 structures, docs/performance.md). Same products as `disagreement: true`.
+ */
+export function computeMetricsThenDisagreement(
+  reference: LabelVolume,
+  prediction: LabelVolume,
+  options: MetricsOptions = {},
+): { result: MetricsResult; disagreement: () => StructureDisagreement[] } {
+  assertComparable(reference, prediction);
+  const tolerancesMm = validTolerances(options.tolerancesMm);
+  const plan = planEvaluation(reference, prediction, options, true);
+  const ws = new SurfaceWorkspace();
+  const result = assemble(reference, plan, { ...options, disagreement: false }, tolerancesMm, ws);
+  return { result, disagreement: () => disagreementOfPlan(plan, reference, ws) };
 }
 
 /** Probabilities of a pair: those of its prediction structure (a model's class). */

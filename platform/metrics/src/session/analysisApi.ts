@@ -1,8 +1,8 @@
 /**
  * What the evaluation session's analysis worker computes (docs/architecture.md#workers): the
- * `concord.report/v1` report and the disagreement products of one (reference, prediction,
- * probabilities) with the metric engine `concord metrics` uses (same numbers), then, on
- * request, the TP/FP/FN layer of a structure and the boundary/gross volumes at a threshold τ
+ * `concord.report/v1` report of one (reference, prediction, probabilities) with the metric
+ * engine `concord metrics` uses (same numbers), then its disagreement products (so the numbers
+ * show first), then, on request, the TP/FP/FN layer of a structure and the boundary/gross volumes at a threshold τ
  * from the voxel products it keeps for the last few evaluations. DOM-free: `analysis.worker.ts`
  * exposes it in a browser worker, tests expose it on a MessagePort.
  */
@@ -11,7 +11,7 @@ import { transfer } from '@concord/core';
 import { boundaryGrossVolumes, classifyDisagreement } from '../disagreement/classify.ts';
 import type { BoundaryGrossVolumes } from '../disagreement/classify.ts';
 import { expandDisagreement, type StructureDisagreement } from '../engine/disagreement.ts';
-import { computeMetrics } from '../engine/metrics.ts';
+import { computeMetricsThenDisagreement } from '../engine/metrics.ts';
 import { uncertaintyLabelmap, type UncertaintyMeasure } from '../engine/probabilistic.ts';
 import type { ManualPair } from '../engine/pairing.ts';
 import type { InstanceOptions } from '../engine/lesions.ts';
@@ -57,8 +57,14 @@ export interface EvaluateInput {
 
 export interface EvaluateOutput {
   report: EvaluationReport;
-  structures: StructureSummary[];
   /** Worker time of the computation, ms. */
+  ms: number;
+}
+
+/** The disagreement products of an evaluation, computed after its report (`products`). */
+export interface ProductsOutput {
+  structures: StructureSummary[];
+  /** Worker time of the computation (0 when they were computed before), ms. */
   ms: number;
 }
 
@@ -77,6 +83,8 @@ interface Products {
   dims: [number, number, number];
   voxelMm3: number;
   structures: StructureDisagreement[];
+  /** Structure names by label (the report's). */
+  names: Map<number, string>;
   /** The uncertainty overlay's levels per measure (docs/calibration.md); with probabilities. */
   uncertainty?: Record<UncertaintyMeasure, Uint8Array>;
 }
@@ -95,7 +103,19 @@ export function createAnalysisApi() {
   const staged = new PartStore();
   /** Recent evaluations' products, oldest first. */
   const kept = new Map<string, Products>();
+  /**
+   * The latest evaluation's products, still to compute: the report goes back first (its
+   * inputs are held until then; a newer evaluation drops them).
+   */
+  let pending: { key: string; compute: () => Products } | null = null;
   const productsOf = (key: string): Products => {
+    if (pending?.key === key) {
+      const compute = pending.compute;
+      pending = null;
+      kept.delete(key);
+      kept.set(key, compute());
+      while (kept.size > KEEP) kept.delete(kept.keys().next().value as string);
+    }
     const p = kept.get(key);
     if (!p) throw notComputed(key);
     return p;
@@ -135,12 +155,11 @@ export function createAnalysisApi() {
           : undefined;
       const t0 = performance.now();
       // each input names its own structures; the engine pairs them (docs/structures.md)
-      const result = computeMetrics(reference, prediction, {
+      const { result, disagreement } = computeMetricsThenDisagreement(reference, prediction, {
         tolerancesMm: req.tolerancesMm,
         pairs: req.pairs,
         instances: req.instances,
         probabilities,
-        disagreement: true,
       });
       const report = buildReport({
         result,
@@ -148,7 +167,7 @@ export function createAnalysisApi() {
         prediction: req.predictionSource,
         case: req.case,
       });
-      // both measures now, while the probabilities are here (the worker does not keep them)
+      // the uncertainty levels come with the products, while the probabilities are held
       const classes = probabilities
         ? req.probabilityLabels
             .filter((l) => l > 0)
@@ -156,29 +175,43 @@ export function createAnalysisApi() {
             .map((l) => probabilities[l])
         : [];
       const voxels = reference.data.length;
-      const products: Products = {
-        dims: [...reference.dims] as [number, number, number],
-        voxelMm3: reference.spacing[0] * reference.spacing[1] * reference.spacing[2],
-        structures: result.disagreement ?? [],
-        ...(classes.length
-          ? {
-              uncertainty: {
-                entropy: uncertaintyLabelmap(classes, voxels, 'entropy'),
-                margin: uncertaintyLabelmap(classes, voxels, 'margin'),
-              },
-            }
-          : {}),
-      };
+      const names = new Map(report.structures.map((st) => [st.label, st.name]));
       kept.delete(req.key);
-      kept.set(req.key, products);
-      while (kept.size > KEEP) kept.delete(kept.keys().next().value as string);
-      const structures: StructureSummary[] = products.structures.map((d) => ({
+      pending = {
+        key: req.key,
+        compute: (): Products => ({
+          dims: [...reference.dims] as [number, number, number],
+          voxelMm3: reference.spacing[0] * reference.spacing[1] * reference.spacing[2],
+          structures: disagreement(),
+          names,
+          ...(classes.length
+            ? {
+                uncertainty: {
+                  entropy: uncertaintyLabelmap(classes, voxels, 'entropy'),
+                  margin: uncertaintyLabelmap(classes, voxels, 'margin'),
+                },
+              }
+            : {}),
+        }),
+      };
+      return { report, ms: performance.now() - t0 };
+    },
+
+    /**
+     * The disagreement products of an evaluation: per structure its FP/FN counts per slice
+     * (the voxel products stay here for `layer` and `boundaryGross`).
+     */
+    products(req: { key: string }): ProductsOutput {
+      const t0 = performance.now();
+      const computing = pending?.key === req.key;
+      const p = productsOf(req.key);
+      const structures: StructureSummary[] = p.structures.map((d) => ({
         label: d.label,
-        name: report.structures.find((s) => s.label === d.label)?.name ?? `Label ${d.label}`,
+        name: p.names.get(d.label) ?? `Label ${d.label}`,
         fp: d.slices[2].fp,
         fn: d.slices[2].fn,
       }));
-      return { report, structures, ms: performance.now() - t0 };
+      return { structures, ms: computing ? performance.now() - t0 : 0 };
     },
 
     /**

@@ -197,6 +197,9 @@ describe('evaluation session', () => {
     expect(session.state.status).toBe('computing');
     // the Export panel waits for the report instead of computing it
     const ready = await session.whenReady();
+    // the numbers come first, the disagreement products after them
+    expect(session.state.disagreement?.structures).toBeNull();
+    await waitFor(() => !!session.state.disagreement?.structures);
     const layer = await session.layer(1, 2);
     const volumes = await session.boundaryGross(2);
     expect(workers.started).toEqual([MODEL.name]);
@@ -237,7 +240,8 @@ describe('evaluation session', () => {
       (report.structures[0].fp * 0.8 * 0.9 * 1.5) / 1000,
       12,
     );
-    expect(session.state.disagreement?.structures[0].fp.length).toBe(g.dims[2]);
+    expect(session.state.disagreement?.structures?.[0].fp.length).toBe(g.dims[2]);
+    expect(session.state.models[0].structures).toBe(session.state.disagreement?.structures);
 
     // the same model again (a new overlay generation): its result, nothing computed
     host.showLabelmap('prediction', predictionA, MODEL.name, {
@@ -259,8 +263,9 @@ describe('evaluation session', () => {
     const host = testHost();
     const session = getEvaluationSession(host, { createWorker: () => workers.createWorker() });
     const shown: Array<string | undefined> = [];
-    session.subscribe((s) => {
-      if (s.status === 'ready') shown.push(s.report?.prediction.source);
+    session.subscribe((s, change) => {
+      // a report shown (its disagreement products follow as a change of their own)
+      if (s.status === 'ready' && change.newReport) shown.push(s.report?.prediction.source);
     });
     host.showLabelmap('reference', reference, 'reference.nii.gz', { kind: 'nifti' });
 

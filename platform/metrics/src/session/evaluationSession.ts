@@ -54,8 +54,9 @@ export interface ModelEvaluation {
   /** Shown name: model name and version, or the overlay title. */
   model: string;
   report: EvaluationReport;
-  structures: StructureSummary[];
-  /** Worker time of the computation, ms. */
+  /** The disagreement products' per-structure summary; null while they are computed. */
+  structures: StructureSummary[] | null;
+  /** Worker time of the metrics, ms. */
   ms: number;
 }
 
@@ -63,7 +64,8 @@ export interface ModelEvaluation {
 export interface DisagreementSummary {
   key: string;
   model: string;
-  structures: StructureSummary[];
+  /** null while the products are computed (they follow the report). */
+  structures: StructureSummary[] | null;
   ms: number;
   /** true: shown from the session's results of this model, nothing computed. */
   cached: boolean;
@@ -427,14 +429,16 @@ export class EvaluationSession {
         disagreement: { ...hit, cached: true },
         error: null,
       });
+      // its products were not computed (the worker was stopped first): now
+      if (!hit.structures) this.showProducts(hit, this.studyKey);
       return;
     }
     const run: Run = { evalKey, abort: new AbortController(), evaluating: false };
     this.run = run;
     this.set({ status: 'computing', inputs, report: null, disagreement: null, error: null });
     const studyKey = this.studyKey;
-    this.compute(evalKey, pred, sources, run).then(
-      (out) => {
+    this.compute(evalKey, pred, sources, run)
+      .then((out) => {
         if (this.run !== run) return;
         this.run = null;
         this.shown = evalKey;
@@ -442,18 +446,23 @@ export class EvaluationSession {
           key: evalKey,
           modelKey: mk,
           model: modelName(pred),
-          ...out,
+          report: out.report,
+          structures: null,
+          ms: out.ms,
         };
         let perStudy = this.results.get(studyKey);
         if (!perStudy) this.results.set(studyKey, (perStudy = new Map()));
         perStudy.set(mk, result);
+        // the numbers first; the disagreement products follow from the same worker (a newer
+        // evaluation waits for them there: it is not stopped for them)
         this.set({
           status: 'ready',
           report: out.report,
           disagreement: { ...result, cached: false },
         });
-      },
-      (e: unknown) => {
+        this.showProducts(result, studyKey);
+      })
+      .then(undefined, (e: unknown) => {
         if (this.run !== run) return;
         this.run = null;
         this.shown = evalKey;
@@ -461,8 +470,7 @@ export class EvaluationSession {
         this.remote?.close();
         this.remote = null;
         this.set({ status: 'error', error: isAbortError(e) ? 'Cancelled' : userMessage(e) });
-      },
-    );
+      });
   }
 
   /**
@@ -522,6 +530,28 @@ export class EvaluationSession {
       performance.measure('concord:evaluation:worker', { start: t0 });
       if (run) run.evaluating = false;
     }
+  }
+
+  /**
+   * Asks for the disagreement products of a shown evaluation (they follow its report) and
+   * shows them; the session's result of that model gets them too.
+   */
+  private showProducts(result: ModelEvaluation, studyKey: string) {
+    const t0 = performance.now();
+    this.withProducts((remote, key) => remote.call('products', { key })).then(
+      ({ structures }) => {
+        performance.measure('concord:evaluation:products', { start: t0 });
+        const perStudy = this.results.get(studyKey);
+        if (perStudy?.get(result.modelKey)?.key === result.key)
+          perStudy.set(result.modelKey, { ...result, structures });
+        const shown = this.state.disagreement;
+        if (shown?.key === result.key) this.set({ disagreement: { ...shown, structures } });
+      },
+      (e: unknown) => {
+        if (this.state.disagreement?.key !== result.key) return; // another result is shown
+        this.set({ status: 'error', error: `Disagreement: ${userMessage(e)}` });
+      },
+    );
   }
 
   /**

@@ -7,9 +7,11 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import {
   createOverlaySourceRegistry,
   declaredOverlaySources,
+  readLabelFileAtInWorker,
   userMessage,
   type OverlaySourceDefinition,
   type OverlaySourceRegistry,
+  type ReadLabelFileOutput,
   type ViewerHost,
 } from '@concord/core';
 import type { BootedApp } from '../../boot.ts';
@@ -20,7 +22,7 @@ import {
 } from '../../segmentation/overlayManager.ts';
 import {
   describeProgress,
-  readLabelsForVolume,
+  seriesOfVolume,
   type OverlayTask,
 } from '../../segmentation/referenceSeg.ts';
 import { labelmapWarning } from '../../segmentation/provenance.ts';
@@ -106,26 +108,30 @@ export function useOverlayFileLoader(
       return (async () => {
         const t0 = performance.now();
         const volume = await controller.ensureVolume();
-        const bytes = await file.arrayBuffer();
-        signal.throwIfAborted();
-        const t1 = performance.now();
-        // user timings of each phase, for `npm run bench:scale` (docs/performance.md)
-        performance.measure(`concord:load:${source}:file`, { start: t0, end: t1 });
-        const { labelmap, kind, notes, sourceGrid } = await readLabelsForVolume(
-          bytes,
-          file.name,
-          volume,
-          host.seriesInstanceUID,
-          {
-            signal,
-            onProgress: (p) => setOverlayTask({ ...describeProgress(file.name, p), cancel }),
-          },
-        );
-        performance.measure(`concord:load:${source}:read`, { start: t1 });
-        setOverlayTask({ text: `Showing ${file.name}…`, fraction: 1, cancel });
-        // a NIfTI labelmap has numbers only; its structures are paired with the reference's by
-        // the metric engine (docs/structures.md), which shows the names it matched
-        await host.showLabelmapInTasks(source, labelmap, file.name, { kind });
+        // the worker reads the file itself (its bytes never pass this thread) and decodes a
+        // SEG as it reads it; the series' voxels wait meanwhile
+        const releaseVoxels = controller.holdVoxelStream();
+        let read: ReadLabelFileOutput;
+        try {
+          read = await readLabelFileAtInWorker(
+            { blob: file },
+            { name: file.name, series: seriesOfVolume(volume, host.seriesInstanceUID) },
+            {
+              signal,
+              onProgress: (p) => setOverlayTask({ ...describeProgress(file.name, p), cancel }),
+            },
+          );
+          signal.throwIfAborted();
+          // user timings of each phase, for `npm run bench:scale` (docs/performance.md)
+          performance.measure(`concord:load:${source}:read`, { start: t0 });
+          setOverlayTask({ text: `Showing ${file.name}…`, fraction: 1, cancel });
+          // a NIfTI labelmap has numbers only; its structures are paired with the reference's by
+          // the metric engine (docs/structures.md), which shows the names it matched
+          await host.showLabelmapInTasks(source, read.labelmap, file.name, { kind: read.kind });
+        } finally {
+          releaseVoxels();
+        }
+        const { notes, sourceGrid } = read;
         signal.throwIfAborted();
         setOverlayTask(null);
         // what an RTSTRUCT left out (POINT ROIs) or holds empty, in one line

@@ -2,21 +2,25 @@
  * The study's DICOM SEG that references the displayed series becomes the reference overlay,
  * chosen by @concord/core's rule (`chooseReferenceSeg`: an annotator's SEG wins over a
  * model's). Runs once per series, after its first image, when no reference is shown yet. The
- * SEG is decoded in a worker with progress and can be cancelled; the labelmap is shown in
- * short main-thread steps (docs/architecture.md#workers).
+ * SEG is downloaded and decoded in a worker with progress and can be cancelled; the labelmap is
+ * shown in short main-thread steps (docs/architecture.md#workers); the series' voxels stream
+ * after it.
  */
 import { useEffect } from 'react';
 import {
   chooseReferenceSeg,
+  readLabelFileAtInWorker,
   prewarmLabelFileWorker,
   segSeriesOf,
   userMessage,
+  type ReadLabelFileProgress,
 } from '@concord/core';
 import type { DataSource, SeriesSummary } from '../../dataSources/types.ts';
 import type { OverlayManager } from '../../segmentation/overlayManager.ts';
 import {
   describeProgress,
   readLabelsForVolume,
+  seriesOfVolume,
   type OverlayTask,
 } from '../../segmentation/referenceSeg.ts';
 import type { ViewportController } from '../viewportController.ts';
@@ -46,10 +50,14 @@ export function useReferenceSeg({
   setOverlayTask: (task: OverlayTask | null) => void;
 }) {
   useEffect(() => {
-    if (skip) return;
     if (!controller || !overlays || !series || !activeSeries || !dataSource || displayed === 0)
       return;
-    if (segSeriesOf(series).length === 0 || overlays.labelVolume('reference')) return;
+    // the series' voxels stream once the reference is shown, or at once when there is none
+    // to wait for: until then they would share the network and the CPU with the SEG
+    // (ViewportController.ensureVolume, docs/performance.md)
+    const loadVoxels = () => void controller.startLoading().catch(() => {});
+    if (skip || segSeriesOf(series).length === 0 || overlays.labelVolume('reference'))
+      return loadVoxels();
     const abort = new AbortController();
     const { signal } = abort;
     let cancelled = false; // by the user (Cancel), not by leaving the series
@@ -59,7 +67,7 @@ export function useReferenceSeg({
     };
     // a labelmap the user loads while the SEG decodes wins over it
     const stamp = overlays.changeCount('reference');
-    prewarmLabelFileWorker(); // its module loads while the SEG downloads
+    prewarmLabelFileWorker(); // its module loads while the page asks where the SEG is
     (async () => {
       const { chosen, problems } = await chooseReferenceSeg(
         series,
@@ -67,20 +75,33 @@ export function useReferenceSeg({
           const name = seg.SeriesDescription || 'the reference SEG';
           setOverlayTask({ text: `Loading ${name}…`, cancel });
           const t0 = performance.now();
-          const [bytes] = await dataSource.retrieveInstances(studyUID, seg.SeriesInstanceUID);
-          signal.throwIfAborted();
-          const t1 = performance.now();
-          // user timings of each phase, for `npm run bench:scale` (docs/performance.md)
-          performance.measure('concord:load:reference:file', { start: t0, end: t1 });
-          // the series' voxels start streaming only now: they share the browser's six
-          // connections to the server with the SEG, which is wanted first (a 220 MB SEG took
-          // 10 s behind 300 image requests, 1-2 s alone; docs/performance.md)
-          const volume = await controller.ensureVolume();
-          const read = await readLabelsForVolume(bytes, `${name}.dcm`, volume, activeSeries, {
+          const volume = await controller.ensureVolume(); // its geometry: no voxels yet
+          const options = {
             signal,
-            onProgress: (p) => setOverlayTask({ ...describeProgress(name, p), cancel }),
-          });
-          performance.measure('concord:load:reference:read', { start: t1 });
+            onProgress: (p: ReadLabelFileProgress) =>
+              setOverlayTask({ ...describeProgress(name, p), cancel }),
+          };
+          const fileName = `${name}.dcm`;
+          // on a server, a worker downloads the SEG and decodes it as it arrives (its bytes
+          // never pass this thread: Chromium assembled a 220 MB body here in a 1.5 s task);
+          // files dropped on the page are already in memory
+          const [location] =
+            (await dataSource.instanceLocations?.(studyUID, seg.SeriesInstanceUID)) ?? [];
+          const read = location
+            ? await readLabelFileAtInWorker(
+                location,
+                { name: fileName, series: seriesOfVolume(volume, activeSeries) },
+                options,
+              )
+            : await readLabelsForVolume(
+                (await dataSource.retrieveInstances(studyUID, seg.SeriesInstanceUID))[0],
+                fileName,
+                volume,
+                activeSeries,
+                options,
+              );
+          // user timings of each phase, for `npm run bench:scale` (docs/performance.md)
+          performance.measure('concord:load:reference:read', { start: t0 });
           return { labels: read.labelmap, segments: read.segments ?? [] };
         },
         { signal },
@@ -98,13 +119,21 @@ export function useReferenceSeg({
       });
       setOverlayTask(null);
       setOverlayStatus(null);
-    })().catch((e) => {
-      if (signal.aborted && !cancelled) return; // left: the next series has its own status
-      setOverlayTask(null);
-      setOverlayStatus(
-        cancelled ? 'Reference SEG: cancelled.' : `Reference SEG: ${userMessage(e)}`,
-      );
-    });
+    })()
+      .catch((e) => {
+        if (signal.aborted && !cancelled) return; // left: the next series has its own status
+        setOverlayTask(null);
+        setOverlayStatus(
+          cancelled ? 'Reference SEG: cancelled.' : `Reference SEG: ${userMessage(e)}`,
+        );
+      })
+      .finally(() => {
+        if (signal.aborted && !cancelled) return;
+        // after the panels have drawn the reference's structure list
+        if (typeof requestIdleCallback === 'function')
+          requestIdleCallback(loadVoxels, { timeout: 1000 });
+        else setTimeout(loadVoxels, 0);
+      });
     return () => {
       abort.abort();
       setOverlayTask(null);
