@@ -16,11 +16,12 @@ import {
   type LabelVolume,
 } from '../geometry/index.ts';
 import { readRtStruct, RTSTRUCT_SOP_CLASS_UID } from '../rtstruct/index.ts';
-import { readDicomSeg } from '../seg/index.ts';
+import { readDicomSeg, SEG_SOP_CLASS_UID } from '../seg/index.ts';
 import { piecewiseSegHeader, type PiecewiseSegHeader } from '../seg/parse.ts';
 import { readDicomSegPiecesAsync } from '../seg/read.ts';
 import { isDicomPart10 } from '../dicom/index.ts';
 import { ArrivingBytes, type ChunkReader } from './arrivingBytes.ts';
+import { nextTask } from '../tasks/nextTask.ts';
 import type { SegmentInfo } from '../seg/types.ts';
 import { DicomWebError, DicomWebSource } from '../datasources/dicomweb.ts';
 import { InvalidInputError, SERVER_UNREACHABLE, userMessage } from '../errors/index.ts';
@@ -105,20 +106,10 @@ function onSeriesGrid(
 
 /** The first prefix tried for a SEG's attributes before its pixel data (grown 4x until it fits). */
 const FIRST_PREFIX = 4 * 1024 * 1024;
+/** Bytes enough for a Part 10 file's SOP Class UID (the meta header and the first attributes). */
+const SOP_CLASS_PREFIX = 64 * 1024;
 /** Pixel data decoded between two looks at the stream (a few ms of decoding). */
 const ARRIVING_PIECE_BYTES = 1024 * 1024;
-
-/** Resolves in a new task (not a microtask): what is queued before it runs first. */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
-}
 
 /**
  * Reads a labelmap file whose bytes are still arriving onto the series' grid: a BINARY or
@@ -140,7 +131,11 @@ export async function readArrivingLabelFile(
     reported = fraction;
     onProgress({ phase: 'download', fraction });
   };
-  if (!/\.nii(\.gz)?$/i.test(name) && isDicomPart10(await bytes.atLeast(133, downloading))) {
+  // a DICOM SEG by its SOP class (in the first bytes): only those are decoded as they arrive
+  const isSeg = async () =>
+    isDicomPart10(await bytes.atLeast(133, downloading)) &&
+    dicomSopClassUID(await bytes.atLeast(SOP_CLASS_PREFIX, downloading)) === SEG_SOP_CLASS_UID;
+  if (!/\.nii(\.gz)?$/i.test(name) && (await isSeg())) {
     for (let n = sizes.firstPrefix ?? FIRST_PREFIX; ; n *= 4) {
       const prefix = await bytes.atLeast(n, downloading);
       const header = piecewiseSegHeader(prefix, bytes.done && prefix.length === bytes.received);
