@@ -160,7 +160,7 @@ export async function readArrivingLabelFile(
         const end = start + offset + length;
         // a task boundary between pieces: the stream's next chunks are taken in meanwhile (a
         // browser holds only a small pipe of them while this thread decodes)
-        await nextTask();
+        await nextTask({ afterQueued: true });
         const have = await arriving.atLeast(end);
         if (have.length < end)
           throw new InvalidInputError(
