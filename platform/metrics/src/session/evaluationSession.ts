@@ -437,8 +437,8 @@ export class EvaluationSession {
     this.run = run;
     this.set({ status: 'computing', inputs, report: null, disagreement: null, error: null });
     const studyKey = this.studyKey;
-    this.compute(evalKey, pred, sources, run)
-      .then((out) => {
+    this.compute(evalKey, pred, sources, run).then(
+      (out) => {
         if (this.run !== run) return;
         this.run = null;
         this.shown = evalKey;
@@ -461,8 +461,8 @@ export class EvaluationSession {
           disagreement: { ...result, cached: false },
         });
         this.showProducts(result, studyKey);
-      })
-      .then(undefined, (e: unknown) => {
+      },
+      (e: unknown) => {
         if (this.run !== run) return;
         this.run = null;
         this.shown = evalKey;
@@ -470,7 +470,8 @@ export class EvaluationSession {
         this.remote?.close();
         this.remote = null;
         this.set({ status: 'error', error: isAbortError(e) ? 'Cancelled' : userMessage(e) });
-      });
+      },
+    );
   }
 
   /**
