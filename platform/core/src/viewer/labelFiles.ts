@@ -230,11 +230,6 @@ export function blobSlices(blob: BlobLike, sliceBytes = BLOB_SLICE_BYTES): Chunk
   };
 }
 
-/** A label file's bytes; a failed download is a DicomWebError with one line for the user. */
-export async function loadLabelFileBytes(location: LabelFileLocation): Promise<ArrayBuffer> {
-  return (await openLabelFile(location)).all();
-}
-
 /**
  * A label file's bytes as they arrive: a file the user chose and a URL stream; a DICOMweb
  * instance (a multipart answer) comes whole. A failed download is a DicomWebError with one
