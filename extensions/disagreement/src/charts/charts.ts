@@ -89,17 +89,19 @@ export function sliceProfileChart(
   return svg;
 }
 
-/** Grouped bars per structure: reference, hard and soft volume (mL) for each model. */
-export function volumeBiasChart(
-  rows: readonly VolumeBiasRow[],
-  options: ChartOptions = {},
-): SVGSVGElement {
-  type Bar = { structure: string; series: string; ml: number };
-  const bars: Bar[] = [];
-  const seenRef = new Set<string>();
+type VolumeBar = { structure: string; series: string; ml: number };
+
+/**
+ * The bars of the volume bias chart (reference once per structure, then each model's hard and
+ * soft volume) and each series' colour: the PDF's colours for the first model (reference grey,
+ * hard blue, soft sky blue), the next pairs for further models.
+ */
+function volumeBiasBars(rows: readonly VolumeBiasRow[]) {
+  const bars: VolumeBar[] = [];
+  const structures = new Set<string>();
   for (const r of rows) {
-    if (!seenRef.has(r.name)) {
-      seenRef.add(r.name);
+    if (!structures.has(r.name)) {
+      structures.add(r.name);
       bars.push({ structure: r.name, series: 'reference', ml: r.referenceMl });
     }
     bars.push({ structure: r.name, series: `${r.model} hard`, ml: r.hardMl });
@@ -107,7 +109,6 @@ export function volumeBiasChart(
       bars.push({ structure: r.name, series: `${r.model} soft`, ml: r.softMl });
   }
   const series = [...new Set(bars.map((b) => b.series))];
-  // the PDF's colours for the first model (reference grey, hard blue, soft sky blue)
   const models = [...new Set(rows.map((r) => r.model))];
   const colourOf = (s: string) => {
     if (s === 'reference') return css(VOLUME_BIAS_COLORS.reference);
@@ -118,6 +119,18 @@ export function volumeBiasChart(
         : VOLUME_BIAS_COLORS.more[(i - 1) % VOLUME_BIAS_COLORS.more.length];
     return css(s.endsWith(' soft') ? pair.soft : pair.hard);
   };
+  return { bars, structures: [...structures], series, colours: series.map(colourOf) };
+}
+
+/**
+ * Grouped bars per structure: reference, hard and soft volume (mL) for each model. With its
+ * legend (the default) Plot returns a `<figure>` holding the swatches and the SVG.
+ */
+export function volumeBiasChart(
+  rows: readonly VolumeBiasRow[],
+  options: ChartOptions & { legend?: boolean } = {},
+): SVGSVGElement | HTMLElement {
+  const { bars, structures, series, colours } = volumeBiasBars(rows);
   return Plot.plot({
     document: options.document,
     width: options.width ?? 520,
@@ -126,21 +139,64 @@ export function volumeBiasChart(
     marginBottom: 60,
     style: { background: CHART_THEME.background, color: CHART_THEME.text, fontSize: '11px' },
     // structures in the table's order (by label), not Plot's alphabetical default
-    fx: { label: null, tickRotate: -25, domain: [...seenRef] },
+    fx: { label: null, tickRotate: -25, domain: structures },
     x: { axis: null, domain: series },
     y: { label: 'volume (mL)', grid: true },
-    color: { domain: series, range: series.map(colourOf), legend: true },
+    color: { domain: series, range: colours, legend: options.legend ?? true },
     marks: [
       Plot.barY(bars, {
         fx: 'structure',
         x: 'series',
         y: 'ml',
         fill: 'series',
-        title: (b: Bar) => `${b.structure}, ${b.series}: ${b.ml.toFixed(2)} mL`,
+        title: (b: VolumeBar) => `${b.structure}, ${b.series}: ${b.ml.toFixed(2)} mL`,
       }),
       Plot.ruleY([0], { stroke: CHART_THEME.text }),
     ],
-  }) as SVGSVGElement;
+  });
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const LEGEND_ROW_PX = 22;
+
+/**
+ * The volume bias chart as one standalone SVG (a download, a PNG): Plot's legend is HTML
+ * beside the SVG, so here the series' swatches are drawn as a row of SVG above the plot.
+ */
+export function volumeBiasSvg(
+  rows: readonly VolumeBiasRow[],
+  options: ChartOptions = {},
+): SVGSVGElement {
+  const doc = options.document ?? document;
+  const width = options.width ?? 520;
+  const height = options.height ?? 260;
+  const plot = volumeBiasChart(rows, { ...options, width, height, legend: false });
+  const { series, colours } = volumeBiasBars(rows);
+  const el = <K extends string>(tag: K, attrs: Record<string, string | number>) => {
+    const e = doc.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    return e;
+  };
+  const total = height + LEGEND_ROW_PX;
+  const root = el('svg', { xmlns: SVG_NS, width, height: total, viewBox: `0 0 ${width} ${total}` });
+  root.append(el('rect', { width, height: total, fill: CHART_THEME.background }));
+  let x = 8;
+  series.forEach((name, i) => {
+    root.append(el('rect', { x, y: 6, width: 10, height: 10, fill: colours[i] }));
+    const label = el('text', {
+      x: x + 14,
+      y: 15,
+      fill: CHART_THEME.text,
+      'font-size': 11,
+      'font-family': 'system-ui, sans-serif',
+    });
+    label.textContent = name; // escaped when serialised: model names are user data
+    root.append(label);
+    x += 24 + 6.5 * name.length;
+  });
+  plot.setAttribute('y', String(LEGEND_ROW_PX));
+  root.append(plot);
+  return root as SVGSVGElement;
 }
 
 /** Serialises a chart to standalone SVG text (for download or the PDF report). */

@@ -14,9 +14,8 @@ import {
   uncertaintyLegend,
   type UncertaintyMeasure,
 } from '@concord/metrics';
-import { reliabilityChart } from '../charts/calibrationCharts.ts';
 import { OVERLAY_SOURCE_IDS } from '../ids.ts';
-import { SvgChart, useChartInTask } from './SvgChart.tsx';
+import { SvgChart, useChart } from './SvgChart.tsx';
 import { useEvaluation } from './useEvaluation.ts';
 
 const fmt = (v: number | null | undefined, digits = 4) =>
@@ -54,8 +53,11 @@ export default function CalibrationPanel({ viewer }: HostPanelProps) {
 
   const cal = calibration?.structures.find((s) => s.label === label) ?? null;
   const row = report?.structures.find((s) => s.label === label) ?? null;
-  const chart = useChartInTask(
-    () => (cal ? reliabilityChart(cal.reliability, { width: 300, height: 260 }) : null),
+  const chart = useChart(
+    () =>
+      cal
+        ? { kind: 'reliability', bins: cal.reliability, options: { width: 300, height: 260 } }
+        : null,
     [cal],
   );
 

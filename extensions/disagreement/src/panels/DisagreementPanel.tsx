@@ -8,13 +8,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { isAbortError, type HostPanelProps } from '@concord/core';
-import { sliceProfileChart } from '../charts/charts.ts';
 import type { BoundaryGrossVolumes } from '@concord/metrics';
 import { confusionMatrixMl } from '@concord/metrics';
 import { disagreementLegend } from '@concord/metrics';
 import { distanceLabelInfo, tauOf } from '@concord/metrics/session';
 import { worstSliceRanking } from './commands.ts';
-import { SvgChart, useChartInTask } from './SvgChart.tsx';
+import { SvgChart, useChart } from './SvgChart.tsx';
 import { useEvaluation } from './useEvaluation.ts';
 
 const fmt = (v: number, digits = 2) => v.toFixed(digits);
@@ -91,10 +90,14 @@ export default function DisagreementPanel({ viewer }: HostPanelProps) {
     return () => session.setWorstSlices(null);
   }, [session, structure, ranking]);
 
-  const chart = useChartInTask(
+  const chart = useChart(
     () =>
       structure
-        ? sliceProfileChart({ axis: 2, fp: structure.fp, fn: structure.fn }, { width: 320 })
+        ? {
+            kind: 'sliceProfile',
+            profile: { axis: 2, fp: structure.fp, fn: structure.fn },
+            options: { width: 320 },
+          }
         : null,
     [structure],
   );

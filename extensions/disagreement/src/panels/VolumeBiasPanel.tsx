@@ -6,9 +6,8 @@
  */
 import { useMemo } from 'react';
 import type { HostPanelProps } from '@concord/core';
-import { chartToSvgText, volumeBiasChart } from '../charts/charts.ts';
 import { HARD_VS_SOFT_HELP, largestBiasRows, volumetricBias } from '@concord/metrics';
-import { SvgChart, useChartInTask } from './SvgChart.tsx';
+import { chartMarkupInWorker, SvgChart, useChart } from './SvgChart.tsx';
 import { useEvaluation } from './useEvaluation.ts';
 
 const num = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
@@ -23,10 +22,11 @@ function download(name: string, url: string) {
 }
 
 /** Rasterises an SVG chart to PNG at 2x through a data: URL image (allowed by the CSP). */
-async function svgToPngUrl(svgText: string, width: number, height: number): Promise<string> {
+async function svgToPngUrl(svgText: string): Promise<string> {
   const img = new Image();
   img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgText)}`;
   await img.decode();
+  const [width, height] = [img.naturalWidth, img.naturalHeight];
   const canvas = document.createElement('canvas');
   canvas.width = width * 2;
   canvas.height = height * 2;
@@ -53,21 +53,24 @@ export default function VolumeBiasPanel({ viewer }: HostPanelProps) {
   const charted = useMemo(() => largestBiasRows(rows), [rows]);
   const structureCount = useMemo(() => new Set(rows.map((r) => r.label)).size, [rows]);
   const chartedCount = useMemo(() => new Set(charted.map((r) => r.label)).size, [charted]);
-  const chart = useChartInTask(
-    () => (charted.length ? volumeBiasChart(charted, { width: 340, height: 240 }) : null),
+  const chart = useChart(
+    () =>
+      charted.length
+        ? { kind: 'volumeBias', rows: charted, options: { width: 340, height: 240 } }
+        : null,
     [charted],
   );
   const exportChart = async (kind: 'svg' | 'png') => {
     if (!chart) return;
-    // a fresh copy: the mounted element must stay in the panel
-    const svg = volumeBiasChart(charted, { width: 680, height: 360 });
-    const text = chartToSvgText(svg.tagName.toLowerCase() === 'svg' ? svg : chart);
+    // one standalone SVG with the legend drawn in it (the panel's legend is HTML)
+    const options = { width: 680, height: 360 };
+    const text = await chartMarkupInWorker({ kind: 'volumeBiasSvg', rows: charted, options });
     if (kind === 'svg')
       download(
         'volumetric-bias.svg',
         `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`,
       );
-    else download('volumetric-bias.png', await svgToPngUrl(text, 680, 360));
+    else download('volumetric-bias.png', await svgToPngUrl(text));
   };
 
   return (
