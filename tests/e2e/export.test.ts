@@ -19,6 +19,7 @@ import {
   formatRatio,
   readMeasurementReportSr,
   type EvaluationReport,
+  type AlwaysExportKind,
   type ExportKind,
 } from '@concord/reports';
 import { openBrowser, saveScreenshot, type BrowserSession } from '../helpers/browser.ts';
@@ -29,7 +30,10 @@ import { COLIN_DIR, writeShiftedPrediction } from './viewer/fixtures.ts';
 import { metricsTable, openStudyFromList, tableMetricKeys } from './viewer/page.ts';
 
 const CE_MODEL = 'unet2d-colin27-ce 1.0.0';
-const KINDS = Object.keys(EXPORT_FILE_NAMES) as ExportKind[];
+/** every export but the lesion table (no structure is evaluated lesion-wise here) */
+const KINDS = (Object.keys(EXPORT_FILE_NAMES) as ExportKind[]).filter(
+  (k): k is AlwaysExportKind => k !== 'lesions',
+);
 // the sample's PatientName Colin27^Sample, PatientID CONCORD-COLIN27
 const PHI = ['Colin27^Sample', 'Colin27 Sample', 'CONCORD-COLIN27'];
 
@@ -55,9 +59,9 @@ async function saveDownloads(
   page: Page,
   dir: string,
   model = 'unet2d-colin27-ce-1.0.0',
-): Promise<Record<ExportKind, string>> {
+): Promise<Record<AlwaysExportKind, string>> {
   await mkdir(dir, { recursive: true });
-  const out = {} as Record<ExportKind, string>;
+  const out = {} as Record<AlwaysExportKind, string>;
   for (const kind of KINDS) {
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -79,7 +83,7 @@ describe('Export panel', () => {
   let server: RunningServer;
   let browser: BrowserSession;
   let tmp: string;
-  let files: Record<ExportKind, string>;
+  let files: Record<AlwaysExportKind, string>;
   let report: EvaluationReport;
   let buildWindow: { t0: number; t1: number };
 
@@ -111,6 +115,8 @@ describe('Export panel', () => {
     const t1 = await page.evaluate(() => performance.now());
     buildWindow = { t0, t1 };
     files = await saveDownloads(page, path.join(tmp, 'default'));
+    // no lesion-wise structure, no lesion table
+    expect(await page.getByTestId('export-download-lesions').count()).toBe(0);
     report = JSON.parse(await readFile(files.json, 'utf8')) as EvaluationReport;
   });
   afterAll(async () => {

@@ -4,8 +4,9 @@
  * adds a false one) are generated on the Colin27 series' grid and loaded through the overlays'
  * "Load…"; the structure is marked as instances in the Metrics panel, the Lesions view must list
  * the missed and the false lesion at their centre slices, and a click must go to that slice.
+ * The Export panel then offers the lesion table, the same file as `concord metrics --lesions-csv`.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNifti, type LabelVolume } from '@concord/core';
 import { readSeriesFolder } from '@concord/core/node';
 import { openBrowser, type BrowserSession } from '../helpers/browser.ts';
+import { runConcord } from '../helpers/concord.ts';
 import { startConcordServer, type RunningServer } from '../helpers/server.ts';
 import { COLIN_DIR } from './viewer/fixtures.ts';
 import { openStudyFromList } from './viewer/page.ts';
@@ -115,5 +117,36 @@ describe('Lesions view', () => {
     await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(61);
     await table.locator('tr[data-kind=false] [data-testid=lesion-go]').click();
     await expect.poll(() => imageIndex(page), { timeout: 15_000 }).toBe(87);
+  });
+
+  it('exports the lesion table: the file `concord metrics --lesions-csv` writes', async () => {
+    const { page } = browser;
+    await page.getByTestId('export-build').click();
+    const link = page.getByTestId('export-download-lesions');
+    await link.waitFor({ timeout: 120_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/-lesions\.csv$/);
+    const viewer = await readFile(await download.path(), 'utf8');
+
+    const cliCsv = path.join(tmp, 'cli-lesions.csv');
+    const run = await runConcord([
+      'metrics',
+      '--reference',
+      reference,
+      '--prediction',
+      prediction,
+      '--instances',
+      '1',
+      '--lesions-csv',
+      cliCsv,
+      '--out',
+      path.join(tmp, 'cli-report.json'),
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const cli = await readFile(cliCsv, 'utf8');
+    // one row per matched pair, missed and false lesion: 2 + 1 + 1
+    expect(viewer.trim().split(/\r?\n/)).toHaveLength(1 + 4);
+    expect(viewer).toBe(cli);
   });
 });

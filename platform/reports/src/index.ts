@@ -50,6 +50,9 @@ export {
   EXPORT_FILE_NAMES,
   EXPORT_MEDIA_TYPES,
   type ExportKind,
+  type AlwaysExportKind,
+  type ExportFiles,
+  type ReportFiles,
   type EvaluationExportInput,
   type EvaluationExports,
 } from './bundle/buildEvaluationExports.ts';

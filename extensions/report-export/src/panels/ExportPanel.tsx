@@ -23,8 +23,9 @@ interface Built {
   key: string;
   /** the model the files belong to (shown, and in every file name) */
   model: string;
-  urls: Record<ExportKind, string>;
-  sizes: Record<ExportKind, number>;
+  /** the files built (the lesion table only for lesion-wise structures) */
+  urls: Partial<Record<ExportKind, string>>;
+  sizes: Partial<Record<ExportKind, number>>;
   seg: Uint8Array;
   sr: Uint8Array;
   /** structures the SR has no measurements for (no segment in the SEG) */
@@ -138,10 +139,11 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
       const res = await client.current.run(job, (stage) => setStatus({ kind: 'running', stage }));
       const t2 = performance.now();
       performance.measure('concord-export:worker', { start: t1, end: t2 });
-      const urls = {} as Record<ExportKind, string>;
-      const sizes = {} as Record<ExportKind, number>;
+      const urls: Built['urls'] = {};
+      const sizes: Built['sizes'] = {};
       for (const { kind } of EXPORT_ITEMS) {
         const bytes = res.files[kind];
+        if (!bytes) continue;
         urls[kind] = URL.createObjectURL(
           new Blob([bytes as Uint8Array<ArrayBuffer>], { type: EXPORT_MEDIA_TYPES[kind] }),
         );
@@ -245,7 +247,7 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
       {built && (
         <>
           <ul className="export-files" data-testid="export-files">
-            {EXPORT_ITEMS.map(({ kind, caption }) => (
+            {EXPORT_ITEMS.filter(({ kind }) => built.urls[kind]).map(({ kind, caption }) => (
               <li key={kind}>
                 <a
                   href={built.urls[kind]}
@@ -255,7 +257,7 @@ export default function ExportPanel({ viewer }: HostPanelProps) {
                 >
                   {caption}
                 </a>{' '}
-                <span className="muted small">{formatBytes(built.sizes[kind])}</span>
+                <span className="muted small">{formatBytes(built.sizes[kind] ?? 0)}</span>
               </li>
             ))}
           </ul>

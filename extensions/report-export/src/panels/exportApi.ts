@@ -13,7 +13,7 @@ import {
 } from '@concord/core';
 import type { EvaluationReport } from '@concord/metrics';
 import { PartStore, type StageInput } from '@concord/metrics/session';
-import { buildEvaluationExports, type ExportKind } from '@concord/reports';
+import { buildEvaluationExports, type ExportFiles } from '@concord/reports';
 
 export interface ExportJob {
   /** The staging token of the `image`, `reference` and `prediction` arrays. */
@@ -32,7 +32,7 @@ export interface ExportJob {
 }
 
 export interface ExportResult {
-  files: Record<ExportKind, Uint8Array>;
+  files: ExportFiles;
   seg: { sopInstanceUID: string; seriesInstanceUID: string };
   sr: { sopInstanceUID: string; seriesInstanceUID: string; skippedLabels: number[] };
   /** worker time writing the files, ms */
@@ -70,7 +70,7 @@ export function createExportApi() {
       });
       const result: ExportResult = { ...out, ms: performance.now() - t0 };
       return transfer(result, [
-        ...new Set(Object.values(out.files).map((f) => f.buffer as ArrayBuffer)),
+        ...new Set(Object.values(out.files).map((f: Uint8Array) => f.buffer as ArrayBuffer)),
       ]);
     },
   };

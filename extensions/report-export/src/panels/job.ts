@@ -9,13 +9,14 @@ import type { EvaluationReport } from '@concord/metrics';
 import type { ExportJob } from './exportApi.ts';
 import { EXPORT_FILE_NAMES, type ExportKind } from '@concord/reports';
 
-/** Download list order and captions. */
+/** Download list order and captions; the lesion table only when the report has one. */
 export const EXPORT_ITEMS: Array<{ kind: ExportKind; caption: string }> = [
   { kind: 'pdf', caption: 'Report (PDF)' },
   { kind: 'csv', caption: 'Metrics table (CSV)' },
   { kind: 'json', caption: 'Report (JSON, concord.report/v1)' },
   { kind: 'seg', caption: 'Model labelmap (DICOM SEG)' },
   { kind: 'sr', caption: 'Measurement report (DICOM SR, TID 1500)' },
+  { kind: 'lesions', caption: 'Lesion table (CSV)' },
 ];
 
 export { EXPORT_FILE_NAMES };

@@ -27,7 +27,6 @@ import {
   EXPORT_FILE_NAMES,
   fetchStowStore,
   stowExports,
-  writeReportLesionCsv,
   type ExportKind,
 } from '@concord/reports';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -79,7 +78,6 @@ export interface EvaluateOptions {
 export const EVALUATE_FILE_NAMES = {
   ...EXPORT_FILE_NAMES,
   nifti: 'prediction.nii.gz',
-  lesions: 'lesions.csv',
 } as const;
 export type EvaluateOutputKind = keyof typeof EVALUATE_FILE_NAMES;
 
@@ -280,8 +278,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         segmentationType: options.segType,
         includePhi: options.includePhi,
       });
-      for (const kind of Object.keys(EXPORT_FILE_NAMES) as ExportKind[])
-        outputs.push({ kind, bytes: exports.files[kind] });
+      for (const kind of Object.keys(EXPORT_FILE_NAMES) as ExportKind[]) {
+        const bytes = exports.files[kind];
+        if (bytes) outputs.push({ kind, bytes });
+      }
       segBytes = exports.files.seg;
       srBytes = exports.files.sr;
     } else {
@@ -292,8 +292,10 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         prediction,
         includePhi: options.includePhi,
       });
-      for (const kind of ['json', 'csv', 'pdf'] as const)
-        outputs.push({ kind, bytes: reports[kind] });
+      for (const kind of ['json', 'csv', 'pdf', 'lesions'] as const) {
+        const bytes = reports[kind];
+        if (bytes) outputs.push({ kind, bytes });
+      }
       outputs.push({
         kind: 'nifti',
         bytes: writeNifti(prediction, {
@@ -302,11 +304,6 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
         }),
       });
     }
-
-    // the lesion table of the structures evaluated lesion-wise (docs/report.md#csv)
-    const lesionCsv = writeReportLesionCsv(report, { includePhi: options.includePhi });
-    if (lesionCsv !== null)
-      outputs.push({ kind: 'lesions', bytes: new TextEncoder().encode(lesionCsv) });
 
     // the local files are the export of record: written (all or nothing) before anything is sent
     progress.at('write');

@@ -1,7 +1,8 @@
 /**
  * Every export of one evaluation, built in memory (DOM-free: the CLI writes them to a folder,
  * the viewer offers them for download and STOW-RS): the model's DICOM SEG, the TID 1500 SR
- * that references it, and the JSON, CSV and PDF reports.
+ * that references it, the JSON, CSV and PDF reports, and the lesion table (CSV) when some
+ * structure was evaluated lesion-wise.
  */
 import {
   LABELMAP_SEG_SOP_CLASS_UID,
@@ -15,7 +16,7 @@ import {
 } from '@concord/core';
 import { computeDisagreement } from '@concord/metrics';
 import type { EvaluationReport, PatientInfo } from '../report/types.ts';
-import { writeReportCsv } from '../csv/writeReportCsv.ts';
+import { writeReportCsv, writeReportLesionCsv } from '../csv/writeReportCsv.ts';
 import { writeReportJson } from '../json/writeReportJson.ts';
 import { writeReportPdf } from '../pdf/writeReportPdf.ts';
 import { axialDisagreementProfile, sliceDisagreementClasses } from '../raster/sliceClasses.ts';
@@ -28,9 +29,16 @@ export const EXPORT_FILE_NAMES = {
   json: 'report.json',
   csv: 'report.csv',
   pdf: 'report.pdf',
+  /** only when some structure was evaluated lesion-wise (docs/report.md#csv) */
+  lesions: 'lesions.csv',
 } as const;
 
 export type ExportKind = keyof typeof EXPORT_FILE_NAMES;
+/** The exports written for every evaluation. */
+export type AlwaysExportKind = Exclude<ExportKind, 'lesions'>;
+/** The built files: every kind but the lesion table, which exists only for lesion-wise structures. */
+export type ExportFiles = Record<AlwaysExportKind, Uint8Array> & { lesions?: Uint8Array };
+export type ReportFiles = Omit<ExportFiles, 'seg' | 'sr'>;
 
 /** Media types of the exports (downloads in the viewer, HTTP responses). */
 export const EXPORT_MEDIA_TYPES: Record<ExportKind, string> = {
@@ -39,6 +47,7 @@ export const EXPORT_MEDIA_TYPES: Record<ExportKind, string> = {
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8; header=present',
   pdf: 'application/pdf',
+  lesions: 'text/csv; charset=utf-8; header=present',
 };
 
 export interface EvaluationExportInput {
@@ -62,7 +71,7 @@ export interface EvaluationExportInput {
 }
 
 export interface EvaluationExports {
-  files: Record<ExportKind, Uint8Array>;
+  files: ExportFiles;
   seg: { sopInstanceUID: string; seriesInstanceUID: string };
   sr: { sopInstanceUID: string; seriesInstanceUID: string; skippedLabels: number[] };
 }
@@ -86,10 +95,8 @@ export interface ReportExportInput {
   tauMm?: number;
 }
 
-/** The JSON, CSV and PDF reports of one evaluation. */
-export async function buildReportExports(
-  input: ReportExportInput,
-): Promise<Record<'json' | 'csv' | 'pdf', Uint8Array>> {
+/** The JSON, CSV and PDF reports of one evaluation, and its lesion table if it has one. */
+export async function buildReportExports(input: ReportExportInput): Promise<ReportFiles> {
   const { report, reference, prediction } = input;
   const privacy = { includePhi: input.includePhi ?? false, patient: input.patient ?? {} };
   const tauMm = input.tauMm ?? report.definitions.tolerancesMm[0] ?? 1;
@@ -106,10 +113,12 @@ export async function buildReportExports(
     { ...privacy, tauMm },
   );
   const utf8 = new TextEncoder();
+  const lesions = writeReportLesionCsv(report, privacy);
   return {
     json: utf8.encode(writeReportJson(report)),
     csv: utf8.encode(writeReportCsv(report, privacy)),
     pdf,
+    ...(lesions !== null ? { lesions: utf8.encode(lesions) } : {}),
   };
 }
 
