@@ -90,18 +90,47 @@ describe('label files read off the main thread', () => {
     await expect(reading).rejects.toMatchObject({ name: 'AbortError' });
   });
 
-  it('a worker gets the file itself (a chosen file, a URL) and reads it onto the series', async () => {
+  it('a worker gets the file itself (a chosen file, a URL, a WADO-RS instance) and reads it onto the series', async () => {
     const expected = readDicomSeg(new Uint8Array(fileBytes('reference-seg.dcm')), series).labels;
     const bytes = readFileSync(`${COLIN}reference-seg.dcm`);
     const nifti = readFileSync(`${COLIN}reference-labels.nii.gz`);
+    const wado = '/dicomweb/studies/1.2/series/1.3/instances/1.4';
+    const accepts: string[] = [];
     const server = createServer((req, res) => {
       if (req.url === '/seg.dcm') res.end(bytes);
-      else res.writeHead(404, 'Not Found').end();
+      else if (req.url === wado) {
+        // WADO-RS as Orthanc answers it: one part in a multipart/related body, written in
+        // pieces that split the part's headers and its closing delimiter
+        accepts.push(req.headers.accept ?? '');
+        const boundary = 'b1e2f3-DICOMweb';
+        res.writeHead(200, {
+          'Content-Type': `multipart/related; type="application/dicom"; boundary=${boundary}`,
+        });
+        const body = Buffer.concat([
+          Buffer.from(`--${boundary}\r\nContent-Type: application/dicom\r\n`),
+          Buffer.from(`Content-Length: ${bytes.length}\r\n\r\n`),
+          bytes,
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]);
+        const cuts = [0, 30, 100_000, body.length - 12, body.length];
+        for (let i = 1; i < cuts.length; i++) res.write(body.subarray(cuts[i - 1], cuts[i]));
+        res.end();
+      } else res.writeHead(404, 'Not Found').end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      for (const location of [{ blob: new Blob([bytes]) }, { url: `${base}/seg.dcm` }]) {
+      const dicomWeb = {
+        root: `${base}/dicomweb/`,
+        studyInstanceUID: '1.2',
+        seriesInstanceUID: '1.3',
+        sopInstanceUID: '1.4',
+      };
+      for (const location of [
+        { blob: new Blob([bytes]) },
+        { url: `${base}/seg.dcm` },
+        { dicomWeb },
+      ]) {
         const out = await readLabelFileAtInWorker(
           location,
           { name: 'seg.dcm', series },
@@ -110,6 +139,7 @@ describe('label files read off the main thread', () => {
         expect(out.kind).toBe('dicom-seg');
         expect(Buffer.from(out.labelmap.data).equals(Buffer.from(expected.data))).toBe(true);
       }
+      expect(accepts).toEqual(['multipart/related; type="application/dicom"']);
       // a file that is not a SEG is read once it is whole, as given
       const out = await readLabelFileAtInWorker(
         { blob: new Blob([nifti]) },

@@ -23,7 +23,8 @@ import { isDicomPart10 } from '../dicom/index.ts';
 import { ArrivingBytes, type ChunkReader } from './arrivingBytes.ts';
 import { nextTask } from '../tasks/nextTask.ts';
 import type { SegmentInfo } from '../seg/types.ts';
-import { DicomWebError, DicomWebSource } from '../datasources/dicomweb.ts';
+import { DicomWebError } from '../datasources/dicomweb.ts';
+import { firstPartBody, multipartBoundary } from '../datasources/multipartStream.ts';
 import { InvalidInputError, SERVER_UNREACHABLE, userMessage } from '../errors/index.ts';
 import {
   connect,
@@ -231,9 +232,9 @@ export function blobSlices(blob: BlobLike, sliceBytes = BLOB_SLICE_BYTES): Chunk
 }
 
 /**
- * A label file's bytes as they arrive: a file the user chose and a URL stream; a DICOMweb
- * instance (a multipart answer) comes whole. A failed download is a DicomWebError with one
- * line for the user.
+ * A label file's bytes as they arrive: a file the user chose, a URL, and a DICOMweb instance
+ * (the DICOM part of the WADO-RS multipart answer, `firstPartBody`) all stream. A failed
+ * download is a DicomWebError with one line for the user.
  */
 export async function openLabelFile(location: LabelFileLocation): Promise<ArrivingBytes> {
   if ('blob' in location) {
@@ -242,30 +243,53 @@ export async function openLabelFile(location: LabelFileLocation): Promise<Arrivi
   }
   if ('dicomWeb' in location) {
     const { root, studyInstanceUID, seriesInstanceUID, sopInstanceUID } = location.dicomWeb;
-    // no time limit: a 200 MB SEG on a slow link takes its time, and Cancel is there
-    const source = new DicomWebSource(root, { timeoutMs: 0 });
-    return ArrivingBytes.whole(
-      await source.instance(studyInstanceUID, seriesInstanceUID, sopInstanceUID),
-    );
+    const url =
+      `${root.replace(/\/+$/, '')}/studies/${studyInstanceUID}` +
+      `/series/${seriesInstanceUID}/instances/${sopInstanceUID}`;
+    // what dicomweb-client asks for (DicomWebSource.instance); no time limit: a 200 MB SEG on
+    // a slow link takes its time, and Cancel is there
+    return download(url, `WADO-RS instance ${sopInstanceUID}`, {
+      Accept: 'multipart/related; type="application/dicom"',
+    });
   }
-  const { url } = location;
+  return download(location.url, location.url);
+}
+
+/** A GET whose body streams; a multipart answer gives its first part's body. */
+async function download(
+  url: string,
+  what: string,
+  headers: Record<string, string> = {},
+): Promise<ArrivingBytes> {
   let res: Response;
   try {
-    res = await fetch(url);
+    res = await fetch(url, { headers });
   } catch (e) {
-    throw new DicomWebError(`${SERVER_UNREACHABLE} (${url})`, 0, { cause: e });
+    throw new DicomWebError(`${SERVER_UNREACHABLE} (${what})`, 0, { cause: e });
   }
   if (!res.ok)
-    throw new DicomWebError(`${url} answered HTTP ${res.status} ${res.statusText}`, res.status);
-  if (!res.body) return ArrivingBytes.whole(new Uint8Array(await res.arrayBuffer()));
-  // a compressed transfer's Content-Length is not the file's size
+    throw new DicomWebError(`${what} answered HTTP ${res.status} ${res.statusText}`, res.status);
+  const boundary = multipartBoundary(res.headers.get('content-type'));
+  const body: ChunkReader = res.body
+    ? (res.body.getReader() as ChunkReader)
+    : wholeReader(new Uint8Array(await res.arrayBuffer()));
+  // a compressed transfer's Content-Length is not the file's size; a multipart one's is a few
+  // hundred bytes more (the hint sizes the buffer and the progress)
   const length = res.headers.get('content-encoding') ? null : res.headers.get('content-length');
   return new ArrivingBytes(
-    res.body.getReader() as ChunkReader,
+    boundary ? firstPartBody(body, boundary) : body,
     length ? Number(length) : null,
     (e) =>
-      new DicomWebError(`The download of ${url} broke off (${userMessage(e)})`, 0, { cause: e }),
+      new DicomWebError(`The download of ${what} broke off (${userMessage(e)})`, 0, { cause: e }),
   );
+}
+
+/** Bytes that are all here, as a stream of one chunk. */
+function wholeReader(bytes: Uint8Array): ChunkReader {
+  let given = false;
+  return {
+    read: async () => (given ? { done: true } : ((given = true), { done: false, value: bytes })),
+  };
 }
 
 /**
