@@ -8,8 +8,9 @@
  *   the CPU time is what the process itself spent.
  * - Viewer (`concord serve` on the case, Debian Chromium, fresh profile): time to first image,
  *   until the 116-segment reference SEG is shown, until the Metrics panel shows all 116
- *   structures after "Load…" of the prediction SEG, and the longest main-thread task outside
- *   rendering (long tasks minus their requestAnimationFrame time, as tests/e2e does).
+ *   structures after "Load…" of the prediction SEG, the longest main-thread task outside
+ *   rendering (long tasks minus their requestAnimationFrame time, as tests/e2e does), and the
+ *   peak memory of the page and of the whole browser (VmHWM of its processes).
  * Each figure is printed with its target and whether it was met. docs/performance.md.
  *
  *   npm run bench:scale [-- --scale 0.5] [-- --cli-only | --viewer-only]
@@ -27,6 +28,7 @@ import {
   type LongTask,
 } from '../../tests/helpers/longTasks.ts';
 import { startConcordServer } from '../../tests/helpers/server.ts';
+import { chromiumPeaks } from './processMemory.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
@@ -217,6 +219,23 @@ async function measureViewer(c: Case) {
         `${before.length}, longest ${f(Math.max(0, ...before.map((t) => t.duration)), 0)} ms (loading the page)`,
     );
     report('main-thread JS heap at the end', heap / 2 ** 20, 'MiB', null);
+    // the peaks, read before the browser closes: the page (main thread + its workers) and all
+    const peaks = chromiumPeaks();
+    const renderer = peaks.find((p) => p.type === 'renderer');
+    report(
+      'peak memory, page (renderer: main thread + workers)',
+      renderer?.peakMiB ?? NaN,
+      'MiB',
+      null,
+      'VmHWM',
+    );
+    report(
+      'peak memory, browser (sum over its processes)',
+      peaks.reduce((sum, p) => sum + p.peakMiB, 0),
+      'MiB',
+      null,
+      peaks.map((p) => `${p.type} ${f(p.peakMiB, 0)}`).join(', '),
+    );
     // where the time went: the viewer's user timings (concord:*), first start to last end
     const phases = await page.evaluate(() => {
       const out: Record<string, { start: number; end: number; n: number; sum: number }> = {};
