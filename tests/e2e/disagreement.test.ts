@@ -90,6 +90,7 @@ describe('disagreement and volumetric-bias views', () => {
   let server: RunningServer;
   let browser: BrowserSession;
   let tmp: string;
+  const chartWorkerFailures: string[] = [];
   let cli: CliReport;
   /** the same CLI report, with calibration and losses from the probabilities */
   let cliFull: EvaluationReport;
@@ -154,6 +155,10 @@ describe('disagreement and volumetric-bias views', () => {
 
   it('runs the CE model with no main-thread task over 100 ms, then shows the views', async () => {
     const { page } = browser;
+    // the charts are built by their worker, not drawn on the page as a fallback
+    page.on('console', (m) => {
+      if (m.text().includes('Chart worker failed')) chartWorkerFailures.push(m.text());
+    });
     await page.addInitScript(installLongTaskObserver);
     await page.goto(server.url);
     await openStudyFromList(page, 'Colin27');
@@ -236,6 +241,7 @@ describe('disagreement and volumetric-bias views', () => {
       );
     };
     expect(others.map(describeTask)).toEqual([]);
+    expect(chartWorkerFailures).toEqual([]);
   });
 
   it('shows FP and FN colours of the disagreement layer on the image', async () => {
