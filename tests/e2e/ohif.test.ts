@@ -260,6 +260,10 @@ describe('Concord in stock OHIF 3.13.2', () => {
     const before = (await ohifImage(page)).instance;
     const target = ranking.find((k) => instanceOf(k) !== before) ?? ranking[0];
     await page.locator(`[data-testid=slice-profile] [data-slice="${target}"]`).first().click();
+    // the chart came from the plugins' chart worker, loaded from the plugin folder
+    expect(page.workers().map((w) => new URL(w.url()).pathname)).toContainEqual(
+      expect.stringMatching(new RegExp(`^${PLUGINS_PREFIX}chart\\.worker-[\\w-]+\\.js$`)),
+    );
     await expect
       .poll(async () => (await ohifImage(page)).instance, { timeout: 15_000 })
       .toBe(instanceOf(target));
