@@ -204,25 +204,40 @@ export function disagreementOfPlan(
   });
 }
 
-/** Expands a structure's box-encoded codes and distances to full-grid arrays (for overlays). */
-export function expandDisagreement(
+/**
+ * Values given per voxel of a structure's box (i-fastest, as its codes), placed on the full
+ * grid; 0 outside the box.
+ */
+export function boxValuesOnGrid<T extends Uint8Array | Float32Array>(
   d: StructureDisagreement,
   dims: readonly [number, number, number],
-): { codes: Uint8Array; distancesMm: Float32Array } {
-  const n = dims[0] * dims[1] * dims[2];
-  const codes = new Uint8Array(n);
-  const distancesMm = new Float32Array(n);
-  if (!d.box) return { codes, distancesMm };
+  boxValues: T,
+  grid: T,
+): T {
+  if (!d.box) return grid;
   const [bx, by, bz] = d.boxDims;
   const [x0, y0, z0] = d.box.min;
   let o = 0;
   for (let k = 0; k < bz; k++) {
     for (let j = 0; j < by; j++) {
-      const dst = x0 + (y0 + j) * dims[0] + (z0 + k) * dims[0] * dims[1];
-      codes.set(d.codes.subarray(o, o + bx), dst);
-      distancesMm.set(d.distancesMm.subarray(o, o + bx), dst);
+      grid.set(
+        boxValues.subarray(o, o + bx),
+        x0 + (y0 + j) * dims[0] + (z0 + k) * dims[0] * dims[1],
+      );
       o += bx;
     }
   }
-  return { codes, distancesMm };
+  return grid;
+}
+
+/** Expands a structure's box-encoded codes and distances to full-grid arrays. */
+export function expandDisagreement(
+  d: StructureDisagreement,
+  dims: readonly [number, number, number],
+): { codes: Uint8Array; distancesMm: Float32Array } {
+  const n = dims[0] * dims[1] * dims[2];
+  return {
+    codes: boxValuesOnGrid(d, dims, d.codes, new Uint8Array(n)),
+    distancesMm: boxValuesOnGrid(d, dims, d.distancesMm, new Float32Array(n)),
+  };
 }

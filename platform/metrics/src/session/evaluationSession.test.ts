@@ -16,6 +16,7 @@ import { expandDisagreement } from '../engine/disagreement.ts';
 import { computeMetrics } from '../engine/metrics.ts';
 import { box, grid, sphere, volume } from '../engine/testing/volumes.ts';
 import { createAnalysisApi, type EvaluateInput } from './analysisApi.ts';
+import { distanceLabels } from './distanceLayer.ts';
 import { tauOf, type EvaluationState } from './evaluationSession.ts';
 import { getEvaluationSession } from './registry.ts';
 
@@ -201,6 +202,7 @@ describe('evaluation session', () => {
     expect(session.state.disagreement?.structures).toBeNull();
     await waitFor(() => !!session.state.disagreement?.structures);
     const layer = await session.layer(1, 2);
+    const byDistance = await session.layer(1, 2, 10);
     const volumes = await session.boundaryGross(2);
     expect(workers.started).toEqual([MODEL.name]);
     expect(workers.finished).toEqual([MODEL.name]);
@@ -236,6 +238,9 @@ describe('evaluation session', () => {
     const d1 = expected.disagreement!.find((d) => d.label === 1)!;
     const full = expandDisagreement(d1, g.dims);
     expect([...layer]).toEqual([...classifyDisagreement(full.codes, full.distancesMm, 2)]);
+    expect([...byDistance]).toEqual([...distanceLabels(full.codes, full.distancesMm, 10)]);
+    // the structure's box is smaller than the grid: the placement is checked too
+    expect(d1.codes.length).toBeLessThan(layer.length);
     expect(volumes[1].fpBoundaryMl + volumes[1].fpGrossMl).toBeCloseTo(
       (report.structures[0].fp * 0.8 * 0.9 * 1.5) / 1000,
       12,
