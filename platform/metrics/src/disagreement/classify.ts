@@ -49,7 +49,10 @@ export interface BoundaryGrossVolumes {
   fnGrossMl: number;
 }
 
-/** Boundary-vs-gross error volumes (mL) of one structure. */
+/**
+ * Boundary-vs-gross error volumes (mL) of one structure. `distancesMm` holds one distance per
+ * FP/FN voxel of `codes`, in their order (as the disagreement products store them).
+ */
 export function boundaryGrossVolumes(
   codes: ArrayLike<number>,
   distancesMm: ArrayLike<number>,
@@ -60,13 +63,13 @@ export function boundaryGrossVolumes(
     fpG = 0,
     fnB = 0,
     fnG = 0;
-  for (let i = 0; i < codes.length; i++) {
+  for (let i = 0, a = 0; i < codes.length; i++) {
     const c = codes[i];
     if (c === OverlapCode.FP) {
-      if (distancesMm[i] <= tauMm) fpB++;
+      if (distancesMm[a++] <= tauMm) fpB++;
       else fpG++;
     } else if (c === OverlapCode.FN) {
-      if (distancesMm[i] <= tauMm) fnB++;
+      if (distancesMm[a++] <= tauMm) fnB++;
       else fnG++;
     }
   }

@@ -37,7 +37,11 @@ describe('boundary vs gross errors', () => {
     ]);
   });
   it('reports the volumes in mL for the voxel size', () => {
-    expect(boundaryGrossVolumes(codes, dist, 2, 500)).toEqual({
+    // one distance per FP/FN voxel, in order
+    const disagreeing = dist.filter(
+      (_, i) => codes[i] === OverlapCode.FP || codes[i] === OverlapCode.FN,
+    );
+    expect(boundaryGrossVolumes(codes, disagreeing, 2, 500)).toEqual({
       fpBoundaryMl: 0.5,
       fpGrossMl: 0.5,
       fnBoundaryMl: 0.5,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { computeDisagreement, expandDisagreement, VOXEL_CODE } from './disagreement.ts';
+import {
+  boxDistances,
+  computeDisagreement,
+  expandDisagreement,
+  VOXEL_CODE,
+} from './disagreement.ts';
+import { boundaryGrossVolumes } from '../disagreement/classify.ts';
 import { computeMetrics, computeMetricsThenDisagreement } from './metrics.ts';
 import { mulberry32 } from '../cohort/prng.ts';
 import { box, bruteDirected, bruteSurface, grid, sphere, volume } from './testing/volumes.ts';
@@ -88,6 +94,29 @@ describe('disagreement products', () => {
     }
     expect(checked).toBeGreaterThan(200);
     expect(Math.max(...full.distancesMm)).toBeGreaterThan(10);
+    // the stored form: one distance per FP/FN voxel in box order, each plane's first indexed
+    expect(d.distancesMm).toHaveLength(d.fp + d.fn);
+    const plane = d.boxDims[0] * d.boxDims[1];
+    for (let k = 0; k <= d.boxDims[2]; k++)
+      expect(d.planeStarts[k]).toBe(
+        d.codes.subarray(0, k * plane).filter((c) => c === VOXEL_CODE.fp || c === VOXEL_CODE.fn)
+          .length,
+      );
+    expect(Array.from(boxDistances(d, 3, 7))).toEqual(
+      Array.from(boxDistances(d).subarray(3 * plane, 7 * plane)),
+    );
+    // boundary/gross volumes at τ = 2 mm from the stored form: the exhaustive search's counts
+    const tau = 2;
+    const count = (code: number, gross: boolean) =>
+      full.codes.filter((c, o) => c === code && full.distancesMm[o] > tau === gross).length;
+    const ml = (0.7 * 1.3 * 2.5) / 1000;
+    const v = boundaryGrossVolumes(d.codes, d.distancesMm, tau, 0.7 * 1.3 * 2.5);
+    expect(v.fpBoundaryMl).toBeCloseTo(count(VOXEL_CODE.fp, false) * ml, 12);
+    expect(v.fpGrossMl).toBeCloseTo(count(VOXEL_CODE.fp, true) * ml, 12);
+    expect(v.fnBoundaryMl).toBeCloseTo(count(VOXEL_CODE.fn, false) * ml, 12);
+    expect(v.fnGrossMl).toBeCloseTo(count(VOXEL_CODE.fn, true) * ml, 12);
+    expect(v.fpGrossMl + v.fnGrossMl).toBeGreaterThan(0);
+    expect(v.fpBoundaryMl + v.fnBoundaryMl).toBeGreaterThan(0);
   });
 
   it('reference-empty FP voxels are infinitely far (gross); absent labels give empty products', () => {

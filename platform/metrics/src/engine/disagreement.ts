@@ -43,10 +43,15 @@ export interface StructureDisagreement {
   /** VOXEL_CODE per box voxel. */
   codes: Uint8Array;
   /**
-   * Distance (mm) of each FP/FN voxel to the reference surface ∂A, 0 for other voxels;
-   * Infinity for FP voxels of a structure absent from the reference (no surface: gross error).
+   * Distance (mm) to the reference surface ∂A of each FP/FN voxel, in the order of `codes`
+   * (fp + fn values; `boxDistances` spreads them over the box); Infinity for FP voxels of a
+   * structure absent from the reference (no surface: gross error). Only those voxels carry a
+   * distance: a value per box voxel cost 4 bytes × 108 M voxels for the 116 AAL structures at
+   * 512×512×300 (docs/performance.md).
    */
   distancesMm: Float32Array;
+  /** Index in `distancesMm` of the first FP/FN voxel of each box plane k (bz + 1 entries). */
+  planeStarts: Uint32Array;
   tp: number;
   fp: number;
   fn: number;
@@ -77,7 +82,6 @@ export function structureDisagreement(
 ): StructureDisagreement {
   const { flags } = ws;
   const codes = new Uint8Array(bv.voxels);
-  const distancesMm = new Float32Array(bv.voxels);
   const slices = emptySlices(volumeDims);
   const [bx, by, bz] = bv.dims;
   const [x0, y0, z0] = bv.min;
@@ -87,8 +91,13 @@ export function structureDisagreement(
   let fp = 0;
   let fn = 0;
   let o = 0;
+  // the FP/FN voxels in scan order: the order ringDistances gives their distances in
+  let disagreeing = new Int32Array(4096);
+  let nd = 0;
+  const planeStarts = new Uint32Array(bz + 1);
   // counts along j and k per row, added once per row (along i per voxel)
   for (let k = 0; k < bz; k++) {
+    planeStarts[k] = nd;
     for (let j = 0; j < by; j++) {
       let rowTp = 0;
       let rowFp = 0;
@@ -102,6 +111,12 @@ export function structureDisagreement(
           rowTp++;
         } else {
           flags[o] |= DISAGREES;
+          if (nd === disagreeing.length) {
+            const grown = new Int32Array(2 * nd);
+            grown.set(disagreeing);
+            disagreeing = grown;
+          }
+          disagreeing[nd++] = o;
           if (f === IN_PRED) {
             codes[o] = VOXEL_CODE.fp;
             fpI[x0 + i]++;
@@ -124,31 +139,28 @@ export function structureDisagreement(
       fn += rowFn;
     }
   }
+  planeStarts[bz] = nd;
+  let distancesMm: Float32Array;
   if (refSurfaceVoxels === 0) {
-    // no reference surface: every FP voxel is a gross error
-    for (let v = 0; v < bv.voxels; v++) {
-      if (codes[v] === VOXEL_CODE.fp) distancesMm[v] = Infinity;
-      flags[v] &= ~DISAGREES;
-    }
-  } else if (fp + fn > 0) {
+    // no reference surface (so no FN either): every FP voxel is a gross error
+    distancesMm = new Float32Array(nd).fill(Infinity);
+  } else if (nd > 0) {
     // exact distances to ∂A for the FP/FN voxels only, by the ring search of the surface
     // distances (most lie near ∂A): a transform of the whole foreground cost 5 s of 116
     // structures on 512x512x300 (docs/performance.md)
-    const d = new Float64Array(fp + fn);
+    const d = new Float64Array(nd);
     edtCounts(flags, SURF_REF, bv.dims, ws.edt.counts);
     ringDistances(flags, DISAGREES, bv.dims, spacing, ws.edt, d, 0, bz);
-    for (let v = 0, a = 0; v < bv.voxels; v++) {
-      if (!(flags[v] & DISAGREES)) continue;
-      distancesMm[v] = d[a++];
-      flags[v] &= ~DISAGREES;
-    }
-  }
+    distancesMm = Float32Array.from(d);
+  } else distancesMm = new Float32Array(0);
+  for (let a = 0; a < nd; a++) flags[disagreeing[a]] &= ~DISAGREES;
   return {
     label,
     box: { min: [...bv.min], max: [x0 + bx - 1, y0 + by - 1, z0 + bz - 1] },
     boxDims: [...bv.dims],
     codes,
     distancesMm,
+    planeStarts,
     tp,
     fp,
     fn,
@@ -167,6 +179,7 @@ export function emptyDisagreement(
     boxDims: [0, 0, 0],
     codes: new Uint8Array(0),
     distancesMm: new Float32Array(0),
+    planeStarts: new Uint32Array(1),
     tp: 0,
     fp: 0,
     fn: 0,
@@ -230,6 +243,21 @@ export function boxValuesOnGrid<T extends Uint8Array | Float32Array>(
   return grid;
 }
 
+/**
+ * A structure's FP/FN distances spread over its box (one value per voxel of `codes`, 0 for the
+ * others), for code that reads them by voxel; box planes `k0` to `k1 - 1` only when given.
+ */
+export function boxDistances(d: StructureDisagreement, k0 = 0, k1 = d.boxDims[2]): Float32Array {
+  const plane = d.boxDims[0] * d.boxDims[1];
+  const out = new Float32Array((k1 - k0) * plane);
+  const { codes, distancesMm } = d;
+  for (let o = k0 * plane, end = k1 * plane, a = d.planeStarts[k0]; o < end; o++) {
+    const c = codes[o];
+    if (c === VOXEL_CODE.fp || c === VOXEL_CODE.fn) out[o - k0 * plane] = distancesMm[a++];
+  }
+  return out;
+}
+
 /** Expands a structure's box-encoded codes and distances to full-grid arrays. */
 export function expandDisagreement(
   d: StructureDisagreement,
@@ -238,6 +266,6 @@ export function expandDisagreement(
   const n = dims[0] * dims[1] * dims[2];
   return {
     codes: boxValuesOnGrid(d, dims, d.codes, new Uint8Array(n)),
-    distancesMm: boxValuesOnGrid(d, dims, d.distancesMm, new Float32Array(n)),
+    distancesMm: boxValuesOnGrid(d, dims, boxDistances(d), new Float32Array(n)),
   };
 }

@@ -36,6 +36,8 @@ export { squaredEdt, edt1d, edtScratch, type EdtScratch } from './edt.ts';
 export {
   computeDisagreement,
   expandDisagreement,
+  boxDistances,
+  boxValuesOnGrid,
   VOXEL_CODE,
   type SliceCounts,
   type StructureDisagreement,

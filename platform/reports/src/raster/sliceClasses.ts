@@ -5,7 +5,7 @@
  * with the viewer's boundary/gross split at τ.
  */
 import { classifyDisagreement, type SliceProfile } from '@concord/metrics';
-import { VOXEL_CODE, type StructureDisagreement } from '@concord/metrics';
+import { boxDistances, VOXEL_CODE, type StructureDisagreement } from '@concord/metrics';
 
 /** FP and FN counts per axial slice (axis 2), summed over structures. */
 export function axialDisagreementProfile(
@@ -44,13 +44,15 @@ export function sliceDisagreementClasses(
       const [bx, by] = s.boxDims;
       const [x0, y0, z0] = s.box.min;
       const base = (k - z0) * bx * by;
+      // the plane's FP/FN distances spread over its voxels
+      const planeDistances = boxDistances(s, k - z0, k - z0 + 1);
       for (let j = 0; j < by; j++) {
         for (let i = 0; i < bx; i++) {
           const o = base + j * bx + i;
           if (s.codes[o] !== pass) continue;
           const p = x0 + i + (y0 + j) * nx;
           codes[p] = pass;
-          distances[p] = s.distancesMm[o];
+          distances[p] = planeDistances[o - base];
         }
       }
     }
