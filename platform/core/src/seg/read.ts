@@ -3,13 +3,12 @@ import { InvalidInputError, UnsupportedFormatError } from '../errors/index.ts';
 import {
   gridOf,
   StructureLayers,
-  worldToIndex,
   type LabelInfo,
   type StructureCodes,
   type LabelVolume,
-  type Vec3,
 } from '../geometry/index.ts';
-import { dicomLabToRgb, type NaturalDataset } from '../dicom/dcmjs.ts';
+import { dicomLabToRgb } from '../dicom/dcmjs.ts';
+import { checkReferencedSeries, first, frameSliceOf, numbers, seq } from './frames.ts';
 import { parseSegDataset, segPixels, type ParsedSeg } from './parse.ts';
 import { SEG_SOP_CLASS_UID, type CodedConcept, type SegmentInfo } from './types.ts';
 import { LABELMAP_SEG_SOP_CLASS_UID } from './types.ts';
@@ -36,12 +35,6 @@ export interface ReadDicomSegOptions {
   /** Called as frames are decoded (about 100 times in all): frames done, frames in the SEG. */
   onProgress?: (framesDone: number, frames: number) => void;
 }
-
-type Seq = NaturalDataset[];
-const seq = (v: unknown): Seq => (Array.isArray(v) ? (v as Seq) : v ? [v as NaturalDataset] : []);
-const first = (v: unknown): NaturalDataset | undefined => seq(v)[0];
-const numbers = (v: unknown): number[] | undefined =>
-  v === undefined || v === null ? undefined : (Array.isArray(v) ? v : [v]).map(Number);
 
 /** The codes of a segment that say what it is (undefined when it has none). */
 function segmentCodes(s: SegmentInfo): StructureCodes | undefined {
@@ -172,35 +165,9 @@ function* decodeSegPieces(
   }
   const series = referencedSeries;
   const vol = series.volume;
-  const refSeries = seq(ds.ReferencedSeriesSequence).map((r) => String(r.SeriesInstanceUID));
-  const sourceUids = new Set<string>();
+  checkReferencedSeries(ds, series);
   const perFrame = seq(ds.PerFrameFunctionalGroupsSequence);
   const shared = first(ds.SharedFunctionalGroupsSequence);
-  for (const f of perFrame) {
-    for (const d of seq(f.DerivationImageSequence))
-      for (const s of seq(d.SourceImageSequence))
-        sourceUids.add(String(s.ReferencedSOPInstanceUID));
-  }
-  const seriesSops = new Set(series.sopInstanceUIDs);
-  const matches = [...sourceUids].filter((u) => seriesSops.has(u)).length;
-  if (
-    (refSeries.length > 0 && !refSeries.includes(series.seriesInstanceUID)) ||
-    (sourceUids.size > 0 && matches === 0)
-  ) {
-    throw new InvalidInputError(
-      `The SEG references another series (${refSeries.join(', ') || `${sourceUids.size} unknown source images`}), not the given series ${series.seriesInstanceUID}`,
-    );
-  }
-  if (
-    ds.FrameOfReferenceUID &&
-    series.frameOfReferenceUID &&
-    ds.FrameOfReferenceUID !== series.frameOfReferenceUID &&
-    matches === 0
-  ) {
-    throw new InvalidInputError(
-      `The SEG is in frame of reference ${String(ds.FrameOfReferenceUID)}, the series in ${series.frameOfReferenceUID}`,
-    );
-  }
   const rows = Number(ds.Rows);
   const cols = Number(ds.Columns);
   if (rows !== vol.dims[1] || cols !== vol.dims[0]) {
@@ -258,11 +225,6 @@ function* decodeSegPieces(
     );
   }
 
-  // slice index of each source (instance, frame)
-  const sliceOf = new Map<string, number>();
-  series.slices.forEach((s, k) => sliceOf.set(`${s.sopInstanceUID}#${s.frameIndex}`, k));
-  const multiFrameSource = series.instanceMetadata.some((m) => m.NumberOfFrames > 1);
-
   const nVoxels = vol.dims[0] * vol.dims[1] * vol.dims[2];
   // FRACTIONAL: the fraction of each segment is kept (soft inputs); membership is fraction >= 0.5
   const fractions = new Map<number, Float32Array>();
@@ -271,7 +233,7 @@ function* decodeSegPieces(
 
   // the segment and slice of each frame
   const frameAt: { segment: number; slice: number }[] = [];
-  const sharedPos = first(shared?.PlanePositionSequence);
+  const sliceOfFrame = frameSliceOf(ds, series);
   perFrame.forEach((f, i) => {
     const segNo = Number(
       (first(f.SegmentIdentificationSequence) ?? first(shared?.SegmentIdentificationSequence))
@@ -282,7 +244,7 @@ function* decodeSegPieces(
         `SEG frame ${i + 1} refers to segment ${segNo}, which is not defined`,
       );
     }
-    frameAt.push({ segment: segNo, slice: frameSlice(f, i, sharedPos) });
+    frameAt.push({ segment: segNo, slice: sliceOfFrame(f, i) });
   });
 
   const threshold = 0.5 * maxFraction;
@@ -334,44 +296,6 @@ function* decodeSegPieces(
   }
   options.onProgress?.(nFrames, nFrames);
   const overlapping = layers.count > 1;
-  function frameSlice(
-    f: NaturalDataset,
-    i: number,
-    sharedPosition: NaturalDataset | undefined,
-  ): number {
-    const src = first(first(f.DerivationImageSequence)?.SourceImageSequence);
-    // a multi-frame source needs the frame number; without it, map by position instead
-    if (src && (!multiFrameSource || src.ReferencedFrameNumber !== undefined)) {
-      const frameNo =
-        src.ReferencedFrameNumber !== undefined
-          ? Number(numbers(src.ReferencedFrameNumber)?.[0])
-          : 1;
-      const key = `${String(src.ReferencedSOPInstanceUID)}#${multiFrameSource ? frameNo - 1 : 0}`;
-      const k = sliceOf.get(key);
-      if (k !== undefined) return k;
-    }
-    const ipp = numbers((first(f.PlanePositionSequence) ?? sharedPosition)?.ImagePositionPatient);
-    if (!ipp || ipp.length !== 3) {
-      throw new InvalidInputError(
-        `SEG frame ${i + 1} has neither a source image in the series nor an ImagePositionPatient`,
-      );
-    }
-    const [x, y, z] = worldToIndex(vol, ipp as Vec3);
-    const k = Math.round(z);
-    if (
-      Math.abs(x) > 0.01 ||
-      Math.abs(y) > 0.01 ||
-      Math.abs(z - k) > 0.01 ||
-      k < 0 ||
-      k >= vol.dims[2]
-    ) {
-      throw new InvalidInputError(
-        `SEG frame ${i + 1} at ImagePositionPatient [${ipp.join(', ')}] is not on a slice of the series`,
-      );
-    }
-    return k;
-  }
-
   const labelInfo: LabelInfo[] = segments.map((s) => ({
     label: s.label,
     name: s.name,

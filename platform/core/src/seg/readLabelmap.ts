@@ -9,22 +9,15 @@ import type { DicomSeriesResult } from '../dicom/index.ts';
 import { InvalidInputError, UnsupportedFormatError } from '../errors/index.ts';
 import {
   gridOf,
-  worldToIndex,
   type CodedConcept,
   type LabelInfo,
   type StructureCodes,
-  type Vec3,
 } from '../geometry/index.ts';
 import { dicomLabToRgb, type NaturalDataset } from '../dicom/dcmjs.ts';
+import { checkReferencedSeries, first, frameSliceOf, numbers, seq } from './frames.ts';
 import { parseSegDataset, segPixels } from './parse.ts';
 import type { DicomSegResult } from './read.ts';
 import { LABELMAP_SEG_SOP_CLASS_UID, type SegmentInfo } from './types.ts';
-
-type Seq = NaturalDataset[];
-const seq = (v: unknown): Seq => (Array.isArray(v) ? (v as Seq) : v ? [v as NaturalDataset] : []);
-const first = (v: unknown): NaturalDataset | undefined => seq(v)[0];
-const numbers = (v: unknown): number[] | undefined =>
-  v === undefined || v === null ? undefined : (Array.isArray(v) ? v : [v]).map(Number);
 
 const UNCOMPRESSED_LITTLE_ENDIAN = [
   '1.2.840.10008.1.2', // implicit VR little endian
@@ -91,82 +84,6 @@ function readSegments(ds: NaturalDataset): SegmentInfo[] {
       algorithmName: s.SegmentAlgorithmName ? String(s.SegmentAlgorithmName) : undefined,
       ...codes,
     };
-  });
-}
-
-/** InvalidInputError when the SEG does not segment `series` (another series or frame of reference). */
-function checkReferencedSeries(ds: NaturalDataset, series: DicomSeriesResult): void {
-  const refSeries = seq(ds.ReferencedSeriesSequence).map((r) => String(r.SeriesInstanceUID));
-  const sourceUids = new Set<string>();
-  for (const f of seq(ds.PerFrameFunctionalGroupsSequence))
-    for (const d of seq(f.DerivationImageSequence))
-      for (const s of seq(d.SourceImageSequence))
-        sourceUids.add(String(s.ReferencedSOPInstanceUID));
-  const seriesSops = new Set(series.sopInstanceUIDs);
-  const matches = [...sourceUids].filter((u) => seriesSops.has(u)).length;
-  if (
-    (refSeries.length > 0 && !refSeries.includes(series.seriesInstanceUID)) ||
-    (sourceUids.size > 0 && matches === 0)
-  ) {
-    throw new InvalidInputError(
-      `The SEG references another series (${refSeries.join(', ') || `${sourceUids.size} unknown source images`}), not the given series ${series.seriesInstanceUID}`,
-    );
-  }
-  if (
-    ds.FrameOfReferenceUID &&
-    series.frameOfReferenceUID &&
-    ds.FrameOfReferenceUID !== series.frameOfReferenceUID &&
-    matches === 0
-  ) {
-    throw new InvalidInputError(
-      `The SEG is in frame of reference ${String(ds.FrameOfReferenceUID)}, the series in ${series.frameOfReferenceUID}`,
-    );
-  }
-}
-
-/**
- * The slice index of each frame: by its source image (SOP Instance UID, and frame number for a
- * multi-frame source), else by ImagePositionPatient, which must lie on a slice of the series.
- */
-function frameSlices(ds: NaturalDataset, series: DicomSeriesResult): number[] {
-  const vol = series.volume;
-  const sliceOf = new Map<string, number>();
-  series.slices.forEach((s, k) => sliceOf.set(`${s.sopInstanceUID}#${s.frameIndex}`, k));
-  const multiFrameSource = series.instanceMetadata.some((m) => m.NumberOfFrames > 1);
-  const sharedPos = first(first(ds.SharedFunctionalGroupsSequence)?.PlanePositionSequence);
-  return seq(ds.PerFrameFunctionalGroupsSequence).map((f, i) => {
-    const src = first(first(f.DerivationImageSequence)?.SourceImageSequence);
-    // a multi-frame source needs the frame number; without it, map by position instead
-    if (src && (!multiFrameSource || src.ReferencedFrameNumber !== undefined)) {
-      const frameNo =
-        src.ReferencedFrameNumber !== undefined
-          ? Number(numbers(src.ReferencedFrameNumber)?.[0])
-          : 1;
-      const k = sliceOf.get(
-        `${String(src.ReferencedSOPInstanceUID)}#${multiFrameSource ? frameNo - 1 : 0}`,
-      );
-      if (k !== undefined) return k;
-    }
-    const ipp = numbers((first(f.PlanePositionSequence) ?? sharedPos)?.ImagePositionPatient);
-    if (!ipp || ipp.length !== 3) {
-      throw new InvalidInputError(
-        `SEG frame ${i + 1} has neither a source image in the series nor an ImagePositionPatient`,
-      );
-    }
-    const [x, y, z] = worldToIndex(vol, ipp as Vec3);
-    const k = Math.round(z);
-    if (
-      Math.abs(x) > 0.01 ||
-      Math.abs(y) > 0.01 ||
-      Math.abs(z - k) > 0.01 ||
-      k < 0 ||
-      k >= vol.dims[2]
-    ) {
-      throw new InvalidInputError(
-        `SEG frame ${i + 1} at ImagePositionPatient [${ipp.join(', ')}] is not on a slice of the series`,
-      );
-    }
-    return k;
   });
 }
 
@@ -254,7 +171,8 @@ export function readLabelmapSeg(
   const pixel =
     bitsAllocated === 8 ? (p: number) => raw[p] : (p: number) => raw[2 * p] | (raw[2 * p + 1] << 8);
 
-  const slices = frameSlices(ds, series);
+  const sliceOfFrame = frameSliceOf(ds, series);
+  const slices = perFrame.map((f, i) => sliceOfFrame(f, i));
   const maxSegment = Math.max(...segments.map((s) => s.segmentNumber));
   const nVoxels = vol.dims[0] * vol.dims[1] * vol.dims[2];
   const data = maxSegment <= 255 ? new Uint8Array(nVoxels) : new Uint16Array(nVoxels);
